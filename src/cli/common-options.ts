@@ -1,0 +1,61 @@
+import { Option, type Command } from "commander";
+import { join } from "node:path";
+import { usageError } from "../core/errors.js";
+import { LOG_LEVELS, type LogLevel } from "../core/logger.js";
+import { DEFAULT_DATASET_DIR } from "../datasets/load-dataset.js";
+
+/** Options every command shares, declared once (trigger.dev's commonOptions pattern). */
+export function commonOptions(command: Command): Command {
+  return command
+    .option("--dataset <name>", "dataset name: reads <dataset-dir>/<name>_corpus.json and <name>.json")
+    .option("--dataset-dir <dir>", "folder holding the dataset files", DEFAULT_DATASET_DIR)
+    .option("--save-dir <dir>", "workspace folder (default: outputs/<dataset>)")
+    .option("--json", "print machine-readable JSON on stdout", false)
+    .addOption(new Option("--log-level <level>", "log verbosity").choices([...LOG_LEVELS]).default("info"));
+}
+
+export interface CommonOptions {
+  dataset?: string;
+  datasetDir: string;
+  saveDir?: string;
+  json: boolean;
+  logLevel: LogLevel;
+}
+
+export interface ResolvedCommon {
+  dataset: string;
+  datasetDir: string;
+  saveDir: string;
+  json: boolean;
+  logLevel: LogLevel;
+}
+
+/** Validates the shared options once, at the edge. */
+export function resolveCommon(options: CommonOptions, commandName: string): ResolvedCommon {
+  if (!options.dataset) {
+    throw usageError(`hipporag ${commandName} needs --dataset`, `e.g. hipporag ${commandName} --dataset musique --dataset-dir reproduce/dataset`);
+  }
+  return {
+    dataset: options.dataset,
+    datasetDir: options.datasetDir,
+    saveDir: options.saveDir ?? join("outputs", options.dataset),
+    json: options.json,
+    logLevel: options.logLevel,
+  };
+}
+
+export function parsePositiveInt(name: string) {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed <= 0) throw usageError(`${name} must be a positive integer, got "${value}"`);
+    return parsed;
+  };
+}
+
+export function parseUnitFloat(name: string) {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed) || parsed < 0 || parsed > 1) throw usageError(`${name} must be a number between 0 and 1, got "${value}"`);
+    return parsed;
+  };
+}

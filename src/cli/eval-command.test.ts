@@ -1,0 +1,76 @@
+import { spawnSync } from "node:child_process";
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadDataset } from "../datasets/load-dataset.js";
+import { runCli, SHARED_DATASETS, tempDir, writeJson } from "../test-support/cli-harness.js";
+
+const base = (saveDir: string) => ["eval", "--dataset", "musique_train_dev", "--dataset-dir", SHARED_DATASETS, "--save-dir", saveDir];
+
+describe("hipporag eval --predictions", () => {
+  it("scores a predictions file and stores the report", async () => {
+    const dataset = loadDataset("musique_train_dev", SHARED_DATASETS);
+    const dir = tempDir();
+    // Question 0: gold first (recall@k = 1 for k >= #gold); the rest: one wrong doc then gold.
+    const predictions = dataset.questions.map((q, i) => ({
+      ...(i % 2 ? { question: q.question } : { id: q.id }),
+      docs: i === 0 ? q.goldDocs : ["nobody\nnothing", ...q.goldDocs],
+      answer: i === 0 ? q.goldAnswers[0] : "certainly not the answer",
+    }));
+    const file = writeJson(dir, "pred.json", predictions);
+    const result = await runCli([...base(dir), "--predictions", file, "--json"]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.count).toBe(50);
+    const gold0 = dataset.questions[0]!.goldDocs.length;
+    const expectedR1 = (1 / gold0) / 50;
+    expect(report.recall["1"]).toBeCloseTo(expectedR1, 4);
+    expect(report.recall["200"]).toBe(1);
+    expect(report.em).toBe(0.02);
+    expect(Object.keys(report.recall)).toEqual(["1", "2", "5", "10", "20", "30", "50", "100", "150", "200"]);
+  });
+
+  const malformed: [string, unknown, RegExp][] = [
+    ["not JSON", "{oops", /pred\.json: not valid JSON \(.*line 1 column 2\)/],
+    ["not an array", { docs: [] }, /pred\.json: expected a JSON array/],
+    ["empty array", [], /pred\.json: no predictions \(empty array\)/],
+    ["docs is a string", [{ id: "x", docs: "A\na" }], /pred\.json: record 0: field "docs": expected a list/],
+    ["doc not a string", [{ question: "q", docs: [1] }], /record 0: field "docs": item 0: expected a string/],
+    ["missing question and id", [{ docs: [] }], /record 0: field "question": missing/],
+    ["answer not a string", [{ id: "x", answer: 3 }], /record 0: field "answer": expected a string, got a number/],
+    ["unknown question", [{ question: "who?", docs: [] }], /record 0: field "question": no question in the dataset matches/],
+  ];
+  for (const [name, content, pattern] of malformed) {
+    it(`rejects ${name} with one line and exit 2`, async () => {
+      const dir = tempDir();
+      const file = writeJson(dir, "pred.json", content);
+      const result = await runCli([...base(dir), "--predictions", file]);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe("");
+      expect(result.stderr.trim().split("\n")).toHaveLength(1);
+      expect(result.stderr).toMatch(pattern);
+    });
+  }
+
+  it("names the file, record and field of a malformed dataset", async () => {
+    const dir = tempDir();
+    writeJson(dir, "bad_corpus.json", [{ title: "A", text: "a" }, { title: "B", text: 7 }]);
+    const result = await runCli(["eval", "--dataset", "bad", "--dataset-dir", dir, "--predictions", "x.json"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/bad_corpus\.json: record 1: field "text": expected a string, got a number/);
+    writeJson(dir, "bad_corpus.json", [{ title: "A", text: "a" }]);
+    writeJson(dir, "bad.json", [{ id: "1", question: "q", answer: "a" }, { id: "1", question: "r", answer: "b" }]);
+    const dup = await runCli(["eval", "--dataset", "bad", "--dataset-dir", dir, "--predictions", "x.json"]);
+    expect(dup.stderr).toMatch(/bad\.json: record 1: field "id": duplicate id "1" \(also record 0\)/);
+  });
+
+  it("the installed bin exits 2 with no stack trace", () => {
+    const bin = resolve(import.meta.dirname, "../../bin/hipporag");
+    const run = spawnSync(process.execPath, [bin, "eval", "--dataset", "nope", "--dataset-dir", SHARED_DATASETS], { encoding: "utf8" });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^error: dataset "nope" not found.*\(hint: /);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    const unknown = spawnSync(process.execPath, [bin, "eval", "--bogus"], { encoding: "utf8" });
+    expect(unknown.status).toBe(2);
+  });
+});

@@ -1,0 +1,48 @@
+import { HippoError } from "../core/errors.js";
+
+export interface ErrorOutcome {
+  exitCode: number;
+  lines: string[];
+}
+
+/**
+ * The only place errors become exit codes. A HippoError prints one line (its message and its
+ * suggestion); anything else is a bug: one line, exit 1, and the stack only with --log-level debug.
+ * Secrets never reach this output: messages are built from our own text, and `redact` scrubs keys anyway.
+ */
+export function handleError(error: unknown, options: { debug?: boolean; secrets?: readonly string[] } = {}): ErrorOutcome {
+  const redact = (text: string) => redactSecrets(text, options.secrets ?? []);
+  if (HippoError.isInstance(error)) {
+    const hint = error.suggestion ? ` (hint: ${error.suggestion})` : "";
+    return { exitCode: error.exitCode, lines: [redact(`error: ${oneLine(error.message)}${hint}`)] };
+  }
+  const commander = asCommanderError(error);
+  if (commander) {
+    if (commander.exitCode === 0) return { exitCode: 0, lines: [] };
+    return { exitCode: 2, lines: [redact(`${oneLine(commander.message)} (hint: see hipporag --help, or hipporag <command> --help)`)] };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  const lines = [redact(`internal error: ${oneLine(message)} (hint: re-run with --log-level debug for details, and please report it)`)];
+  if (options.debug && error instanceof Error && error.stack) lines.push(redact(error.stack));
+  return { exitCode: 1, lines };
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, " ").trim();
+}
+
+function asCommanderError(error: unknown): { exitCode: number; message: string; code: string } | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const candidate = error as { code?: unknown; exitCode?: unknown; message?: unknown };
+  if (typeof candidate.code === "string" && candidate.code.startsWith("commander.") && typeof candidate.exitCode === "number") {
+    return { exitCode: candidate.exitCode, message: String(candidate.message), code: candidate.code };
+  }
+  return undefined;
+}
+
+/** Replaces every occurrence of a secret (and any `sk-…` looking token) with `***`. */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) if (secret && secret.length >= 4) out = out.split(secret).join("***");
+  return out.replace(/\bsk-[A-Za-z0-9_-]{8,}/g, "sk-***");
+}

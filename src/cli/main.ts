@@ -1,0 +1,36 @@
+import { Command } from "commander";
+import { createRequire } from "node:module";
+import { handleError } from "./handle-error.js";
+import { processOutput, type Output } from "./output.js";
+import { registerCommands, type CliState } from "./register-commands.js";
+
+const require = createRequire(import.meta.url);
+const { version } = require("../../package.json") as { version: string };
+
+/** Builds the program. exitOverride is set before subcommands are created so it is copied to them. */
+export function buildProgram(output: Output = processOutput, state: CliState = { exitCode: 0 }): Command {
+  const program = new Command("hipporag")
+    .description("HippoRAG 2 graph memory: OpenIE, knowledge graph, Personalized PageRank retrieval, QA and evaluation")
+    .version(version, "-V, --version")
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => output.stdout(s), writeErr: () => {} })
+    .showSuggestionAfterError(true);
+  registerCommands(program, { output, state });
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; never calls process.exit itself. */
+export async function main(argv: readonly string[], output: Output = processOutput): Promise<number> {
+  const state: CliState = { exitCode: 0 };
+  const program = buildProgram(output, state);
+  try {
+    await program.parseAsync([...argv]);
+    return state.exitCode;
+  } catch (error) {
+    const debug = argv.includes("debug") && argv.includes("--log-level");
+    const secrets = [process.env.OPENAI_API_KEY ?? ""];
+    const outcome = handleError(error, { debug, secrets });
+    for (const line of outcome.lines) output.stderr(line);
+    return outcome.exitCode;
+  }
+}

@@ -1,0 +1,21 @@
+import type { Command } from "commander";
+import { evalCommand } from "./commands/eval-command.js";
+import type { Output } from "./output.js";
+
+export interface CliState {
+  exitCode: number;
+}
+
+export interface CommandContext {
+  output: Output;
+  state: CliState;
+}
+
+/** Every working command, in pipeline order. A command is listed here only once it works. */
+export function registerCommands(program: Command, context: CommandContext): void {
+  for (const make of [evalCommand]) {
+    // Commands built with `new Command()` do not inherit exitOverride/output settings; copy them so
+    // every error reaches handle-error.ts.
+    program.addCommand(make(context).copyInheritedSettings(program));
+  }
+}

@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { md5Hex } from "../core/ids.js";
+import { SHARED_DATASETS, tempDir, writeJson } from "../test-support/cli-harness.js";
+import { loadDataset } from "./load-dataset.js";
+import { questionsFromRecords } from "./load-questions.js";
+
+describe("loadDataset on the shared data", () => {
+  it("reads musique_train_dev: 1,890 passages, 50 questions, every gold passage in the corpus", () => {
+    const dataset = loadDataset("musique_train_dev", SHARED_DATASETS);
+    expect(dataset.passages).toHaveLength(1890);
+    expect(dataset.questions).toHaveLength(50);
+    const contents = new Set(dataset.passages.map((p) => p.content));
+    const gold = dataset.questions.flatMap((q) => q.goldDocs);
+    expect(gold.length).toBeGreaterThan(100);
+    for (const doc of gold) expect(contents.has(doc)).toBe(true);
+    const first = dataset.passages[0]!;
+    expect(first.id).toBe(`chunk-${md5Hex(`${first.title}\n${first.text}`)}`);
+  });
+  it("reads the sample set with a list answer", () => {
+    const dataset = loadDataset("sample", SHARED_DATASETS);
+    expect(dataset.passages).toHaveLength(3);
+    expect(dataset.questions[0]!.goldAnswers).toEqual(["Thomas C. Sudhof"]);
+    expect(dataset.questions[0]!.goldDocs[0]!.startsWith("Thomas C. Sudhof\nIntroduction")).toBe(true);
+  });
+  it("reads a corpus-only dataset (no questions file)", () => {
+    const dataset = loadDataset("2wikimultihopqa", SHARED_DATASETS);
+    expect(dataset.passages).toHaveLength(6119);
+    expect(dataset.questions).toEqual([]);
+  });
+  it("collapses exact duplicate passages into one id", () => {
+    const dir = tempDir();
+    writeJson(dir, "dup_corpus.json", [{ title: "A", text: "x" }, { title: "A", text: "x" }, { title: "A", text: "y" }]);
+    expect(loadDataset("dup", dir).passages).toHaveLength(2);
+  });
+});
+
+describe("gold answers and passages in every upstream style", () => {
+  it("MuSiQue: paragraph_text or text, is_supporting (missing counts as true), aliases", () => {
+    const [q] = questionsFromRecords([{
+      id: "m1", question: "q?", answer: "Paris", answer_aliases: ["City of Light"],
+      paragraphs: [
+        { title: "T", paragraph_text: "one", is_supporting: true },
+        { title: "T", text: "two" },
+        { title: "U", paragraph_text: "three", is_supporting: false },
+      ],
+    }], "f", "musique");
+    expect(q!.goldAnswers.sort()).toEqual(["City of Light", "Paris"]);
+    expect(q!.goldDocs.sort()).toEqual(["T\none", "T\ntwo"]);
+  });
+  it("HotpotQA joins sentences with no space, 2Wiki with a space", () => {
+    const record = {
+      _id: "h1", question: "q?", answer: "yes",
+      supporting_facts: [["A", 0], ["A", 1]],
+      context: [["A", ["First.", " Second."]], ["B", ["Other."]]],
+    };
+    expect(questionsFromRecords([record], "f", "hotpotqa")[0]!.goldDocs).toEqual(["A\nFirst. Second."]);
+    expect(questionsFromRecords([record], "f", "2wikimultihopqa")[0]!.goldDocs).toEqual(["A\nFirst.  Second."]);
+    expect(questionsFromRecords([record], "f", "hotpotqa")[0]!.id).toBe("h1");
+  });
+  it("contexts style and PopQA answers", () => {
+    const [q] = questionsFromRecords([{
+      question: "q?", obj: "Ann", possible_answers: '["Ann", "Anne"]', o_wiki_title: "Ann (singer)", o_aliases: ["A."],
+      contexts: [{ title: "X", text: "x", is_supporting: true }, { title: "Y", text: "y", is_supporting: false }],
+    }], "f", "popqa");
+    expect(q!.goldDocs).toEqual(["X\nx"]);
+    expect(q!.goldAnswers.sort()).toEqual(["A.", "Ann", "Ann (singer)", "Anne"]);
+    expect(q!.id).toBe("0");
+  });
+});

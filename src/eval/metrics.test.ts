@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { evaluate } from "./evaluate.js";
+import { exactMatch, recallAtK, tokenF1 } from "./metrics.js";
+import { normalizeAnswer } from "./normalize-answer.js";
+
+describe("normalizeAnswer (SQuAD, as upstream)", () => {
+  it("lower-cases, drops punctuation and articles, collapses spaces", () => {
+    expect(normalizeAnswer("The  Beatles!")).toBe("beatles");
+    expect(normalizeAnswer("An apple, a day.")).toBe("apple day");
+    expect(normalizeAnswer("Theatre of the absurd")).toBe("theatre of absurd");
+    expect(normalizeAnswer("U.S.A.")).toBe("usa");
+    expect(normalizeAnswer("  ")).toBe("");
+  });
+  it("treats non-ASCII letters as word characters next to articles (Python's Unicode \\b)", () => {
+    expect(normalizeAnswer("théa the")).toBe("théa");
+    expect(normalizeAnswer("éan")).toBe("éan");
+  });
+});
+
+describe("exact match and token F1", () => {
+  it("computes hand-checked values", () => {
+    expect(exactMatch("The Beatles", "beatles")).toBe(1);
+    expect(exactMatch("Paris", "Paris, France")).toBe(0);
+    // gold "paris france" (2), predicted "paris" (1): P=1, R=0.5, F1=2/3
+    expect(tokenF1("Paris, France", "Paris")).toBeCloseTo(2 / 3, 12);
+    // multiset overlap: gold "new new york" vs "new york york": common = new×1 + york×1 = 2; P=R=2/3
+    expect(tokenF1("new new york", "new york york")).toBeCloseTo(2 / 3, 12);
+  });
+  it("scores 0 when both sides are empty after normalisation (upstream quirk)", () => {
+    expect(tokenF1("the", "a")).toBe(0);
+    expect(exactMatch("the", "a")).toBe(1);
+    expect(tokenF1("", "")).toBe(0);
+  });
+});
+
+describe("recall@k", () => {
+  const gold = ["A\na", "B\nb"];
+  it("counts set overlap over the gold set", () => {
+    expect(recallAtK(["A\na", "X\nx", "B\nb"], gold, 1)).toBe(0.5);
+    expect(recallAtK(["A\na", "X\nx", "B\nb"], gold, 2)).toBe(0.5);
+    expect(recallAtK(["A\na", "X\nx", "B\nb"], gold, 5)).toBe(1);
+  });
+  it("handles duplicate docs and fewer than k docs", () => {
+    expect(recallAtK(["A\na", "A\na"], gold, 2)).toBe(0.5);
+    expect(recallAtK(["B\nb"], gold, 200)).toBe(0.5);
+    expect(recallAtK([], gold, 5)).toBe(0);
+  });
+  it("gives 0 for a question without gold passages", () => {
+    expect(recallAtK(["A\na"], [], 5)).toBe(0);
+  });
+  it("matches on the full passage string, never the title alone", () => {
+    expect(recallAtK(["A\nother text"], ["A\na"], 5)).toBe(0);
+  });
+});
+
+describe("evaluate (pooled)", () => {
+  it("takes the max over gold answers, the mean over questions, rounded to 4 dp", () => {
+    const report = evaluate([
+      { docs: ["A\na", "B\nb"], goldDocs: ["A\na", "C\nc", "D\nd"], answer: "Paris", goldAnswers: ["London", "Paris, France"] },
+      { docs: ["C\nc"], goldDocs: ["C\nc"], answer: "", goldAnswers: ["x"] },
+      { docs: [], goldDocs: [], answer: "the cat", goldAnswers: ["cat"] },
+    ]);
+    expect(report.count).toBe(3);
+    expect(report.recall!["1"]).toBe(0.4444); // (1/3 + 1 + 0) / 3
+    expect(report.recall!["2"]).toBe(0.4444);
+    expect(report.em).toBe(0.3333); // 0, 0, 1
+    expect(report.f1).toBe(0.5556); // 2/3, 0, 1
+    expect(report.shortRankings).toBe(3);
+  });
+  it("omits QA metrics when answers are missing and recall when docs are missing", () => {
+    expect(evaluate([{ docs: ["A\na"], goldDocs: ["A\na"], goldAnswers: ["x"] }]).em).toBeUndefined();
+    expect(evaluate([{ goldDocs: ["A\na"], answer: "x", goldAnswers: ["x"] }]).recall).toBeUndefined();
+  });
+});

@@ -1,0 +1,70 @@
+/**
+ * Schema migrations, applied in order inside one transaction each. Never edit a shipped migration:
+ * append a new one. `meta.schema_version` = number of migrations applied.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+  -- Corpus passages. content = title, a newline, text; id = 'chunk-' || md5(content). seq = insertion order.
+  CREATE TABLE passages (
+    id TEXT PRIMARY KEY, title TEXT NOT NULL, text TEXT NOT NULL, content TEXT NOT NULL,
+    seq INTEGER NOT NULL UNIQUE
+  );
+
+  -- OpenIE per (model, passage). status: 'ner' = entities done, triples pending (batch round 2);
+  -- 'done' = entities + triples; 'failed' = error recorded, retried on the next run (never an empty result).
+  CREATE TABLE openie (
+    model TEXT NOT NULL, passage_id TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('ner', 'done', 'failed')),
+    entities TEXT, triples TEXT, error TEXT, failed_stage TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0, source TEXT NOT NULL, updated_at TEXT NOT NULL,
+    PRIMARY KEY (model, passage_id)
+  ) WITHOUT ROWID;
+
+  -- LLM response cache. key = sha256 of (model, messages, output-changing sampling params).
+  CREATE TABLE llm_cache (
+    key TEXT PRIMARY KEY, stage TEXT NOT NULL, model TEXT NOT NULL,
+    message TEXT NOT NULL, metadata TEXT NOT NULL, created_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+
+  -- Embedding store keyed by (encoder id, md5 of the exact text embedded).
+  CREATE TABLE embeddings (
+    encoder TEXT NOT NULL, hash TEXT NOT NULL, dim INTEGER NOT NULL,
+    dtype TEXT NOT NULL CHECK (dtype IN ('f32', 'f16')), vector BLOB NOT NULL,
+    PRIMARY KEY (encoder, hash)
+  ) WITHOUT ROWID;
+
+  -- A memory index = (OpenIE model, encoder). Its passages, and its synonymy lists per entity phrase.
+  CREATE TABLE indexes (
+    id TEXT PRIMARY KEY, openie_model TEXT NOT NULL, encoder TEXT NOT NULL,
+    config TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+  );
+  CREATE TABLE index_passages (
+    index_id TEXT NOT NULL, passage_id TEXT NOT NULL, seq INTEGER NOT NULL,
+    PRIMARY KEY (index_id, passage_id)
+  ) WITHOUT ROWID;
+  -- neighbors = JSON [[phrase, cosine], ...] in accepted order (spec §5.1).
+  CREATE TABLE synonyms (
+    index_id TEXT NOT NULL, phrase TEXT NOT NULL, neighbors TEXT NOT NULL,
+    PRIMARY KEY (index_id, phrase)
+  ) WITHOUT ROWID;
+
+  -- Retrieval results and traces per run (run = method + settings), answers, reports.
+  CREATE TABLE retrievals (
+    run TEXT NOT NULL, question_id TEXT NOT NULL, question TEXT NOT NULL,
+    passage_ids TEXT NOT NULL, scores TEXT NOT NULL, trace TEXT,
+    PRIMARY KEY (run, question_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE answers (
+    run TEXT NOT NULL, question_id TEXT NOT NULL, answer TEXT NOT NULL, raw TEXT NOT NULL,
+    PRIMARY KEY (run, question_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE reports (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, created_at TEXT NOT NULL, kind TEXT NOT NULL,
+    name TEXT NOT NULL, body TEXT NOT NULL
+  );
+
+  CREATE TABLE locks (name TEXT PRIMARY KEY, pid INTEGER NOT NULL, host TEXT NOT NULL, acquired_at TEXT NOT NULL);
+  `,
+];

@@ -1,0 +1,35 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { main } from "../cli/main.js";
+
+export const SHARED = resolve(import.meta.dirname, "../../../shared");
+export const SHARED_DATASETS = join(SHARED, "datasets");
+export const GPT35_OPENIE = join(SHARED, "openie/musique_train/openie_results_ner_gpt-3.5-turbo-1106.json");
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real CLI entry (`main`) in-process and captures what it prints. */
+export async function runCli(args: readonly string[]): Promise<CliResult> {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(["node", "hipporag", ...args], {
+    stdout: (text) => void (stdout += text.endsWith("\n") ? text : `${text}\n`),
+    stderr: (text) => void (stderr += text.endsWith("\n") ? text : `${text}\n`),
+  });
+  return { code, stdout, stderr };
+}
+
+export function tempDir(prefix = "hipporag-test-"): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export function writeJson(dir: string, name: string, value: unknown): string {
+  const path = join(dir, name);
+  writeFileSync(path, typeof value === "string" ? value : JSON.stringify(value));
+  return path;
+}
