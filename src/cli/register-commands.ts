@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { evalCommand } from "./commands/eval-command.js";
+import { openieCommand } from "./commands/openie-command.js";
 import type { Output } from "./output.js";
 
 export interface CliState {
@@ -13,7 +14,7 @@ export interface CommandContext {
 
 /** Every working command, in pipeline order. A command is listed here only once it works. */
 export function registerCommands(program: Command, context: CommandContext): void {
-  for (const make of [evalCommand]) {
+  for (const make of [openieCommand, evalCommand]) {
     // Commands built with `new Command()` do not inherit exitOverride/output settings; copy them so
     // every error reaches handle-error.ts.
     program.addCommand(make(context).copyInheritedSettings(program));

@@ -1,0 +1,138 @@
+import { HippoError, usageError } from "../../core/errors.js";
+import { createLogger } from "../../core/logger.js";
+import { createProgress } from "../../core/progress.js";
+import { loadDataset } from "../../datasets/load-dataset.js";
+import { CachedChatModel } from "../../llm/cached-chat-model.js";
+import { OpenAIChatModel } from "../../llm/openai-chat-model.js";
+import { exportOpenIEBatch, importOpenIEBatch } from "../../openie/openie-batch.js";
+import { exportOpenIEFile, importOpenIEFile, modelFromOpenIEFileName } from "../../openie/openie-file.js";
+import { OpenIEStore } from "../../openie/openie-store.js";
+import { loadOpenIEPrompts } from "../../openie/prompts/load-openie-prompts.js";
+import { runOpenIE, type OpenIESummary } from "../../openie/run-openie.js";
+import { insertPassages } from "../../store/passage-store.js";
+import { Workspace } from "../../store/workspace.js";
+import type { ResolvedCommon } from "../common-options.js";
+import { installInterruptHandler } from "../interrupt.js";
+import { DEFAULT_LLM, resolveLlm } from "../llm-options.js";
+import { formatTable, type Output } from "../output.js";
+import type { OpenIECommandOptions } from "./openie-command.js";
+
+/** `hipporag openie`: import/export, batch export/import, or the online run. Returns the exit code. */
+export async function runOpenIECommand(common: ResolvedCommon, options: OpenIECommandOptions, output: Output): Promise<number> {
+  const modes = [options.import, options.export, options.exportBatch, options.importBatch].filter(Boolean).length;
+  if (modes > 1) throw usageError("use one of --import, --export, --export-batch, --import-batch at a time");
+  const logger = createLogger(common.logLevel);
+  const print = (human: string, json: unknown) => output.stdout(common.json ? JSON.stringify(json, null, 2) : human);
+  const prompts = loadOpenIEPrompts(options.openiePrompts);
+
+  if (options.import) {
+    const model = options.llmName ?? modelFromOpenIEFileName(options.import) ?? DEFAULT_LLM;
+    const workspace = Workspace.open(common.saveDir);
+    try {
+      workspace.acquireWriterLock("openie --import");
+      const summary = importOpenIEFile(workspace, new OpenIEStore(workspace, model), options.import);
+      const coverage = datasetCoverage(common, workspace, model);
+      print(`imported ${summary.docs} OpenIE docs for model ${model} (${summary.newPassages} new passages)${coverage ? `; dataset ${common.dataset}: ${coverage.done}/${coverage.total} passages have OpenIE` : ""}`, { ...summary, coverage });
+      return 0;
+    } finally {
+      workspace.close();
+    }
+  }
+
+  const dataset = loadDataset(common.dataset, common.datasetDir);
+  const model = options.llmName ?? DEFAULT_LLM;
+  const workspace = Workspace.open(common.saveDir);
+  try {
+    workspace.acquireWriterLock("openie");
+    insertPassages(workspace, dataset.passages);
+    const store = new OpenIEStore(workspace, model);
+
+    if (options.export) {
+      const { docs } = exportOpenIEFile(workspace, store, options.export, new Set(dataset.passages.map((p) => p.id)));
+      print(`wrote ${docs} docs to ${options.export}`, { file: options.export, docs, model });
+      return 0;
+    }
+    if (options.exportBatch) {
+      const summary = exportOpenIEBatch(dataset.passages, store, prompts, options.exportBatch, options.maxTokens);
+      print(`wrote ${summary.ner} NER and ${summary.triples} triple requests to ${summary.file}${summary.ner + summary.triples === 0 ? " (nothing pending)" : ""}`, summary);
+      return 0;
+    }
+    if (options.importBatch) {
+      const cache = new CachedChatModel({ modelId: model, generate: () => Promise.reject(new Error("offline")) }, workspace);
+      const summary = importOpenIEBatch(dataset.passages, store, prompts, cache, options.importBatch, options.maxTokens);
+      const next = summary.pendingTriples > 0 ? `; ${summary.pendingTriples} passages need triples: run --export-batch again` : "";
+      print(`imported ${summary.ner} NER and ${summary.triples} triple results, ${summary.failed} failed${next}`, summary);
+      return summary.failed > 0 ? 5 : 0;
+    }
+
+    // ---------- online OpenIE
+    const settings = resolveLlm(options);
+    let retries = 0;
+    const chat = new CachedChatModel(
+      new OpenAIChatModel(settings.model, {
+        baseUrl: settings.baseUrl,
+        apiKey: settings.apiKey,
+        timeoutMs: settings.timeoutMs,
+        retry: { maxRetries: settings.maxRetries, maxRetryAfterMs: settings.maxRetryAfterMs },
+        onRetry: (info) => {
+          retries++;
+          logger.debug(`retry ${info.attempt} in ${Math.round(info.delayMs)} ms: ${info.reason}`);
+        },
+      }),
+      workspace,
+    );
+    const interrupt = installInterruptHandler();
+    const progress = createProgress({
+      label: "openie",
+      total: dataset.passages.length,
+      quiet: common.json || common.logLevel === "silent" || common.logLevel === "error" || common.logLevel === "warn",
+      format: (f) => `failed ${f.failed} | tokens in ${f.tin} out ${f.tout} | cache hits ${f.hits} | retries ${f.retries}`,
+    });
+    let summary: OpenIESummary;
+    try {
+      summary = await runOpenIE(dataset.passages, {
+        store,
+        chat,
+        prompts,
+        concurrency: settings.concurrency,
+        maxTokens: settings.maxTokens,
+        signal: interrupt.signal,
+        onProgress: (s, done) => progress.update(done, { failed: s.failed, tin: s.promptTokens, tout: s.completionTokens, hits: s.cacheHits, retries }),
+      });
+    } finally {
+      progress.stop();
+      interrupt.dispose();
+    }
+    const report = { model, ...summary, retries, failures: summary.failures.slice(0, 20) };
+    if (common.json) output.stdout(JSON.stringify(report, null, 2));
+    else {
+      output.stdout(formatTable(["passages", "already done", "extracted", "failed", "LLM calls", "cache hits", "tokens in", "tokens out"], [[
+        summary.total, summary.skipped, summary.extracted, summary.failed, summary.llmCalls, summary.cacheHits, summary.promptTokens, summary.completionTokens,
+      ]]));
+      for (const failure of summary.failures.slice(0, 5)) output.stderr(`failed ${failure.passageId} (${failure.stage}): ${failure.error}`);
+      if (summary.failed > 0) output.stderr(`${summary.failed} passages failed and are recorded; re-run the same command to retry only them`);
+    }
+    if (summary.interrupted) {
+      throw new HippoError("INTERRUPTED", `interrupted: ${summary.skipped + summary.extracted}/${summary.total} passages have OpenIE`, {
+        suggestion: "re-run the same command to resume; finished passages are kept",
+      });
+    }
+    return summary.failed > 0 ? 5 : 0;
+  } finally {
+    workspace.close();
+  }
+}
+
+function datasetCoverage(common: ResolvedCommon, workspace: Workspace, model: string): { done: number; total: number } | undefined {
+  if (!common.dataset) return undefined;
+  let passages;
+  try {
+    passages = loadDataset(common.dataset, common.datasetDir).passages;
+  } catch (error) {
+    if (HippoError.isInstance(error) && /not found/.test(error.message)) return undefined;
+    throw error;
+  }
+  insertPassages(workspace, passages);
+  const records = new OpenIEStore(workspace, model).all();
+  return { done: passages.filter((p) => records.get(p.id)?.status === "done").length, total: passages.length };
+}

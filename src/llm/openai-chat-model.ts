@@ -1,0 +1,84 @@
+import OpenAI from "openai";
+import { HippoError } from "../core/errors.js";
+import { chatRequestBody, type ChatModel, type ChatRequest, type ChatResult } from "./chat-model.js";
+import { DEFAULT_RETRY_POLICY, withRetries, type RetryInfo, type RetryPolicy } from "./retry.js";
+
+export interface OpenAIClientSettings {
+  /** e.g. https://api.openai.com/v1, http://localhost:8000/v1 (vLLM), http://localhost:11434/v1 (Ollama);
+   * an Azure deployment URL with `?api-version=…` also works. */
+  baseUrl?: string;
+  /** Never logged or stored. A dummy key is fine for local servers. */
+  apiKey?: string;
+  /** Per-request timeout. */
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  onRetry?: (info: RetryInfo) => void;
+}
+
+/** Builds an `openai` SDK client for any OpenAI-compatible server. SDK retries are off: ours cap Retry-After. */
+export function createOpenAIClient(settings: OpenAIClientSettings): OpenAI {
+  let baseURL = settings.baseUrl;
+  let defaultQuery: Record<string, string> | undefined;
+  const defaultHeaders: Record<string, string> = {};
+  if (baseURL) {
+    const url = new URL(baseURL);
+    const apiVersion = url.searchParams.get("api-version");
+    if (apiVersion) {
+      // Azure style: deployment URL + api-version query + api-key header.
+      defaultQuery = { "api-version": apiVersion };
+      url.search = "";
+      baseURL = url.toString().replace(/\/$/, "");
+      if (settings.apiKey) defaultHeaders["api-key"] = settings.apiKey;
+    }
+  }
+  return new OpenAI({
+    apiKey: settings.apiKey || "sk-no-key-required",
+    baseURL,
+    defaultQuery,
+    defaultHeaders,
+    maxRetries: 0,
+    timeout: settings.timeoutMs ?? 300_000,
+  });
+}
+
+/** Chat over the OpenAI HTTP API: builds the body, retries transient failures, reports usage. */
+export class OpenAIChatModel implements ChatModel {
+  readonly modelId: string;
+  private readonly client: OpenAI;
+  private readonly policy: RetryPolicy;
+  private readonly onRetry?: (info: RetryInfo) => void;
+
+  constructor(modelId: string, settings: OpenAIClientSettings) {
+    this.modelId = modelId;
+    this.client = createOpenAIClient(settings);
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...settings.retry };
+    this.onRetry = settings.onRetry;
+  }
+
+  async generate(request: ChatRequest, options: { signal?: AbortSignal } = {}): Promise<ChatResult> {
+    const body = chatRequestBody(this.modelId, request) as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
+    const completion = await withRetries(
+      () => this.client.chat.completions.create(body, { signal: options.signal }),
+      this.policy,
+      { signal: options.signal, onRetry: this.onRetry, what: `LLM call (${request.stage}, model ${this.modelId})` },
+    );
+    return parseCompletion(completion, `LLM call (${request.stage}, model ${this.modelId})`);
+  }
+}
+
+/** Extracts text, finish reason and usage from a chat completion (online or from a batch output line). */
+export function parseCompletion(completion: unknown, what: string): ChatResult {
+  const choice = (completion as { choices?: { message?: { content?: unknown }; finish_reason?: unknown }[] })?.choices?.[0];
+  const text = choice?.message?.content;
+  if (typeof text !== "string") {
+    throw new HippoError("REMOTE", `${what}: the response has no message text`, { isRetryable: true });
+  }
+  const usage = (completion as { usage?: { prompt_tokens?: number; completion_tokens?: number } }).usage;
+  return {
+    text,
+    finishReason: typeof choice?.finish_reason === "string" ? choice.finish_reason : "stop",
+    promptTokens: usage?.prompt_tokens ?? 0,
+    completionTokens: usage?.completion_tokens ?? 0,
+    cacheHit: false,
+  };
+}

@@ -1,0 +1,105 @@
+import { HippoError } from "../core/errors.js";
+
+export interface RetryPolicy {
+  /** Attempts after the first. */
+  maxRetries: number;
+  /** First backoff; doubles each attempt, with ±25% jitter. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** A server's Retry-After is honoured up to this cap (a `retry-after: 3600` must not stall a run). */
+  maxRetryAfterMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 5, baseDelayMs: 500, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 };
+
+export interface RetryInfo {
+  attempt: number;
+  delayMs: number;
+  reason: string;
+}
+
+/** HTTP-ish failure facts the retry loop needs, extracted from any client's error. */
+export interface FailureFacts {
+  retryable: boolean;
+  status?: number;
+  retryAfterMs?: number;
+  reason: string;
+}
+
+/** Classifies an error of the openai SDK (or a fetch/network error). 408, 409, 429, 5xx and connection errors retry. */
+export function classifyError(error: unknown): FailureFacts {
+  const e = error as { status?: number; headers?: unknown; name?: string; message?: string; code?: string };
+  const status = typeof e?.status === "number" ? e.status : undefined;
+  const reason = status ? `HTTP ${status}` : (e?.name === "APIConnectionTimeoutError" ? "timeout" : (e?.message ?? String(error)));
+  if (status !== undefined) {
+    const retryable = status === 408 || status === 409 || status === 429 || status >= 500;
+    return { retryable, status, retryAfterMs: retryAfterFromHeaders(e.headers), reason: `${reason}${e.message ? `: ${firstLine(e.message)}` : ""}` };
+  }
+  if (e?.name === "AbortError" || e?.name === "APIUserAbortError") return { retryable: false, reason: "aborted" };
+  return { retryable: true, reason: firstLine(reason) };
+}
+
+function firstLine(text: string): string {
+  return text.split("\n")[0]!.slice(0, 300);
+}
+
+export function retryAfterFromHeaders(headers: unknown): number | undefined {
+  const get = (name: string): string | undefined => {
+    if (!headers) return undefined;
+    if (typeof (headers as Headers).get === "function") return (headers as Headers).get(name) ?? undefined;
+    const value = (headers as Record<string, unknown>)[name];
+    return typeof value === "string" ? value : undefined;
+  };
+  const ms = get("retry-after-ms");
+  if (ms !== undefined && Number.isFinite(Number(ms))) return Math.max(0, Number(ms));
+  const after = get("retry-after");
+  if (after === undefined) return undefined;
+  const seconds = Number(after);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(after);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/**
+ * Runs `call` with retries: exponential backoff with jitter, or the server's Retry-After capped at
+ * `maxRetryAfterMs`. Non-retryable errors and the last failure become a REMOTE HippoError.
+ */
+export async function withRetries<T>(
+  call: (attempt: number) => Promise<T>,
+  policy: RetryPolicy,
+  options: { signal?: AbortSignal; onRetry?: (info: RetryInfo) => void; what: string } ,
+): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call(attempt);
+    } catch (error) {
+      if (HippoError.isInstance(error)) throw error;
+      const facts = classifyError(error);
+      if (options.signal?.aborted) throw new HippoError("INTERRUPTED", `${options.what}: interrupted`);
+      if (!facts.retryable || attempt >= policy.maxRetries) {
+        throw new HippoError("REMOTE", `${options.what} failed after ${attempt + 1} attempt(s): ${facts.reason}`, {
+          cause: error,
+          isRetryable: facts.retryable,
+          suggestion: facts.status === 401 || facts.status === 403 ? "check OPENAI_API_KEY and --llm-base-url" : "check the server, then re-run: finished work is kept",
+        });
+      }
+      const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt) * (0.75 + Math.random() * 0.5);
+      const delayMs = facts.retryAfterMs !== undefined ? Math.min(policy.maxRetryAfterMs, facts.retryAfterMs) : backoff;
+      options.onRetry?.({ attempt: attempt + 1, delayMs, reason: facts.reason });
+      await sleep(delayMs, options.signal);
+    }
+  }
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+  });
+}

@@ -1,0 +1,134 @@
+import { writeFileSync } from "node:fs";
+import { InputError } from "../core/errors.js";
+import { readTextFile } from "../core/read-json-file.js";
+import type { Passage } from "../datasets/dataset-types.js";
+import { chatRequestBody, type ChatRequest } from "../llm/chat-model.js";
+import type { CachedChatModel } from "../llm/cached-chat-model.js";
+import { parseCompletion } from "../llm/openai-chat-model.js";
+import type { OpenIEStore } from "./openie-store.js";
+import { parseNerOutput, parseTripleOutput } from "./parse-openie-output.js";
+import { nerMessages, tripleMessages } from "./prompts/build-openie-messages.js";
+import type { OpenIEPrompts } from "./prompts/openie-prompts.js";
+
+const NER = "openie-ner";
+const TRIPLES = "openie-triples";
+
+export interface BatchExportSummary {
+  ner: number;
+  triples: number;
+  file: string;
+}
+
+/**
+ * Writes the pending OpenIE requests as OpenAI Batch JSONL (`vllm run-batch` reads the same format):
+ * NER for passages without entities, triples for passages whose NER is done (round 2).
+ */
+export function exportOpenIEBatch(
+  passages: readonly Passage[],
+  store: OpenIEStore,
+  prompts: OpenIEPrompts,
+  file: string,
+  maxTokens?: number,
+): BatchExportSummary {
+  const records = store.all();
+  const lines: string[] = [];
+  let ner = 0;
+  let triples = 0;
+  for (const passage of passages) {
+    const record = records.get(passage.id);
+    if (record?.status === "done") continue;
+    const request: ChatRequest = record?.entities
+      ? { messages: tripleMessages(prompts, passage.content, record.entities), stage: TRIPLES, maxTokens }
+      : { messages: nerMessages(prompts, passage.content), stage: NER, maxTokens };
+    if (request.stage === NER) ner++;
+    else triples++;
+    lines.push(JSON.stringify({ custom_id: `${request.stage}:${passage.id}`, method: "POST", url: "/v1/chat/completions", body: chatRequestBody(store.model, request) }));
+  }
+  writeFileSync(file, lines.length ? `${lines.join("\n")}\n` : "");
+  return { ner, triples, file };
+}
+
+export interface BatchImportSummary {
+  file: string;
+  ner: number;
+  triples: number;
+  failed: number;
+  /** Passages whose triples are still to be extracted (export again for round 2). */
+  pendingTriples: number;
+  /** Lines for passages not in this dataset (ignored). */
+  unknown: number;
+}
+
+/**
+ * Ingests OpenAI Batch output lines (`{custom_id, response: {status_code, body}, error}`). Good
+ * replies are parsed exactly as online replies are and are also put in the LLM cache, so an online
+ * run afterwards makes no call for them; bad ones are recorded as failures and exported again.
+ */
+export function importOpenIEBatch(
+  passages: readonly Passage[],
+  store: OpenIEStore,
+  prompts: OpenIEPrompts,
+  cache: CachedChatModel,
+  file: string,
+  maxTokens?: number,
+): BatchImportSummary {
+  const byId = new Map(passages.map((p) => [p.id, p]));
+  const summary: BatchImportSummary = { file, ner: 0, triples: 0, failed: 0, pendingTriples: 0, unknown: 0 };
+  const lines = readTextFile(file).split("\n");
+  const source = `batch:${file.split(/[\\/]/).pop()}`;
+  lines.forEach((line, index) => {
+    if (line.trim() === "") return;
+    const where = { file, record: `line ${index + 1}` };
+    let entry: Record<string, unknown>;
+    try {
+      entry = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      throw new InputError("not valid JSON", where);
+    }
+    if (typeof entry !== "object" || entry === null) throw new InputError("expected an object", where);
+    const customId = entry.custom_id;
+    const match = typeof customId === "string" ? /^(openie-ner|openie-triples):(chunk-[0-9a-f]{32})$/.exec(customId) : null;
+    if (!match) throw new InputError(`expected "openie-ner:<passage id>" or "openie-triples:<passage id>", got ${JSON.stringify(customId)}`, { ...where, field: "custom_id" });
+    const [, stage, passageId] = match as unknown as [string, string, string];
+    const passage = byId.get(passageId);
+    if (!passage) {
+      summary.unknown++;
+      return;
+    }
+    const response = entry.response as { status_code?: unknown; body?: unknown } | null | undefined;
+    const errorText = entry.error ? JSON.stringify(entry.error) : undefined;
+    const entities = store.get(passageId)?.entities;
+    const fail = (message: string) => {
+      store.saveFailure(passageId, stage === NER ? "ner" : "triples", message, source, stage === TRIPLES ? entities : undefined);
+      summary.failed++;
+    };
+    if (errorText || !response || response.status_code !== 200) {
+      fail(`batch request failed: ${errorText ?? `status ${String(response?.status_code ?? "missing")}`}`);
+      return;
+    }
+    let result;
+    try {
+      result = parseCompletion(response.body, `batch ${customId}`);
+    } catch (error) {
+      fail((error as Error).message);
+      return;
+    }
+    if (stage === NER) {
+      const parsed = parseNerOutput(result.text, result.finishReason);
+      if (!parsed.ok) return fail(`NER reply unusable: ${parsed.error}`);
+      cache.store({ messages: nerMessages(prompts, passage.content), stage: NER, maxTokens }, result);
+      store.saveNer(passageId, parsed.value, source);
+      summary.ner++;
+      summary.pendingTriples++;
+    } else {
+      if (!entities) throw new InputError("a triple result for a passage whose NER result was never imported", { ...where, field: "custom_id" });
+      const parsed = parseTripleOutput(result.text, result.finishReason);
+      if (!parsed.ok) return fail(`triple reply unusable: ${parsed.error}`);
+      cache.store({ messages: tripleMessages(prompts, passage.content, entities), stage: TRIPLES, maxTokens }, result);
+      store.saveDone(passageId, entities, parsed.value, source);
+      summary.triples++;
+    }
+  });
+  summary.pendingTriples = [...store.all().values()].filter((r) => r.status === "ner" && byId.has(r.passageId)).length;
+  return summary;
+}

@@ -1,0 +1,93 @@
+import { writeFileSync } from "node:fs";
+import { InputError } from "../core/errors.js";
+import { passageId } from "../core/ids.js";
+import { pyJsonDumps } from "../core/py-json.js";
+import { readJsonFile } from "../core/read-json-file.js";
+import { typeName } from "../datasets/load-corpus.js";
+import { insertPassages, splitPassage } from "../store/passage-store.js";
+import type { Workspace } from "../store/workspace.js";
+import type { OpenIEStore } from "./openie-store.js";
+
+export interface ImportSummary {
+  file: string;
+  model: string;
+  docs: number;
+  /** Passages the workspace did not know yet. */
+  newPassages: number;
+}
+
+/** `openie_results_ner_<llm>.json` → `<llm>` (upstream writes the model name with "/" as "_"). */
+export function modelFromOpenIEFileName(path: string): string | undefined {
+  const match = /openie_results_ner_(.+)\.json$/.exec(path.split(/[\\/]/).pop() ?? "");
+  return match?.[1];
+}
+
+/**
+ * Imports an upstream OpenIE results file (spec §3.5). The passage id is recomputed from `passage`
+ * as upstream does (a stored `idx` is ignored); bare NaN tokens written by Python are accepted.
+ * Triples are kept exactly as in the file (wrong-arity ones included) so export round-trips;
+ * indexing filters them as upstream's `reformat_openie_results` does.
+ */
+export function importOpenIEFile(workspace: Workspace, store: OpenIEStore, file: string): ImportSummary {
+  const data = readJsonFile(file, { allowNaN: true });
+  if (typeof data !== "object" || data === null || !Array.isArray((data as Record<string, unknown>).docs)) {
+    throw new InputError('expected an object with a "docs" list (upstream openie_results_ner_<llm>.json)', { file, field: "docs" });
+  }
+  const docs = (data as { docs: unknown[] }).docs;
+  if (docs.length === 0) throw new InputError("no docs (empty list)", { file, field: "docs" });
+  const records = docs.map((doc, index) => {
+    const where = { file, record: index };
+    if (typeof doc !== "object" || doc === null || Array.isArray(doc)) throw new InputError(`expected an object, got ${typeName(doc)}`, where);
+    const { passage, extracted_entities: entities, extracted_triples: triples } = doc as Record<string, unknown>;
+    if (typeof passage !== "string" || passage === "") {
+      throw new InputError(passage === undefined ? "missing" : `expected a non-empty string, got ${typeName(passage)}`, { ...where, field: "passage" });
+    }
+    if (!Array.isArray(entities)) throw new InputError(`expected a list of strings, got ${typeName(entities)}`, { ...where, field: "extracted_entities" });
+    entities.forEach((entity, i) => {
+      if (typeof entity !== "string" && typeof entity !== "number") {
+        throw new InputError(`item ${i}: expected a string, got ${typeName(entity)}`, { ...where, field: "extracted_entities" });
+      }
+    });
+    if (!Array.isArray(triples)) throw new InputError(`expected a list of [subject, predicate, object], got ${typeName(triples)}`, { ...where, field: "extracted_triples" });
+    triples.forEach((triple, i) => {
+      if (!Array.isArray(triple)) throw new InputError(`item ${i}: expected a list, got ${typeName(triple)}`, { ...where, field: "extracted_triples" });
+      triple.forEach((part, j) => {
+        if (typeof part === "object" && part !== null) {
+          throw new InputError(`item ${i}, element ${j}: expected a string, got ${typeName(part)}`, { ...where, field: "extracted_triples" });
+        }
+      });
+    });
+    return { passage, passageId: passageId(passage), entities: [...new Set(entities.map(String))], triples: triples as unknown[][] };
+  });
+  const newPassages = insertPassages(
+    workspace,
+    records.map((r) => ({ id: r.passageId, content: r.passage, ...splitPassage(r.passage) })),
+  );
+  store.saveMany(records, `import:${file.split(/[\\/]/).pop()}`);
+  return { file, model: store.model, docs: records.length, newPassages };
+}
+
+/**
+ * Writes the upstream results format (Python `json.dump` style: ASCII-escaped, ", " / ": "), docs
+ * in workspace passage order, for the given passages (default: every finished one).
+ */
+export function exportOpenIEFile(workspace: Workspace, store: OpenIEStore, file: string, onlyPassageIds?: ReadonlySet<string>): { docs: number } {
+  const records = store.all();
+  const rows = workspace.db.prepare("SELECT id, content FROM passages ORDER BY seq").all() as { id: string; content: string }[];
+  const docs: Record<string, unknown>[] = [];
+  const entityLengths: number[] = [];
+  const entityWords: number[] = [];
+  for (const row of rows) {
+    const record = records.get(row.id);
+    if (!record || record.status !== "done" || (onlyPassageIds && !onlyPassageIds.has(row.id))) continue;
+    const entities = record.entities ?? [];
+    for (const entity of entities) {
+      entityLengths.push(entity.length);
+      entityWords.push(entity.split(/\s+/).filter(Boolean).length);
+    }
+    docs.push({ idx: row.id, passage: row.content, extracted_entities: entities, extracted_triples: record.triples ?? [] });
+  }
+  const mean = (values: number[]) => (values.length ? Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 10_000) / 10_000 : 0);
+  writeFileSync(file, pyJsonDumps({ docs, avg_ent_chars: mean(entityLengths), avg_ent_words: mean(entityWords) }));
+  return { docs: docs.length };
+}

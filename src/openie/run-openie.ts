@@ -1,0 +1,113 @@
+import pLimit from "p-limit";
+import { HippoError } from "../core/errors.js";
+import type { Passage } from "../datasets/dataset-types.js";
+import type { ChatModel, ChatResult } from "../llm/chat-model.js";
+import { parseNerOutput, parseTripleOutput } from "./parse-openie-output.js";
+import type { OpenIEStore } from "./openie-store.js";
+import { nerMessages, tripleMessages } from "./prompts/build-openie-messages.js";
+import type { OpenIEPrompts } from "./prompts/openie-prompts.js";
+
+export interface OpenIESummary {
+  total: number;
+  /** Already done before this run (no call made). */
+  skipped: number;
+  /** Finished in this run. */
+  extracted: number;
+  failed: number;
+  llmCalls: number;
+  cacheHits: number;
+  promptTokens: number;
+  completionTokens: number;
+  interrupted: boolean;
+  failures: { passageId: string; stage: "ner" | "triples"; error: string }[];
+}
+
+export interface RunOpenIEOptions {
+  store: OpenIEStore;
+  chat: ChatModel;
+  prompts: OpenIEPrompts;
+  concurrency: number;
+  /** Max tokens per reply (undefined = server default; upstream PAPER sent no limit). */
+  maxTokens?: number;
+  signal?: AbortSignal;
+  onProgress?: (summary: OpenIESummary, done: number) => void;
+}
+
+export const OPENIE_SOURCE = "llm";
+
+/**
+ * Online OpenIE over the passages that lack a finished result (spec §3): NER, then triples
+ * conditioned on the NER list. Each passage commits on its own, so a killed run resumes where it
+ * stopped. A failure (HTTP error after retries, unparseable reply) is recorded with its reason and
+ * retried by the next run; it is never stored as an empty extraction.
+ */
+export async function runOpenIE(passages: readonly Passage[], options: RunOpenIEOptions): Promise<OpenIESummary> {
+  const { store, chat, prompts } = options;
+  const existing = store.all();
+  const todo = passages.filter((p) => existing.get(p.id)?.status !== "done");
+  const summary: OpenIESummary = {
+    total: passages.length,
+    skipped: passages.length - todo.length,
+    extracted: 0,
+    failed: 0,
+    llmCalls: 0,
+    cacheHits: 0,
+    promptTokens: 0,
+    completionTokens: 0,
+    interrupted: false,
+    failures: [],
+  };
+  const limit = pLimit(options.concurrency);
+  let finished = 0;
+
+  const account = (result: ChatResult) => {
+    if (result.cacheHit) summary.cacheHits++;
+    else {
+      summary.llmCalls++;
+      summary.promptTokens += result.promptTokens;
+      summary.completionTokens += result.completionTokens;
+    }
+  };
+
+  async function processPassage(passage: Passage): Promise<void> {
+    if (options.signal?.aborted) return;
+    let entities = existing.get(passage.id)?.entities;
+    let stage: "ner" | "triples" = "ner";
+    try {
+      if (!entities) {
+        const ner = await chat.generate(
+          { messages: nerMessages(prompts, passage.content), stage: "openie-ner", maxTokens: options.maxTokens },
+          { signal: options.signal, accept: (r) => parseNerOutput(r.text, r.finishReason).ok },
+        );
+        account(ner);
+        const parsed = parseNerOutput(ner.text, ner.finishReason);
+        if (!parsed.ok) throw new HippoError("REMOTE", `NER reply unusable: ${parsed.error}`);
+        entities = parsed.value;
+        store.saveNer(passage.id, entities, OPENIE_SOURCE);
+      }
+      stage = "triples";
+      const triple = await chat.generate(
+        { messages: tripleMessages(prompts, passage.content, entities), stage: "openie-triples", maxTokens: options.maxTokens },
+        { signal: options.signal, accept: (r) => parseTripleOutput(r.text, r.finishReason).ok },
+      );
+      account(triple);
+      const parsed = parseTripleOutput(triple.text, triple.finishReason);
+      if (!parsed.ok) throw new HippoError("REMOTE", `triple reply unusable: ${parsed.error}`);
+      store.saveDone(passage.id, entities, parsed.value, OPENIE_SOURCE);
+      summary.extracted++;
+    } catch (error) {
+      if (options.signal?.aborted || (HippoError.isInstance(error) && error.code === "INTERRUPTED")) return;
+      const message = error instanceof Error ? error.message : String(error);
+      store.saveFailure(passage.id, stage, message, OPENIE_SOURCE, entities);
+      summary.failed++;
+      summary.failures.push({ passageId: passage.id, stage, error: message });
+    } finally {
+      finished++;
+      options.onProgress?.(summary, summary.skipped + finished);
+    }
+  }
+
+  await Promise.all(todo.map((passage) => limit(() => processPassage(passage))));
+  summary.interrupted = options.signal?.aborted ?? false;
+  return summary;
+}
