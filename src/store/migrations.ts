@@ -31,7 +31,7 @@ export const MIGRATIONS: readonly string[] = [
   -- Embedding store keyed by (encoder id, md5 of the exact text embedded).
   CREATE TABLE embeddings (
     encoder TEXT NOT NULL, hash TEXT NOT NULL, dim INTEGER NOT NULL,
-    dtype TEXT NOT NULL CHECK (dtype IN ('f32', 'f16')), vector BLOB NOT NULL,
+    dtype TEXT NOT NULL CHECK (dtype IN ('f32', 'f16', 'sparse')), vector BLOB NOT NULL,
     PRIMARY KEY (encoder, hash)
   ) WITHOUT ROWID;
 

@@ -1,0 +1,47 @@
+import { usageError } from "../core/errors.js";
+import type { Encoder } from "./encoder.js";
+import type { InstructionFormat } from "./instruction-format.js";
+import { LexicalEncoder } from "./lexical-encoder.js";
+
+export interface EncoderSettings {
+  /** "lexical" (built in), "onnx:<hub id or folder>", or any model name served at `baseUrl`. */
+  name: string;
+  baseUrl?: string;
+  apiKey?: string;
+  batchSize?: number;
+  concurrency?: number;
+  instructionFormat?: InstructionFormat;
+  pooling?: "mean" | "cls";
+  dtype?: "fp32" | "fp16" | "q8";
+  offline?: boolean;
+  timeoutMs?: number;
+}
+
+export const DEFAULT_ENCODER = "lexical";
+
+/** Picks the encoder implementation from its name; heavy modules load lazily. */
+export async function createEncoder(settings: EncoderSettings): Promise<Encoder> {
+  if (settings.name === "lexical") return new LexicalEncoder();
+  if (settings.name.startsWith("onnx:")) {
+    const { OnnxEncoder } = await import("./onnx-encoder.js");
+    return new OnnxEncoder(settings.name.slice("onnx:".length), {
+      pooling: settings.pooling,
+      dtype: settings.dtype,
+      offline: settings.offline,
+      batchSize: settings.batchSize,
+      instructionFormat: settings.instructionFormat,
+    });
+  }
+  if (!settings.baseUrl && !settings.apiKey) {
+    throw usageError(`embedding model "${settings.name}" needs a server: pass --embedding-base-url (or set OPENAI_API_KEY for OpenAI)`, 'use --embedding-name lexical for the built-in encoder, or onnx:<model> for a local model');
+  }
+  const { OpenAIEncoder } = await import("./openai-encoder.js");
+  return new OpenAIEncoder(settings.name, {
+    baseUrl: settings.baseUrl,
+    apiKey: settings.apiKey,
+    batchSize: settings.batchSize,
+    concurrency: settings.concurrency,
+    instructionFormat: settings.instructionFormat,
+    timeoutMs: settings.timeoutMs,
+  });
+}

@@ -1,0 +1,114 @@
+import type { Matrix } from "./encoder.js";
+
+/**
+ * Scores = A · Bᵀ for row-major A (n×d) and B (m×d): out is n×m row-major (out[i*m + j] = a_i·b_j).
+ * Blocked over 4 rows of B at a time so each row of A is read once per block, with no allocation
+ * per row. About 1–2 GFLOP/s in plain JS; `matmul-onnx.ts` is the fast path for big products.
+ */
+export function dotAll(a: Matrix, b: Matrix): Float32Array {
+  if (a.dim !== b.dim) throw new Error(`dimension mismatch: ${a.dim} vs ${b.dim}`);
+  const { rows: n, dim: d, data: A } = a;
+  const { rows: m, data: B } = b;
+  const out = new Float32Array(n * m);
+  let j = 0;
+  for (; j + 4 <= m; j += 4) {
+    const b0 = j * d;
+    const b1 = b0 + d;
+    const b2 = b1 + d;
+    const b3 = b2 + d;
+    for (let i = 0; i < n; i++) {
+      const ai = i * d;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let k = 0; k < d; k++) {
+        const x = A[ai + k]!;
+        s0 += x * B[b0 + k]!;
+        s1 += x * B[b1 + k]!;
+        s2 += x * B[b2 + k]!;
+        s3 += x * B[b3 + k]!;
+      }
+      const o = i * m + j;
+      out[o] = s0;
+      out[o + 1] = s1;
+      out[o + 2] = s2;
+      out[o + 3] = s3;
+    }
+  }
+  for (; j < m; j++) {
+    const bj = j * d;
+    for (let i = 0; i < n; i++) {
+      const ai = i * d;
+      let s = 0;
+      for (let k = 0; k < d; k++) s += A[ai + k]! * B[bj + k]!;
+      out[i * m + j] = s;
+    }
+  }
+  return out;
+}
+
+/** Scores of every row of `matrix` against one query vector (length dim). */
+export function scoreRows(matrix: Matrix, query: Float32Array): Float32Array {
+  return dotAll(matrix, { rows: 1, dim: query.length, data: query });
+}
+
+/**
+ * Indices of the k largest values, descending. Ties: the higher index first (what a stable ascending
+ * argsort reversed gives, upstream's `argsort[::-1]`). O(n log k) with a small binary heap.
+ */
+export function topK(scores: ArrayLike<number>, k: number, offset = 0, length = scores.length - offset): number[] {
+  const take = Math.min(k, length);
+  if (take <= 0) return [];
+  const heap: number[] = [];
+  const worse = (x: number, y: number) => {
+    const sx = scores[offset + x]!;
+    const sy = scores[offset + y]!;
+    return sx < sy || (sx === sy && x < y);
+  };
+  const siftUp = (i: number) => {
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!worse(heap[i]!, heap[parent]!)) break;
+      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      i = parent;
+    }
+  };
+  const siftDown = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let smallest = i;
+      if (l < heap.length && worse(heap[l]!, heap[smallest]!)) smallest = l;
+      if (r < heap.length && worse(heap[r]!, heap[smallest]!)) smallest = r;
+      if (smallest === i) return;
+      [heap[i], heap[smallest]] = [heap[smallest]!, heap[i]!];
+      i = smallest;
+    }
+  };
+  for (let i = 0; i < length; i++) {
+    if (heap.length < take) {
+      heap.push(i);
+      siftUp(heap.length - 1);
+    } else if (worse(heap[0]!, i)) {
+      heap[0] = i;
+      siftDown(0);
+    }
+  }
+  return heap.sort((x, y) => (worse(x, y) ? 1 : worse(y, x) ? -1 : 0));
+}
+
+/** Upstream min-max normalisation; a constant vector becomes all ones (HEAD behaviour, spec §7.2). */
+export function minMaxNormalize(values: ArrayLike<number>): Float64Array {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const out = new Float64Array(values.length);
+  const range = max - min;
+  for (let i = 0; i < values.length; i++) out[i] = range > 0 ? (values[i]! - min) / range : 1;
+  return out;
+}

@@ -1,0 +1,120 @@
+import { HippoError } from "../core/errors.js";
+import { md5Hex } from "../core/ids.js";
+import type { Workspace } from "../store/workspace.js";
+import { isSparse, type EmbedPurpose, type Encoder, type SparseMatrix, type VectorMatrix } from "./encoder.js";
+import { decodeFloat16Into, encodeFloat16 } from "./float16.js";
+import { sparseFromRows } from "./sparse.js";
+
+export interface EmbedStats {
+  requested: number;
+  cached: number;
+  embedded: number;
+}
+
+/**
+ * Embeddings in the workspace keyed by (encoder id, md5 of the exact model input). Computes only
+ * what is missing, commits each batch, and loads a kind as one contiguous row-major matrix.
+ */
+export class EmbeddingStore {
+  readonly stats: EmbedStats = { requested: 0, cached: 0, embedded: 0 };
+
+  constructor(
+    private readonly workspace: Workspace,
+    readonly encoder: Encoder,
+    private readonly dtype: "f32" | "f16" = "f32",
+  ) {}
+
+  /** Embeds (if missing) and returns the matrix of `texts`, in order. */
+  async matrix(texts: readonly string[], purpose: EmbedPurpose, onProgress?: (done: number, total: number) => void): Promise<VectorMatrix> {
+    const inputs = texts.map((text) => this.encoder.formatInput(text, purpose));
+    const hashes = inputs.map((input) => md5Hex(input));
+    await this.ensure(inputs, hashes, onProgress);
+    return this.load(hashes);
+  }
+
+  private async ensure(inputs: readonly string[], hashes: readonly string[], onProgress?: (done: number, total: number) => void): Promise<void> {
+    const has = this.workspace.db.prepare("SELECT 1 FROM embeddings WHERE encoder = ? AND hash = ?").pluck();
+    const missing = new Map<string, string>();
+    for (let i = 0; i < inputs.length; i++) {
+      if (missing.has(hashes[i]!) || has.get(this.encoder.id, hashes[i]!)) continue;
+      missing.set(hashes[i]!, inputs[i]!);
+    }
+    this.stats.requested += inputs.length;
+    this.stats.cached += inputs.length - missing.size;
+    const insert = this.workspace.db.prepare("INSERT OR REPLACE INTO embeddings (encoder, hash, dim, dtype, vector) VALUES (?, ?, ?, ?, ?)");
+    const entries = [...missing.entries()];
+    for (let start = 0; start < entries.length; start += this.encoder.maxBatch) {
+      const batch = entries.slice(start, start + this.encoder.maxBatch);
+      const matrix = await this.encoder.embedFormatted(batch.map(([, input]) => input));
+      if (matrix.rows !== batch.length) {
+        throw new HippoError("REMOTE", `encoder ${this.encoder.id} returned ${matrix.rows} vectors for ${batch.length} texts`);
+      }
+      this.workspace.db.transaction(() => {
+        batch.forEach(([hash], row) => {
+          if (isSparse(matrix)) {
+            insert.run(this.encoder.id, hash, 0, "sparse", encodeSparseRow(matrix, row));
+            return;
+          }
+          const vector = matrix.data.subarray(row * matrix.dim, (row + 1) * matrix.dim);
+          const blob = this.dtype === "f16" ? encodeFloat16(vector) : Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
+          insert.run(this.encoder.id, hash, matrix.dim, this.dtype, blob);
+        });
+      })();
+      this.stats.embedded += batch.length;
+      onProgress?.(start + batch.length, entries.length);
+    }
+  }
+
+  private load(hashes: readonly string[]): VectorMatrix {
+    const select = this.workspace.db.prepare("SELECT dim, dtype, vector FROM embeddings WHERE encoder = ? AND hash = ?");
+    if (hashes.length > 0) {
+      const first = select.get(this.encoder.id, hashes[0]!) as { dtype: string } | undefined;
+      if (first?.dtype === "sparse") return this.loadSparse(hashes, select);
+    }
+    let dim = 0;
+    let data = new Float32Array(0);
+    hashes.forEach((hash, row) => {
+      const found = select.get(this.encoder.id, hash) as { dim: number; dtype: "f32" | "f16"; vector: Buffer } | undefined;
+      if (!found) throw new HippoError("WORKSPACE", `embedding ${hash} of ${this.encoder.id} vanished from the workspace`);
+      if (row === 0) {
+        dim = found.dim;
+        data = new Float32Array(hashes.length * dim);
+      } else if (found.dim !== dim) {
+        throw new HippoError("WORKSPACE", `mixed dimensions for encoder ${this.encoder.id} (${found.dim} vs ${dim})`);
+      }
+      if (found.dtype === "f16") decodeFloat16Into(found.vector, data, row * dim);
+      // Blobs are not guaranteed 4-byte aligned: copy bytes rather than view them as floats.
+      else new Uint8Array(data.buffer, row * dim * 4, dim * 4).set(found.vector);
+    });
+    return { rows: hashes.length, dim, data };
+  }
+
+  private loadSparse(hashes: readonly string[], select: { get(...args: unknown[]): unknown }): SparseMatrix {
+    const rows = hashes.map((hash) => {
+      const found = select.get(this.encoder.id, hash) as { dtype: string; vector: Buffer } | undefined;
+      if (!found || found.dtype !== "sparse") throw new HippoError("WORKSPACE", `sparse embedding ${hash} of ${this.encoder.id} is missing or not sparse`);
+      return decodeSparseRow(found.vector);
+    });
+    return sparseFromRows(rows);
+  }
+}
+
+/** Sparse row blob: u32 nnz, then nnz u32 feature ids, then nnz f32 values (little-endian). */
+export function encodeSparseRow(matrix: SparseMatrix, row: number): Buffer {
+  const start = matrix.indptr[row]!;
+  const nnz = matrix.indptr[row + 1]! - start;
+  const out = Buffer.alloc(4 + nnz * 8);
+  out.writeUInt32LE(nnz, 0);
+  for (let k = 0; k < nnz; k++) {
+    out.writeUInt32LE(matrix.indices[start + k]!, 4 + k * 4);
+    out.writeFloatLE(matrix.values[start + k]!, 4 + nnz * 4 + k * 4);
+  }
+  return out;
+}
+
+export function decodeSparseRow(blob: Buffer): Map<number, number> {
+  const nnz = blob.readUInt32LE(0);
+  const row = new Map<number, number>();
+  for (let k = 0; k < nnz; k++) row.set(blob.readUInt32LE(4 + k * 4), blob.readFloatLE(4 + nnz * 4 + k * 4));
+  return row;
+}

@@ -1,0 +1,71 @@
+/**
+ * What a text is embedded for. Stored items (passage, entity, fact) get no instruction, as upstream;
+ * queries get one of two instructions (spec §4).
+ */
+export type EmbedPurpose = "passage" | "entity" | "fact" | "query_to_fact" | "query_to_passage";
+
+export const QUERY_INSTRUCTIONS: Record<"query_to_fact" | "query_to_passage", string> = {
+  // Upstream's instruction strings (prompts/linking.py), kept verbatim: NV-Embed results depend on them.
+  query_to_fact: "Given a question, retrieve relevant triplet facts that matches this question.",
+  query_to_passage: "Given a question, retrieve relevant documents that best answer the question.",
+};
+
+/** A row-major dense matrix: `rows` vectors of `dim` floats, L2-normalised. */
+export interface Matrix {
+  rows: number;
+  dim: number;
+  data: Float32Array;
+}
+
+/**
+ * A CSR sparse matrix (the lexical encoder's output): row r holds features
+ * indices[indptr[r] .. indptr[r+1]) with those values; feature ids are sorted within a row.
+ */
+export interface SparseMatrix {
+  kind: "sparse";
+  rows: number;
+  indptr: Uint32Array;
+  indices: Uint32Array;
+  values: Float32Array;
+}
+
+export type VectorMatrix = Matrix | SparseMatrix;
+
+export function isSparse(matrix: VectorMatrix): matrix is SparseMatrix {
+  return (matrix as SparseMatrix).kind === "sparse";
+}
+
+export interface Encoder {
+  /** Identity of the vector space: part of the index identity, so two models never mix. */
+  readonly id: string;
+  /** Texts per call. */
+  readonly maxBatch: number;
+  /** The exact string sent to the model for `text` (instruction prefix included); the cache key. */
+  formatInput(text: string, purpose: EmbedPurpose): string;
+  /** Embeds already formatted inputs; rows are L2-normalised. */
+  embedFormatted(inputs: readonly string[]): Promise<VectorMatrix>;
+  /**
+   * Optional search-time reweighting learnt from the indexed passages (the lexical encoder's IDF).
+   * Returns a function that gives a reweighted, row-renormalised copy of any matrix searched against.
+   */
+  searchWeighting?(passages: VectorMatrix): (matrix: VectorMatrix) => VectorMatrix;
+  dispose?(): Promise<void>;
+}
+
+/** Normalises every row to unit length in place (zero rows stay zero). */
+export function normalizeRows(matrix: Matrix): Matrix {
+  const { rows, dim, data } = matrix;
+  for (let r = 0; r < rows; r++) {
+    let sum = 0;
+    const base = r * dim;
+    for (let j = 0; j < dim; j++) sum += data[base + j]! * data[base + j]!;
+    if (sum === 0) continue;
+    const scale = 1 / Math.sqrt(sum);
+    for (let j = 0; j < dim; j++) data[base + j]! *= scale;
+  }
+  return matrix;
+}
+
+export function rowOf(matrix: Matrix, row: number): Float32Array {
+  return matrix.data.subarray(row * matrix.dim, (row + 1) * matrix.dim);
+}

@@ -1,0 +1,160 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { textProcessing } from "../core/ids.js";
+import { Workspace } from "../store/workspace.js";
+import { FakeOpenAIServer } from "../test-support/fake-openai-server.js";
+import { tempDir } from "../test-support/cli-harness.js";
+import { isSparse, type Encoder, type Matrix, type VectorMatrix } from "./encoder.js";
+import { EmbeddingStore } from "./embedding-store.js";
+import { fromFloat16Bits, toFloat16Bits } from "./float16.js";
+import { LexicalEncoder } from "./lexical-encoder.js";
+import { OnnxEncoder } from "./onnx-encoder.js";
+import { OpenAIEncoder } from "./openai-encoder.js";
+import { VectorCorpus } from "./vector-search.js";
+
+const FIXTURE = join(import.meta.dirname, "__fixtures__", "tiny-bert");
+const reference = JSON.parse(readFileSync(join(FIXTURE, "reference.json"), "utf8")) as { sentences: string[]; mean: number[][]; cls: number[][] };
+
+const row = (m: Matrix, r: number) => Array.from(m.data.subarray(r * m.dim, (r + 1) * m.dim));
+
+describe("OnnxEncoder (transformers.js on a tiny local model, no network)", () => {
+  it("mean pooling matches the numpy reference", async () => {
+    const encoder = new OnnxEncoder(FIXTURE, { pooling: "mean", offline: true });
+    const matrix = await encoder.embedFormatted(reference.sentences);
+    expect(matrix.rows).toBe(4);
+    expect(matrix.dim).toBe(16);
+    reference.mean.forEach((expected, r) => row(matrix, r).forEach((v, j) => expect(v).toBeCloseTo(expected[j]!, 5)));
+    expect(encoder.id).toBe("onnx:local/tiny-bert:mean:fp32:none");
+    await encoder.dispose();
+  });
+  it("CLS pooling matches the numpy reference", async () => {
+    const encoder = new OnnxEncoder(FIXTURE, { pooling: "cls", offline: true });
+    const matrix = await encoder.embedFormatted(reference.sentences);
+    reference.cls.forEach((expected, r) => row(matrix, r).forEach((v, j) => expect(v).toBeCloseTo(expected[j]!, 5)));
+  });
+  it("fails clearly, without network, for a hub id that is not cached in offline mode", async () => {
+    const encoder = new OnnxEncoder("some-org/not-downloaded-model", { offline: true, cacheDir: tempDir() });
+    await expect(encoder.embedFormatted(["x"])).rejects.toThrow(/cannot load embedding model "some-org\/not-downloaded-model"/);
+  });
+  it("fails clearly for a local folder without the quantized weights", async () => {
+    const encoder = new OnnxEncoder(FIXTURE, { offline: true, dtype: "q8" });
+    await expect(encoder.embedFormatted(["x"])).rejects.toThrow(/model_quantized\.onnx|cannot load/);
+  });
+});
+
+describe("OpenAIEncoder (real HTTP against a loopback server)", () => {
+  let server: FakeOpenAIServer;
+  afterEach(() => server?.stop());
+  const embed = (text: string) => [text.length, 1, 0, 2];
+
+  it("batches, decodes base64 and float replies, retries 5xx, and sends NV-Embed instructions for queries only", async () => {
+    server = await new FakeOpenAIServer({
+      embed,
+      fault: ({ attempt, body }) => (attempt === 0 && (body as any).input[0] === "t0" ? { kind: "status", status: 503 } : undefined),
+    }).start();
+    for (const encodingFormat of ["base64", "float"] as const) {
+      const encoder = new OpenAIEncoder("nvidia/NV-Embed-v2", { baseUrl: server.url, apiKey: "k", batchSize: 3, concurrency: 2, encodingFormat, retry: { baseDelayMs: 10 } });
+      const texts = Array.from({ length: 7 }, (_, i) => `t${i}`);
+      const matrix = await encoder.embedFormatted(texts);
+      expect(matrix.rows).toBe(7);
+      const norm = Math.hypot(2, 1, 0, 2);
+      expect(row(matrix, 0).map((v) => +v.toFixed(6))).toEqual([2 / norm, 1 / norm, 0, 2 / norm].map((v) => +v.toFixed(6)));
+      expect(encoder.formatInput("Who?", "query_to_fact")).toBe("Instruct: Given a question, retrieve relevant triplet facts that matches this question.\nQuery: Who?");
+      expect(encoder.formatInput("Paris\ntext", "passage")).toBe("Paris\ntext");
+    }
+    const bodies = server.requests.map((r) => r.body);
+    // 7 texts in batches of 3 → 3, 3, 1; the batch starting at t0 got a 503 first and was retried.
+    for (const format of ["base64", "float"]) {
+      expect(bodies.filter((b) => b.encoding_format === format).map((b) => b.input.length).sort()).toEqual([1, 3, 3, 3]);
+      expect(bodies.filter((b) => b.input[0] === "t0" && b.encoding_format === format)).toHaveLength(2);
+    }
+  });
+
+  it("puts the instruction actually sent through the store: the query string reaches the server", async () => {
+    server = await new FakeOpenAIServer({ embed }).start();
+    const workspace = Workspace.open(tempDir());
+    const store = new EmbeddingStore(workspace, new OpenAIEncoder("nvidia/NV-Embed-v2", { baseUrl: server.url, apiKey: "k" }));
+    await store.matrix(["Who founded X?"], "query_to_passage");
+    expect(server.requests[0]!.body.input).toEqual(["Instruct: Given a question, retrieve relevant documents that best answer the question.\nQuery: Who founded X?"]);
+    workspace.close();
+  });
+
+  it("defaults to no instruction for OpenAI text-embedding models, and honours an explicit template", () => {
+    expect(new OpenAIEncoder("text-embedding-3-small", { apiKey: "k" }).formatInput("q", "query_to_fact")).toBe("q");
+    const custom = new OpenAIEncoder("text-embedding-3-small", { apiKey: "k", instructionFormat: { template: "{instruction} | {query}" } });
+    expect(custom.formatInput("q", "query_to_passage")).toBe("Given a question, retrieve relevant documents that best answer the question. | q");
+  });
+});
+
+describe("LexicalEncoder", () => {
+  const encoder = new LexicalEncoder();
+  const corpus = ["James P. Hogan was a writer.", "The University of Copenhagen and the University of Oslo.", "World War II followed World War I.", "In 1963 and 1964 the band toured."];
+  const weigh = encoder.searchWeighting(encoder.embedSync(corpus));
+  const cosine = (a: string, b: string) => {
+    const m = weigh(encoder.embedSync([textProcessing(a), textProcessing(b)]));
+    const corpusRow = new VectorCorpus(weigh(encoder.embedSync([textProcessing(b)])));
+    return corpusRow.scores(m, 0)[0]!;
+  };
+  it("puts near-duplicate entity names above the 0.8 synonymy threshold", () => {
+    expect(cosine("James P. Hogan", "James Hogan")).toBeGreaterThan(0.8);
+    expect(cosine("the Beatles", "Beatles")).toBeGreaterThan(0.99);
+  });
+  it("keeps different entities that share words below it", () => {
+    expect(cosine("University of Copenhagen", "University of Oslo")).toBeLessThan(0.8);
+    expect(cosine("World War II", "World War I")).toBeLessThan(0.8);
+    expect(cosine("1963", "1964")).toBeLessThan(0.2);
+  });
+  it("is deterministic and sparse", () => {
+    const a = encoder.embedSync(["Thomas Sudhof studies synapses"]);
+    const b = new LexicalEncoder().embedSync(["Thomas Sudhof studies synapses"]);
+    expect(isSparse(a)).toBe(true);
+    expect(Array.from(a.values)).toEqual(Array.from(b.values));
+  });
+});
+
+describe("EmbeddingStore", () => {
+  class CountingEncoder implements Encoder {
+    readonly id = "counting";
+    readonly maxBatch = 2;
+    calls: string[][] = [];
+    formatInput(text: string) {
+      return text;
+    }
+    async embedFormatted(inputs: readonly string[]): Promise<VectorMatrix> {
+      this.calls.push([...inputs]);
+      const data = new Float32Array(inputs.length * 3);
+      inputs.forEach((t, i) => data.set([t.length, 1, 0.5], i * 3));
+      return { rows: inputs.length, dim: 3, data };
+    }
+  }
+  it("never embeds a text twice, commits per batch, and returns rows in the asked order", async () => {
+    const workspace = Workspace.open(tempDir());
+    const encoder = new CountingEncoder();
+    const store = new EmbeddingStore(workspace, encoder);
+    await store.matrix(["a", "bb", "a", "ccc"], "passage");
+    expect(encoder.calls).toEqual([["a", "bb"], ["ccc"]]);
+    const again = (await store.matrix(["ccc", "a"], "entity")) as Matrix;
+    expect(encoder.calls).toHaveLength(2);
+    expect(Array.from(again.data.subarray(0, 3))).toEqual([3, 1, 0.5]);
+    expect(store.stats).toMatchObject({ requested: 6, embedded: 3 });
+    workspace.close();
+  });
+  it("stores Float16 compactly and sparse rows exactly", async () => {
+    const workspace = Workspace.open(tempDir());
+    const half = new EmbeddingStore(workspace, new CountingEncoder(), "f16");
+    const m = (await half.matrix(["abcd"], "passage")) as Matrix;
+    expect(Array.from(m.data)).toEqual([4, 1, 0.5]);
+    const blob = workspace.db.prepare("SELECT length(vector) FROM embeddings").pluck().get();
+    expect(blob).toBe(6);
+    const lexical = new LexicalEncoder();
+    const sparse = new EmbeddingStore(workspace, lexical);
+    const stored = await sparse.matrix(["Graph memory for LLMs"], "passage");
+    const loaded = await sparse.matrix(["Graph memory for LLMs"], "passage");
+    expect(loaded).toEqual(stored);
+    workspace.close();
+  });
+  it("float16 conversion round-trips representative values", () => {
+    for (const v of [0, 1, -2.5, 0.1, 65504, 1e-5]) expect(fromFloat16Bits(toFloat16Bits(v))).toBeCloseTo(v, v < 1e-3 ? 6 : 2);
+  });
+});

@@ -1,0 +1,92 @@
+import pLimit from "p-limit";
+import { HippoError } from "../core/errors.js";
+import { createOpenAIClient, type OpenAIClientSettings } from "../llm/openai-chat-model.js";
+import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from "../llm/retry.js";
+import { normalizeRows, QUERY_INSTRUCTIONS, type EmbedPurpose, type Encoder, type Matrix } from "./encoder.js";
+import { applyInstruction, resolveInstructionFormat, type InstructionFormat } from "./instruction-format.js";
+
+export interface OpenAIEncoderOptions extends OpenAIClientSettings {
+  /** Texts per request (upstream main.py: 8; APIs take far more). */
+  batchSize?: number;
+  /** Requests in flight. */
+  concurrency?: number;
+  instructionFormat?: InstructionFormat;
+  /** Wire format asked for; both are decoded here (some servers ignore the request and send floats). */
+  encodingFormat?: "float" | "base64";
+}
+
+/**
+ * Embeddings from any OpenAI-compatible endpoint (OpenAI, vLLM, TEI, Ollama…). Unlike upstream's
+ * OpenAI class, query instructions are applied per model family (NV-Embed "Instruct: …\nQuery: ")
+ * and can be set explicitly; they are never dropped silently.
+ */
+export class OpenAIEncoder implements Encoder {
+  readonly id: string;
+  readonly maxBatch: number;
+  private readonly client;
+  private readonly format;
+  private readonly limit;
+  private readonly policy: RetryPolicy;
+
+  constructor(
+    readonly model: string,
+    private readonly options: OpenAIEncoderOptions,
+  ) {
+    this.client = createOpenAIClient(options);
+    this.format = resolveInstructionFormat(options.instructionFormat ?? "auto", model);
+    this.maxBatch = (options.batchSize ?? 64) * (options.concurrency ?? 4);
+    this.limit = pLimit(options.concurrency ?? 4);
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    const formatLabel = typeof this.format === "object" ? `tpl-${this.format.template.length}` : this.format;
+    this.id = `openai:${model}:${formatLabel}`;
+  }
+
+  formatInput(text: string, purpose: EmbedPurpose): string {
+    const instruction = purpose === "query_to_fact" || purpose === "query_to_passage" ? QUERY_INSTRUCTIONS[purpose] : undefined;
+    // Empty strings make most servers fail the whole batch (upstream sends " ").
+    return applyInstruction(this.format, text, instruction) || " ";
+  }
+
+  async embedFormatted(inputs: readonly string[]): Promise<Matrix> {
+    const batchSize = this.options.batchSize ?? 64;
+    const batches: string[][] = [];
+    for (let i = 0; i < inputs.length; i += batchSize) batches.push(inputs.slice(i, i + batchSize));
+    const results = await Promise.all(batches.map((batch) => this.limit(() => this.embedBatch(batch))));
+    const dim = results[0]?.[0]?.length ?? 0;
+    const data = new Float32Array(inputs.length * dim);
+    let row = 0;
+    for (const vectors of results) {
+      for (const vector of vectors) {
+        if (vector.length !== dim) throw new HippoError("REMOTE", `embedding server returned vectors of different sizes (${vector.length} vs ${dim})`);
+        data.set(vector, row++ * dim);
+      }
+    }
+    return normalizeRows({ rows: inputs.length, dim, data });
+  }
+
+  private async embedBatch(batch: string[]): Promise<Float32Array[]> {
+    const encoding = this.options.encodingFormat ?? "base64";
+    const response = await withRetries(
+      () => this.client.embeddings.create({ model: this.model, input: batch, encoding_format: encoding }),
+      this.policy,
+      { what: `embedding call (model ${this.model})`, onRetry: this.options.onRetry },
+    );
+    const data = [...(response.data ?? [])].sort((a, b) => a.index - b.index);
+    if (data.length !== batch.length) {
+      throw new HippoError("REMOTE", `embedding server returned ${data.length} vectors for ${batch.length} inputs`);
+    }
+    return data.map((item) => decodeEmbedding(item.embedding as unknown));
+  }
+}
+
+/** An embedding as floats: a JSON number array, or base64 of little-endian float32. */
+export function decodeEmbedding(value: unknown): Float32Array {
+  if (typeof value === "string") {
+    const bytes = Buffer.from(value, "base64");
+    const out = new Float32Array(bytes.length / 4);
+    new Uint8Array(out.buffer).set(bytes);
+    return out;
+  }
+  if (Array.isArray(value) && value.every((v) => typeof v === "number")) return Float32Array.from(value);
+  throw new HippoError("REMOTE", "embedding server returned an embedding that is neither a number list nor base64");
+}

@@ -1,0 +1,52 @@
+import { dotAll } from "./dense-search.js";
+import { isSparse, type Matrix, type SparseMatrix, type VectorMatrix } from "./encoder.js";
+import { invertedIndex, sparseScoresInto, type InvertedIndex } from "./sparse.js";
+
+/**
+ * A searchable corpus of vectors (dense or sparse), prepared once: scores any query row against
+ * every corpus row. Dense: blocked dot products; sparse: an inverted index.
+ */
+export class VectorCorpus {
+  readonly rows: number;
+  private readonly inverted?: InvertedIndex;
+
+  constructor(readonly matrix: VectorMatrix) {
+    this.rows = matrix.rows;
+    if (isSparse(matrix)) this.inverted = invertedIndex(matrix);
+  }
+
+  /** Scores of query row `q` against every corpus row (length = corpus rows). */
+  scores(queries: VectorMatrix, q: number, out = new Float32Array(this.rows)): Float32Array {
+    if (this.inverted) {
+      if (!isSparse(queries)) throw new Error("sparse corpus needs sparse queries");
+      sparseScoresInto(this.inverted, queries, q, out);
+      return out;
+    }
+    if (isSparse(queries)) throw new Error("dense corpus needs dense queries");
+    const query: Matrix = { rows: 1, dim: queries.dim, data: queries.data.subarray(q * queries.dim, (q + 1) * queries.dim) };
+    out.set(dotAll(query, this.matrix as Matrix));
+    return out;
+  }
+}
+
+/** Stacks rows (in order) of a matrix into a new one: used to select kinds' rows. */
+export function selectRows(matrix: VectorMatrix, rows: readonly number[]): VectorMatrix {
+  if (!isSparse(matrix)) {
+    const data = new Float32Array(rows.length * matrix.dim);
+    rows.forEach((r, i) => data.set(matrix.data.subarray(r * matrix.dim, (r + 1) * matrix.dim), i * matrix.dim));
+    return { rows: rows.length, dim: matrix.dim, data };
+  }
+  return selectSparseRows(matrix, rows);
+}
+
+function selectSparseRows(matrix: SparseMatrix, rows: readonly number[]): SparseMatrix {
+  const indptr = new Uint32Array(rows.length + 1);
+  rows.forEach((r, i) => (indptr[i + 1] = indptr[i]! + matrix.indptr[r + 1]! - matrix.indptr[r]!));
+  const indices = new Uint32Array(indptr[rows.length]!);
+  const values = new Float32Array(indptr[rows.length]!);
+  rows.forEach((r, i) => {
+    indices.set(matrix.indices.subarray(matrix.indptr[r]!, matrix.indptr[r + 1]!), indptr[i]!);
+    values.set(matrix.values.subarray(matrix.indptr[r]!, matrix.indptr[r + 1]!), indptr[i]!);
+  });
+  return { kind: "sparse", rows: rows.length, indptr, indices, values };
+}
