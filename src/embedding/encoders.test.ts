@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { textProcessing } from "../core/ids.js";
 import { Workspace } from "../store/workspace.js";
 import { FakeOpenAIServer } from "../test-support/fake-openai-server.js";
-import { tempDir } from "../test-support/cli-harness.js";
+import { SHARED_DATASETS, tempDir } from "../test-support/cli-harness.js";
+import { loadCorpus } from "../datasets/load-corpus.js";
 import { isSparse, type Encoder, type Matrix, type VectorMatrix } from "./encoder.js";
 import { EmbeddingStore } from "./embedding-store.js";
 import { fromFloat16Bits, toFloat16Bits } from "./float16.js";
@@ -89,7 +90,8 @@ describe("OpenAIEncoder (real HTTP against a loopback server)", () => {
 
 describe("LexicalEncoder", () => {
   const encoder = new LexicalEncoder();
-  const corpus = ["James P. Hogan was a writer.", "The University of Copenhagen and the University of Oslo.", "World War II followed World War I.", "In 1963 and 1964 the band toured."];
+  // IDF needs real corpus statistics (indexing learns it from the indexed passages).
+  const corpus = loadCorpus(join(SHARED_DATASETS, "musique_train_dev_corpus.json")).map((p) => p.content);
   const weigh = encoder.searchWeighting(encoder.embedSync(corpus));
   const cosine = (a: string, b: string) => {
     const m = weigh(encoder.embedSync([textProcessing(a), textProcessing(b)]));
