@@ -1,0 +1,77 @@
+import { isSparse, type Matrix, type VectorMatrix } from "../embedding/encoder.js";
+import { dotAll } from "../embedding/dense-search.js";
+import { VectorCorpus } from "../embedding/vector-search.js";
+
+/** Upstream synonymy settings (config_utils.py): cosine ≥ 0.8, at most 101 accepted neighbours. */
+export interface SynonymyOptions {
+  threshold: number;
+  /** Upstream stops once more than 100 are accepted: 101 at most. */
+  maxNeighbors: number;
+}
+export const DEFAULT_SYNONYMY: SynonymyOptions = { threshold: 0.8, maxNeighbors: 101 };
+
+export type NeighborList = [phrase: string, score: number][];
+
+/** Whether a phrase looks for synonyms: more than 2 alphanumeric characters (spec §5.1). */
+export function queriesForSynonyms(phrase: string): boolean {
+  return phrase.replace(/[^A-Za-z0-9]/g, "").length > 2;
+}
+
+/**
+ * Candidates of each query phrase among all phrases, by descending cosine (ties: lower row first),
+ * filtered to score ≥ threshold. Row order = `phrases` order. `matrix` holds the raw (unweighted)
+ * embeddings of `phrases`, one row each.
+ */
+export function synonymCandidates(phrases: readonly string[], matrix: VectorMatrix, queryRows: readonly number[], threshold: number): Map<number, [number, number][]> {
+  const out = new Map<number, [number, number][]>();
+  const collect = (q: number, scores: ArrayLike<number>, offset: number) => {
+    const found: [number, number][] = [];
+    for (let j = 0; j < phrases.length; j++) {
+      const s = scores[offset + j]!;
+      if (s >= threshold) found.push([j, s]);
+    }
+    found.sort((x, y) => y[1] - x[1] || x[0] - y[0]);
+    out.set(q, found);
+  };
+  if (isSparse(matrix)) {
+    const corpus = new VectorCorpus(matrix);
+    const scores = new Float32Array(phrases.length);
+    for (const q of queryRows) collect(q, corpus.scores(matrix, q, scores), 0);
+    return out;
+  }
+  // Dense: queries in blocks of 256 rows against all phrases. (block × N) scores per step.
+  const dense = matrix as Matrix;
+  for (let start = 0; start < queryRows.length; start += 256) {
+    const block = queryRows.slice(start, start + 256);
+    const data = new Float32Array(block.length * dense.dim);
+    block.forEach((q, i) => data.set(dense.data.subarray(q * dense.dim, (q + 1) * dense.dim), i * dense.dim));
+    const scores = dotAll({ rows: block.length, dim: dense.dim, data }, dense);
+    block.forEach((q, i) => collect(q, scores, i * phrases.length));
+  }
+  return out;
+}
+
+/**
+ * The accepted neighbour list of each query phrase exactly as upstream walks it: in descending order,
+ * stop below the threshold or once more than 100 are accepted; skip itself and the empty phrase.
+ */
+export function synonymLists(
+  phrases: readonly string[],
+  matrix: VectorMatrix,
+  queryRows: readonly number[],
+  options: SynonymyOptions = DEFAULT_SYNONYMY,
+): Map<string, NeighborList> {
+  const rows = queryRows.filter((q) => queriesForSynonyms(phrases[q]!));
+  const candidates = synonymCandidates(phrases, matrix, rows, options.threshold);
+  const lists = new Map<string, NeighborList>();
+  for (const q of queryRows) {
+    const list: NeighborList = [];
+    for (const [j, score] of candidates.get(q) ?? []) {
+      if (list.length >= options.maxNeighbors) break;
+      if (j === q || phrases[j] === "") continue;
+      list.push([phrases[j]!, score]);
+    }
+    lists.set(phrases[q]!, list);
+  }
+  return lists;
+}
