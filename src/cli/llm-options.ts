@@ -41,9 +41,12 @@ export interface LlmSettings {
   maxTokens?: number;
 }
 
-/** True when the user configured an LLM explicitly (a base URL, a model name or an API key). */
+/**
+ * True when an LLM can be called: a base URL was given, or OPENAI_API_KEY is set. `--llm-name` alone
+ * only names whose OpenIE results to use (e.g. imported gpt-3.5-turbo-1106 results, no LLM at all).
+ */
 export function llmConfigured(options: LlmOptions): boolean {
-  return Boolean(options.llmBaseUrl || options.llmName || process.env.OPENAI_API_KEY);
+  return Boolean(options.llmBaseUrl || process.env.OPENAI_API_KEY);
 }
 
 export function resolveLlm(options: LlmOptions): LlmSettings {

@@ -1,0 +1,46 @@
+import { Command } from "commander";
+import { commonOptions, resolveCommon, type CommonOptions } from "../common-options.js";
+import { embeddingOptions, type EmbeddingCliOptions } from "../embedding-options.js";
+import { llmOptions, type LlmOptions } from "../llm-options.js";
+import type { CommandContext } from "../register-commands.js";
+
+interface QaOptions extends CommonOptions, LlmOptions, EmbeddingCliOptions {
+  run: string;
+  qaTopK: number;
+}
+
+export function qaCommand(context: CommandContext): Command {
+  const command = new Command("qa")
+    .description("answer each question from the top passages of a stored retrieval run, then score EM/F1")
+    .option("--run <name>", "retrieval run to read (see hipporag eval)", "hipporag2")
+    .option("--qa-top-k <n>", "passages in the QA prompt", (v) => Number(v), 5);
+  embeddingOptions(llmOptions(commonOptions(command))).action(async (raw: QaOptions) => {
+    const common = resolveCommon(raw, "qa");
+    const { loadDataset } = await import("../../datasets/load-dataset.js");
+    const { openHippo } = await import("../open-hippo.js");
+    const { evaluateRun } = await import("../../eval/run-eval.js");
+    const { formatEvalTable } = await import("../../eval/format-eval-report.js");
+    const { storedRuns } = await import("../../retrieval/retrieval-store.js");
+    const { usageError } = await import("../../core/errors.js");
+    const dataset = loadDataset(common.dataset, common.datasetDir, { requireQuestions: true });
+    const hippo = await openHippo(common, raw);
+    try {
+      if (!storedRuns(hippo.workspace).includes(raw.run)) {
+        throw usageError(`no stored retrieval run "${raw.run}" (have: ${storedRuns(hippo.workspace).join(", ") || "none"})`, "run hipporag retrieve first, or pick a run with --run");
+      }
+      hippo.workspace.acquireWriterLock("qa");
+      const outcome = await hippo.answerStored(raw.run, dataset.questions);
+      const report = evaluateRun(hippo.workspace, raw.run, dataset.questions);
+      if (common.json) context.output.stdout(JSON.stringify({ run: raw.run, answered: outcome.answered, reused: outcome.reused, failed: outcome.failed.length, tokens: outcome.tokens, ...report }, null, 2));
+      else {
+        context.output.stdout(formatEvalTable([{ name: raw.run, report }]));
+        context.output.stderr(`qa ${raw.run}: ${outcome.answered} answered, ${outcome.reused} reused, ${outcome.failed.length} failed`);
+        for (const f of outcome.failed.slice(0, 3)) context.output.stderr(`failed ${f.key}: ${f.error}`);
+      }
+      context.state.exitCode = outcome.failed.length > 0 ? 5 : 0;
+    } finally {
+      hippo.close();
+    }
+  });
+  return command;
+}

@@ -1,0 +1,24 @@
+import { Command } from "commander";
+import { commonOptions, resolveCommon, type CommonOptions } from "../common-options.js";
+import { embeddingOptions, type EmbeddingCliOptions } from "../embedding-options.js";
+import { llmOptions, type LlmOptions } from "../llm-options.js";
+import type { CommandContext } from "../register-commands.js";
+import { retrievalOptions, type RetrievalCliOptions } from "../retrieval-options.js";
+
+export interface RetrieveOptions extends CommonOptions, LlmOptions, EmbeddingCliOptions, RetrievalCliOptions {
+  explain?: string;
+  predictionsOut?: string;
+}
+
+export function retrieveCommand(context: CommandContext): Command {
+  const command = new Command("retrieve")
+    .description("rank passages for every question of a dataset (stored per run), or --explain one question")
+    .option("--explain <question>", "retrieve one question and print every step: facts, filter, seeds, passages")
+    .option("--predictions-out <file>", "also write [{id, question, docs}] as read by eval --predictions");
+  retrievalOptions(embeddingOptions(llmOptions(commonOptions(command)))).action(async (raw: RetrieveOptions) => {
+    const common = resolveCommon(raw, "retrieve");
+    const { runRetrieveCommand } = await import("./run-retrieve-command.js");
+    context.state.exitCode = await runRetrieveCommand(common, raw, context.output);
+  });
+  return command;
+}

@@ -1,0 +1,30 @@
+import { Command } from "commander";
+import { commonOptions, resolveCommon, type CommonOptions } from "../common-options.js";
+import { embeddingOptions, type EmbeddingCliOptions } from "../embedding-options.js";
+import { llmOptions, type LlmOptions } from "../llm-options.js";
+import type { CommandContext } from "../register-commands.js";
+import { retrievalOptions, type RetrievalCliOptions } from "../retrieval-options.js";
+
+export interface RunOptions extends CommonOptions, LlmOptions, EmbeddingCliOptions, RetrievalCliOptions {
+  skipQa: boolean;
+  openiePrompts?: string;
+  importOpenie?: string;
+  baselines: boolean;
+  show: number;
+}
+
+export function runCommand(context: CommandContext): Command {
+  const command = new Command("run")
+    .description("a whole experiment: openie → index → retrieve (HippoRAG 2, dense, BM25) → qa → eval, reusing the workspace")
+    .option("--skip-qa", "stop after retrieval (the graph-only path)", false)
+    .option("--import-openie <file>", "import an upstream OpenIE results file first (then no LLM is needed for indexing)")
+    .option("--no-baselines", "only HippoRAG 2 (skip the dense and BM25 runs)")
+    .option("--show <n>", "print the top passages of the first n questions", (v) => Number(v), 0)
+    .option("--openie-prompts <file>", "JSON file overriding OpenIE prompt fields");
+  retrievalOptions(embeddingOptions(llmOptions(commonOptions(command)))).action(async (raw: RunOptions) => {
+    const common = resolveCommon(raw, "run");
+    const { runRunCommand } = await import("./run-run-command.js");
+    context.state.exitCode = await runRunCommand(common, raw, context.output);
+  });
+  return command;
+}

@@ -1,0 +1,41 @@
+import { loadDataset } from "../../datasets/load-dataset.js";
+import { exportGraph } from "../../graph/export-graph.js";
+import type { ResolvedCommon } from "../common-options.js";
+import type { EmbeddingCliOptions } from "../embedding-options.js";
+import { installInterruptHandler } from "../interrupt.js";
+import type { LlmOptions } from "../llm-options.js";
+import { openHippo } from "../open-hippo.js";
+import { formatTable, type Output } from "../output.js";
+
+export async function runIndexCommand(common: ResolvedCommon, options: LlmOptions & EmbeddingCliOptions & { exportGraph?: string; openiePrompts?: string }, output: Output): Promise<number> {
+  const dataset = loadDataset(common.dataset, common.datasetDir);
+  const hippo = await openHippo(common, options);
+  const interrupt = installInterruptHandler();
+  try {
+    hippo.workspace.acquireWriterLock("index");
+    const quiet = common.json || common.logLevel === "silent" || common.logLevel === "error";
+    const update = await hippo.index(dataset.passages, {
+      signal: interrupt.signal,
+      onStage: (stage) => quiet || output.stderr(`index: ${stage}…`),
+    });
+    const index = hippo.memoryIndex();
+    let graphFile: { file: string; nodes: number; edges: number } | undefined;
+    if (options.exportGraph) {
+      const { graph } = index.load();
+      const contents = new Map(graph.passageIds.map((id, i) => [id, index.passageContents(graph.passageIds)[i]!]));
+      graphFile = { file: options.exportGraph, ...exportGraph(graph, contents, options.exportGraph) };
+    }
+    const report = { dataset: common.dataset, index: update.indexId, openieModel: index.openieModel, encoder: index.encoder.id, added: update.added, synonymQueries: update.synonymQueries, ...update.stats, timingsMs: update.timings, graphFile };
+    if (common.json) output.stdout(JSON.stringify(report, null, 2));
+    else {
+      output.stdout(formatTable(["phrase nodes", "passage nodes", "facts", "fact keys", "passage edges", "synonymy edges", "graph edges"], [[
+        update.stats.phraseNodes, update.stats.passageNodes, update.stats.facts, update.stats.factEdges, update.stats.passageEdges, update.stats.synonymyEdges, update.stats.undirectedEdges,
+      ]]));
+      output.stderr(`index ${update.indexId}: ${update.added} passages added${graphFile ? `; graph written to ${graphFile.file}` : ""}`);
+    }
+    return 0;
+  } finally {
+    interrupt.dispose();
+    hippo.close();
+  }
+}

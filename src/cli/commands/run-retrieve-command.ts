@@ -1,0 +1,61 @@
+import { writeFileSync } from "node:fs";
+import { loadDataset } from "../../datasets/load-dataset.js";
+import { evaluate } from "../../eval/evaluate.js";
+import { formatEvalTable } from "../../eval/format-eval-report.js";
+import type { RetrievedDocs } from "../../hipporag.js";
+import type { ResolvedCommon } from "../common-options.js";
+import { openHippo } from "../open-hippo.js";
+import { formatTable, type Output } from "../output.js";
+import { resolveRetrieval } from "../retrieval-options.js";
+import type { RetrieveOptions } from "./retrieve-command.js";
+
+export async function runRetrieveCommand(common: ResolvedCommon, options: RetrieveOptions, output: Output): Promise<number> {
+  const retrieval = resolveRetrieval(options);
+  const hippo = await openHippo(common, options, retrieval);
+  try {
+    if (options.explain) {
+      const [result] = await hippo.retrieve([options.explain]);
+      output.stdout(common.json ? JSON.stringify(result, null, 2) : explainText(result!));
+      return 0;
+    }
+    const dataset = loadDataset(common.dataset, common.datasetDir, { requireQuestions: true });
+    hippo.workspace.acquireWriterLock("retrieve");
+    const { run, results, reused, fallbacks } = await hippo.retrieveQuestions(dataset.questions, retrieval);
+    if (options.predictionsOut) {
+      writeFileSync(options.predictionsOut, JSON.stringify(dataset.questions.map((q) => ({ id: q.id, question: q.question, docs: results.get(q.id)!.docs })), null, 1));
+    }
+    const report = evaluate(dataset.questions.map((q) => ({ docs: results.get(q.id)!.docs, goldDocs: q.goldDocs, goldAnswers: q.goldAnswers })));
+    if (common.json) output.stdout(JSON.stringify({ run, questions: dataset.questions.length, reused, fallbacks, ...report }, null, 2));
+    else {
+      output.stdout(formatEvalTable([{ name: run, report }]));
+      const fallbackText = Object.entries(fallbacks).map(([k, v]) => `${v} ${k}`).join(", ");
+      output.stderr(`run ${run}: ${dataset.questions.length} questions (${reused} reused)${fallbackText ? `; dense fallback: ${fallbackText}` : ""}${options.predictionsOut ? `; wrote ${options.predictionsOut}` : ""}`);
+    }
+    const filterErrors = fallbacks["filter-error"] ?? 0;
+    if (filterErrors > 0) output.stderr(`${filterErrors} questions fell back to dense retrieval because the filter LLM failed; re-run to retry them`);
+    return filterErrors > 0 ? 5 : 0;
+  } finally {
+    hippo.close();
+  }
+}
+
+/** A people-facing account of one retrieval: what was linked, kept, seeded and ranked. */
+export function explainText(result: RetrievedDocs): string {
+  const t = result.trace;
+  const lines = [`question: ${result.question}`, `method: ${t.method}${t.fallback ? ` (dense fallback: ${t.fallback})` : ""}`];
+  if (t.candidateFacts.length) {
+    lines.push("", "candidate facts (query-to-fact, min-max normalised):");
+    lines.push(formatTable(["score", "subject", "predicate", "object"], t.candidateFacts.map((c) => [c.score, c.fact[0]!, c.fact[1]!, c.fact[2]!])));
+  }
+  if (t.filter) {
+    lines.push("", `filter kept ${t.filter.kept.length}${t.filter.error ? ` (error: ${t.filter.error})` : ""}:`);
+    for (const fact of t.filter.kept) lines.push(`  (${fact.join(", ")})`);
+  }
+  if (t.seeds.length) {
+    lines.push("", "seed phrases (reset weight = fact score / passages mentioning it):");
+    lines.push(formatTable(["weight", "link score", "passages", "phrase"], t.seeds.map((s) => [s.weight, s.linkScore, s.passageCount, s.phrase])));
+  }
+  lines.push("", "top passages:");
+  lines.push(formatTable(["rank", t.method === "hipporag" && !t.fallback ? "PPR" : "score", "dense", "title"], t.top.map((p, i) => [i + 1, p.score, p.dense, p.title])));
+  return lines.join("\n");
+}

@@ -1,0 +1,128 @@
+import { loadDataset } from "../../datasets/load-dataset.js";
+import { evaluateRun } from "../../eval/run-eval.js";
+import { formatEvalTable } from "../../eval/format-eval-report.js";
+import { writeReport } from "../../eval/report-writer.js";
+import { estimateUsd, runHtml, runMarkdown, type RunReport, type StageCost } from "../../eval/run-report.js";
+import { paperNumbers } from "../../eval/paper-numbers.js";
+import { runLabel } from "../../hipporag.js";
+import { importOpenIEFile, modelFromOpenIEFileName } from "../../openie/openie-file.js";
+import { OpenIEStore } from "../../openie/openie-store.js";
+import type { RetrievalOptions } from "../../retrieval/retriever.js";
+import type { ResolvedCommon } from "../common-options.js";
+import { installInterruptHandler } from "../interrupt.js";
+import { llmConfigured } from "../llm-options.js";
+import { openHippo } from "../open-hippo.js";
+import { type Output } from "../output.js";
+import { resolveRetrieval } from "../retrieval-options.js";
+import type { RunOptions } from "./run-command.js";
+
+/** `hipporag run`: every stage in order, each reusing what the workspace already holds. */
+export async function runRunCommand(common: ResolvedCommon, options: RunOptions, output: Output): Promise<number> {
+  const started = Date.now();
+  const timings: Record<string, number> = {};
+  const notes: string[] = [];
+  const say = (line: string) => common.json || common.logLevel === "silent" || output.stderr(line);
+  const dataset = loadDataset(common.dataset, common.datasetDir, { requireQuestions: true });
+  const hasLlm = llmConfigured(options);
+  let llmName = options.llmName;
+  if (options.importOpenie && !llmName) llmName = modelFromOpenIEFileName(options.importOpenie);
+  const hippo = await openHippo(common, { ...options, llmName }, resolveRetrieval(options));
+  const interrupt = installInterruptHandler();
+  try {
+    hippo.workspace.acquireWriterLock("run");
+    // ---------- openie (import) + index
+    let t = Date.now();
+    if (options.importOpenie) {
+      const summary = importOpenIEFile(hippo.workspace, new OpenIEStore(hippo.workspace, hippo.openieModel()), options.importOpenie);
+      say(`openie: imported ${summary.docs} docs for ${summary.model}`);
+    }
+    const update = await hippo.index(dataset.passages, { signal: interrupt.signal, onStage: (s) => say(`index: ${s}…`) });
+    timings["openie + index"] = Date.now() - t;
+    say(`index: ${update.stats.passageNodes} passages, ${update.stats.phraseNodes} phrases, ${update.stats.facts} facts, ${update.stats.synonymyEdges} synonymy edges (${update.added} passages new)`);
+
+    // ---------- retrieve
+    const base = resolveRetrieval(options);
+    const filter = base.filter && hasLlm;
+    if (base.filter && !hasLlm) notes.push("No LLM configured: graph-only path (HippoRAG 2 without the recognition-memory filter, no QA).");
+    const runs: Partial<RetrievalOptions>[] = [{ ...base, method: "hipporag", filter }];
+    if (options.baselines) runs.push({ ...base, method: "dense" }, { ...base, method: "bm25" });
+    const fallbacks: Record<string, Record<string, number>> = {};
+    const labels: string[] = [];
+    t = Date.now();
+    for (const overrides of runs) {
+      const { run, fallbacks: f, reused } = await hippo.retrieveQuestions(dataset.questions, overrides);
+      labels.push(run);
+      fallbacks[run] = f;
+      say(`retrieve ${run}: ${dataset.questions.length} questions (${reused} reused)`);
+    }
+    timings.retrieve = Date.now() - t;
+
+    // ---------- qa
+    const doQa = hasLlm && !options.skipQa;
+    if (!doQa) notes.push(options.skipQa ? "QA skipped (--skip-qa)." : "QA skipped: no LLM configured.");
+    let qaFailed = 0;
+    t = Date.now();
+    if (doQa) {
+      for (const run of labels.filter((l) => l !== "bm25")) {
+        const outcome = await hippo.answerStored(run, dataset.questions, undefined, interrupt.signal);
+        qaFailed += outcome.failed.length;
+        say(`qa ${run}: ${outcome.answered} answered, ${outcome.reused} reused, ${outcome.failed.length} failed`);
+      }
+      timings.qa = Date.now() - t;
+    }
+
+    // ---------- eval + report
+    const results = labels.map((run) => ({ name: run, report: evaluateRun(hippo.workspace, run, dataset.questions), fallbacks: fallbacks[run] }));
+    timings.total = Date.now() - started;
+    const paper = paperNumbers(common.dataset);
+    if (paper && !paper.exact) notes.push(`${common.dataset} is not the paper's evaluation split: the paper's ${paper.name} numbers are shown for context only.`);
+    const fb = fallbacks[runLabel({ ...hippo.retrievalOptions(), method: "hipporag", filter })] ?? {};
+    if (Object.keys(fb).length) notes.push(`HippoRAG 2 dense fallbacks: ${Object.entries(fb).map(([k, v]) => `${v} ${k}`).join(", ")}.`);
+    const report: RunReport = {
+      dataset: common.dataset,
+      createdAt: new Date().toISOString(),
+      settings: { openieModel: hippo.openieModel(), encoder: hippo.encoder.id, llm: hasLlm ? options.llmName ?? "gpt-4o-mini" : null, ...base, filter },
+      notes,
+      results,
+      stages: { index: { ...update.stats, added: update.added, timingsMs: update.timings } },
+      costs: llmCosts(hippo.workspace.db),
+      timingsMs: timings,
+    };
+    const written = writeReport(hippo.workspace, { kind: "run", name: `run-${common.dataset}`, body: report, markdown: runMarkdown(report), html: runHtml(report) });
+    if (options.show > 0) {
+      const { results: shown } = await hippo.retrieveQuestions(dataset.questions.slice(0, options.show), { ...base, method: "hipporag", filter });
+      for (const q of dataset.questions.slice(0, options.show)) {
+        const r = shown.get(q.id)!;
+        const gold = new Set(q.goldDocs);
+        output.stdout(`\nQ: ${q.question}\n${r.docs.slice(0, 5).map((d, i) => `  ${i + 1}. ${gold.has(d) ? "[gold] " : ""}${d.split("\n")[0]}`).join("\n")}`);
+      }
+      output.stdout("");
+    }
+    if (common.json) output.stdout(JSON.stringify({ ...report, report: written }, null, 2));
+    else {
+      output.stdout(formatEvalTable(results));
+      for (const note of notes) output.stdout(`note: ${note}`);
+      output.stderr(`report: ${written.markdownPath} (+ .json, .html)`);
+    }
+    return qaFailed > 0 ? 5 : 0;
+  } finally {
+    interrupt.dispose();
+    hippo.close();
+  }
+}
+
+/** Tokens per stage from the LLM cache (every cached reply was paid for once), with list-price estimates. */
+function llmCosts(db: import("../../store/workspace.js").Db): StageCost[] {
+  const rows = db.prepare("SELECT stage, model, metadata FROM llm_cache").all() as { stage: string; model: string; metadata: string }[];
+  const byStage = new Map<string, StageCost & { model: string }>();
+  for (const row of rows) {
+    const meta = JSON.parse(row.metadata) as { promptTokens: number; completionTokens: number };
+    const key = `${row.stage} (${row.model})`;
+    const entry = byStage.get(key) ?? { stage: key, model: row.model, calls: 0, promptTokens: 0, completionTokens: 0 };
+    entry.calls++;
+    entry.promptTokens += meta.promptTokens;
+    entry.completionTokens += meta.completionTokens;
+    byStage.set(key, entry);
+  }
+  return [...byStage.values()].map(({ model, ...c }) => ({ ...c, estimatedUsd: estimateUsd(model, c.promptTokens, c.completionTokens) }));
+}

@@ -1,0 +1,39 @@
+import { Option, type Command } from "commander";
+import { parseInstructionFormat } from "../embedding/instruction-format.js";
+import type { EncoderSettings } from "../embedding/create-encoder.js";
+import { parsePositiveInt } from "./common-options.js";
+
+/** Encoder options shared by index, retrieve and run. */
+export function embeddingOptions(command: Command): Command {
+  return command
+    .option("--embedding-name <name>", 'encoder: "lexical" (built in, no download), "onnx:<hub id or folder>" (local CPU), or a model served at --embedding-base-url', "lexical")
+    .option("--embedding-base-url <url>", "OpenAI-compatible embeddings endpoint (vLLM, TEI, OpenAI…)")
+    .option("--embedding-batch-size <n>", "texts per embedding request", parsePositiveInt("--embedding-batch-size"))
+    .option("--instruction-format <format>", "query instruction style: auto, nv-embed, gritlm, e5, bge, none, or a template with {instruction} and {query}", "auto")
+    .addOption(new Option("--embedding-pooling <pooling>", "pooling for onnx: models").choices(["mean", "cls"]))
+    .addOption(new Option("--embedding-dtype <dtype>", "weights variant for onnx: models").choices(["fp32", "fp16", "q8"]))
+    .option("--offline", "never download models (onnx: local folders and the local cache only)", false);
+}
+
+export interface EmbeddingCliOptions {
+  embeddingName: string;
+  embeddingBaseUrl?: string;
+  embeddingBatchSize?: number;
+  instructionFormat: string;
+  embeddingPooling?: "mean" | "cls";
+  embeddingDtype?: "fp32" | "fp16" | "q8";
+  offline: boolean;
+}
+
+export function resolveEmbedding(options: EmbeddingCliOptions): EncoderSettings {
+  return {
+    name: options.embeddingName,
+    baseUrl: options.embeddingBaseUrl,
+    apiKey: process.env.OPENAI_API_KEY,
+    batchSize: options.embeddingBatchSize,
+    instructionFormat: parseInstructionFormat(options.instructionFormat),
+    pooling: options.embeddingPooling,
+    dtype: options.embeddingDtype,
+    offline: options.offline || process.env.HIPPORAG_OFFLINE === "1",
+  };
+}

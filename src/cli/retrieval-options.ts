@@ -1,0 +1,40 @@
+import { Option, type Command } from "commander";
+import type { RetrievalOptions } from "../retrieval/retriever.js";
+import { parsePositiveInt, parseUnitFloat } from "./common-options.js";
+
+/** Retrieval options shared by retrieve and run; defaults are upstream's. */
+export function retrievalOptions(command: Command): Command {
+  return command
+    .addOption(new Option("--method <method>", "hipporag (HippoRAG 2), dense (StandardRAG) or bm25").choices(["hipporag", "dense", "bm25"]).default("hipporag"))
+    .option("--no-filter", "skip the recognition-memory filter (the paper's ablation; needs no LLM)")
+    .option("--top-k <n>", "passages returned per question", parsePositiveInt("--top-k"), 200)
+    .option("--linking-top-k <n>", "candidate facts for the filter and max seed phrases", parsePositiveInt("--linking-top-k"), 5)
+    .option("--passage-node-weight <w>", "weight of dense passage scores in the PPR reset", parseUnitFloat("--passage-node-weight"), 0.05)
+    .option("--damping <d>", "PPR damping (probability of following an edge)", parseUnitFloat("--damping"), 0.5)
+    .addOption(new Option("--seed-weighting <mode>", "paper (the code behind the paper's numbers) or head (upstream since 2025-06)").choices(["paper", "head"]).default("paper"))
+    .option("--filter-match-cutoff <r>", "min difflib ratio to map a filter output to a candidate (upstream 0)", parseUnitFloat("--filter-match-cutoff"), 0);
+}
+
+export interface RetrievalCliOptions {
+  method: RetrievalOptions["method"];
+  filter: boolean;
+  topK: number;
+  linkingTopK: number;
+  passageNodeWeight: number;
+  damping: number;
+  seedWeighting: RetrievalOptions["seedWeighting"];
+  filterMatchCutoff: number;
+}
+
+export function resolveRetrieval(options: RetrievalCliOptions): RetrievalOptions {
+  return {
+    method: options.method,
+    filter: options.filter,
+    topK: options.topK,
+    linkingTopK: options.linkingTopK,
+    passageNodeWeight: options.passageNodeWeight,
+    damping: options.damping,
+    seedWeighting: options.seedWeighting,
+    filterMatchCutoff: options.filterMatchCutoff,
+  };
+}

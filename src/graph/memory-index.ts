@@ -1,0 +1,196 @@
+import { HippoError } from "../core/errors.js";
+import { pyTupleRepr } from "../core/ids.js";
+import type { Encoder, VectorMatrix } from "../embedding/encoder.js";
+import { EmbeddingStore } from "../embedding/embedding-store.js";
+import { OpenIEStore } from "../openie/openie-store.js";
+import type { Workspace } from "../store/workspace.js";
+import { buildMemoryGraph, type MemoryGraph } from "./build-graph.js";
+import { processChunk, type ProcessedChunk } from "./process-openie.js";
+import { DEFAULT_SYNONYMY, queriesForSynonyms, synonymCandidates, synonymLists, type NeighborList, type SynonymyOptions } from "./synonymy.js";
+
+/** The identity of a memory index: which OpenIE and which vector space. Two encoders never mix. */
+export function indexIdOf(openieModel: string, encoderId: string): string {
+  return `${openieModel}|${encoderId}`;
+}
+
+export interface IndexUpdate {
+  indexId: string;
+  added: number;
+  removed: number;
+  /** Phrases whose synonym list was (re)computed in this update. */
+  synonymQueries: number;
+  stats: MemoryGraph["stats"];
+  timings: Record<string, number>;
+}
+
+export interface MissingOpenIE {
+  missing: string[];
+  failed: number;
+}
+
+/**
+ * A HippoRAG memory stored in the workspace: its passages, and a synonym list per entity phrase.
+ * The graph itself is derived from (passages' OpenIE, synonym lists) on load, so an incremental
+ * update equals a from-scratch build of the same passages by construction.
+ */
+export class MemoryIndex {
+  readonly id: string;
+  readonly openie: OpenIEStore;
+  readonly embeddings: EmbeddingStore;
+
+  constructor(
+    private readonly workspace: Workspace,
+    readonly openieModel: string,
+    readonly encoder: Encoder,
+    private readonly synonymy: SynonymyOptions = DEFAULT_SYNONYMY,
+  ) {
+    this.id = indexIdOf(openieModel, encoder.id);
+    this.openie = new OpenIEStore(workspace, openieModel);
+    this.embeddings = new EmbeddingStore(workspace, encoder);
+  }
+
+  /** Passage ids of the index, in index order. */
+  passageIds(): string[] {
+    return this.workspace.db.prepare("SELECT passage_id FROM index_passages WHERE index_id = ? ORDER BY seq").pluck().all(this.id) as string[];
+  }
+
+  /** Which of these passages lack finished OpenIE (so cannot be indexed yet). */
+  missingOpenIE(passageIds: readonly string[]): MissingOpenIE {
+    const records = this.openie.all();
+    const missing = passageIds.filter((id) => records.get(id)?.status !== "done");
+    return { missing, failed: missing.filter((id) => records.get(id)?.status === "failed").length };
+  }
+
+  /** Adds passages (already in the workspace, with OpenIE done) and updates the index incrementally. */
+  async add(passageIds: readonly string[], onStage?: (stage: string) => void): Promise<IndexUpdate> {
+    const lacking = this.missingOpenIE(passageIds);
+    if (lacking.missing.length > 0) {
+      throw new HippoError("INPUT", `${lacking.missing.length} passages have no OpenIE results for model ${this.openieModel}${lacking.failed ? ` (${lacking.failed} failed)` : ""}`, {
+        suggestion: `run hipporag openie (with --llm-base-url/--llm-name ${this.openieModel}), import a results file with openie --import, or ingest a batch with --import-batch`,
+      });
+    }
+    const before = new Set(this.passageIds());
+    const fresh = [...new Set(passageIds)].filter((id) => !before.has(id));
+    this.ensureRow();
+    const insert = this.workspace.db.prepare("INSERT INTO index_passages (index_id, passage_id, seq) VALUES (?, ?, ?)");
+    const nextSeq = ((this.workspace.db.prepare("SELECT MAX(seq) FROM index_passages WHERE index_id = ?").pluck().get(this.id) as number | null) ?? -1) + 1;
+    // Embeddings (each batch committed) first; then synonym lists and passage rows in one transaction,
+    // so a crash leaves the index as it was and the re-run reuses every vector computed.
+    const chunks = this.chunks([...before, ...fresh]);
+    const update = await this.refresh(chunks, fresh.length > 0, onStage, () => fresh.forEach((id, i) => insert.run(this.id, id, nextSeq + i)));
+    return { ...update, added: fresh.length, removed: 0 };
+  }
+
+  /** Removes passages, then the facts and entities no remaining passage supports, and their edges. */
+  async delete(passageIds: readonly string[], onStage?: (stage: string) => void): Promise<IndexUpdate> {
+    const gone = new Set(passageIds);
+    const remaining = this.passageIds().filter((id) => !gone.has(id));
+    const removed = this.passageIds().length - remaining.length;
+    const del = this.workspace.db.prepare("DELETE FROM index_passages WHERE index_id = ? AND passage_id = ?");
+    const update = await this.refresh(this.chunks(remaining), true, onStage, () => passageIds.forEach((id) => del.run(this.id, id)));
+    return { ...update, added: 0, removed };
+  }
+
+  /** The graph of the current passages (no OpenIE, no encoder calls: lists and OpenIE are stored). */
+  load(): { graph: MemoryGraph; chunks: ProcessedChunk[] } {
+    const chunks = this.chunks(this.passageIds());
+    return { graph: buildMemoryGraph(chunks, this.storedLists()), chunks };
+  }
+
+  /** Matrices of a loaded graph: passage, fact (tuple repr, as upstream embeds it) vectors. */
+  async vectors(graph: MemoryGraph, contents: readonly string[]): Promise<{ passages: VectorMatrix; facts: VectorMatrix }> {
+    return {
+      passages: await this.embeddings.matrix(contents, "passage"),
+      facts: await this.embeddings.matrix(graph.facts.map(pyTupleRepr), "fact"),
+    };
+  }
+
+  /** Passage strings (`title\ntext`) as stored in the workspace, in the given order. */
+  passageContents(passageIds: readonly string[]): string[] {
+    const select = this.workspace.db.prepare("SELECT content FROM passages WHERE id = ?").pluck();
+    return passageIds.map((id) => select.get(id) as string);
+  }
+
+  private chunks(passageIds: readonly string[]): ProcessedChunk[] {
+    const records = this.openie.all();
+    return passageIds.map((id) => {
+      const record = records.get(id);
+      if (!record || record.status !== "done") throw new HippoError("WORKSPACE", `passage ${id} is indexed but its OpenIE result is gone`);
+      return processChunk(id, record.triples ?? []);
+    });
+  }
+
+  private storedLists(): Map<string, NeighborList> {
+    const rows = this.workspace.db.prepare("SELECT phrase, neighbors FROM synonyms WHERE index_id = ?").all(this.id) as { phrase: string; neighbors: string }[];
+    return new Map(rows.map((row) => [row.phrase, JSON.parse(row.neighbors) as NeighborList]));
+  }
+
+  private ensureRow(): void {
+    const now = new Date().toISOString();
+    this.workspace.db
+      .prepare(
+        `INSERT INTO indexes (id, openie_model, encoder, config, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at`,
+      )
+      .run(this.id, this.openieModel, this.encoder.id, JSON.stringify(this.synonymy), now, now);
+  }
+
+  /**
+   * Brings embeddings and synonym lists in line with `chunks`: embeds what is missing, computes lists
+   * for new phrases, and recomputes the lists of old phrases that a new phrase now reaches (it may
+   * enter their top 101) or that pointed at a removed phrase. Equal to computing every list afresh.
+   */
+  private async refresh(
+    chunks: ProcessedChunk[],
+    changed: boolean,
+    onStage: ((stage: string) => void) | undefined,
+    commitPassages: () => void,
+  ): Promise<Omit<IndexUpdate, "added" | "removed">> {
+    const timings: Record<string, number> = {};
+    const time = async <T>(name: string, work: () => Promise<T> | T): Promise<T> => {
+      onStage?.(name);
+      const start = performance.now();
+      const result = await work();
+      timings[name] = Math.round(performance.now() - start);
+      return result;
+    };
+    const skeleton = buildMemoryGraph(chunks, new Map());
+    const phrases = skeleton.phrases;
+    const contents = this.workspace.db.prepare("SELECT content FROM passages WHERE id = ?").pluck();
+    await time("embed passages", () => this.embeddings.matrix(chunks.map((c) => contents.get(c.passageId) as string), "passage"));
+    const entityMatrix = await time("embed entities", () => this.embeddings.matrix(phrases, "entity"));
+    await time("embed facts", () => this.embeddings.matrix(skeleton.facts.map(pyTupleRepr), "fact"));
+
+    const stored = this.storedLists();
+    const present = new Set(phrases);
+    const removedPhrases = [...stored.keys()].filter((p) => !present.has(p));
+    const removedSet = new Set(removedPhrases);
+    const rowOf = new Map(phrases.map((p, i) => [p, i]));
+    const newRows = phrases.map((p, i) => [p, i] as const).filter(([p]) => !stored.has(p)).map(([, i]) => i);
+    let synonymQueries = 0;
+    const lists = await time("synonymy", () => {
+      if (!changed && newRows.length === 0 && removedPhrases.length === 0) return new Map<string, NeighborList>();
+      const affected = new Set<number>(newRows);
+      if (newRows.length > 0 && newRows.length < phrases.length) {
+        // Cosine is symmetric: an old phrase x is reached by a new y exactly when y reaches x.
+        for (const found of synonymCandidates(phrases, entityMatrix, newRows, this.synonymy.threshold).values()) {
+          for (const [j] of found) if (stored.has(phrases[j]!) && queriesForSynonyms(phrases[j]!)) affected.add(j);
+        }
+      }
+      for (const [phrase, list] of stored) {
+        if (!removedSet.has(phrase) && list.some(([other]) => removedSet.has(other))) affected.add(rowOf.get(phrase)!);
+      }
+      synonymQueries = affected.size;
+      return synonymLists(phrases, entityMatrix, [...affected].sort((a, b) => a - b), this.synonymy);
+    });
+    const upsert = this.workspace.db.prepare("INSERT OR REPLACE INTO synonyms (index_id, phrase, neighbors) VALUES (?, ?, ?)");
+    const drop = this.workspace.db.prepare("DELETE FROM synonyms WHERE index_id = ? AND phrase = ?");
+    this.workspace.db.transaction(() => {
+      for (const [phrase, list] of lists) upsert.run(this.id, phrase, JSON.stringify(list));
+      for (const phrase of removedPhrases) drop.run(this.id, phrase);
+      commitPassages();
+    }).immediate();
+    const graph = await time("build graph", () => buildMemoryGraph(chunks, this.storedLists()));
+    return { indexId: this.id, synonymQueries, stats: graph.stats, timings };
+  }
+}
