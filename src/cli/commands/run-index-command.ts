@@ -22,7 +22,8 @@ export async function runIndexCommand(common: ResolvedCommon, options: LlmOption
     let graphFile: { file: string; nodes: number; edges: number } | undefined;
     if (options.exportGraph) {
       const { graph } = index.load();
-      const contents = new Map(graph.passageIds.map((id, i) => [id, index.passageContents(graph.passageIds)[i]!]));
+      const texts = index.passageContents(graph.passageIds);
+      const contents = new Map(graph.passageIds.map((id, i) => [id, texts[i]!]));
       graphFile = { file: options.exportGraph, ...exportGraph(graph, contents, options.exportGraph) };
     }
     const report = { dataset: common.dataset, index: update.indexId, openieModel: index.openieModel, encoder: index.encoder.id, added: update.added, synonymQueries: update.synonymQueries, ...update.stats, timingsMs: update.timings, graphFile };

@@ -1,0 +1,105 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadDataset } from "../datasets/load-dataset.js";
+import { LexicalEncoder } from "../embedding/lexical-encoder.js";
+import { HippoRag } from "../hipporag.js";
+import { importOpenIEFile } from "../openie/openie-file.js";
+import { OpenIEStore } from "../openie/openie-store.js";
+import { GPT35_OPENIE, runCli, SHARED_DATASETS, tempDir } from "../test-support/cli-harness.js";
+
+const MODEL = "gpt-3.5-turbo-1106";
+const dataset = loadDataset("musique_train_dev", SHARED_DATASETS);
+
+async function memory(): Promise<HippoRag> {
+  const hippo = await HippoRag.open({ saveDir: tempDir(), openieModel: MODEL, encoder: new LexicalEncoder() });
+  importOpenIEFile(hippo.workspace, new OpenIEStore(hippo.workspace, MODEL), GPT35_OPENIE);
+  return hippo;
+}
+
+/** Everything retrieval depends on, in comparable form. */
+function snapshot(hippo: HippoRag) {
+  const { graph } = hippo.memoryIndex().load();
+  return {
+    phrases: graph.phrases,
+    passages: [...graph.passageIds].sort(),
+    facts: graph.facts.map((f) => f.join("|")).sort(),
+    counts: Array.from(graph.phrasePassageCount),
+    stats: graph.stats,
+    // adjacency as a sorted edge list keyed by content (passage node order may differ)
+    edges: edgeList(graph),
+  };
+}
+
+function edgeList(graph: ReturnType<ReturnType<HippoRag["memoryIndex"]>["load"]>["graph"]): string[] {
+  const name = (i: number) => (i < graph.phrases.length ? `e:${graph.phrases[i]}` : `p:${graph.passageIds[i - graph.phrases.length]}`);
+  const out: string[] = [];
+  const { offsets, targets, weights } = graph.csr;
+  for (let i = 0; i < graph.csr.nodeCount; i++) {
+    for (let k = offsets[i]!; k < offsets[i + 1]!; k++) if (targets[k]! > i) out.push([name(i), name(targets[k]!)].sort().join(" ~ ") + ` ${weights[k]!.toFixed(6)}`);
+  }
+  return out.sort();
+}
+
+describe("hipporag index on the MuSiQue GPT-3.5 OpenIE", () => {
+  it("gives upstream's counts (spec §13.1) and exports the graph", async () => {
+    const saveDir = tempDir();
+    const base = ["--dataset", "musique_train_dev", "--dataset-dir", SHARED_DATASETS, "--save-dir", saveDir];
+    expect((await runCli(["openie", ...base, "--import", GPT35_OPENIE])).code).toBe(0);
+    const graphml = join(saveDir, "graph.graphml");
+    const result = await runCli(["index", ...base, "--json", "--export-graph", graphml]);
+    expect(result.stderr).toBe("");
+    const report = JSON.parse(result.stdout);
+    // 16,235 phrase nodes include the empty phrase (from a triple whose object is "$"), as upstream.
+    expect(report).toMatchObject({ phraseNodes: 16235, passageNodes: 1890, facts: 17036, factEdges: 33038, selfLoops: 20, passageEdges: 19755 });
+    expect(report.synonymyEdges).toBeGreaterThan(1000);
+    expect(report.openieModel).toBe(MODEL);
+    const xml = readFileSync(graphml, "utf8");
+    expect(xml.match(/<node /g)).toHaveLength(16235 + 1890);
+    expect(xml.match(/<edge /g)).toHaveLength(report.undirectedEdges);
+    // re-running indexes nothing new and changes nothing
+    const again = JSON.parse((await runCli(["index", ...base, "--json"])).stdout);
+    expect(again.added).toBe(0);
+    expect(again.undirectedEdges).toBe(report.undirectedEdges);
+  });
+
+  it("says how many passages lack OpenIE and how to get them", async () => {
+    const dir = tempDir();
+    const result = await runCli(["index", "--dataset", "musique_train_dev", "--dataset-dir", SHARED_DATASETS, "--save-dir", dir, "--llm-name", MODEL]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/1890 passages have no OpenIE results for model gpt-3\.5-turbo-1106 \(hint: run hipporag openie/);
+  });
+});
+
+describe("incremental updates equal from-scratch builds", () => {
+  it("insert in two steps == one build of the union (synonymy computed only for what changed)", async () => {
+    const passages = dataset.passages;
+    const whole = await memory();
+    await whole.index(passages);
+    const steps = await memory();
+    await steps.index(passages.slice(0, 1700));
+    const second = await steps.index(passages.slice(1700));
+    expect(second.added).toBe(190);
+    expect(second.synonymQueries).toBeLessThan(second.stats.phraseNodes / 4);
+    expect(snapshot(steps)).toEqual(snapshot(whole));
+    whole.close();
+    steps.close();
+  });
+
+  it("delete == a build of what is left; facts and entities only the deleted passages had are gone", async () => {
+    const passages = dataset.passages;
+    const deleted = passages.filter((_, i) => i % 9 === 4);
+    const kept = passages.filter((_, i) => i % 9 !== 4);
+    const full = await memory();
+    await full.index(passages);
+    const update = await full.delete(deleted.map((p) => p.content));
+    expect(update.removed).toBe(deleted.length);
+    const fresh = await memory();
+    await fresh.index(kept);
+    expect(snapshot(full)).toEqual(snapshot(fresh));
+    // and deleting again is a no-op
+    expect((await full.delete(deleted.map((p) => p.content))).removed).toBe(0);
+    full.close();
+    fresh.close();
+  });
+});

@@ -1,0 +1,118 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { LexicalEncoder } from "./embedding/lexical-encoder.js";
+import { HippoRag } from "./hipporag.js";
+import { FakeOpenAIServer } from "./test-support/fake-openai-server.js";
+import { fakeLlm } from "./test-support/fake-llm.js";
+import { runCli, SHARED_DATASETS, tempDir } from "./test-support/cli-harness.js";
+import { FILTER_SYSTEM } from "./retrieval/filter-prompt.js";
+import { QA_SYSTEM } from "./qa/qa-prompt.js";
+
+let server: FakeOpenAIServer | undefined;
+afterEach(async () => {
+  await server?.stop();
+  server = undefined;
+});
+
+describe("hipporag run: the full pipeline through the CLI with a loopback LLM", () => {
+  it("runs OpenIE, index, filtered retrieval, QA and eval on sample.json; a re-run calls nothing", async () => {
+    server = await new FakeOpenAIServer({ chat: fakeLlm }).start();
+    const saveDir = tempDir();
+    const args = ["run", "--dataset", "sample", "--dataset-dir", SHARED_DATASETS, "--save-dir", saveDir, "--llm-base-url", server.url, "--llm-name", "test-model", "--json"];
+    const first = await runCli(args);
+    expect(first.stderr).toBe("");
+    expect(first.code).toBe(0);
+    const report = JSON.parse(first.stdout);
+    const runs = Object.fromEntries(report.results.map((r: any) => [r.name, r.report]));
+    expect(Object.keys(runs)).toEqual(["hipporag2", "dense", "bm25"]);
+    expect(runs.hipporag2.count).toBe(1);
+    expect(runs.hipporag2.recall["5"]).toBe(1);
+    // the fake reader answers with the top passage's title, and the gold answer is a passage title:
+    // EM is 1 exactly when the top passage is the gold one
+    expect(runs.hipporag2.em).toBe(runs.hipporag2.recall["1"]);
+    expect(runs.dense.em).toBe(runs.dense.recall["1"]);
+    expect(runs.bm25.em).toBeUndefined();
+    const calls = server.chatRequests();
+    const systems = calls.map((c) => c.messages[0]!.content);
+    expect(systems.filter((s) => s === FILTER_SYSTEM)).toHaveLength(1);
+    expect(systems.filter((s) => s === QA_SYSTEM)).toHaveLength(2); // hipporag2 and dense
+    expect(calls.length).toBe(3 * 2 + 1 + 2); // NER + triples per passage, filter, QA ×2
+    expect(report.costs.map((c: any) => c.stage).sort()).toEqual(["filter (test-model)", "openie-ner (test-model)", "openie-triples (test-model)", "qa (test-model)"]);
+    const html = readFileSync(join(saveDir, "reports", "run-sample.html"), "utf8");
+    expect(html).toContain("<svg");
+    expect(html).toContain("hipporag2");
+
+    const second = await runCli(args);
+    expect(second.code).toBe(0);
+    expect(server.chatRequests()).toHaveLength(calls.length);
+    expect(JSON.parse(second.stdout).results).toEqual(report.results);
+  });
+
+  it("retrieve --predictions-out writes what eval --predictions scores identically, and --explain shows the steps", async () => {
+    const saveDir = tempDir();
+    const base = ["--dataset", "musique_train_dev", "--dataset-dir", SHARED_DATASETS, "--save-dir", saveDir];
+    await runCli(["openie", ...base, "--import", join(SHARED_DATASETS, "../openie/musique_train/openie_results_ner_gpt-3.5-turbo-1106.json")]);
+    await runCli(["index", ...base]);
+    const out = join(saveDir, "pred.json");
+    const retrieved = await runCli(["retrieve", ...base, "--no-filter", "--predictions-out", out, "--json"]);
+    expect(retrieved.code).toBe(0);
+    const scored = await runCli(["eval", ...base, "--predictions", out, "--json"]);
+    expect(JSON.parse(scored.stdout).recall).toEqual(JSON.parse(retrieved.stdout).recall);
+    const explained = await runCli(["retrieve", ...base, "--no-filter", "--explain", "Who founded the Journal of Mathematical Physics?"]);
+    expect(explained.stdout).toMatch(/candidate facts/);
+    expect(explained.stdout).toMatch(/seed phrases/);
+    expect(explained.stdout).toMatch(/journal of mathematical physics/);
+    expect(explained.stdout).toMatch(/top passages:\nrank/);
+    // eval of the stored run equals the retrieve summary
+    const stored = await runCli(["eval", ...base, "--run", "hipporag2-nofilter", "--json"]);
+    expect(JSON.parse(stored.stdout).recall).toEqual(JSON.parse(retrieved.stdout).recall);
+  });
+
+  it("without an LLM, run takes the graph-only path and says so; the filter asks for --no-filter", async () => {
+    const saveDir = tempDir();
+    const base = ["--dataset", "sample", "--dataset-dir", SHARED_DATASETS, "--save-dir", saveDir];
+    const noOpenIE = await runCli(["run", ...base]);
+    expect(noOpenIE.code).toBe(2);
+    expect(noOpenIE.stderr).toMatch(/3 passages have no OpenIE results/);
+    const retrieve = await runCli(["retrieve", ...base]);
+    expect(retrieve.code).toBe(2);
+  });
+});
+
+describe("library API (the seed README's quick start shape)", () => {
+  it("index(docs) → retrieve → ragQa with gold → delete; an empty filter falls back to dense, counted", async () => {
+    let filterReply = "";
+    server = await new FakeOpenAIServer({ chat: (body) => (body.messages[0]!.content === FILTER_SYSTEM && filterReply ? { content: filterReply } : fakeLlm(body)) }).start();
+    const hippo = await HippoRag.open({ saveDir: tempDir(), llm: { model: "test-model", baseUrl: server.url, apiKey: "sk-dummy" }, encoder: new LexicalEncoder() });
+    const docs = [
+      "Oliver Badman\nOliver Badman is a politician.",
+      "George Rankin\nGeorge Rankin is a politician.",
+      "Thomas Marwick\nThomas Marwick is a politician.",
+      "Cinderella\nCinderella attended the royal ball.",
+      "Erik Hort\nErik Hort's birthplace is Montebello.",
+      "Montebello\nMontebello is a part of Rockland County.",
+    ];
+    const update = await hippo.index(docs);
+    expect(update.added).toBe(6);
+    expect(update.openie?.extracted).toBe(6);
+    const [result] = await hippo.retrieve(["What county is Erik Hort's birthplace a part of?"], 3);
+    expect(result!.docs).toHaveLength(3);
+    expect(result!.docs.slice(0, 2).sort()).toEqual([docs[4], docs[5]].sort());
+    expect(result!.trace.filter?.kept.length).toBeGreaterThan(0);
+    const qa = await hippo.ragQa([result!], { goldDocs: [[docs[4]!, docs[5]!]], goldAnswers: [["Rockland County"]] });
+    expect(qa.results[0]!.answer).toBeDefined();
+    expect(qa.evaluation!.recall!["2"]).toBe(1);
+
+    filterReply = '[[ ## fact_after_filter ## ]]\n{"fact": []}\n\n[[ ## completed ## ]]';
+    const [fallback] = await hippo.retrieve(["Which politician attended the royal ball?"], 6);
+    expect(fallback!.trace.fallback).toBe("filter-empty");
+    const [dense] = await hippo.retrieve(["Which politician attended the royal ball?"], 6, { method: "dense" });
+    expect(fallback!.docs).toEqual(dense!.docs);
+
+    const removed = await hippo.delete([docs[3]!]);
+    expect(removed.removed).toBe(1);
+    expect(removed.stats.passageNodes).toBe(5);
+    hippo.close();
+  });
+});
