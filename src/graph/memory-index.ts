@@ -168,12 +168,12 @@ export class MemoryIndex {
     const rowOf = new Map(phrases.map((p, i) => [p, i]));
     const newRows = phrases.map((p, i) => [p, i] as const).filter(([p]) => !stored.has(p)).map(([, i]) => i);
     let synonymQueries = 0;
-    const lists = await time("synonymy", () => {
+    const lists = await time("synonymy", async () => {
       if (!changed && newRows.length === 0 && removedPhrases.length === 0) return new Map<string, NeighborList>();
       const affected = new Set<number>(newRows);
       if (newRows.length > 0 && newRows.length < phrases.length) {
         // Cosine is symmetric: an old phrase x is reached by a new y exactly when y reaches x.
-        for (const found of synonymCandidates(phrases, entityMatrix, newRows, this.synonymy.threshold).values()) {
+        for (const found of (await synonymCandidates(phrases, entityMatrix, newRows, this.synonymy.threshold)).values()) {
           for (const [j] of found) if (stored.has(phrases[j]!) && queriesForSynonyms(phrases[j]!)) affected.add(j);
         }
       }

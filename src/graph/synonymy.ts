@@ -1,6 +1,10 @@
 import { isSparse, type Matrix, type VectorMatrix } from "../embedding/encoder.js";
 import { dotAll } from "../embedding/dense-search.js";
+import type { MatmulEngine } from "../embedding/onnx-matmul.js";
 import { VectorCorpus } from "../embedding/vector-search.js";
+
+/** Above this many multiply-adds, dense KNN goes through onnxruntime's GEMM instead of JS. */
+const ONNX_THRESHOLD = 2e9;
 
 /** Upstream synonymy settings (config_utils.py): cosine ≥ 0.8, at most 101 accepted neighbours. */
 export interface SynonymyOptions {
@@ -22,7 +26,7 @@ export function queriesForSynonyms(phrase: string): boolean {
  * filtered to score ≥ threshold. Row order = `phrases` order. `matrix` holds the raw (unweighted)
  * embeddings of `phrases`, one row each.
  */
-export function synonymCandidates(phrases: readonly string[], matrix: VectorMatrix, queryRows: readonly number[], threshold: number): Map<number, [number, number][]> {
+export async function synonymCandidates(phrases: readonly string[], matrix: VectorMatrix, queryRows: readonly number[], threshold: number): Promise<Map<number, [number, number][]>> {
   const out = new Map<number, [number, number][]>();
   const collect = (q: number, scores: ArrayLike<number>, offset: number) => {
     const found: [number, number][] = [];
@@ -39,14 +43,24 @@ export function synonymCandidates(phrases: readonly string[], matrix: VectorMatr
     for (const q of queryRows) collect(q, corpus.scores(matrix, q, scores), 0);
     return out;
   }
-  // Dense: queries in blocks of 256 rows against all phrases. (block × N) scores per step.
+  // Dense: queries in blocks of 512 rows against all phrases: (512 × d) · (N × d)ᵀ = 512 × N scores.
   const dense = matrix as Matrix;
-  for (let start = 0; start < queryRows.length; start += 256) {
-    const block = queryRows.slice(start, start + 256);
-    const data = new Float32Array(block.length * dense.dim);
-    block.forEach((q, i) => data.set(dense.data.subarray(q * dense.dim, (q + 1) * dense.dim), i * dense.dim));
-    const scores = dotAll({ rows: block.length, dim: dense.dim, data }, dense);
-    block.forEach((q, i) => collect(q, scores, i * phrases.length));
+  let engine: MatmulEngine | undefined;
+  if (queryRows.length * dense.rows * dense.dim > ONNX_THRESHOLD) {
+    const { createOnnxMatmul } = await import("../embedding/onnx-matmul.js");
+    engine = await createOnnxMatmul();
+  }
+  try {
+    for (let start = 0; start < queryRows.length; start += 512) {
+      const block = queryRows.slice(start, start + 512);
+      const data = new Float32Array(block.length * dense.dim);
+      block.forEach((q, i) => data.set(dense.data.subarray(q * dense.dim, (q + 1) * dense.dim), i * dense.dim));
+      const queries = { rows: block.length, dim: dense.dim, data };
+      const scores = engine ? await engine.dotAll(queries, dense) : dotAll(queries, dense);
+      block.forEach((q, i) => collect(q, scores, i * phrases.length));
+    }
+  } finally {
+    await engine?.dispose();
   }
   return out;
 }
@@ -55,14 +69,14 @@ export function synonymCandidates(phrases: readonly string[], matrix: VectorMatr
  * The accepted neighbour list of each query phrase exactly as upstream walks it: in descending order,
  * stop below the threshold or once more than 100 are accepted; skip itself and the empty phrase.
  */
-export function synonymLists(
+export async function synonymLists(
   phrases: readonly string[],
   matrix: VectorMatrix,
   queryRows: readonly number[],
   options: SynonymyOptions = DEFAULT_SYNONYMY,
-): Map<string, NeighborList> {
+): Promise<Map<string, NeighborList>> {
   const rows = queryRows.filter((q) => queriesForSynonyms(phrases[q]!));
-  const candidates = synonymCandidates(phrases, matrix, rows, options.threshold);
+  const candidates = await synonymCandidates(phrases, matrix, rows, options.threshold);
   const lists = new Map<string, NeighborList>();
   for (const q of queryRows) {
     const list: NeighborList = [];
