@@ -21,6 +21,7 @@ case("path", 4, [[0, 1, 1.0], [1, 2, 2.0], [2, 3, 0.5]], [1, 0, 0, 0])
 case("parallel edges are summed", 3, [[0, 1, 1.0], [1, 0, 1.0], [1, 2, 0.5]], [0, 0, 1])
 case("dangling nodes return mass via reset", 5, [[0, 1, 1.0], [1, 2, 1.0]], [0.2, 0, 0, 0.5, 0.3])
 case("unnormalised reset", 4, [[0, 1, 2.0], [1, 2, 1.0], [2, 3, 1.0], [3, 0, 1.0]], [5, 0, 3, 0])
+case("self-loops count twice, zero weights ignored", 4, [[0, 1, 1.0], [1, 1, 1.0], [1, 2, 0.5], [2, 3, 0.0], [3, 3, 2.0]], [1, 0, 0, 0.5])
 case("damping 0.85", 4, [[0, 1, 1.0], [1, 2, 1.0], [2, 3, 1.0]], [1, 0, 0, 1], 0.85)
 # HippoRAG-shaped: 30 entities + 10 passages, fact edges (2 x count), passage edges (1.0), synonyms (2 x cos)
 n_e, n_p = 30, 10
@@ -38,7 +39,7 @@ case("hipporag-shaped", n_e + n_p + 2, edges, reset + [0.0, 0.0])
 # a larger random graph
 n = 400
 edges = [[random.randrange(n), random.randrange(n), round(random.uniform(0.1, 3), 3)] for _ in range(1500)]
-edges = [e for e in edges if e[0] != e[1]]
+edges += [[7, 7, 1.5], [11, 11, 0.25]]  # self-loops, as igraph accepts them
 reset = [round(random.random(), 3) if random.random() < 0.05 else 0.0 for _ in range(n)]
 reset[0] = 1.0
 case("random 400 nodes", n, edges, reset)

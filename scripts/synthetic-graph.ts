@@ -29,12 +29,16 @@ export function syntheticGraph(scale = 1, seed = 42): SyntheticGraph {
   // Context edges: each passage links ~11.4 entities; entities skewed (a few very common).
   const skewed = () => Math.floor(entities * random() ** 2);
   for (let i = 0; i < Math.round(132_586 * scale); i++) edges.push([entities + (i % passages), skewed(), 1]);
-  for (let i = 0; i < Math.round(140_830 * scale); i++) edges.push([skewed(), skewed(), 2 * (1 + pick(2))]);
+  for (let i = 0; i < Math.round(140_830 * scale); i++) {
+    const [a, b] = [skewed(), skewed()];
+    if (a !== b) edges.push([a, b, 2 * (1 + pick(2))]);
+  }
   // Synonym edges cluster: neighbours are nearby ids (similar strings sort together).
   for (let i = 0; i < Math.round(1_125_951 * scale); i++) {
     const a = pick(entities);
+    // HippoRAG graphs have no self-loops (upstream skips them)
     const b = Math.min(entities - 1, Math.max(0, a + 1 + pick(40) - 20));
-    edges.push([a, b, 2 * (0.8 + 0.2 * random())]);
+    if (b !== a) edges.push([a, b, 2 * (0.8 + 0.2 * random())]);
   }
   return { entities, passages, edges };
 }

@@ -1,7 +1,8 @@
 /**
  * An undirected weighted graph as symmetric CSR: node i's neighbours are
- * targets[offsets[i] .. offsets[i+1]) with weights; parallel edges are already summed and self-loops
- * and non-positive weights dropped (igraph PRPACK semantics, spec §7.5).
+ * targets[offsets[i] .. offsets[i+1]) with weights; parallel edges are summed, non-positive weights
+ * dropped, and a self-loop of weight w is one diagonal entry of weight 2w (igraph's undirected
+ * convention, which PRPACK follows). HippoRAG graphs have no self-loops: upstream skips them.
  */
 export interface CsrGraph {
   nodeCount: number;
@@ -17,16 +18,18 @@ export function csrFromEdges(nodeCount: number, edges: Iterable<readonly [number
     if (!(a >= 0 && a < nodeCount && b >= 0 && b < nodeCount) || !Number.isInteger(a) || !Number.isInteger(b)) {
       throw new RangeError(`edge [${a}, ${b}] is outside 0..${nodeCount - 1}`);
     }
-    if (a === b || !(w > 0)) continue;
+    if (!(w > 0)) continue;
     const lo = Math.min(a, b);
     const hi = Math.max(a, b);
     const key = lo * nodeCount + hi;
-    sums.set(key, (sums.get(key) ?? 0) + w);
+    sums.set(key, (sums.get(key) ?? 0) + (a === b ? 2 * w : w));
   }
   const degree = new Uint32Array(nodeCount);
   for (const key of sums.keys()) {
-    degree[Math.floor(key / nodeCount)]!++;
-    degree[key % nodeCount]!++;
+    const lo = Math.floor(key / nodeCount);
+    const hi = key % nodeCount;
+    degree[lo]!++;
+    if (hi !== lo) degree[hi]!++;
   }
   const offsets = new Uint32Array(nodeCount + 1);
   for (let i = 0; i < nodeCount; i++) offsets[i + 1] = offsets[i]! + degree[i]!;
@@ -41,6 +44,7 @@ export function csrFromEdges(nodeCount: number, edges: Iterable<readonly [number
     const w = sums.get(key)!;
     targets[fill[lo]!] = hi;
     weights[fill[lo]!++] = w;
+    if (hi === lo) continue;
     targets[fill[hi]!] = lo;
     weights[fill[hi]!++] = w;
   }
@@ -49,6 +53,4 @@ export function csrFromEdges(nodeCount: number, edges: Iterable<readonly [number
   return { nodeCount, offsets, targets, weights };
 }
 
-export function edgeCount(graph: CsrGraph): number {
-  return graph.targets.length / 2;
-}
+
