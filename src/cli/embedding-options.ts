@@ -25,8 +25,12 @@ export interface EmbeddingCliOptions {
   offline: boolean;
 }
 
-export function resolveEmbedding(options: EmbeddingCliOptions): EncoderSettings {
+/** `requestTimeout` / `maxRetries` (seconds / count) come from the LLM options when the command has them. */
+export function resolveEmbedding(options: EmbeddingCliOptions & { requestTimeout?: number; maxRetries?: number; maxRetryAfter?: number }): EncoderSettings {
   return {
+    timeoutMs: options.requestTimeout ? options.requestTimeout * 1000 : undefined,
+    maxRetries: options.maxRetries,
+    maxRetryAfterMs: options.maxRetryAfter ? options.maxRetryAfter * 1000 : undefined,
     name: options.embeddingName,
     baseUrl: options.embeddingBaseUrl,
     apiKey: process.env.OPENAI_API_KEY,

@@ -15,6 +15,8 @@ export interface EncoderSettings {
   dtype?: "fp32" | "fp16" | "q8";
   offline?: boolean;
   timeoutMs?: number;
+  maxRetries?: number;
+  maxRetryAfterMs?: number;
 }
 
 export const DEFAULT_ENCODER = "lexical";
@@ -43,5 +45,9 @@ export async function createEncoder(settings: EncoderSettings): Promise<Encoder>
     concurrency: settings.concurrency,
     instructionFormat: settings.instructionFormat,
     timeoutMs: settings.timeoutMs,
+    retry: {
+      ...(settings.maxRetries === undefined ? {} : { maxRetries: settings.maxRetries }),
+      ...(settings.maxRetryAfterMs === undefined ? {} : { maxRetryAfterMs: settings.maxRetryAfterMs }),
+    },
   });
 }

@@ -69,7 +69,7 @@ export class OpenAIEncoder implements Encoder {
     const response = await withRetries(
       () => this.client.embeddings.create({ model: this.model, input: batch, encoding_format: encoding }),
       this.policy,
-      { what: `embedding call (model ${this.model})`, onRetry: this.options.onRetry },
+      { what: `embedding call (model ${this.model})`, onRetry: this.options.onRetry, secrets: this.options.apiKey ? [this.options.apiKey] : [] },
     );
     const data = [...(response.data ?? [])].sort((a, b) => a.index - b.index);
     if (data.length !== batch.length) {

@@ -1,5 +1,6 @@
 import OpenAI from "openai";
 import { HippoError } from "../core/errors.js";
+import { redactSecrets } from "../core/redact.js";
 import { chatRequestBody, type ChatModel, type ChatRequest, type ChatResult } from "./chat-model.js";
 import { DEFAULT_RETRY_POLICY, withRetries, type RetryInfo, type RetryPolicy } from "./retry.js";
 
@@ -47,8 +48,10 @@ export class OpenAIChatModel implements ChatModel {
   private readonly client: OpenAI;
   private readonly policy: RetryPolicy;
   private readonly onRetry?: (info: RetryInfo) => void;
+  private readonly secrets: string[];
 
   constructor(modelId: string, settings: OpenAIClientSettings) {
+    this.secrets = settings.apiKey ? [settings.apiKey] : [];
     this.modelId = modelId;
     this.client = createOpenAIClient(settings);
     this.policy = { ...DEFAULT_RETRY_POLICY, ...settings.retry };
@@ -60,9 +63,12 @@ export class OpenAIChatModel implements ChatModel {
     const completion = await withRetries(
       () => this.client.chat.completions.create(body, { signal: options.signal }),
       this.policy,
-      { signal: options.signal, onRetry: this.onRetry, what: `LLM call (${request.stage}, model ${this.modelId})` },
+      { signal: options.signal, onRetry: this.onRetry, what: `LLM call (${request.stage}, model ${this.modelId})`, secrets: this.secrets },
     );
-    return parseCompletion(completion, `LLM call (${request.stage}, model ${this.modelId})`);
+    const result = parseCompletion(completion, `LLM call (${request.stage}, model ${this.modelId})`);
+    // A server could echo the credentials into its reply; the reply is cached, parsed and quoted in
+    // error messages, so scrub it at the source.
+    return { ...result, text: redactSecrets(result.text, this.secrets) };
   }
 }
 

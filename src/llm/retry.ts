@@ -1,4 +1,5 @@
 import { HippoError } from "../core/errors.js";
+import { redactSecrets } from "../core/redact.js";
 
 export interface RetryPolicy {
   /** Attempts after the first. */
@@ -67,18 +68,21 @@ export function retryAfterFromHeaders(headers: unknown): number | undefined {
 export async function withRetries<T>(
   call: (attempt: number) => Promise<T>,
   policy: RetryPolicy,
-  options: { signal?: AbortSignal; onRetry?: (info: RetryInfo) => void; what: string } ,
+  options: { signal?: AbortSignal; onRetry?: (info: RetryInfo) => void; what: string; secrets?: readonly string[] },
 ): Promise<T> {
+  // A server may echo the credentials it got; nothing built from its reply may carry them further.
+  const redact = (text: string) => redactSecrets(text, options.secrets ?? []);
   for (let attempt = 0; ; attempt++) {
     try {
       return await call(attempt);
     } catch (error) {
       if (HippoError.isInstance(error)) throw error;
       const facts = classifyError(error);
+      facts.reason = redact(facts.reason);
       if (options.signal?.aborted) throw new HippoError("INTERRUPTED", `${options.what}: interrupted`);
       if (!facts.retryable || attempt >= policy.maxRetries) {
         throw new HippoError("REMOTE", `${options.what} failed after ${attempt + 1} attempt(s): ${facts.reason}`, {
-          cause: error,
+          // the raw error (which may hold echoed credentials) is not kept as the cause
           isRetryable: facts.retryable,
           suggestion: facts.status === 401 || facts.status === 403 ? "check OPENAI_API_KEY and --llm-base-url" : "check the server, then re-run: finished work is kept",
         });
