@@ -2,6 +2,7 @@ import { Option, type Command } from "commander";
 import { parseInstructionFormat } from "../embedding/instruction-format.js";
 import type { EncoderSettings } from "../embedding/create-encoder.js";
 import { parsePositiveInt } from "./common-options.js";
+import { checkHttpUrl } from "./llm-options.js";
 
 /** Encoder options shared by index, retrieve and run. */
 export function embeddingOptions(command: Command): Command {
@@ -27,6 +28,7 @@ export interface EmbeddingCliOptions {
 
 /** `requestTimeout` / `maxRetries` (seconds / count) come from the LLM options when the command has them. */
 export function resolveEmbedding(options: EmbeddingCliOptions & { requestTimeout?: number; maxRetries?: number; maxRetryAfter?: number }): EncoderSettings {
+  if (options.embeddingBaseUrl) checkHttpUrl("--embedding-base-url", options.embeddingBaseUrl);
   return {
     timeoutMs: options.requestTimeout ? options.requestTimeout * 1000 : undefined,
     maxRetries: options.maxRetries,

@@ -52,11 +52,7 @@ export function llmConfigured(options: LlmOptions): boolean {
 export function resolveLlm(options: LlmOptions): LlmSettings {
   const apiKey = process.env.OPENAI_API_KEY;
   if (options.llmBaseUrl) {
-    try {
-      new URL(options.llmBaseUrl);
-    } catch {
-      throw usageError(`--llm-base-url is not a URL: "${options.llmBaseUrl}"`, "e.g. --llm-base-url http://localhost:8000/v1");
-    }
+    checkHttpUrl("--llm-base-url", options.llmBaseUrl);
   } else if (!apiKey) {
     throw usageError("no LLM configured: OPENAI_API_KEY is not set and no --llm-base-url was given", "set OPENAI_API_KEY for OpenAI, or pass --llm-base-url for a local server (any dummy key works there)");
   }
@@ -70,4 +66,17 @@ export function resolveLlm(options: LlmOptions): LlmSettings {
     maxRetryAfterMs: options.maxRetryAfter * 1000,
     maxTokens: options.maxTokens,
   };
+}
+
+/** A base URL must be http(s): `new URL("localhost:8000")` parses, with "localhost:" as its scheme. */
+export function checkHttpUrl(option: string, value: string): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    throw usageError(`${option} is not a URL: "${value}"`, `e.g. ${option} http://localhost:8000/v1`);
+  }
 }

@@ -76,7 +76,8 @@ export function importOpenIEBatch(
   const summary: BatchImportSummary = { file, ner: 0, triples: 0, failed: 0, pendingTriples: 0, unknown: 0 };
   const lines = readTextFile(file).split("\n");
   const source = `batch:${file.split(/[\\/]/).pop()}`;
-  lines.forEach((line, index) => {
+  // One transaction: a malformed line anywhere rolls back the whole file, so bad input changes nothing.
+  store.transaction(() => lines.forEach((line, index) => {
     if (line.trim() === "") return;
     const where = { file, record: `line ${index + 1}` };
     let entry: Record<string, unknown>;
@@ -128,7 +129,7 @@ export function importOpenIEBatch(
       store.saveDone(passageId, entities, parsed.value, source);
       summary.triples++;
     }
-  });
+  }));
   summary.pendingTriples = [...store.all().values()].filter((r) => r.status === "ner" && byId.has(r.passageId)).length;
   return summary;
 }

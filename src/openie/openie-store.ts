@@ -63,6 +63,11 @@ export class OpenIEStore {
     }).immediate();
   }
 
+  /** Runs `work` in one workspace transaction (all or nothing). */
+  transaction<T>(work: () => T): T {
+    return this.workspace.db.transaction(work).immediate();
+  }
+
   delete(passageIds: readonly string[]): void {
     const del = this.workspace.db.prepare("DELETE FROM openie WHERE model = ? AND passage_id = ?");
     this.workspace.db.transaction(() => {
