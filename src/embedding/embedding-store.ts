@@ -28,15 +28,29 @@ export class EmbeddingStore {
   async matrix(texts: readonly string[], purpose: EmbedPurpose, onProgress?: (done: number, total: number) => void): Promise<VectorMatrix> {
     const inputs = texts.map((text) => this.encoder.formatInput(text, purpose));
     const hashes = inputs.map((input) => md5Hex(input));
-    await this.ensure(inputs, hashes, onProgress);
+    await this.ensureInputs(inputs, hashes, onProgress);
     return this.load(hashes);
   }
 
-  private async ensure(inputs: readonly string[], hashes: readonly string[], onProgress?: (done: number, total: number) => void): Promise<void> {
-    const has = this.workspace.db.prepare("SELECT 1 FROM embeddings WHERE encoder = ? AND hash = ?").pluck();
+  /** Embeds (if missing) without loading: for texts that only need to be in the store. */
+  async ensure(texts: readonly string[], purpose: EmbedPurpose, onProgress?: (done: number, total: number) => void): Promise<void> {
+    const inputs = texts.map((text) => this.encoder.formatInput(text, purpose));
+    await this.ensureInputs(inputs, inputs.map((input) => md5Hex(input)), onProgress);
+  }
+
+  private async ensureInputs(inputs: readonly string[], hashes: readonly string[], onProgress?: (done: number, total: number) => void): Promise<void> {
+    // Many texts: one scan of this encoder's hashes beats a lookup per text.
+    let has: (hash: string) => boolean;
+    if (inputs.length > 2000) {
+      const known = new Set(this.workspace.db.prepare("SELECT hash FROM embeddings WHERE encoder = ?").pluck().all(this.encoder.id) as string[]);
+      has = (hash) => known.has(hash);
+    } else {
+      const select = this.workspace.db.prepare("SELECT 1 FROM embeddings WHERE encoder = ? AND hash = ?").pluck();
+      has = (hash) => select.get(this.encoder.id, hash) !== undefined;
+    }
     const missing = new Map<string, string>();
     for (let i = 0; i < inputs.length; i++) {
-      if (missing.has(hashes[i]!) || has.get(this.encoder.id, hashes[i]!)) continue;
+      if (missing.has(hashes[i]!) || has(hashes[i]!)) continue;
       missing.set(hashes[i]!, inputs[i]!);
     }
     this.stats.requested += inputs.length;

@@ -6,7 +6,7 @@ import { OpenIEStore } from "../openie/openie-store.js";
 import type { Workspace } from "../store/workspace.js";
 import { buildMemoryGraph, type MemoryGraph } from "./build-graph.js";
 import { processChunk, type ProcessedChunk } from "./process-openie.js";
-import { DEFAULT_SYNONYMY, queriesForSynonyms, synonymCandidates, synonymLists, type NeighborList, type SynonymyOptions } from "./synonymy.js";
+import { DEFAULT_SYNONYMY, mergeNeighbors, queriesForSynonyms, synonymCandidates, synonymLists, walkCandidates, type NeighborList, type SynonymyOptions } from "./synonymy.js";
 
 /** The identity of a memory index: which OpenIE and which vector space. Two encoders never mix. */
 export function indexIdOf(openieModel: string, encoderId: string): string {
@@ -156,10 +156,10 @@ export class MemoryIndex {
     };
     const skeleton = buildMemoryGraph(chunks, new Map());
     const phrases = skeleton.phrases;
-    const contents = this.workspace.db.prepare("SELECT content FROM passages WHERE id = ?").pluck();
-    await time("embed passages", () => this.embeddings.matrix(chunks.map((c) => contents.get(c.passageId) as string), "passage"));
+    // Passage and fact vectors only need to exist (retrieval loads them); entity vectors feed synonymy.
+    await time("embed passages", () => this.embeddings.ensure(this.passageContents(chunks.map((c) => c.passageId)), "passage"));
+    await time("embed facts", () => this.embeddings.ensure(skeleton.facts.map(pyTupleRepr), "fact"));
     const entityMatrix = await time("embed entities", () => this.embeddings.matrix(phrases, "entity"));
-    await time("embed facts", () => this.embeddings.matrix(skeleton.facts.map(pyTupleRepr), "fact"));
 
     const stored = this.storedLists();
     const present = new Set(phrases);
@@ -169,19 +169,49 @@ export class MemoryIndex {
     const newRows = phrases.map((p, i) => [p, i] as const).filter(([p]) => !stored.has(p)).map(([, i]) => i);
     let synonymQueries = 0;
     const lists = await time("synonymy", async () => {
-      if (!changed && newRows.length === 0 && removedPhrases.length === 0) return new Map<string, NeighborList>();
-      const affected = new Set<number>(newRows);
-      if (newRows.length > 0 && newRows.length < phrases.length) {
-        // Cosine is symmetric: an old phrase x is reached by a new y exactly when y reaches x.
-        for (const found of (await synonymCandidates(phrases, entityMatrix, newRows, this.synonymy.threshold)).values()) {
-          for (const [j] of found) if (stored.has(phrases[j]!) && queriesForSynonyms(phrases[j]!)) affected.add(j);
+      const out = new Map<string, NeighborList>();
+      if (!changed && newRows.length === 0 && removedPhrases.length === 0) return out;
+      if (newRows.length === phrases.length) {
+        synonymQueries = newRows.length;
+        return synonymLists(phrases, entityMatrix, newRows, this.synonymy);
+      }
+      // New phrases query against all. Cosine is symmetric, so the same candidates say which old
+      // phrases a new one reaches: an old list is the top-101 of its candidates, hence the top-101 of
+      // (old list ∪ new candidates) is exact, with no search for the old phrase.
+      // Uncapped candidates: a new phrase with more than 101 candidates can still enter the top-101
+      // of an old phrase that is not in its own list.
+      const candidates = await synonymCandidates(phrases, entityMatrix, newRows.filter((q) => queriesForSynonyms(phrases[q]!)), this.synonymy.threshold);
+      for (const q of newRows) out.set(phrases[q]!, walkCandidates(phrases, q, candidates.get(q) ?? [], this.synonymy));
+      synonymQueries = newRows.length;
+      const reached = new Map<string, NeighborList>();
+      for (const [q, found] of candidates) {
+        for (const [j, score] of found) {
+          const other = phrases[j]!;
+          if (j === q || other === "" || !stored.has(other) || removedSet.has(other) || !queriesForSynonyms(other)) continue;
+          const entry = reached.get(other) ?? [];
+          entry.push([phrases[q]!, score]);
+          reached.set(other, entry);
         }
       }
+      // A removed neighbour leaves a gap; a full list (at the cap) may have had more candidates
+      // behind it, so only those are searched again.
+      const requery: number[] = [];
       for (const [phrase, list] of stored) {
-        if (!removedSet.has(phrase) && list.some(([other]) => removedSet.has(other))) affected.add(rowOf.get(phrase)!);
+        if (removedSet.has(phrase)) continue;
+        const kept = list.filter(([other]) => !removedSet.has(other));
+        const added = reached.get(phrase) ?? [];
+        if (kept.length < list.length && list.length >= this.synonymy.maxNeighbors) {
+          requery.push(rowOf.get(phrase)!);
+          continue;
+        }
+        if (kept.length === list.length && added.length === 0) continue;
+        out.set(phrase, mergeNeighbors(kept, added, this.synonymy.maxNeighbors));
       }
-      synonymQueries = affected.size;
-      return synonymLists(phrases, entityMatrix, [...affected].sort((a, b) => a - b), this.synonymy);
+      if (requery.length) {
+        synonymQueries += requery.length;
+        for (const [phrase, list] of await synonymLists(phrases, entityMatrix, requery, this.synonymy)) out.set(phrase, list);
+      }
+      return out;
     });
     const upsert = this.workspace.db.prepare("INSERT OR REPLACE INTO synonyms (index_id, phrase, neighbors) VALUES (?, ?, ?)");
     const drop = this.workspace.db.prepare("DELETE FROM synonyms WHERE index_id = ? AND phrase = ?");

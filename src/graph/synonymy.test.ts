@@ -45,3 +45,35 @@ describe("onnxruntime GEMM", () => {
     await engine.dispose();
   });
 });
+
+describe("incremental synonymy in a dense cluster (more than 101 candidates)", () => {
+  it("a new phrase enters the full list of an old phrase it does not list itself", async () => {
+    const { LexicalEncoder } = await import("../embedding/lexical-encoder.js");
+    const { HippoRag } = await import("../hipporag.js");
+    const { OpenIEStore } = await import("../openie/openie-store.js");
+    const { tempDir } = await import("../test-support/cli-harness.js");
+    const { graphSnapshot } = await import("../test-support/workspace-snapshot.js");
+    // 130 near-identical names → every name has > 101 candidates ≥ 0.8
+    const passages = Array.from({ length: 130 }, (_, i) => ({ title: `P${i}`, text: `Doc ${i}` }));
+    const triples = (i: number) => [[`alexander hamilton junior federalist treasury ${i}`, "knows", `person ${i}`]];
+    const build = async (batches: number[][]) => {
+      const hippo = await HippoRag.open({ saveDir: tempDir(), openieModel: "m", encoder: new LexicalEncoder() });
+      const { insertPassages } = await import("../store/passage-store.js");
+      const { toPassages } = await import("../hipporag.js");
+      const all = toPassages(passages);
+      insertPassages(hippo.workspace, all);
+      new OpenIEStore(hippo.workspace, "m").saveMany(all.map((p, i) => ({ passageId: p.id, entities: [], triples: triples(i) })), "test");
+      for (const batch of batches) await hippo.index(batch.map((i) => passages[i]!));
+      return hippo;
+    };
+    const whole = await build([Array.from({ length: 130 }, (_, i) => i)]);
+    const steps = await build([Array.from({ length: 100 }, (_, i) => i), Array.from({ length: 30 }, (_, i) => 100 + i)]);
+    const lists = (h: typeof whole) => h.workspace.db.prepare("SELECT phrase, neighbors FROM synonyms ORDER BY phrase").all();
+    const lengths = (lists(whole) as { neighbors: string }[]).map((r) => JSON.parse(r.neighbors).length);
+    expect(Math.max(...lengths)).toBe(101); // the cap is reached: the case the merge must get right
+    expect(lists(steps)).toEqual(lists(whole));
+    expect(graphSnapshot(steps)).toEqual(graphSnapshot(whole));
+    whole.close();
+    steps.close();
+  });
+});

@@ -77,15 +77,21 @@ export async function synonymLists(
 ): Promise<Map<string, NeighborList>> {
   const rows = queryRows.filter((q) => queriesForSynonyms(phrases[q]!));
   const candidates = await synonymCandidates(phrases, matrix, rows, options.threshold);
-  const lists = new Map<string, NeighborList>();
-  for (const q of queryRows) {
-    const list: NeighborList = [];
-    for (const [j, score] of candidates.get(q) ?? []) {
-      if (list.length >= options.maxNeighbors) break;
-      if (j === q || phrases[j] === "") continue;
-      list.push([phrases[j]!, score]);
-    }
-    lists.set(phrases[q]!, list);
+  return new Map(queryRows.map((q) => [phrases[q]!, walkCandidates(phrases, q, candidates.get(q) ?? [], options)]));
+}
+
+/** Upstream's walk over one phrase's sorted candidates: skip itself and "", stop at the cap. */
+export function walkCandidates(phrases: readonly string[], q: number, found: readonly [number, number][], options: SynonymyOptions): NeighborList {
+  const list: NeighborList = [];
+  for (const [j, score] of found) {
+    if (list.length >= options.maxNeighbors) break;
+    if (j === q || phrases[j] === "") continue;
+    list.push([phrases[j]!, score]);
   }
-  return lists;
+  return list;
+}
+
+/** Top `cap` of two neighbour lists by descending score, ties by phrase (= row) order, as a fresh search orders them. */
+export function mergeNeighbors(kept: NeighborList, added: NeighborList, cap: number): NeighborList {
+  return [...kept, ...added].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, cap);
 }
