@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { csrFromEdges } from "../src/graph/csr-graph.js";
-import { personalizedPageRank } from "../src/graph/personalized-pagerank.js";
+import { personalizedPageRank, personalizedPageRankMany } from "../src/graph/personalized-pagerank.js";
 import { ms, report } from "./bench-util.js";
 import { mulberry32, syntheticGraph, syntheticReset } from "./synthetic-graph.js";
 
@@ -31,16 +31,19 @@ const resets = Array.from({ length: queries }, () => syntheticReset(g, random));
 const top5 = (scores: ArrayLike<number>) =>
   Array.from({ length: g.passages }, (_, j) => j).sort((a, b) => scores[g.entities + b]! - scores[g.entities + a]! || b - a).slice(0, 5).join(",");
 
-personalizedPageRank(csr, resets[0]!); // prepare (per-graph cached weights), not timed
-start = performance.now();
-const ours = resets.map((r) => personalizedPageRank(csr, r));
-const oursMs = ms(start) / queries;
-
-// A batch as in an evaluation run: `batch` questions, one after the other, amortised.
 const batchResets = Array.from({ length: batch }, () => syntheticReset(g, random));
-start = performance.now();
-for (const r of batchResets) personalizedPageRank(csr, r);
-const batchMs = ms(start) / batch;
+const timings: Record<number, { single: number; batch: number; scores: Float64Array[] }> = {};
+for (const threads of [1, 2]) {
+  personalizedPageRank(csr, resets[0]!, { threads }); // prepare (per-graph cached weights, worker), not timed
+  start = performance.now();
+  const scores = resets.map((r) => personalizedPageRank(csr, r, { threads }));
+  const single = ms(start) / queries;
+  // A batch as in an evaluation run: `batch` questions at once (personalizedPageRankMany), amortised.
+  start = performance.now();
+  await personalizedPageRankMany(csr, batchResets, { threads });
+  timings[threads] = { single, batch: ms(start) / batch, scores };
+}
+const oursMs = timings[2]!.single;
 
 // igraph PRPACK on the same graph and resets.
 const dir = mkdtempSync(join(tmpdir(), "bench-ppr-"));
@@ -62,24 +65,26 @@ open('${dir}/igraph.bin','wb').write(out.tobytes())
 `;
 const run = spawnSync("/usr/bin/python3", ["-c", python], { encoding: "utf8", maxBuffer: 1 << 30 });
 let igraphMs: number | string = "n/a (python3-igraph missing)";
-let maxDiff: number | string = "n/a";
-let sameTop5: number | string = "n/a";
+const maxDiff: Record<number, string> = { 1: "n/a", 2: "n/a" };
+const sameTop5: Record<number, string> = { 1: "n/a", 2: "n/a" };
 if (run.status === 0) {
   igraphMs = Math.round(Number(run.stderr.trim()) * 10) / 10;
   const buf = readFileSync(join(dir, "igraph.bin"));
   const theirs = new Float64Array(buf.buffer, buf.byteOffset, buf.length / 8);
-  let diff = 0;
-  let same = 0;
-  ours.forEach((scores, k) => {
-    const other = theirs.subarray(k * nodeCount, (k + 1) * nodeCount);
-    for (let i = 0; i < nodeCount; i++) diff = Math.max(diff, Math.abs(scores[i]! - other[i]!));
-    if (top5(scores) === top5(other)) same++;
-  });
-  maxDiff = diff.toExponential(2);
-  sameTop5 = `${same}/${queries}`;
+  for (const threads of [1, 2]) {
+    let diff = 0;
+    let same = 0;
+    timings[threads]!.scores.forEach((scores, k) => {
+      const other = theirs.subarray(k * nodeCount, (k + 1) * nodeCount);
+      for (let i = 0; i < nodeCount; i++) diff = Math.max(diff, Math.abs(scores[i]! - other[i]!));
+      if (top5(scores) === top5(other)) same++;
+    });
+    maxDiff[threads] = diff.toExponential(2);
+    sameTop5[threads] = `${same}/${queries}`;
+  }
 } else if (run.stderr) console.error(run.stderr.split("\n").slice(-3).join("\n"));
 
 report("ppr", [
-  { implementation: "hipporag-ts (SOR, JS)", "ms/query": Math.round(oursMs * 10) / 10, [`ms/query in a batch of ${batch}`]: Math.round(batchMs * 10) / 10, "max |diff| vs igraph": maxDiff, "same top-5 passages": sameTop5 },
+  ...[1, 2].map((threads) => ({ implementation: `hipporag-ts (SOR, ${threads} thread${threads > 1 ? "s" : ""})`, "ms/query": Math.round(timings[threads]!.single * 10) / 10, [`ms/query in a batch of ${batch}`]: Math.round(timings[threads]!.batch * 10) / 10, "max |diff| vs igraph": maxDiff[threads]!, "same top-5 passages": sameTop5[threads]! })),
   { implementation: "igraph PRPACK (python3-igraph)", "ms/query": igraphMs, [`ms/query in a batch of ${batch}`]: "-", "max |diff| vs igraph": 0, "same top-5 passages": "-" },
 ], { graph: { nodes: nodeCount, undirectedEdges: csr.targets.length / 2, csrBuildMs: buildMs }, speedup: typeof igraphMs === "number" ? Math.round((igraphMs / oursMs) * 10) / 10 : null });

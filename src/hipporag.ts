@@ -181,7 +181,7 @@ export class HippoRag {
     if (this.retrieverCache?.key !== key) {
       const options = this.retrievalOptions();
       const chat = options.filter && this.config.llm ? this.chat() : undefined;
-      this.retrieverCache = { key, retriever: await Retriever.create(index, chat) };
+      this.retrieverCache = { key, retriever: await Retriever.create(index, chat, this.config.llm?.concurrency ?? 8) };
     }
     return this.retrieverCache.retriever;
   }

@@ -3,7 +3,8 @@ import type { VectorMatrix } from "../embedding/encoder.js";
 import { VectorCorpus } from "../embedding/vector-search.js";
 import type { MemoryGraph } from "../graph/build-graph.js";
 import type { MemoryIndex } from "../graph/memory-index.js";
-import { personalizedPageRank } from "../graph/personalized-pagerank.js";
+import pLimit from "p-limit";
+import { personalizedPageRankMany } from "../graph/personalized-pagerank.js";
 import type { ChatModel } from "../llm/chat-model.js";
 import { Bm25Index } from "./bm25.js";
 import { filterMessages } from "./filter-prompt.js";
@@ -77,19 +78,20 @@ export class Retriever {
     passages: VectorMatrix,
     facts: VectorMatrix,
     private readonly chat?: ChatModel,
+    private readonly concurrency = 8,
   ) {
     this.passageCorpus = new VectorCorpus(passages);
     this.factCorpus = new VectorCorpus(facts);
   }
 
-  static async create(index: MemoryIndex, chat?: ChatModel): Promise<Retriever> {
+  static async create(index: MemoryIndex, chat?: ChatModel, concurrency = 8): Promise<Retriever> {
     const { graph } = index.load();
     // Passage text comes from the workspace (what was indexed), never from a dataset file.
     const contents = index.passageContents(graph.passageIds);
     const vectors = await index.vectors(graph, contents);
     // Encoders with corpus statistics (the lexical encoder's IDF) reweight the search space here.
     const weighting = index.encoder.searchWeighting?.(vectors.passages) ?? ((m: VectorMatrix) => m);
-    return new Retriever(index, graph, contents, weighting, weighting(vectors.passages), weighting(vectors.facts), chat);
+    return new Retriever(index, graph, contents, weighting, weighting(vectors.passages), weighting(vectors.facts), chat, concurrency);
   }
 
   async retrieve(questions: readonly string[], options: RetrievalOptions, onEach?: (done: number) => void): Promise<RetrievalResult[]> {
@@ -103,25 +105,42 @@ export class Retriever {
     }
     const queryFact = this.weigh(await this.index.embeddings.matrix(questions, "query_to_fact"));
     const queryPassage = this.weigh(await this.index.embeddings.matrix(questions, "query_to_passage"));
-    const results: RetrievalResult[] = [];
-    for (let q = 0; q < questions.length; q++) {
-      const dense = minMaxNormalize(this.passageCorpus.scores(queryPassage, q));
-      if (options.method === "dense") {
-        results.push(this.result(questions[q]!, dense, dense, options, { method: "dense", candidateFacts: [], seeds: [], top: [] }));
-      } else {
-        results.push(await this.hippo(questions[q]!, queryFact, q, dense, options));
-      }
-      onEach?.(q + 1);
+    if (options.method === "dense") {
+      return questions.map((question, q) => {
+        const dense = minMaxNormalize(this.passageCorpus.scores(queryPassage, q));
+        onEach?.(q + 1);
+        return this.result(question, dense, dense, options, { method: "dense", candidateFacts: [], seeds: [], top: [] });
+      });
     }
-    return results;
+    // ---------- phase 1: fact linking and the filter (LLM calls run concurrently)
+    const limit = pLimit(this.concurrency);
+    const planned = await Promise.all(
+      questions.map((question, q) =>
+        limit(async () => {
+          const dense = minMaxNormalize(this.passageCorpus.scores(queryPassage, q));
+          return { question, dense, plan: await this.plan(question, queryFact, q, dense, options) };
+        }),
+      ),
+    );
+    // ---------- phase 2: Personalized PageRank for every question that has seeds, in one batch
+    const withReset = planned.filter((p) => "reset" in p.plan);
+    const solved = await personalizedPageRankMany(this.graph.csr, withReset.map((p) => (p.plan as { reset: Float64Array }).reset), { damping: options.damping });
+    const pprOf = new Map(withReset.map((p, i) => [p, solved[i]!]));
+    const entityCount = this.graph.phrases.length;
+    return planned.map((p, q) => {
+      onEach?.(q + 1);
+      const ppr = pprOf.get(p);
+      return ppr ? this.result(p.question, ppr.subarray(entityCount), p.dense, options, p.plan.trace) : this.result(p.question, p.dense, p.dense, options, p.plan.trace);
+    });
   }
 
-  private async hippo(question: string, queryFact: VectorMatrix, q: number, dense: Float64Array, options: RetrievalOptions): Promise<RetrievalResult> {
+  /** Everything before PPR: candidate facts, the filter, seeds and the reset vector (or a fallback). */
+  private async plan(question: string, queryFact: VectorMatrix, q: number, dense: Float64Array, options: RetrievalOptions): Promise<{ trace: RetrievalTrace; reset?: Float64Array }> {
     const graph = this.graph;
     const trace: RetrievalTrace = { method: "hipporag", candidateFacts: [], seeds: [], top: [] };
     const fallback = (reason: Fallback) => {
       trace.fallback = reason;
-      return this.result(question, dense, dense, options, trace);
+      return { trace };
     };
     if (graph.facts.length === 0) return fallback("no-facts");
     const factScores = minMaxNormalize(this.factCorpus.scores(queryFact, q));
@@ -160,9 +179,7 @@ export class Retriever {
       reset[entityCount + j] = w > 0 ? w : 0;
     }
     if (!(reset.reduce((a, b) => a + b, 0) > 0)) return fallback("filter-empty");
-    const ppr = personalizedPageRank(graph.csr, reset, { damping: options.damping });
-    const passageScores = ppr.subarray(entityCount);
-    return this.result(question, passageScores, dense, options, trace);
+    return { trace, reset };
   }
 
   private result(question: string, scores: ArrayLike<number>, dense: ArrayLike<number>, options: RetrievalOptions, trace: RetrievalTrace): RetrievalResult {
