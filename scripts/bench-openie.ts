@@ -1,7 +1,7 @@
 /**
  * OpenIE throughput against a loopback server with a fixed latency (default 200 ms), run in its own
  * process: passages/s against the concurrency-bound ideal, and the client's CPU per call.
- *   npx tsx scripts/bench-openie.ts [--passages 640] [--concurrency 64] [--latency 200]
+ *   npx tsx scripts/bench-openie.ts [--passages 2560] [--concurrency 64] [--latency 200]
  * Ideal: each passage needs 2 sequential calls, so passages/s = concurrency / (2 × latency).
  */
 import { spawn } from "node:child_process";
@@ -22,7 +22,7 @@ const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
-const passagesWanted = arg("passages", 640);
+const passagesWanted = arg("passages", 2560);
 const latency = arg("latency", 200);
 const rows: Record<string, string | number>[] = [];
 const corpus = loadCorpus(resolve(import.meta.dirname, "../../shared/datasets/2wikimultihopqa_corpus.json")).slice(0, passagesWanted);

@@ -39,6 +39,23 @@ export interface MemoryGraph {
   phraseIndex: Map<string, number>;
 }
 
+/** Phrases (code-point sorted) and unique facts (first-seen) of a set of chunks, without building edges. */
+export function phrasesAndFacts(chunks: readonly ProcessedChunk[]): { phrases: string[]; facts: string[][] } {
+  const phraseSet = new Set<string>();
+  const seen = new Set<string>();
+  const facts: string[][] = [];
+  for (const chunk of chunks) {
+    for (const phrase of chunk.entities) phraseSet.add(phrase);
+    for (const triple of chunk.triples) {
+      const key = JSON.stringify(triple);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      facts.push(triple);
+    }
+  }
+  return { phrases: [...phraseSet].sort(codePointCompare), facts };
+}
+
 /**
  * Edge weights as upstream's `node_to_node_stats` ends up after a fresh build (spec §5, §5.2):
  * - fact: +1 for (s, o) and +1 for (o, s) per triple occurrence: undirected weight 2 × count;

@@ -4,7 +4,7 @@ import type { Encoder, VectorMatrix } from "../embedding/encoder.js";
 import { EmbeddingStore } from "../embedding/embedding-store.js";
 import { OpenIEStore } from "../openie/openie-store.js";
 import type { Workspace } from "../store/workspace.js";
-import { buildMemoryGraph, type MemoryGraph } from "./build-graph.js";
+import { buildMemoryGraph, phrasesAndFacts, type MemoryGraph } from "./build-graph.js";
 import { processChunk, type ProcessedChunk } from "./process-openie.js";
 import { DEFAULT_SYNONYMY, mergeNeighbors, queriesForSynonyms, synonymCandidates, synonymLists, walkCandidates, type NeighborList, type SynonymyOptions } from "./synonymy.js";
 
@@ -77,7 +77,8 @@ export class MemoryIndex {
     // Embeddings (each batch committed) first; then synonym lists and passage rows in one transaction,
     // so a crash leaves the index as it was and the re-run reuses every vector computed.
     const chunks = this.chunks([...before, ...fresh]);
-    const update = await this.refresh(chunks, fresh.length > 0, onStage, () => fresh.forEach((id, i) => insert.run(this.id, id, nextSeq + i)));
+    const freshSet = new Set(fresh);
+    const update = await this.refresh(chunks, chunks.filter((c) => freshSet.has(c.passageId)), onStage, () => fresh.forEach((id, i) => insert.run(this.id, id, nextSeq + i)));
     return { ...update, added: fresh.length, removed: 0 };
   }
 
@@ -87,7 +88,7 @@ export class MemoryIndex {
     const remaining = this.passageIds().filter((id) => !gone.has(id));
     const removed = this.passageIds().length - remaining.length;
     const del = this.workspace.db.prepare("DELETE FROM index_passages WHERE index_id = ? AND passage_id = ?");
-    const update = await this.refresh(this.chunks(remaining), true, onStage, () => passageIds.forEach((id) => del.run(this.id, id)));
+    const update = await this.refresh(this.chunks(remaining), [], onStage, () => passageIds.forEach((id) => del.run(this.id, id)), removed > 0);
     return { ...update, added: 0, removed };
   }
 
@@ -142,10 +143,12 @@ export class MemoryIndex {
    */
   private async refresh(
     chunks: ProcessedChunk[],
-    changed: boolean,
+    added: ProcessedChunk[],
     onStage: ((stage: string) => void) | undefined,
     commitPassages: () => void,
+    removedAny = false,
   ): Promise<Omit<IndexUpdate, "added" | "removed">> {
+    const changed = added.length > 0 || removedAny;
     const timings: Record<string, number> = {};
     const time = async <T>(name: string, work: () => Promise<T> | T): Promise<T> => {
       onStage?.(name);
@@ -154,11 +157,11 @@ export class MemoryIndex {
       timings[name] = Math.round(performance.now() - start);
       return result;
     };
-    const skeleton = buildMemoryGraph(chunks, new Map());
-    const phrases = skeleton.phrases;
-    // Passage and fact vectors only need to exist (retrieval loads them); entity vectors feed synonymy.
-    await time("embed passages", () => this.embeddings.ensure(this.passageContents(chunks.map((c) => c.passageId)), "passage"));
-    await time("embed facts", () => this.embeddings.ensure(skeleton.facts.map(pyTupleRepr), "fact"));
+    const { phrases } = phrasesAndFacts(chunks);
+    // Passage and fact vectors only need to exist (retrieval loads them), and only the new passages'
+    // can be missing: a passage is committed to the index after its vectors. Entity vectors feed synonymy.
+    await time("embed passages", () => this.embeddings.ensure(this.passageContents(added.map((c) => c.passageId)), "passage"));
+    await time("embed facts", () => this.embeddings.ensure(phrasesAndFacts(added).facts.map(pyTupleRepr), "fact"));
     const entityMatrix = await time("embed entities", () => this.embeddings.matrix(phrases, "entity"));
 
     const stored = this.storedLists();
