@@ -16,12 +16,8 @@ import { DEFAULT_OPENIE_PROMPTS } from "../src/openie/prompts/openie-prompts.js"
 import { runOpenIE } from "../src/openie/run-openie.js";
 import { insertPassages } from "../src/store/passage-store.js";
 import { Workspace } from "../src/store/workspace.js";
-import { report } from "./bench-util.js";
+import { arg, report } from "./bench-util.js";
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
 const passagesWanted = arg("passages", 2560);
 const latency = arg("latency", 200);
 const rows: Record<string, string | number>[] = [];

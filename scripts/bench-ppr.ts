@@ -10,13 +10,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { csrFromEdges } from "../src/graph/csr-graph.js";
 import { personalizedPageRank, personalizedPageRankMany } from "../src/graph/personalized-pagerank.js";
-import { ms, report } from "./bench-util.js";
+import { arg, ms, report } from "./bench-util.js";
 import { mulberry32, syntheticGraph, syntheticReset } from "./synthetic-graph.js";
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
 const queries = arg("queries", 20);
 const batch = arg("batch", 1000);
 const scale = arg("scale", 1);

@@ -15,13 +15,9 @@ import { LexicalEncoder } from "../src/embedding/lexical-encoder.js";
 import { createOnnxMatmul } from "../src/embedding/onnx-matmul.js";
 import { VectorCorpus } from "../src/embedding/vector-search.js";
 import { Workspace } from "../src/store/workspace.js";
-import { report } from "./bench-util.js";
+import { arg, report } from "./bench-util.js";
 import { mulberry32 } from "./synthetic-graph.js";
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
 const rowsN = arg("rows", 100_000);
 const dim = arg("dim", 768);
 const queryN = arg("queries", 64);

@@ -22,3 +22,9 @@ export function peakRssMb(): number {
 export function ms(start: number): number {
   return Math.round((performance.now() - start) * 10) / 10;
 }
+
+/** A numeric command-line option `--name N`, or the fallback. */
+export function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}

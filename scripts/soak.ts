@@ -12,12 +12,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { main } from "../src/cli/main.js";
-import { report } from "./bench-util.js";
+import { arg, report } from "./bench-util.js";
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
 const faults = arg("faults", 0.3);
 const passages = arg("passages", 6119);
 const dir = mkdtempSync(join(tmpdir(), "soak-"));

@@ -218,8 +218,8 @@ export class HippoRag {
       onEach?.(todo.length, questions.length);
     }
     const all = loadRetrievals(this.workspace, run);
-    const contents = index.passageContents([...new Set([...all.values()].flatMap((r) => r.passageIds))]);
     const ids = [...new Set([...all.values()].flatMap((r) => r.passageIds))];
+    const contents = index.passageContents(ids);
     const contentOf = new Map(ids.map((id, i) => [id, contents[i]!]));
     const results = new Map<string, RetrievedDocs>();
     const fallbacks: Record<string, number> = {};

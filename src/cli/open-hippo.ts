@@ -11,13 +11,13 @@ export async function openHippo(
   common: ResolvedCommon,
   options: Partial<LlmOptions> & EmbeddingCliOptions & { openiePrompts?: string },
   retrieval: Partial<RetrievalOptions> = {},
-  onRetry?: LlmConfig["onRetry"],
+  extra: { onRetry?: LlmConfig["onRetry"]; qaTopK?: number } = {},
 ): Promise<HippoRag> {
   const logger = createLogger(common.logLevel);
   let llm: LlmConfig | undefined;
   if (llmConfigured(options as LlmOptions)) {
     const settings = resolveLlm(options as LlmOptions);
-    llm = { ...settings, onRetry };
+    llm = { ...settings, onRetry: extra.onRetry };
   }
   return HippoRag.open({
     saveDir: common.saveDir,
@@ -26,6 +26,7 @@ export async function openHippo(
     embedding: resolveEmbedding(options),
     retrieval,
     openiePrompts: loadOpenIEPrompts(options.openiePrompts),
+    qaTopK: extra.qaTopK,
     logger,
   });
 }

@@ -26,20 +26,11 @@ export interface EvalResult {
 /** Scores an external predictions file, or every retrieval/QA run stored in the workspace. */
 export function runEval(options: RunEvalOptions): EvalResult {
   const dataset = loadDataset(options.dataset, options.datasetDir, { requireQuestions: true });
-  let reports: NamedReport[];
-  if (options.predictions) {
-    const items = matchPredictions(loadPredictions(options.predictions), dataset.questions, options.predictions);
-    reports = [{ name: "predictions", report: evaluate(items) }];
-  } else {
-    const workspace = Workspace.open(options.saveDir);
-    try {
-      reports = evaluateStoredRuns(workspace, dataset.questions, options.run);
-    } finally {
-      workspace.close();
-    }
-  }
+  // Inputs are validated before the workspace is opened: bad input leaves it untouched.
+  const items = options.predictions ? matchPredictions(loadPredictions(options.predictions), dataset.questions, options.predictions) : undefined;
   const workspace = Workspace.open(options.saveDir);
   try {
+    const reports: NamedReport[] = items ? [{ name: "predictions", report: evaluate(items) }] : evaluateStoredRuns(workspace, dataset.questions, options.run);
     const name = options.predictions ? "eval-predictions" : `eval-${options.run ?? "all"}`;
     const written = writeReport(workspace, {
       kind: "eval",

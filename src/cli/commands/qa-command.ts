@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { commonOptions, resolveCommon, type CommonOptions } from "../common-options.js";
+import { commonOptions, parsePositiveInt, resolveCommon, type CommonOptions } from "../common-options.js";
 import { embeddingOptions, type EmbeddingCliOptions } from "../embedding-options.js";
 import { llmOptions, type LlmOptions } from "../llm-options.js";
 import type { CommandContext } from "../register-commands.js";
@@ -13,7 +13,7 @@ export function qaCommand(context: CommandContext): Command {
   const command = new Command("qa")
     .description("answer each question from the top passages of a stored retrieval run, then score EM/F1")
     .option("--run <name>", "retrieval run to read (see hipporag eval)", "hipporag2")
-    .option("--qa-top-k <n>", "passages in the QA prompt", (v) => Number(v), 5);
+    .option("--qa-top-k <n>", "passages in the QA prompt (upstream 5)", parsePositiveInt("--qa-top-k"), 5);
   embeddingOptions(llmOptions(commonOptions(command))).action(async (raw: QaOptions) => {
     const common = resolveCommon(raw, "qa");
     const { loadDataset } = await import("../../datasets/load-dataset.js");
@@ -23,7 +23,7 @@ export function qaCommand(context: CommandContext): Command {
     const { storedRuns } = await import("../../retrieval/retrieval-store.js");
     const { usageError } = await import("../../core/errors.js");
     const dataset = loadDataset(common.dataset, common.datasetDir, { requireQuestions: true });
-    const hippo = await openHippo(common, raw);
+    const hippo = await openHippo(common, raw, {}, { qaTopK: raw.qaTopK });
     try {
       if (!storedRuns(hippo.workspace).includes(raw.run)) {
         throw usageError(`no stored retrieval run "${raw.run}" (have: ${storedRuns(hippo.workspace).join(", ") || "none"})`, "run hipporag retrieve first, or pick a run with --run");

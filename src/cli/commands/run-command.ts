@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { commonOptions, resolveCommon, type CommonOptions } from "../common-options.js";
+import { commonOptions, parsePositiveInt, resolveCommon, type CommonOptions } from "../common-options.js";
 import { embeddingOptions, type EmbeddingCliOptions } from "../embedding-options.js";
 import { llmOptions, type LlmOptions } from "../llm-options.js";
 import type { CommandContext } from "../register-commands.js";
@@ -19,7 +19,7 @@ export function runCommand(context: CommandContext): Command {
     .option("--skip-qa", "stop after retrieval (the graph-only path)", false)
     .option("--import-openie <file>", "import an upstream OpenIE results file first (then no LLM is needed for indexing)")
     .option("--no-baselines", "only HippoRAG 2 (skip the dense and BM25 runs)")
-    .option("--show <n>", "print the top passages of the first n questions", (v) => Number(v), 0)
+    .option("--show <n>", "print the top passages of the first n questions", (v) => (v === "0" ? 0 : parsePositiveInt("--show")(v)), 0)
     .option("--openie-prompts <file>", "JSON file overriding OpenIE prompt fields");
   retrievalOptions(embeddingOptions(llmOptions(commonOptions(command)))).action(async (raw: RunOptions) => {
     const common = resolveCommon(raw, "run");
