@@ -74,15 +74,20 @@ export function runHtml(report: RunReport): string {
   const series = report.results.filter((r) => r.report.recall);
   const lines = series.map((r, s) => {
     const points = ks.map((k, i) => `${x(i).toFixed(1)},${y(100 * (r.report.recall![String(k)] ?? 0)).toFixed(1)}`).join(" ");
+    // legend (top left, inside the plot) rather than end-of-line labels, which collide when lines meet
     return `<polyline fill="none" stroke="${colors[s % colors.length]}" stroke-width="2" points="${points}"/>` +
-      `<text x="${width - pad + 4}" y="${y(100 * (r.report.recall!["200"] ?? 0)) + 4 - s * 12}" font-size="11" fill="${colors[s % colors.length]}">${escapeHtml(r.name)}</text>`;
+      `<line x1="${pad + 10}" x2="${pad + 28}" y1="${pad - 20 + s * 14}" y2="${pad - 20 + s * 14}" stroke="${colors[s % colors.length]}" stroke-width="2"/>` +
+      `<text x="${pad + 32}" y="${pad - 16 + s * 14}" font-size="11">${escapeHtml(r.name)}</text>`;
   });
   const paper = paperNumbers(report.dataset);
-  const marks = (paper?.rows ?? []).flatMap((row, s) =>
+  const marks = (paper?.rows ?? []).flatMap((row) =>
     [[1, row.recall2], [2, row.recall5]].filter(([, v]) => v !== undefined).map(([i, v]) =>
-      `<g><circle cx="${x(i!)}" cy="${y(v!)}" r="4" fill="none" stroke="#555"/><title>paper: ${escapeHtml(row.system)} ${v}</title></g>` + (i === 2 ? `<text x="${x(2) + 6}" y="${y(v!) + 3 - s}" font-size="9" fill="#555">${escapeHtml(row.system)}</text>` : ""),
+      `<g><circle cx="${x(i!)}" cy="${y(v!)}" r="4" fill="none" stroke="#555"/><title>paper: ${escapeHtml(row.system)} R@${ks[i!]} ${v}</title></g>`,
     ),
   );
+  const paperTable = paper
+    ? `<h2>The paper's numbers: ${escapeHtml(paper.name)}</h2><table><tr><th>system</th><th>R@2</th><th>R@5</th><th>F1</th></tr>${paper.rows.map((r) => `<tr><td>${escapeHtml(r.system)}</td><td>${r.recall2 ?? "-"}</td><td>${r.recall5 ?? "-"}</td><td>${r.f1 ?? "-"}</td></tr>`).join("")}</table>`
+    : "";
   const axis = ks.map((k, i) => `<text x="${x(i)}" y="${height - pad + 16}" font-size="11" text-anchor="middle">${k}</text>`).join("") +
     [0, 25, 50, 75, 100].map((v) => `<line x1="${pad}" x2="${width - pad}" y1="${y(v)}" y2="${y(v)}" stroke="#eee"/><text x="${pad - 6}" y="${y(v) + 4}" font-size="11" text-anchor="end">${v}</text>`).join("");
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width + 120}" height="${height}" role="img" aria-label="Recall at k">${axis}${lines.join("")}${marks.join("")}<text x="${width / 2}" y="${height - 8}" font-size="12" text-anchor="middle">k (passages)</text><text x="14" y="${height / 2}" font-size="12" transform="rotate(-90 14 ${height / 2})" text-anchor="middle">Recall@k (%)</text></svg>`;
@@ -91,7 +96,7 @@ export function runHtml(report: RunReport): string {
 <style>body{font-family:system-ui,sans-serif;margin:2em;max-width:900px}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child{text-align:left}</style></head>
 <body><h1>HippoRAG run: ${escapeHtml(report.dataset)}</h1><p>${report.notes.map(escapeHtml).join("<br>")}</p>
 <table><tr><th>run</th><th>R@1</th><th>R@2</th><th>R@5</th><th>R@10</th><th>R@20</th><th>EM</th><th>F1</th></tr>${rows}</table>
-<h2>Recall@k</h2>${svg}<p>Circles: the paper's R@2 and R@5${paper && !paper.exact ? " (on the paper's test split, not this dataset)" : ""}.</p></body></html>
+<h2>Recall@k</h2>${svg}<p>${paper ? `Circles: the paper's R@2 and R@5 (hover for the system)${paper.exact ? "" : ", on the paper's test split, not this dataset"}.` : ""}</p>${paperTable}</body></html>
 `;
 }
 
