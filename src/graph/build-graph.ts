@@ -65,9 +65,38 @@ export function phrasesAndFacts(chunks: readonly ProcessedChunk[]): { phrases: s
  * In the undirected graph (a, b) and (b, a) are parallel edges and their weights add up.
  */
 export function buildMemoryGraph(chunks: readonly ProcessedChunk[], synonyms: ReadonlyMap<string, NeighborList>): MemoryGraph {
-  const phraseSet = new Set<string>();
-  for (const chunk of chunks) for (const phrase of chunk.entities) phraseSet.add(phrase);
-  const phrases = [...phraseSet].sort(codePointCompare);
+  const c = collectEdges(chunks, synonyms);
+  const csr = csrFromEdges(c.nodeCount, directedEdges(c.directed, c.nodeCount));
+  return {
+    phrases: c.phrases,
+    passageIds: chunks.map((chunk) => chunk.passageId),
+    facts: c.facts,
+    factNodes: Uint32Array.from(c.factNodeList),
+    phrasePassageCount: c.phrasePassageCount,
+    csr,
+    phraseIndex: c.phraseIndex,
+    // self-loops never enter `directed`, so every undirected edge is two CSR entries
+    stats: { ...c.counts, undirectedEdges: csr.targets.length / 2 },
+  };
+}
+
+/**
+ * The graph's counts without building its adjacency (what an index update reports): the undirected
+ * edge count is the number of distinct node pairs among the directed keys (all weights are positive).
+ */
+export function memoryGraphStats(chunks: readonly ProcessedChunk[], synonyms: ReadonlyMap<string, NeighborList>): GraphStats {
+  const c = collectEdges(chunks, synonyms);
+  const pairs = new Set<number>();
+  for (const key of c.directed.keys()) {
+    const a = Math.floor(key / c.nodeCount);
+    const b = key % c.nodeCount;
+    pairs.add(a < b ? a * c.nodeCount + b : b * c.nodeCount + a);
+  }
+  return { ...c.counts, undirectedEdges: pairs.size };
+}
+
+function collectEdges(chunks: readonly ProcessedChunk[], synonyms: ReadonlyMap<string, NeighborList>) {
+  const { phrases } = phrasesAndFacts(chunks);
   const phraseIndex = new Map(phrases.map((p, i) => [p, i]));
   const entityCount = phrases.length;
   const nodeCount = entityCount + chunks.length;
@@ -121,26 +150,15 @@ export function buildMemoryGraph(chunks: readonly ProcessedChunk[], synonyms: Re
       synonymyEdges++;
     }
   }
-
-  const csr = csrFromEdges(nodeCount, directedEdges(directed, nodeCount));
   return {
     phrases,
-    passageIds: chunks.map((c) => c.passageId),
-    facts,
-    factNodes: Uint32Array.from(factNodeList),
-    phrasePassageCount,
-    csr,
     phraseIndex,
-    stats: {
-      phraseNodes: entityCount,
-      passageNodes: chunks.length,
-      facts: facts.length,
-      factEdges,
-      selfLoops: selfLoopKeys.size,
-      passageEdges,
-      synonymyEdges,
-      undirectedEdges: csr.targets.length / 2,
-    },
+    facts,
+    factNodeList,
+    phrasePassageCount,
+    directed,
+    nodeCount,
+    counts: { phraseNodes: entityCount, passageNodes: chunks.length, facts: facts.length, factEdges, selfLoops: selfLoopKeys.size, passageEdges, synonymyEdges },
   };
 }
 

@@ -80,6 +80,8 @@ describe("incremental updates equal from-scratch builds", () => {
     await steps.index(passages.slice(0, 1700));
     const second = await steps.index(passages.slice(1700));
     expect(second.added).toBe(190);
+    // the update's counts (computed without building the graph) equal the built graph's
+    expect(second.stats).toEqual(steps.memoryIndex().load().graph.stats);
     expect(second.synonymQueries).toBeLessThan(second.stats.phraseNodes / 4);
     expect(snapshot(steps)).toEqual(snapshot(whole));
     whole.close();

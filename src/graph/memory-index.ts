@@ -4,7 +4,7 @@ import type { Encoder, VectorMatrix } from "../embedding/encoder.js";
 import { EmbeddingStore } from "../embedding/embedding-store.js";
 import { OpenIEStore } from "../openie/openie-store.js";
 import type { Workspace } from "../store/workspace.js";
-import { buildMemoryGraph, phrasesAndFacts, type MemoryGraph } from "./build-graph.js";
+import { buildMemoryGraph, memoryGraphStats, phrasesAndFacts, type MemoryGraph } from "./build-graph.js";
 import { processChunk, type ProcessedChunk } from "./process-openie.js";
 import { DEFAULT_SYNONYMY, mergeNeighbors, queriesForSynonyms, synonymCandidates, synonymLists, walkCandidates, type NeighborList, type SynonymyOptions } from "./synonymy.js";
 
@@ -223,7 +223,10 @@ export class MemoryIndex {
       for (const phrase of removedPhrases) drop.run(this.id, phrase);
       commitPassages();
     }).immediate();
-    const graph = await time("build graph", () => buildMemoryGraph(chunks, this.storedLists()));
-    return { indexId: this.id, synonymQueries, stats: graph.stats, timings };
+    // The stored lists as they now are, without reading them back.
+    for (const [phrase, list] of lists) stored.set(phrase, list);
+    for (const phrase of removedPhrases) stored.delete(phrase);
+    const stats = await time("count graph", () => memoryGraphStats(chunks, stored));
+    return { indexId: this.id, synonymQueries, stats, timings };
   }
 }
