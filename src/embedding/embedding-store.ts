@@ -2,6 +2,7 @@ import { HippoError } from "../core/errors.js";
 import { md5Hex } from "../core/ids.js";
 import type { Workspace } from "../store/workspace.js";
 import { isSparse, type EmbedPurpose, type Encoder, type SparseMatrix, type VectorMatrix } from "./encoder.js";
+import { DenseRowCache } from "./dense-row-cache.js";
 import { decodeFloat16Into, encodeFloat16 } from "./float16.js";
 import { sparseFromRows } from "./sparse.js";
 
@@ -30,6 +31,28 @@ export class EmbeddingStore {
     const hashes = inputs.map((input) => md5Hex(input));
     await this.ensureInputs(inputs, hashes, onProgress);
     return this.load(hashes);
+  }
+
+  /**
+   * All vectors of `texts` for a search over them, possibly in a different row order with extra rows:
+   * dense vectors come from a row cache file in `cacheDir` (one read instead of a lookup per row),
+   * sparse ones straight from the store. `names[i]` is the text of row i.
+   */
+  async searchSpace(texts: readonly string[], purpose: EmbedPurpose, cacheDir: string): Promise<{ names: string[]; matrix: VectorMatrix }> {
+    const cache = new DenseRowCache(cacheDir, this.encoder.id, purpose);
+    const cached = cache.load();
+    const known = new Set(cached?.texts ?? []);
+    const missing = [...new Set(texts)].filter((t) => !known.has(t));
+    if (cached && missing.length === 0) return { names: cached.texts, matrix: cached.matrix };
+    const fresh = await this.matrix(missing, purpose); // embeds what the store lacks, loads the rest
+    // Sparse vectors are never cached (so `cached` is empty and `missing` holds every text).
+    if (isSparse(fresh) || fresh.rows === 0) return { names: missing, matrix: fresh };
+    cache.append(cached?.texts ?? [], missing, fresh);
+    if (!cached) return { names: missing, matrix: fresh };
+    const data = new Float32Array((cached.matrix.rows + fresh.rows) * fresh.dim);
+    data.set(cached.matrix.data);
+    data.set(fresh.data, cached.matrix.data.length);
+    return { names: [...cached.texts, ...missing], matrix: { rows: cached.matrix.rows + fresh.rows, dim: fresh.dim, data } };
   }
 
   /** Embeds (if missing) without loading: for texts that only need to be in the store. */

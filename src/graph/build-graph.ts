@@ -81,18 +81,48 @@ export function buildMemoryGraph(chunks: readonly ProcessedChunk[], synonyms: Re
 }
 
 /**
- * The graph's counts without building its adjacency (what an index update reports): the undirected
- * edge count is the number of distinct node pairs among the directed keys (all weights are positive).
+ * The graph's counts without building it (what an index update reports), from the same rules as
+ * `collectEdges`: fact keys = both directions of each distinct unordered fact pair plus self-loop keys;
+ * undirected edges = distinct entity pairs (facts ∪ synonyms) + passage edges (tested equal).
  */
 export function memoryGraphStats(chunks: readonly ProcessedChunk[], synonyms: ReadonlyMap<string, NeighborList>): GraphStats {
-  const c = collectEdges(chunks, synonyms);
+  const { phrases, facts } = phrasesAndFacts(chunks);
+  const index = new Map(phrases.map((p, i) => [p, i]));
+  const n = phrases.length;
   const pairs = new Set<number>();
-  for (const key of c.directed.keys()) {
-    const a = Math.floor(key / c.nodeCount);
-    const b = key % c.nodeCount;
-    pairs.add(a < b ? a * c.nodeCount + b : b * c.nodeCount + a);
+  const selfLoops = new Set<number>();
+  let passageEdges = 0;
+  for (const chunk of chunks) {
+    passageEdges += chunk.entities.size;
+    for (const [s, , o] of chunk.triples) {
+      const a = index.get(s!)!;
+      const b = index.get(o!)!;
+      if (a === b) selfLoops.add(a);
+      else pairs.add(a < b ? a * n + b : b * n + a);
+    }
   }
-  return { ...c.counts, undirectedEdges: pairs.size };
+  const factPairs = pairs.size;
+  let synonymyEdges = 0;
+  for (const [phrase, neighbors] of synonyms) {
+    const x = index.get(phrase);
+    if (x === undefined) continue;
+    for (const [other] of neighbors) {
+      const y = index.get(other);
+      if (y === undefined || y === x) continue;
+      synonymyEdges++;
+      pairs.add(x < y ? x * n + y : y * n + x);
+    }
+  }
+  return {
+    phraseNodes: n,
+    passageNodes: chunks.length,
+    facts: facts.length,
+    factEdges: 2 * factPairs + selfLoops.size,
+    selfLoops: selfLoops.size,
+    passageEdges,
+    synonymyEdges,
+    undirectedEdges: pairs.size + passageEdges,
+  };
 }
 
 function collectEdges(chunks: readonly ProcessedChunk[], synonyms: ReadonlyMap<string, NeighborList>) {

@@ -105,3 +105,36 @@ describe("incremental updates equal from-scratch builds", () => {
     fresh.close();
   });
 });
+
+describe("dense encoders (entity vectors through the row cache file)", () => {
+  it("insert in steps and delete equal fresh builds; the cache may hold phrases outside the index", async () => {
+    const { syntheticCorpus, SyntheticEncoder } = await import("../../scripts/synthetic-corpus.js");
+    const { toPassages } = await import("../hipporag.js");
+    const { insertPassages } = await import("../store/passage-store.js");
+    const { graphSnapshot } = await import("../test-support/workspace-snapshot.js");
+    const corpus = syntheticCorpus(0.02);
+    const all = toPassages(corpus.passages);
+    const open = async () => {
+      const hippo = await HippoRag.open({ saveDir: tempDir(), openieModel: "s", encoder: new SyntheticEncoder(32) });
+      insertPassages(hippo.workspace, all);
+      new OpenIEStore(hippo.workspace, "s").saveMany(all.map((p, i) => ({ passageId: p.id, entities: [], triples: corpus.triples[i]! })), "t");
+      return hippo;
+    };
+    const whole = await open();
+    const built = await whole.index(all);
+    expect(built.stats.synonymyEdges).toBeGreaterThan(built.stats.phraseNodes); // clusters give synonyms
+    const steps = await open();
+    await steps.index(all.slice(0, 150));
+    await steps.index(all.slice(150, 200));
+    const last = await steps.index(all.slice(200));
+    expect(last.stats).toEqual(whole.memoryIndex().load().graph.stats);
+    expect(graphSnapshot(steps)).toEqual(graphSnapshot(whole));
+    // delete: the cache keeps the removed phrases' rows, which must not come back as synonyms
+    const gone = all.filter((_, i) => i % 7 === 3);
+    await steps.delete(gone.map((p) => p.content));
+    const fresh = await open();
+    await fresh.index(all.filter((_, i) => i % 7 !== 3));
+    expect(graphSnapshot(steps)).toEqual(graphSnapshot(fresh));
+    for (const h of [whole, steps, fresh]) h.close();
+  });
+});

@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { HippoError } from "../core/errors.js";
 import { pyTupleRepr } from "../core/ids.js";
 import type { Encoder, VectorMatrix } from "../embedding/encoder.js";
@@ -162,37 +163,41 @@ export class MemoryIndex {
     // can be missing: a passage is committed to the index after its vectors. Entity vectors feed synonymy.
     await time("embed passages", () => this.embeddings.ensure(this.passageContents(added.map((c) => c.passageId)), "passage"));
     await time("embed facts", () => this.embeddings.ensure(phrasesAndFacts(added).facts.map(pyTupleRepr), "fact"));
-    const entityMatrix = await time("embed entities", () => this.embeddings.matrix(phrases, "entity"));
+    // Synonymy searches a "space" whose rows may be in a cache file's order and hold phrases outside
+    // this index (ineligible): `names[row]` is each row's phrase.
+    const space = await time("embed entities", () => this.embeddings.searchSpace(phrases, "entity", join(this.workspace.saveDir, "cache")));
+    const names = space.names;
+    const rowOf = new Map(names.map((p, i) => [p, i]));
+    const present = new Set(phrases);
+    const eligible = (row: number) => present.has(names[row]!);
 
     const stored = this.storedLists();
-    const present = new Set(phrases);
     const removedPhrases = [...stored.keys()].filter((p) => !present.has(p));
     const removedSet = new Set(removedPhrases);
-    const rowOf = new Map(phrases.map((p, i) => [p, i]));
-    const newRows = phrases.map((p, i) => [p, i] as const).filter(([p]) => !stored.has(p)).map(([, i]) => i);
+    const newRows = phrases.filter((p) => !stored.has(p)).map((p) => rowOf.get(p)!);
     let synonymQueries = 0;
     const lists = await time("synonymy", async () => {
       const out = new Map<string, NeighborList>();
       if (!changed && newRows.length === 0 && removedPhrases.length === 0) return out;
       if (newRows.length === phrases.length) {
         synonymQueries = newRows.length;
-        return synonymLists(phrases, entityMatrix, newRows, this.synonymy);
+        return synonymLists(names, space.matrix, newRows, this.synonymy, eligible);
       }
       // New phrases query against all. Cosine is symmetric, so the same candidates say which old
       // phrases a new one reaches: an old list is the top-101 of its candidates, hence the top-101 of
-      // (old list ∪ new candidates) is exact, with no search for the old phrase.
-      // Uncapped candidates: a new phrase with more than 101 candidates can still enter the top-101
-      // of an old phrase that is not in its own list.
-      const candidates = await synonymCandidates(phrases, entityMatrix, newRows.filter((q) => queriesForSynonyms(phrases[q]!)), this.synonymy.threshold);
-      for (const q of newRows) out.set(phrases[q]!, walkCandidates(phrases, q, candidates.get(q) ?? [], this.synonymy));
+      // (old list ∪ new candidates) is exact, with no search for the old phrase. Candidates are
+      // uncapped: a new phrase with more than 101 can still enter the top-101 of an old phrase that
+      // is not in its own list.
+      const candidates = await synonymCandidates(names, space.matrix, newRows.filter((q) => queriesForSynonyms(names[q]!)), this.synonymy.threshold, eligible);
+      for (const q of newRows) out.set(names[q]!, walkCandidates(names, q, candidates.get(q) ?? [], this.synonymy));
       synonymQueries = newRows.length;
       const reached = new Map<string, NeighborList>();
       for (const [q, found] of candidates) {
         for (const [j, score] of found) {
-          const other = phrases[j]!;
+          const other = names[j]!;
           if (j === q || other === "" || !stored.has(other) || removedSet.has(other) || !queriesForSynonyms(other)) continue;
           const entry = reached.get(other) ?? [];
-          entry.push([phrases[q]!, score]);
+          entry.push([names[q]!, score]);
           reached.set(other, entry);
         }
       }
@@ -212,7 +217,7 @@ export class MemoryIndex {
       }
       if (requery.length) {
         synonymQueries += requery.length;
-        for (const [phrase, list] of await synonymLists(phrases, entityMatrix, requery, this.synonymy)) out.set(phrase, list);
+        for (const [phrase, list] of await synonymLists(names, space.matrix, requery, this.synonymy, eligible)) out.set(phrase, list);
       }
       return out;
     });

@@ -22,19 +22,26 @@ export function queriesForSynonyms(phrase: string): boolean {
 }
 
 /**
- * Candidates of each query phrase among all phrases, by descending cosine (ties: lower row first),
- * filtered to score ≥ threshold. Row order = `phrases` order. `matrix` holds the raw (unweighted)
- * embeddings of `phrases`, one row each.
+ * Candidates of each query phrase among all (eligible) phrases, by descending cosine, filtered to
+ * score ≥ threshold. `matrix` holds the raw (unweighted) embeddings of `phrases`, one row each.
  */
-export async function synonymCandidates(phrases: readonly string[], matrix: VectorMatrix, queryRows: readonly number[], threshold: number): Promise<Map<number, [number, number][]>> {
+export async function synonymCandidates(
+  phrases: readonly string[],
+  matrix: VectorMatrix,
+  queryRows: readonly number[],
+  threshold: number,
+  eligible: (row: number) => boolean = () => true,
+): Promise<Map<number, [number, number][]>> {
   const out = new Map<number, [number, number][]>();
+  // Ties go to the smaller phrase (= the lower row when rows are the sorted phrases, as upstream's
+  // np.unique order gives), so any row order (e.g. a cache file's) yields the same lists.
   const collect = (q: number, scores: ArrayLike<number>, offset: number) => {
     const found: [number, number][] = [];
     for (let j = 0; j < phrases.length; j++) {
       const s = scores[offset + j]!;
-      if (s >= threshold) found.push([j, s]);
+      if (s >= threshold && eligible(j)) found.push([j, s]);
     }
-    found.sort((x, y) => y[1] - x[1] || x[0] - y[0]);
+    found.sort((x, y) => y[1] - x[1] || (phrases[x[0]]! < phrases[y[0]]! ? -1 : phrases[x[0]]! > phrases[y[0]]! ? 1 : 0));
     out.set(q, found);
   };
   if (isSparse(matrix)) {
@@ -74,9 +81,10 @@ export async function synonymLists(
   matrix: VectorMatrix,
   queryRows: readonly number[],
   options: SynonymyOptions = DEFAULT_SYNONYMY,
+  eligible?: (row: number) => boolean,
 ): Promise<Map<string, NeighborList>> {
   const rows = queryRows.filter((q) => queriesForSynonyms(phrases[q]!));
-  const candidates = await synonymCandidates(phrases, matrix, rows, options.threshold);
+  const candidates = await synonymCandidates(phrases, matrix, rows, options.threshold, eligible);
   return new Map(queryRows.map((q) => [phrases[q]!, walkCandidates(phrases, q, candidates.get(q) ?? [], options)]));
 }
 
