@@ -1,6 +1,7 @@
 /**
  * hipporag-ts library entry point: the same capabilities as the `hipporag` CLI, as functions.
  */
+export { HippoRag, runLabel, toPassages, type HippoRagConfig, type LlmConfig, type DocInput, type RetrievedDocs, type QaResult } from "./hipporag.js";
 export { HippoError, InputError } from "./core/errors.js";
 export { contentId, entityId, factId, passageId, textProcessing } from "./core/ids.js";
 export type { Dataset, Passage, Question } from "./datasets/dataset-types.js";
@@ -26,6 +27,10 @@ export { OpenIEStore } from "./openie/openie-store.js";
 export { importOpenIEFile, exportOpenIEFile } from "./openie/openie-file.js";
 export { DEFAULT_OPENIE_PROMPTS, type OpenIEPrompts } from "./openie/prompts/openie-prompts.js";
 export { csrFromEdges, type CsrGraph } from "./graph/csr-graph.js";
-export { personalizedPageRank, type PprOptions, type PprGraph } from "./graph/personalized-pagerank.js";
+export { personalizedPageRank, personalizedPageRankMany, type PprOptions, type PprGraph } from "./graph/personalized-pagerank.js";
+export { exportGraph, toNgraph } from "./graph/export-graph.js";
+export { MemoryIndex, type IndexUpdate } from "./graph/memory-index.js";
+export { DEFAULT_RETRIEVAL, Retriever, type RetrievalOptions, type RetrievalResult, type RetrievalTrace } from "./retrieval/retriever.js";
+export { Bm25Index } from "./retrieval/bm25.js";
 export { buildMemoryGraph, type MemoryGraph, type GraphStats } from "./graph/build-graph.js";
 export { Workspace } from "./store/workspace.js";
