@@ -112,26 +112,33 @@ export class Retriever {
         return this.result(question, dense, dense, options, { method: "dense", candidateFacts: [], seeds: [], top: [] });
       });
     }
-    // ---------- phase 1: fact linking and the filter (LLM calls run concurrently)
+    // Groups of 64 questions: each reset and PPR vector is one float per node (0.8 MB at the paper's
+    // size), so a 1,000-question run held at once would need ~1.6 GB.
     const limit = pLimit(this.concurrency);
-    const planned = await Promise.all(
-      questions.map((question, q) =>
-        limit(async () => {
-          const dense = minMaxNormalize(this.passageCorpus.scores(queryPassage, q));
-          return { question, dense, plan: await this.plan(question, queryFact, q, dense, options) };
-        }),
-      ),
-    );
-    // ---------- phase 2: Personalized PageRank for every question that has seeds, in one batch
-    const withReset = planned.filter((p) => "reset" in p.plan);
-    const solved = await personalizedPageRankMany(this.graph.csr, withReset.map((p) => (p.plan as { reset: Float64Array }).reset), { damping: options.damping });
-    const pprOf = new Map(withReset.map((p, i) => [p, solved[i]!]));
     const entityCount = this.graph.phrases.length;
-    return planned.map((p, q) => {
-      onEach?.(q + 1);
-      const ppr = pprOf.get(p);
-      return ppr ? this.result(p.question, ppr.subarray(entityCount), p.dense, options, p.plan.trace) : this.result(p.question, p.dense, p.dense, options, p.plan.trace);
-    });
+    const results: RetrievalResult[] = [];
+    for (let start = 0; start < questions.length; start += 64) {
+      const group = questions.slice(start, start + 64);
+      // ---------- phase 1: fact linking and the filter (LLM calls run concurrently)
+      const planned = await Promise.all(
+        group.map((question, i) =>
+          limit(async () => {
+            const dense = minMaxNormalize(this.passageCorpus.scores(queryPassage, start + i));
+            return { question, dense, plan: await this.plan(question, queryFact, start + i, dense, options) };
+          }),
+        ),
+      );
+      // ---------- phase 2: Personalized PageRank for every question that has seeds, in one batch
+      const withReset = planned.filter((p) => p.plan.reset);
+      const solved = await personalizedPageRankMany(this.graph.csr, withReset.map((p) => p.plan.reset!), { damping: options.damping });
+      const pprOf = new Map(withReset.map((p, i) => [p, solved[i]!]));
+      for (const p of planned) {
+        const ppr = pprOf.get(p);
+        results.push(ppr ? this.result(p.question, ppr.subarray(entityCount), p.dense, options, p.plan.trace) : this.result(p.question, p.dense, p.dense, options, p.plan.trace));
+        onEach?.(results.length);
+      }
+    }
+    return results;
   }
 
   /** Everything before PPR: candidate facts, the filter, seeds and the reset vector (or a fallback). */
