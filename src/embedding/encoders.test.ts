@@ -6,7 +6,7 @@ import { Workspace } from "../store/workspace.js";
 import { FakeOpenAIServer } from "../test-support/fake-openai-server.js";
 import { SHARED_DATASETS, tempDir } from "../test-support/cli-harness.js";
 import { loadCorpus } from "../datasets/load-corpus.js";
-import { isSparse, type Encoder, type Matrix, type VectorMatrix } from "./encoder.js";
+import { isSparse, normalizeRows, type Encoder, type Matrix, type VectorMatrix } from "./encoder.js";
 import { EmbeddingStore } from "./embedding-store.js";
 import { fromFloat16Bits, toFloat16Bits } from "./float16.js";
 import { LexicalEncoder } from "./lexical-encoder.js";
@@ -167,5 +167,21 @@ describe("EmbeddingStore", () => {
   });
   it("float16 conversion round-trips representative values", () => {
     for (const v of [0, 1, -2.5, 0.1, 65504, 1e-5]) expect(fromFloat16Bits(toFloat16Bits(v))).toBeCloseTo(v, v < 1e-3 ? 6 : 2);
+  });
+});
+
+describe("VectorCorpus.scoresMany", () => {
+  it("a batch of dense queries through onnxruntime equals scoring them one at a time", async () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) - 0.5;
+    const make = (rows: number, dim: number) => normalizeRows({ rows, dim, data: Float32Array.from({ length: rows * dim }, random) });
+    const corpus = new VectorCorpus(make(2000, 512));
+    const queries = make(70, 512);
+    const rows = Array.from({ length: 64 }, (_, i) => i + 3); // 64 × 2000 × 512 multiply-adds: the GEMM path
+    const batch = await corpus.scoresMany(queries, rows);
+    rows.forEach((q, i) => {
+      const one = corpus.scores(queries, q);
+      for (let j = 0; j < 2000; j += 97) expect(batch[i * 2000 + j]).toBeCloseTo(one[j]!, 5);
+    });
   });
 });

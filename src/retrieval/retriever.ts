@@ -106,11 +106,17 @@ export class Retriever {
     const queryFact = this.weigh(await this.index.embeddings.matrix(questions, "query_to_fact"));
     const queryPassage = this.weigh(await this.index.embeddings.matrix(questions, "query_to_passage"));
     if (options.method === "dense") {
-      return questions.map((question, q) => {
-        const dense = minMaxNormalize(this.passageCorpus.scores(queryPassage, q));
-        onEach?.(q + 1);
-        return this.result(question, dense, dense, options, { method: "dense", candidateFacts: [], seeds: [], top: [] });
-      });
+      const results: RetrievalResult[] = [];
+      for (let start = 0; start < questions.length; start += 64) {
+        const rows = questions.slice(start, start + 64).map((_, i) => start + i);
+        const block = await this.passageCorpus.scoresMany(queryPassage, rows);
+        rows.forEach((q, i) => {
+          const dense = minMaxNormalize(block.subarray(i * this.passageCorpus.rows, (i + 1) * this.passageCorpus.rows));
+          results.push(this.result(questions[q]!, dense, dense, options, { method: "dense", candidateFacts: [], seeds: [], top: [] }));
+          onEach?.(results.length);
+        });
+      }
+      return results;
     }
     // Groups of 64 questions: each reset and PPR vector is one float per node (0.8 MB at the paper's
     // size), so a 1,000-question run held at once would need ~1.6 GB.
@@ -119,12 +125,18 @@ export class Retriever {
     const results: RetrievalResult[] = [];
     for (let start = 0; start < questions.length; start += 64) {
       const group = questions.slice(start, start + 64);
+      const rows = group.map((_, i) => start + i);
+      // Dense scores of the whole group in one product each: (64 × d) · (facts × d)ᵀ, (64 × d) · (passages × d)ᵀ.
+      const passageBlock = await this.passageCorpus.scoresMany(queryPassage, rows);
+      const factBlock = await this.factCorpus.scoresMany(queryFact, rows);
+      const P = this.passageCorpus.rows;
+      const F = this.factCorpus.rows;
       // ---------- phase 1: fact linking and the filter (LLM calls run concurrently)
       const planned = await Promise.all(
         group.map((question, i) =>
           limit(async () => {
-            const dense = minMaxNormalize(this.passageCorpus.scores(queryPassage, start + i));
-            return { question, dense, plan: await this.plan(question, queryFact, start + i, dense, options) };
+            const dense = minMaxNormalize(passageBlock.subarray(i * P, (i + 1) * P));
+            return { question, dense, plan: await this.plan(question, factBlock.subarray(i * F, (i + 1) * F), dense, options) };
           }),
         ),
       );
@@ -142,7 +154,7 @@ export class Retriever {
   }
 
   /** Everything before PPR: candidate facts, the filter, seeds and the reset vector (or a fallback). */
-  private async plan(question: string, queryFact: VectorMatrix, q: number, dense: Float64Array, options: RetrievalOptions): Promise<{ trace: RetrievalTrace; reset?: Float64Array }> {
+  private async plan(question: string, rawFactScores: Float32Array, dense: Float64Array, options: RetrievalOptions): Promise<{ trace: RetrievalTrace; reset?: Float64Array }> {
     const graph = this.graph;
     const trace: RetrievalTrace = { method: "hipporag", candidateFacts: [], seeds: [], top: [] };
     const fallback = (reason: Fallback) => {
@@ -150,7 +162,7 @@ export class Retriever {
       return { trace };
     };
     if (graph.facts.length === 0) return fallback("no-facts");
-    const factScores = minMaxNormalize(this.factCorpus.scores(queryFact, q));
+    const factScores = minMaxNormalize(rawFactScores);
     const candidates = topK(factScores, options.linkingTopK);
     trace.candidateFacts = candidates.map((f) => ({ fact: graph.facts[f]!, score: factScores[f]! }));
 
