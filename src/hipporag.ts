@@ -187,13 +187,13 @@ export class HippoRag {
   }
 
   /** Ranked passages for each query (upstream `retrieve`); results carry a trace of every decision. */
-  async retrieve(queries: readonly string[], numToRetrieve?: number, overrides: Partial<RetrievalOptions> = {}): Promise<RetrievedDocs[]> {
+  async retrieve(queries: readonly string[], numToRetrieve?: number, overrides: Partial<RetrievalOptions> = {}, onEach?: (done: number) => void): Promise<RetrievedDocs[]> {
     const options = this.retrievalOptions({ ...overrides, ...(numToRetrieve ? { topK: numToRetrieve } : {}) });
     if (options.method === "hipporag" && options.filter && !this.config.llm) {
       throw usageError("the recognition-memory filter needs an LLM", "configure one, or pass --no-filter (the paper's w/o-filter ablation)");
     }
     const retriever = await this.retriever();
-    const results = await retriever.retrieve(queries, options);
+    const results = await retriever.retrieve(queries, options, onEach);
     const contentOf = new Map(retriever.graph.passageIds.map((id, i) => [id, retriever.contents[i]!]));
     return results.map((r) => ({ ...r, docs: r.passageIds.map((id) => contentOf.get(id)!) }));
   }
@@ -202,7 +202,8 @@ export class HippoRag {
    * Retrieves for dataset questions and stores each result under its run label; questions already
    * stored with the same settings and index are reused (a filter error is retried).
    */
-  async retrieveQuestions(questions: readonly Question[], overrides: Partial<RetrievalOptions> = {}, onEach?: (done: number, total: number) => void): Promise<{ run: string; results: Map<string, RetrievedDocs>; reused: number; fallbacks: Record<string, number> }> {
+  /** `onEach(done)` counts the questions retrieved in this call (reused ones are not retrieved). */
+  async retrieveQuestions(questions: readonly Question[], overrides: Partial<RetrievalOptions> = {}, onEach?: (done: number, todo: number) => void): Promise<{ run: string; results: Map<string, RetrievedDocs>; reused: number; fallbacks: Record<string, number> }> {
     const options = this.retrievalOptions(overrides);
     const run = runLabel(options);
     const index = this.memoryIndex();
@@ -213,9 +214,8 @@ export class HippoRag {
       return !row || row.trace?.fingerprint !== fingerprint || row.trace?.fallback === "filter-error";
     });
     if (todo.length > 0) {
-      const fresh = await this.retrieve(todo.map((q) => q.question), undefined, overrides);
+      const fresh = await this.retrieve(todo.map((q) => q.question), undefined, overrides, (done) => onEach?.(done, todo.length));
       saveRetrievals(this.workspace, run, todo.map((q, i) => ({ questionId: q.id, result: fresh[i]! })), fingerprint);
-      onEach?.(todo.length, questions.length);
     }
     const all = loadRetrievals(this.workspace, run);
     const ids = [...new Set([...all.values()].flatMap((r) => r.passageIds))];
@@ -264,12 +264,13 @@ export class HippoRag {
     const stored = loadRetrievals(this.workspace, run);
     const existing = new Set(this.workspace.db.prepare("SELECT question_id FROM answers WHERE run = ?").pluck().all(run) as string[]);
     const todo = questions.filter((q) => stored.has(q.id) && !existing.has(q.id));
+    const already = questions.length - todo.length; // reused answers (or questions without a retrieval) count as done
     const index = this.memoryIndex();
     const topK = this.config.qaTopK ?? 5;
     const outcomes = await runQa(
       todo.map((q) => ({ key: q.id, question: q.question, passages: index.passageContents(stored.get(q.id)!.passageIds.slice(0, topK)) })),
       this.chat(),
-      { concurrency: this.config.llm?.concurrency ?? 8, maxTokens: this.config.llm?.maxTokens, onEach, signal },
+      { concurrency: this.config.llm?.concurrency ?? 8, maxTokens: this.config.llm?.maxTokens, onEach: (done) => onEach?.(already + done), signal },
     );
     const tokens = { prompt: 0, completion: 0 };
     for (const outcome of outcomes) {

@@ -29,7 +29,10 @@ export function qaCommand(context: CommandContext): Command {
         throw usageError(`no stored retrieval run "${raw.run}" (have: ${storedRuns(hippo.workspace).join(", ") || "none"})`, "run hipporag retrieve first, or pick a run with --run");
       }
       hippo.workspace.acquireWriterLock("qa");
-      const outcome = await hippo.answerStored(raw.run, dataset.questions);
+      const { createProgress } = await import("../../core/progress.js");
+      const progress = createProgress({ label: `qa ${raw.run}`, total: dataset.questions.length, quiet: common.json || ["silent", "error", "warn"].includes(common.logLevel) });
+      const outcome = await hippo.answerStored(raw.run, dataset.questions, (done) => progress.update(done));
+      progress.stop();
       const report = evaluateRun(hippo.workspace, raw.run, dataset.questions);
       if (common.json) context.output.stdout(JSON.stringify({ run: raw.run, answered: outcome.answered, reused: outcome.reused, failed: outcome.failed.length, tokens: outcome.tokens, ...report }, null, 2));
       else {

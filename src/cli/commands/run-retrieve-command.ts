@@ -4,6 +4,7 @@ import { evaluate } from "../../eval/evaluate.js";
 import { formatEvalTable } from "../../eval/format-eval-report.js";
 import type { RetrievedDocs } from "../../hipporag.js";
 import type { ResolvedCommon } from "../common-options.js";
+import { createProgress } from "../../core/progress.js";
 import { openHippo } from "../open-hippo.js";
 import { formatTable, type Output } from "../output.js";
 import { resolveRetrieval } from "../retrieval-options.js";
@@ -20,7 +21,10 @@ export async function runRetrieveCommand(common: ResolvedCommon, options: Retrie
     }
     const dataset = loadDataset(common.dataset, common.datasetDir, { requireQuestions: true });
     hippo.workspace.acquireWriterLock("retrieve");
-    const { run, results, reused, fallbacks } = await hippo.retrieveQuestions(dataset.questions, retrieval);
+    const quiet = common.json || ["silent", "error", "warn"].includes(common.logLevel);
+    const progress = createProgress({ label: `retrieve ${retrieval.method}`, total: dataset.questions.length, quiet });
+    const { run, results, reused, fallbacks } = await hippo.retrieveQuestions(dataset.questions, retrieval, (done, todo) => progress.update(dataset.questions.length - todo + done));
+    progress.stop();
     if (options.predictionsOut) {
       writeFileSync(options.predictionsOut, JSON.stringify(dataset.questions.map((q) => ({ id: q.id, question: q.question, docs: results.get(q.id)!.docs })), null, 1));
     }

@@ -9,6 +9,7 @@ import { importOpenIEFile, modelFromOpenIEFileName } from "../../openie/openie-f
 import { OpenIEStore } from "../../openie/openie-store.js";
 import type { RetrievalOptions } from "../../retrieval/retriever.js";
 import type { ResolvedCommon } from "../common-options.js";
+import { createProgress } from "../../core/progress.js";
 import { installInterruptHandler } from "../interrupt.js";
 import { llmConfigured } from "../llm-options.js";
 import { openHippo } from "../open-hippo.js";
@@ -21,7 +22,8 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
   const started = Date.now();
   const timings: Record<string, number> = {};
   const notes: string[] = [];
-  const say = (line: string) => common.json || common.logLevel === "silent" || output.stderr(line);
+  const quiet = common.json || ["silent", "error", "warn"].includes(common.logLevel);
+  const say = (line: string) => quiet || output.stderr(line);
   const dataset = loadDataset(common.dataset, common.datasetDir, { requireQuestions: true });
   const hasLlm = llmConfigured(options);
   let llmName = options.llmName;
@@ -50,7 +52,9 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
     const labels: string[] = [];
     t = Date.now();
     for (const overrides of runs) {
-      const { run, fallbacks: f, reused } = await hippo.retrieveQuestions(dataset.questions, overrides);
+      const progress = createProgress({ label: `retrieve ${overrides.method}`, total: dataset.questions.length, quiet });
+      const { run, fallbacks: f, reused } = await hippo.retrieveQuestions(dataset.questions, overrides, (done, todo) => progress.update(dataset.questions.length - todo + done));
+      progress.stop();
       labels.push(run);
       fallbacks[run] = f;
       say(`retrieve ${run}: ${dataset.questions.length} questions (${reused} reused)`);
@@ -64,7 +68,9 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
     t = Date.now();
     if (doQa) {
       for (const run of labels.filter((l) => l !== "bm25")) {
-        const outcome = await hippo.answerStored(run, dataset.questions, undefined, interrupt.signal);
+        const progress = createProgress({ label: `qa ${run}`, total: dataset.questions.length, quiet });
+        const outcome = await hippo.answerStored(run, dataset.questions, (done) => progress.update(done), interrupt.signal);
+        progress.stop();
         qaFailed += outcome.failed.length;
         say(`qa ${run}: ${outcome.answered} answered, ${outcome.reused} reused, ${outcome.failed.length} failed`);
       }
