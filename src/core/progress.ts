@@ -38,7 +38,7 @@ export function createProgress(options: {
     };
   }
   const interval = options.intervalMs ?? 5000;
-  let last = 0;
+  let last = Date.now(); // short tasks print only their final line
   let lastDone = -1;
   let lastFields: ProgressFields = {};
   const line = (done: number, fields: ProgressFields) =>
