@@ -179,8 +179,8 @@ export class HippoRag {
     if (ids.length === 0) throw usageError(`nothing is indexed in ${this.workspace.path} for OpenIE model ${index.openieModel} and encoder ${this.encoder.id}`, "run hipporag index first (with the same --llm-name and --embedding-name)");
     const key = `${index.id}:${md5Hex(ids.join(","))}`;
     if (this.retrieverCache?.key !== key) {
-      const options = this.retrievalOptions();
-      const chat = options.filter && this.config.llm ? this.chat() : undefined;
+      // The filter can be switched on per call, so the retriever gets the LLM whenever one is configured.
+      const chat = this.config.llm ? this.chat() : undefined;
       this.retrieverCache = { key, retriever: await Retriever.create(index, chat, this.config.llm?.concurrency ?? 8) };
     }
     return this.retrieverCache.retriever;

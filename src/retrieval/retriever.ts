@@ -4,6 +4,7 @@ import { VectorCorpus } from "../embedding/vector-search.js";
 import type { MemoryGraph } from "../graph/build-graph.js";
 import type { MemoryIndex } from "../graph/memory-index.js";
 import pLimit from "p-limit";
+import { usageError } from "../core/errors.js";
 import { personalizedPageRankMany } from "../graph/personalized-pagerank.js";
 import type { ChatModel } from "../llm/chat-model.js";
 import { Bm25Index } from "./bm25.js";
@@ -168,7 +169,7 @@ export class Retriever {
 
     let kept = candidates;
     if (options.filter) {
-      if (!this.chat) throw new Error("the recognition-memory filter needs an LLM (or use --no-filter)");
+      if (!this.chat) throw usageError("the recognition-memory filter needs an LLM", "configure one, or pass --no-filter (the paper's w/o-filter ablation)");
       const candidateFacts = candidates.map((f) => graph.facts[f]!);
       try {
         const reply = await this.chat.generate(
