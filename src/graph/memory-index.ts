@@ -86,8 +86,9 @@ export class MemoryIndex {
   /** Removes passages, then the facts and entities no remaining passage supports, and their edges. */
   async delete(passageIds: readonly string[], onStage?: (stage: string) => void): Promise<IndexUpdate> {
     const gone = new Set(passageIds);
-    const remaining = this.passageIds().filter((id) => !gone.has(id));
-    const removed = this.passageIds().length - remaining.length;
+    const current = this.passageIds();
+    const remaining = current.filter((id) => !gone.has(id));
+    const removed = current.length - remaining.length;
     const del = this.workspace.db.prepare("DELETE FROM index_passages WHERE index_id = ? AND passage_id = ?");
     const update = await this.refresh(this.chunks(remaining), [], onStage, () => passageIds.forEach((id) => del.run(this.id, id)), removed > 0);
     return { ...update, added: 0, removed };
