@@ -44,6 +44,8 @@ export interface HippoRagConfig {
   retrieval?: Partial<RetrievalOptions>;
   /** Passages in the QA prompt (upstream qa_top_k = 5). */
   qaTopK?: number;
+  /** How new dense vectors are stored: f32, or f16 (half the space; ~1e-3 relative error). */
+  vectorDtype?: "f32" | "f16";
   openiePrompts?: OpenIEPrompts;
   logger?: Logger;
 }
@@ -125,7 +127,7 @@ export class HippoRag {
   }
 
   memoryIndex(): MemoryIndex {
-    return new MemoryIndex(this.workspace, this.openieModel(), this.encoder);
+    return new MemoryIndex(this.workspace, this.openieModel(), this.encoder, undefined, this.config.vectorDtype);
   }
 
   /**

@@ -13,7 +13,8 @@ export function embeddingOptions(command: Command): Command {
     .option("--instruction-format <format>", "query instruction style: auto, nv-embed, gritlm, e5, bge, none, or a template with {instruction} and {query}", "auto")
     .addOption(new Option("--embedding-pooling <pooling>", "pooling for onnx: models").choices(["mean", "cls"]))
     .addOption(new Option("--embedding-dtype <dtype>", "weights variant for onnx: models").choices(["fp32", "fp16", "q8"]))
-    .option("--offline", "never download models (onnx: local folders and the local cache only)", false);
+    .option("--offline", "never download models (onnx: local folders and the local cache only)", false)
+    .addOption(new Option("--vectors <dtype>", "storage of new dense vectors: f32, or f16 (half the space)").choices(["f32", "f16"]).default("f32"));
 }
 
 export interface EmbeddingCliOptions {
@@ -24,6 +25,7 @@ export interface EmbeddingCliOptions {
   embeddingPooling?: "mean" | "cls";
   embeddingDtype?: "fp32" | "fp16" | "q8";
   offline: boolean;
+  vectors: "f32" | "f16";
 }
 
 /** `requestTimeout` / `maxRetries` (seconds / count) come from the LLM options when the command has them. */

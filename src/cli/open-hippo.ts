@@ -27,6 +27,7 @@ export async function openHippo(
     retrieval,
     openiePrompts: loadOpenIEPrompts(options.openiePrompts),
     qaTopK: extra.qaTopK,
+    vectorDtype: options.vectors,
     logger,
   });
 }

@@ -44,10 +44,11 @@ export class MemoryIndex {
     readonly openieModel: string,
     readonly encoder: Encoder,
     private readonly synonymy: SynonymyOptions = DEFAULT_SYNONYMY,
+    vectorDtype: "f32" | "f16" = "f32",
   ) {
     this.id = indexIdOf(openieModel, encoder.id);
     this.openie = new OpenIEStore(workspace, openieModel);
-    this.embeddings = new EmbeddingStore(workspace, encoder);
+    this.embeddings = new EmbeddingStore(workspace, encoder, vectorDtype);
   }
 
   /** Passage ids of the index, in index order. */

@@ -7,6 +7,7 @@ import { chatCompletion, FakeOpenAIServer, type Fault } from "../test-support/fa
 import { fakeOpenIEReply, lastUser, openieStage } from "../test-support/fake-openie-model.js";
 import { GPT35_OPENIE, runCli, SHARED_DATASETS, tempDir, writeJson } from "../test-support/cli-harness.js";
 import { OpenIEStore } from "./openie-store.js";
+import { DEFAULT_OPENIE_PROMPTS } from "./prompts/openie-prompts.js";
 
 const CORPUS = Array.from({ length: 12 }, (_, i) => ({
   title: `Place ${i}`,
@@ -121,6 +122,19 @@ describe("hipporag openie (online, real HTTP against a loopback server)", () => 
     } finally {
       delete process.env.OPENAI_API_KEY;
     }
+  });
+});
+
+describe("Azure-style endpoints", () => {
+  it("a deployment URL with ?api-version= sends the version on every call and the key as api-key", async () => {
+    const server = await startServer();
+    const { OpenAIChatModel } = await import("../llm/openai-chat-model.js");
+    const chat = new OpenAIChatModel("gpt-4o-mini", { baseUrl: `${server.url}/openai/deployments/my-gpt?api-version=2024-10-21`, apiKey: "azure-key-123" });
+    const reply = await chat.generate({ messages: [{ role: "system", content: DEFAULT_OPENIE_PROMPTS.nerSystem }, { role: "user", content: "x" }, { role: "assistant", content: "{}" }, { role: "user", content: "Ada Lovelace" }], stage: "t" });
+    expect(reply.text).toContain("named_entities");
+    const request = server.requests[0]!;
+    expect(request.url).toBe("/v1/openai/deployments/my-gpt/chat/completions?api-version=2024-10-21");
+    expect(request.headers["api-key"]).toBe("azure-key-123");
   });
 });
 

@@ -59,7 +59,7 @@ describe("fault injection: 30% of chat and embedding requests fail in every way"
 
     // embeddings through the same faulty server: retried until they succeed, cached per batch
     mix.enabled.on = true;
-    const index = ["index", "--dataset", "towns", "--dataset-dir", dir, "--save-dir", saveDir, "--llm-name", "m", "--embedding-name", "fake-embedder", "--embedding-base-url", s.url, "--embedding-batch-size", "16", "--request-timeout", "1", "--max-retries", "2", "--max-retry-after", "1", "--json"];
+    const index = ["index", "--dataset", "towns", "--dataset-dir", dir, "--save-dir", saveDir, "--llm-name", "m", "--embedding-name", "fake-embedder", "--embedding-base-url", s.url, "--embedding-batch-size", "16", "--request-timeout", "1", "--max-retries", "2", "--max-retry-after", "1", "--vectors", "f16", "--json"];
     let result = await runCli(index);
     for (let attempt = 0; attempt < 5 && result.code !== 0; attempt++) {
       expect(result.code).toBe(3); // a remote failure after retries, resumable
@@ -68,6 +68,9 @@ describe("fault injection: 30% of chat and embedding requests fail in every way"
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout).passageNodes).toBe(40);
     expect(integrity(saveDir)).toBe("ok");
+    const db = new Database(join(saveDir, "hipporag.sqlite"), { readonly: true });
+    expect(db.prepare("SELECT DISTINCT dtype FROM embeddings").pluck().all()).toEqual(["f16"]); // --vectors f16
+    db.close();
   });
 });
 

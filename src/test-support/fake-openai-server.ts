@@ -35,7 +35,7 @@ export interface FakeServerOptions {
  * POST /v1/embeddings (float or base64), with injectable faults. Records every request.
  */
 export class FakeOpenAIServer {
-  readonly requests: { path: string; body: any; headers: IncomingMessage["headers"] }[] = [];
+  readonly requests: { path: string; url: string; body: any; headers: IncomingMessage["headers"] }[] = [];
   private server?: Server;
   private readonly attempts = new Map<string, number>();
   private readonly sockets = new Set<import("node:net").Socket>();
@@ -73,8 +73,8 @@ export class FakeOpenAIServer {
     } catch {
       return this.json(res, 400, { error: { message: "bad json" } });
     }
-    const path = req.url ?? "";
-    this.requests.push({ path, body, headers: req.headers });
+    const path = new URL(req.url ?? "/", "http://localhost").pathname; // routes ignore the query string
+    this.requests.push({ path, url: req.url ?? "", body, headers: req.headers });
     const key = `${path}:${raw}`;
     const attempt = this.attempts.get(key) ?? 0;
     this.attempts.set(key, attempt + 1);
