@@ -158,7 +158,7 @@ export class HippoRag {
         });
       }
     }
-    const update = await index.add(passages.map((p) => p.id), options.onStage);
+    const update = await index.add(passages.map((p) => p.id), options.onStage, options.signal);
     this.retrieverCache = undefined;
     return { ...update, openie };
   }

@@ -138,3 +138,25 @@ describe("dense encoders (entity vectors through the row cache file)", () => {
     for (const h of [whole, steps, fresh]) h.close();
   });
 });
+
+describe("interrupting an index update", () => {
+  it("stops between stages, commits nothing of the update, and a re-run completes", async () => {
+    const hippo = await memory();
+    await hippo.index(dataset.passages.slice(0, 500));
+    const controller = new AbortController();
+    const stages: string[] = [];
+    const attempt = hippo.index(dataset.passages, {
+      signal: controller.signal,
+      onStage: (stage) => {
+        stages.push(stage);
+        controller.abort(); // Ctrl-C as soon as the first stage starts
+      },
+    });
+    await expect(attempt).rejects.toMatchObject({ code: "INTERRUPTED" });
+    expect(stages).toHaveLength(1);
+    expect(hippo.memoryIndex().passageIds()).toHaveLength(500);
+    const resumed = await hippo.index(dataset.passages);
+    expect(resumed.added).toBe(dataset.passages.length - 500);
+    hippo.close();
+  });
+});

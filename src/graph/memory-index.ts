@@ -64,7 +64,7 @@ export class MemoryIndex {
   }
 
   /** Adds passages (already in the workspace, with OpenIE done) and updates the index incrementally. */
-  async add(passageIds: readonly string[], onStage?: (stage: string) => void): Promise<IndexUpdate> {
+  async add(passageIds: readonly string[], onStage?: (stage: string) => void, signal?: AbortSignal): Promise<IndexUpdate> {
     const lacking = this.missingOpenIE(passageIds);
     if (lacking.missing.length > 0) {
       throw new HippoError("INPUT", `${lacking.missing.length} passages have no OpenIE results for model ${this.openieModel}${lacking.failed ? ` (${lacking.failed} failed)` : ""}`, {
@@ -80,7 +80,7 @@ export class MemoryIndex {
     // so a crash leaves the index as it was and the re-run reuses every vector computed.
     const chunks = this.chunks([...before, ...fresh]);
     const freshSet = new Set(fresh);
-    const update = await this.refresh(chunks, chunks.filter((c) => freshSet.has(c.passageId)), onStage, () => fresh.forEach((id, i) => insert.run(this.id, id, nextSeq + i)));
+    const update = await this.refresh(chunks, chunks.filter((c) => freshSet.has(c.passageId)), onStage, () => fresh.forEach((id, i) => insert.run(this.id, id, nextSeq + i)), false, signal);
     return { ...update, added: fresh.length, removed: 0 };
   }
 
@@ -150,10 +150,13 @@ export class MemoryIndex {
     onStage: ((stage: string) => void) | undefined,
     commitPassages: () => void,
     removedAny = false,
+    signal?: AbortSignal,
   ): Promise<Omit<IndexUpdate, "added" | "removed">> {
     const changed = added.length > 0 || removedAny;
     const timings: Record<string, number> = {};
     const time = async <T>(name: string, work: () => Promise<T> | T): Promise<T> => {
+      // Ctrl-C between stages: nothing of this update is committed yet; computed vectors are cached.
+      if (signal?.aborted) throw new HippoError("INTERRUPTED", "interrupted while indexing: nothing of this update was committed", { suggestion: "re-run to resume; every vector computed so far is kept" });
       onStage?.(name);
       const start = performance.now();
       const result = await work();
@@ -183,14 +186,14 @@ export class MemoryIndex {
       if (!changed && newRows.length === 0 && removedPhrases.length === 0) return out;
       if (newRows.length === phrases.length) {
         synonymQueries = newRows.length;
-        return synonymLists(names, space.matrix, newRows, this.synonymy, eligible);
+        return synonymLists(names, space.matrix, newRows, this.synonymy, eligible, signal);
       }
       // New phrases query against all. Cosine is symmetric, so the same candidates say which old
       // phrases a new one reaches: an old list is the top-101 of its candidates, hence the top-101 of
       // (old list ∪ new candidates) is exact, with no search for the old phrase. Candidates are
       // uncapped: a new phrase with more than 101 can still enter the top-101 of an old phrase that
       // is not in its own list.
-      const candidates = await synonymCandidates(names, space.matrix, newRows.filter((q) => queriesForSynonyms(names[q]!)), this.synonymy.threshold, eligible);
+      const candidates = await synonymCandidates(names, space.matrix, newRows.filter((q) => queriesForSynonyms(names[q]!)), this.synonymy.threshold, eligible, signal);
       for (const q of newRows) out.set(names[q]!, walkCandidates(names, q, candidates.get(q) ?? [], this.synonymy));
       synonymQueries = newRows.length;
       const reached = new Map<string, NeighborList>();
@@ -219,7 +222,7 @@ export class MemoryIndex {
       }
       if (requery.length) {
         synonymQueries += requery.length;
-        for (const [phrase, list] of await synonymLists(names, space.matrix, requery, this.synonymy, eligible)) out.set(phrase, list);
+        for (const [phrase, list] of await synonymLists(names, space.matrix, requery, this.synonymy, eligible, signal)) out.set(phrase, list);
       }
       return out;
     });

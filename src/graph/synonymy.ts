@@ -1,3 +1,4 @@
+import { HippoError } from "../core/errors.js";
 import { isSparse, type Matrix, type VectorMatrix } from "../embedding/encoder.js";
 import { dotAll } from "../embedding/dense-search.js";
 import type { MatmulEngine } from "../embedding/onnx-matmul.js";
@@ -31,7 +32,11 @@ export async function synonymCandidates(
   queryRows: readonly number[],
   threshold: number,
   eligible: (row: number) => boolean = () => true,
+  signal?: AbortSignal,
 ): Promise<Map<number, [number, number][]>> {
+  const stopIfAborted = () => {
+    if (signal?.aborted) throw new HippoError("INTERRUPTED", "interrupted during the synonymy search: nothing of this update was committed", { suggestion: "re-run to resume; every vector computed so far is kept" });
+  };
   const out = new Map<number, [number, number][]>();
   // Ties go to the smaller phrase (= the lower row when rows are the sorted phrases, as upstream's
   // np.unique order gives), so any row order (e.g. a cache file's) yields the same lists.
@@ -47,7 +52,10 @@ export async function synonymCandidates(
   if (isSparse(matrix)) {
     const corpus = new VectorCorpus(matrix);
     const scores = new Float32Array(phrases.length);
-    for (const q of queryRows) collect(q, corpus.scores(matrix, q, scores), 0);
+    queryRows.forEach((q, i) => {
+      if (i % 1000 === 0) stopIfAborted();
+      collect(q, corpus.scores(matrix, q, scores), 0);
+    });
     return out;
   }
   // Dense: queries in blocks of 512 rows against all phrases: (512 × d) · (N × d)ᵀ = 512 × N scores.
@@ -59,6 +67,7 @@ export async function synonymCandidates(
   }
   try {
     for (let start = 0; start < queryRows.length; start += 512) {
+      stopIfAborted();
       const block = queryRows.slice(start, start + 512);
       const data = new Float32Array(block.length * dense.dim);
       block.forEach((q, i) => data.set(dense.data.subarray(q * dense.dim, (q + 1) * dense.dim), i * dense.dim));
@@ -82,9 +91,10 @@ export async function synonymLists(
   queryRows: readonly number[],
   options: SynonymyOptions = DEFAULT_SYNONYMY,
   eligible?: (row: number) => boolean,
+  signal?: AbortSignal,
 ): Promise<Map<string, NeighborList>> {
   const rows = queryRows.filter((q) => queriesForSynonyms(phrases[q]!));
-  const candidates = await synonymCandidates(phrases, matrix, rows, options.threshold, eligible);
+  const candidates = await synonymCandidates(phrases, matrix, rows, options.threshold, eligible, signal);
   return new Map(queryRows.map((q) => [phrases[q]!, walkCandidates(phrases, q, candidates.get(q) ?? [], options)]));
 }
 
