@@ -49,6 +49,21 @@ describe("hipporag run: the full pipeline through the CLI with a loopback LLM", 
     expect(JSON.parse(second.stdout).results).toEqual(report.results);
   });
 
+  it("a failing filter LLM: dense fallback counted, exit 5, and the next run retries just those questions", async () => {
+    let filterDown = true;
+    server = await new FakeOpenAIServer({ chat: fakeLlm, fault: ({ body }) => (filterDown && (body as any).messages?.[0]?.content === FILTER_SYSTEM ? { kind: "status", status: 500 } : undefined) }).start();
+    const saveDir = tempDir();
+    const args = ["run", "--dataset", "sample", "--dataset-dir", SHARED_DATASETS, "--save-dir", saveDir, "--llm-base-url", server.url, "--llm-name", "test-model", "--max-retries", "0", "--skip-qa", "--no-baselines"];
+    const first = await runCli(args);
+    expect(first.code).toBe(5);
+    expect(first.stdout).toMatch(/HippoRAG 2 dense fallbacks: 1 filter-error/);
+    expect(first.stderr).toMatch(/1 questions fell back to dense retrieval because the filter LLM failed; re-run to retry them/);
+    filterDown = false;
+    const second = await runCli(args);
+    expect(second.code).toBe(0);
+    expect(second.stdout).not.toMatch(/fallbacks/);
+  });
+
   it("retrieve --predictions-out writes what eval --predictions scores identically, and --explain shows the steps", async () => {
     const saveDir = tempDir();
     const base = ["--dataset", "musique_train_dev", "--dataset-dir", SHARED_DATASETS, "--save-dir", saveDir];

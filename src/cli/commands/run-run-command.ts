@@ -28,7 +28,8 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
   const hasLlm = llmConfigured(options);
   let llmName = options.llmName;
   if (options.importOpenie && !llmName) llmName = modelFromOpenIEFileName(options.importOpenie);
-  const hippo = await openHippo(common, { ...options, llmName }, resolveRetrieval(options));
+  const base = resolveRetrieval(options);
+  const hippo = await openHippo(common, { ...options, llmName }, base);
   const interrupt = installInterruptHandler();
   try {
     hippo.workspace.acquireWriterLock("run");
@@ -43,7 +44,6 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
     say(`index: ${update.stats.passageNodes} passages, ${update.stats.phraseNodes} phrases, ${update.stats.facts} facts, ${update.stats.synonymyEdges} synonymy edges (${update.added} passages new)`);
 
     // ---------- retrieve
-    const base = resolveRetrieval(options);
     const filter = base.filter && hasLlm;
     if (base.filter && !hasLlm) notes.push("No LLM configured: graph-only path (HippoRAG 2 without the recognition-memory filter, no QA).");
     const runs: Partial<RetrievalOptions>[] = [{ ...base, method: "hipporag", filter }];
@@ -110,7 +110,9 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
       for (const note of notes) output.stdout(`note: ${note}`);
       output.stderr(`report: ${written.markdownPath} (+ .json, .html)`);
     }
-    return qaFailed > 0 ? 5 : 0;
+    const filterErrors = fb["filter-error"] ?? 0;
+    if (filterErrors > 0) output.stderr(`${filterErrors} questions fell back to dense retrieval because the filter LLM failed; re-run to retry them`);
+    return qaFailed > 0 || filterErrors > 0 ? 5 : 0;
   } finally {
     interrupt.dispose();
     hippo.close();
