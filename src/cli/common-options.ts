@@ -44,6 +44,11 @@ export function resolveCommon(options: CommonOptions, commandName: string): Reso
   };
 }
 
+/** Progress lines and stage messages are for people: off with --json or a log level above info. */
+export function isQuiet(common: Pick<ResolvedCommon, "json" | "logLevel">): boolean {
+  return common.json || common.logLevel === "warn" || common.logLevel === "error" || common.logLevel === "silent";
+}
+
 export function parsePositiveInt(name: string) {
   return (value: string): number => {
     const parsed = Number(value);

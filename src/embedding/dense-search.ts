@@ -48,11 +48,6 @@ export function dotAll(a: Matrix, b: Matrix): Float32Array {
   return out;
 }
 
-/** Scores of every row of `matrix` against one query vector (length dim). */
-export function scoreRows(matrix: Matrix, query: Float32Array): Float32Array {
-  return dotAll(matrix, { rows: 1, dim: query.length, data: query });
-}
-
 /**
  * Indices of the k largest values, descending. Ties: the higher index first (what a stable ascending
  * argsort reversed gives, upstream's `argsort[::-1]`). O(n log k) with a small binary heap.

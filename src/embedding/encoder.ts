@@ -66,6 +66,3 @@ export function normalizeRows(matrix: Matrix): Matrix {
   return matrix;
 }
 
-export function rowOf(matrix: Matrix, row: number): Float32Array {
-  return matrix.data.subarray(row * matrix.dim, (row + 1) * matrix.dim);
-}

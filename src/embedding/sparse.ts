@@ -25,13 +25,6 @@ export function sparseFromRows(rows: readonly Map<number, number>[]): SparseMatr
   return { kind: "sparse", rows: rows.length, indptr, indices, values };
 }
 
-/** Row `r` as a Map, for stacking rows from several sources. */
-export function sparseRow(matrix: SparseMatrix, r: number): Map<number, number> {
-  const out = new Map<number, number>();
-  for (let at = matrix.indptr[r]!; at < matrix.indptr[r + 1]!; at++) out.set(matrix.indices[at]!, matrix.values[at]!);
-  return out;
-}
-
 /** Inverted index of a sparse corpus: per feature, the rows that have it and their values. */
 export interface InvertedIndex {
   postings: Map<number, { rows: Uint32Array; values: Float32Array }>;

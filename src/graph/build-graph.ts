@@ -1,4 +1,3 @@
-import { entityId } from "../core/ids.js";
 import { csrFromEdges, type CsrGraph } from "./csr-graph.js";
 import type { ProcessedChunk } from "./process-openie.js";
 import type { NeighborList } from "./synonymy.js";
@@ -201,6 +200,3 @@ export function codePointCompare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-export function phraseEntityId(phrase: string): string {
-  return entityId(phrase);
-}

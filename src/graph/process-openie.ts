@@ -1,4 +1,4 @@
-import { entityId, factId, textProcessing } from "../core/ids.js";
+import { textProcessing } from "../core/ids.js";
 import { filterInvalidTriples } from "../openie/parse-openie-output.js";
 
 /** One passage's OpenIE, processed as upstream indexes it (spec §5 steps 5–6). */
@@ -21,4 +21,3 @@ export function processChunk(passageId: string, rawTriples: readonly unknown[][]
   return { passageId, triples, entities };
 }
 
-export { entityId, factId };

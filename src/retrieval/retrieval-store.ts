@@ -44,8 +44,3 @@ export function storedRuns(workspace: Workspace): string[] {
 export function saveAnswer(workspace: Workspace, run: string, questionId: string, answer: string, raw: string): void {
   workspace.db.prepare("INSERT OR REPLACE INTO answers (run, question_id, answer, raw) VALUES (?, ?, ?, ?)").run(run, questionId, answer, raw);
 }
-
-export function loadAnswers(workspace: Workspace, run: string): Map<string, string> {
-  const rows = workspace.db.prepare("SELECT question_id, answer FROM answers WHERE run = ?").all(run) as { question_id: string; answer: string }[];
-  return new Map(rows.map((r) => [r.question_id, r.answer]));
-}

@@ -24,13 +24,3 @@ export function splitPassage(content: string): { title: string; text: string } {
   const cut = content.indexOf("\n");
   return cut < 0 ? { title: "", text: content } : { title: content.slice(0, cut), text: content.slice(cut + 1) };
 }
-
-export function getPassages(workspace: Workspace, ids: readonly string[]): Map<string, Passage> {
-  const select = workspace.db.prepare("SELECT id, title, text, content FROM passages WHERE id = ?");
-  const out = new Map<string, Passage>();
-  for (const id of ids) {
-    const row = select.get(id) as Passage | undefined;
-    if (row) out.set(id, row);
-  }
-  return out;
-}

@@ -78,14 +78,6 @@ export class Workspace {
     this.db.close();
   }
 
-  getMeta(key: string): string | undefined {
-    const row = this.db.prepare("SELECT value FROM meta WHERE key = ?").get(key) as { value: string } | undefined;
-    return row?.value;
-  }
-
-  setMeta(key: string, value: string): void {
-    this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)").run(key, value);
-  }
 }
 
 function isAlive(pid: number): boolean {
@@ -116,5 +108,3 @@ function migrate(db: Db, path: string): void {
     }).immediate();
   }
 }
-
-export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { commonOptions, parsePositiveInt, resolveCommon, type CommonOptions } from "../common-options.js";
+import { commonOptions, isQuiet, parsePositiveInt, resolveCommon, type CommonOptions } from "../common-options.js";
 import { embeddingOptions, type EmbeddingCliOptions } from "../embedding-options.js";
 import { llmOptions, type LlmOptions } from "../llm-options.js";
 import type { CommandContext } from "../register-commands.js";
@@ -30,7 +30,7 @@ export function qaCommand(context: CommandContext): Command {
       }
       hippo.workspace.acquireWriterLock("qa");
       const { createProgress } = await import("../../core/progress.js");
-      const progress = createProgress({ label: `qa ${raw.run}`, total: dataset.questions.length, quiet: common.json || ["silent", "error", "warn"].includes(common.logLevel) });
+      const progress = createProgress({ label: `qa ${raw.run}`, total: dataset.questions.length, quiet: isQuiet(common) });
       const outcome = await hippo.answerStored(raw.run, dataset.questions, (done) => progress.update(done));
       progress.stop();
       const report = evaluateRun(hippo.workspace, raw.run, dataset.questions);

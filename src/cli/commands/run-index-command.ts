@@ -1,6 +1,6 @@
 import { loadDataset } from "../../datasets/load-dataset.js";
 import { exportGraph } from "../../graph/export-graph.js";
-import type { ResolvedCommon } from "../common-options.js";
+import { isQuiet, type ResolvedCommon } from "../common-options.js";
 import type { EmbeddingCliOptions } from "../embedding-options.js";
 import { installInterruptHandler } from "../interrupt.js";
 import type { LlmOptions } from "../llm-options.js";
@@ -13,7 +13,7 @@ export async function runIndexCommand(common: ResolvedCommon, options: LlmOption
   const interrupt = installInterruptHandler();
   try {
     hippo.workspace.acquireWriterLock("index");
-    const quiet = common.json || common.logLevel === "silent" || common.logLevel === "error";
+    const quiet = isQuiet(common);
     const update = await hippo.index(dataset.passages, {
       signal: interrupt.signal,
       onStage: (stage) => quiet || output.stderr(`index: ${stage}…`),

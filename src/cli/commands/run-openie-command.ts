@@ -11,7 +11,7 @@ import { loadOpenIEPrompts } from "../../openie/prompts/load-openie-prompts.js";
 import { runOpenIE, type OpenIESummary } from "../../openie/run-openie.js";
 import { insertPassages } from "../../store/passage-store.js";
 import { Workspace } from "../../store/workspace.js";
-import type { ResolvedCommon } from "../common-options.js";
+import { isQuiet, type ResolvedCommon } from "../common-options.js";
 import { installInterruptHandler } from "../interrupt.js";
 import { DEFAULT_LLM, resolveLlm } from "../llm-options.js";
 import { formatTable, type Output } from "../output.js";
@@ -85,7 +85,7 @@ export async function runOpenIECommand(common: ResolvedCommon, options: OpenIECo
     const progress = createProgress({
       label: "openie",
       total: dataset.passages.length,
-      quiet: common.json || common.logLevel === "silent" || common.logLevel === "error" || common.logLevel === "warn",
+      quiet: isQuiet(common),
       format: (f) => `failed ${f.failed} | tokens in ${f.tin} out ${f.tout} | cache hits ${f.hits} | retries ${f.retries}`,
     });
     let summary: OpenIESummary;

@@ -3,7 +3,7 @@ import { loadDataset } from "../../datasets/load-dataset.js";
 import { evaluate } from "../../eval/evaluate.js";
 import { formatEvalTable } from "../../eval/format-eval-report.js";
 import type { RetrievedDocs } from "../../hipporag.js";
-import type { ResolvedCommon } from "../common-options.js";
+import { isQuiet, type ResolvedCommon } from "../common-options.js";
 import { createProgress } from "../../core/progress.js";
 import { openHippo } from "../open-hippo.js";
 import { formatTable, type Output } from "../output.js";
@@ -21,7 +21,7 @@ export async function runRetrieveCommand(common: ResolvedCommon, options: Retrie
     }
     const dataset = loadDataset(common.dataset, common.datasetDir, { requireQuestions: true });
     hippo.workspace.acquireWriterLock("retrieve");
-    const quiet = common.json || ["silent", "error", "warn"].includes(common.logLevel);
+    const quiet = isQuiet(common);
     const progress = createProgress({ label: `retrieve ${retrieval.method}`, total: dataset.questions.length, quiet });
     const { run, results, reused, fallbacks } = await hippo.retrieveQuestions(dataset.questions, retrieval, (done, todo) => progress.update(dataset.questions.length - todo + done));
     progress.stop();

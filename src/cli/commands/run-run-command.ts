@@ -8,7 +8,7 @@ import { runLabel } from "../../hipporag.js";
 import { importOpenIEFile, modelFromOpenIEFileName } from "../../openie/openie-file.js";
 import { OpenIEStore } from "../../openie/openie-store.js";
 import type { RetrievalOptions } from "../../retrieval/retriever.js";
-import type { ResolvedCommon } from "../common-options.js";
+import { isQuiet, type ResolvedCommon } from "../common-options.js";
 import { createProgress } from "../../core/progress.js";
 import { installInterruptHandler } from "../interrupt.js";
 import { llmConfigured } from "../llm-options.js";
@@ -22,7 +22,7 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
   const started = Date.now();
   const timings: Record<string, number> = {};
   const notes: string[] = [];
-  const quiet = common.json || ["silent", "error", "warn"].includes(common.logLevel);
+  const quiet = isQuiet(common);
   const say = (line: string) => quiet || output.stderr(line);
   const dataset = loadDataset(common.dataset, common.datasetDir, { requireQuestions: true });
   const hasLlm = llmConfigured(options);
