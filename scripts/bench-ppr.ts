@@ -28,18 +28,27 @@ const top5 = (scores: ArrayLike<number>) =>
   Array.from({ length: g.passages }, (_, j) => j).sort((a, b) => scores[g.entities + b]! - scores[g.entities + a]! || b - a).slice(0, 5).join(",");
 
 const batchResets = Array.from({ length: batch }, () => syntheticReset(g, random));
-const timings: Record<number, { single: number; batch: number; scores: Float64Array[] }> = {};
-for (const threads of [1, 2]) {
-  personalizedPageRank(csr, resets[0]!, { threads }); // prepare (per-graph cached weights, worker), not timed
+// Both kernels do the same arithmetic (bit-identical scores); a single query runs on one thread,
+// a batch as in an evaluation run (personalizedPageRankMany) on one or two.
+const kernels = ["wasm", "js"] as const;
+type Kernel = (typeof kernels)[number];
+const timings = {} as Record<Kernel, { prepareMs: number; single: number; batch1: number; batch2: number; scores: Float64Array[] }>;
+for (const kernel of kernels) {
   start = performance.now();
-  const scores = resets.map((r) => personalizedPageRank(csr, r, { threads }));
+  personalizedPageRank(csr, resets[0]!, { kernel }); // per-graph preparation (weights, WebAssembly memory)
+  const prepareMs = ms(start);
+  await personalizedPageRankMany(csr, batchResets.slice(0, 2), { kernel }); // starts the worker
+  start = performance.now();
+  const scores = resets.map((r) => personalizedPageRank(csr, r, { kernel }));
   const single = ms(start) / queries;
-  // A batch as in an evaluation run: `batch` questions at once (personalizedPageRankMany), amortised.
-  start = performance.now();
-  await personalizedPageRankMany(csr, batchResets, { threads });
-  timings[threads] = { single, batch: ms(start) / batch, scores };
+  const batchMs = async (threads: number) => {
+    const t = performance.now();
+    await personalizedPageRankMany(csr, batchResets, { kernel, threads });
+    return ms(t) / batch;
+  };
+  timings[kernel] = { prepareMs, single, batch1: await batchMs(1), batch2: kernel === "js" ? Number.NaN : await batchMs(2), scores };
 }
-const oursMs = timings[2]!.single;
+const oursMs = timings.wasm.single;
 
 // igraph PRPACK on the same graph and resets.
 const dir = mkdtempSync(join(tmpdir(), "bench-ppr-"));
@@ -61,26 +70,38 @@ open('${dir}/igraph.bin','wb').write(out.tobytes())
 `;
 const run = spawnSync("/usr/bin/python3", ["-c", python], { encoding: "utf8", maxBuffer: 1 << 30 });
 let igraphMs: number | string = "n/a (python3-igraph missing)";
-const maxDiff: Record<number, string> = { 1: "n/a", 2: "n/a" };
-const sameTop5: Record<number, string> = { 1: "n/a", 2: "n/a" };
+const maxDiff: Record<Kernel, string> = { wasm: "n/a", js: "n/a" };
+const sameTop5: Record<Kernel, string> = { wasm: "n/a", js: "n/a" };
 if (run.status === 0) {
   igraphMs = Math.round(Number(run.stderr.trim()) * 10) / 10;
   const buf = readFileSync(join(dir, "igraph.bin"));
   const theirs = new Float64Array(buf.buffer, buf.byteOffset, buf.length / 8);
-  for (const threads of [1, 2]) {
+  for (const kernel of kernels) {
     let diff = 0;
     let same = 0;
-    timings[threads]!.scores.forEach((scores, k) => {
+    timings[kernel].scores.forEach((scores, k) => {
       const other = theirs.subarray(k * nodeCount, (k + 1) * nodeCount);
       for (let i = 0; i < nodeCount; i++) diff = Math.max(diff, Math.abs(scores[i]! - other[i]!));
       if (top5(scores) === top5(other)) same++;
     });
-    maxDiff[threads] = diff.toExponential(2);
-    sameTop5[threads] = `${same}/${queries}`;
+    maxDiff[kernel] = diff.toExponential(2);
+    sameTop5[kernel] = `${same}/${queries}`;
   }
 } else if (run.stderr) console.error(run.stderr.split("\n").slice(-3).join("\n"));
 
+const round = (x: number) => (Number.isNaN(x) ? "-" : Math.round(x * 10) / 10);
 report("ppr", [
-  ...[1, 2].map((threads) => ({ implementation: `hipporag-ts (SOR, ${threads} thread${threads > 1 ? "s" : ""})`, "ms/query": Math.round(timings[threads]!.single * 10) / 10, [`ms/query in a batch of ${batch}`]: Math.round(timings[threads]!.batch * 10) / 10, "max |diff| vs igraph": maxDiff[threads]!, "same top-5 passages": sameTop5[threads]! })),
-  { implementation: "igraph PRPACK (python3-igraph)", "ms/query": igraphMs, [`ms/query in a batch of ${batch}`]: "-", "max |diff| vs igraph": 0, "same top-5 passages": "-" },
-], { graph: { nodes: nodeCount, undirectedEdges: csr.targets.length / 2, csrBuildMs: buildMs }, speedup: typeof igraphMs === "number" ? Math.round((igraphMs / oursMs) * 10) / 10 : null });
+  ...kernels.map((kernel) => ({
+    implementation: `hipporag-ts (SOR, ${kernel === "wasm" ? "WebAssembly" : "JavaScript"} kernel)`,
+    "ms/query": round(timings[kernel].single),
+    [`ms/question, batch of ${batch}, 1 thread`]: round(timings[kernel].batch1),
+    [`ms/question, batch of ${batch}, 2 threads`]: round(timings[kernel].batch2),
+    "max |diff| vs igraph": maxDiff[kernel],
+    "same top-5 passages": sameTop5[kernel],
+  })),
+  { implementation: "igraph PRPACK (python3-igraph)", "ms/query": igraphMs, [`ms/question, batch of ${batch}, 1 thread`]: "-", [`ms/question, batch of ${batch}, 2 threads`]: "-", "max |diff| vs igraph": 0, "same top-5 passages": "-" },
+], {
+  graph: { nodes: nodeCount, undirectedEdges: csr.targets.length / 2, csrBuildMs: buildMs, prepareMs: { wasm: Math.round(timings.wasm.prepareMs), js: Math.round(timings.js.prepareMs) } },
+  speedup: typeof igraphMs === "number" ? Math.round((igraphMs / oursMs) * 10) / 10 : null,
+  wasmOverJs: Math.round((timings.js.single / timings.wasm.single) * 100) / 100,
+});

@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import { csrFromEdges, type CsrGraph } from "./csr-graph.js";
 import { createManySolver, type ManySolver } from "./ppr-many.js";
-import { createParallelPpr, type ParallelPpr } from "./ppr-parallel.js";
+import { createWasmGraph, jsSolver, wasmSolver, type PprKernelName, type PprSolve, type WasmPprGraph } from "./ppr-kernel.js";
 
 export interface PprOptions {
   /** Probability of following an edge (upstream and the paper: 0.5). */
@@ -10,22 +10,43 @@ export interface PprOptions {
   tolerance?: number;
   /** Over-relaxation factor ω in (0, 2); 1 = Gauss-Seidel (default 1.2). */
   relaxation?: number;
-  /** 1 or 2; default 2 on graphs with ≥ 200k adjacency entries when two cores are available. */
+  /**
+   * personalizedPageRankMany only: 1 or 2 threads; default 2 on graphs with ≥ 200k adjacency entries
+   * when two cores are available. A single query always runs on one thread (see personalizedPageRank).
+   */
   threads?: number;
+  /** "wasm" (default when available) or "js": the same arithmetic, bit-identical results; js is ~2× slower. */
+  kernel?: PprKernelName;
   maxIterations?: number;
 }
 
 export type PprGraph = CsrGraph | { nodeCount: number; edges: readonly (readonly [number, number, number])[] };
 
-/** CSR plus per-entry weights pre-divided by the neighbour's degree, cached per graph. */
+/** Per-graph solver state, cached: the kernels need the weights pre-divided by the neighbour's degree. */
 interface Prepared {
   csr: CsrGraph;
-  /** scaled[k] = w(j, targets[k]) / deg(targets[k]) for the entry k in row j. */
-  scaled: Float64Array;
+  wasm?: WasmPprGraph | null; // null: WebAssembly cannot hold this graph
+  wasmSolve?: PprSolve;
+  jsSolve?: PprSolve;
+  many?: ManySolver;
 }
 
 const preparedCsr = new WeakMap<object, CsrGraph>();
-const preparedScaled = new WeakMap<CsrGraph, Prepared>();
+const preparedState = new WeakMap<CsrGraph, Prepared>();
+
+/** scaled[k] = w(j, targets[k]) / deg(targets[k]) for the entry k in row j. */
+function scaledWeights(csr: CsrGraph): Float64Array {
+  const { nodeCount: n, offsets, targets, weights } = csr;
+  const inverse = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let degree = 0;
+    for (let k = offsets[i]!; k < offsets[i + 1]!; k++) degree += weights[k]!;
+    inverse[i] = degree > 0 ? 1 / degree : 0;
+  }
+  const scaled = new Float64Array(weights.length);
+  for (let k = 0; k < weights.length; k++) scaled[k] = weights[k]! * inverse[targets[k]!]!;
+  return scaled;
+}
 
 function prepare(graph: PprGraph): Prepared {
   let csr: CsrGraph;
@@ -34,21 +55,20 @@ function prepare(graph: PprGraph): Prepared {
     csr = preparedCsr.get(graph) ?? csrFromEdges(graph.nodeCount, graph.edges);
     preparedCsr.set(graph, csr);
   }
-  let prepared = preparedScaled.get(csr);
-  if (!prepared) {
-    const { nodeCount: n, offsets, targets, weights } = csr;
-    const inverse = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      let degree = 0;
-      for (let k = offsets[i]!; k < offsets[i + 1]!; k++) degree += weights[k]!;
-      inverse[i] = degree > 0 ? 1 / degree : 0;
-    }
-    const scaled = new Float64Array(weights.length);
-    for (let k = 0; k < weights.length; k++) scaled[k] = weights[k]! * inverse[targets[k]!]!;
-    prepared = { csr, scaled };
-    preparedScaled.set(csr, prepared);
-  }
+  let prepared = preparedState.get(csr);
+  if (!prepared) preparedState.set(csr, (prepared = { csr }));
   return prepared;
+}
+
+/** The solver for this graph and kernel choice; the graph is copied into WebAssembly memory once. */
+function solverFor(prepared: Prepared, kernel: PprKernelName | undefined): PprSolve {
+  if (kernel !== "js") {
+    // Two lanes: one for this thread, one for personalizedPageRankMany's worker.
+    if (prepared.wasm === undefined) prepared.wasm = createWasmGraph(prepared.csr, scaledWeights(prepared.csr), 2) ?? null;
+    if (prepared.wasm) return (prepared.wasmSolve ??= wasmSolver(prepared.wasm, 0));
+    if (kernel === "wasm") throw new RangeError("the wasm PageRank kernel is unavailable here (no WebAssembly, or the graph exceeds 4 GiB); use kernel: \"js\"");
+  }
+  return (prepared.jsSolve ??= jsSolver(prepared.csr, scaledWeights(prepared.csr)));
 }
 
 function normalisedReset(reset: ArrayLike<number>, n: number): Float64Array {
@@ -80,46 +100,21 @@ function checkDamping(d: number): void {
  * the CSR lists the in-neighbours i of j, and (Pᵀu)_j = Σ_i w_ij/deg_i · u_i uses pre-divided weights.
  *
  * Sweeps are successive over-relaxation (Gauss-Seidel with ω = 1.2): on a HippoRAG-shaped graph of
- * the paper's MuSiQue size it reaches 1e-8 max-abs error in 6 sweeps where power iteration needs ~27.
- * It stops when no normalised score moved by more than `tolerance` in a sweep (error ≈ a third of it).
+ * the paper's MuSiQue size it converges in 8 sweeps where power iteration needs ~27. It stops when
+ * no normalised score moved by more than `tolerance` in a sweep (error ≈ a third of it). The sweep
+ * runs in WebAssembly (ppr-kernel.ts). One query uses one thread: splitting a sweep across two
+ * (block Gauss-Seidel, measured) needed 11 sweeps instead of 8 and a snapshot copy per sweep, and
+ * gained only ~12 %; two threads pay off across queries (personalizedPageRankMany).
  */
 export function personalizedPageRank(graph: PprGraph, reset: ArrayLike<number>, options: PprOptions = {}): Float64Array {
-  const { csr, scaled } = prepare(graph);
-  const n = csr.nodeCount;
+  const prepared = prepare(graph);
   const d = options.damping ?? 0.5;
   checkDamping(d);
-  const tolerance = options.tolerance ?? 1e-9;
-  const maxIterations = options.maxIterations ?? 1000;
   const omega = options.relaxation ?? 1.2;
   if (!(omega > 0 && omega < 2)) throw new RangeError(`relaxation must be in (0, 2), got ${omega}`);
-  const v = normalisedReset(reset, n);
-  const threads = options.threads ?? (csr.targets.length >= 200_000 && availableParallelism() >= 2 ? 2 : 1);
-  if (threads >= 2) {
-    let parallel = parallelSolvers.get(csr);
-    if (!parallel) parallelSolvers.set(csr, (parallel = createParallelPpr(csr, scaled)));
-    return normalise(parallel.solve(v, d, omega, tolerance, maxIterations));
-  }
-  const { offsets, targets } = csr;
-  const u = Float64Array.from(v);
-  let sum = 1;
-  for (let iteration = 0; iteration < maxIterations; iteration++) {
-    let maxChange = 0;
-    let start = offsets[0]!;
-    for (let j = 0; j < n; j++) {
-      const end = offsets[j + 1]!;
-      let acc = 0;
-      for (let k = start; k < end; k++) acc += scaled[k]! * u[targets[k]!]!;
-      start = end;
-      const old = u[j]!;
-      const delta = omega * (v[j]! + d * acc - old);
-      u[j] = old + delta;
-      sum += delta;
-      const change = delta < 0 ? -delta : delta;
-      if (change > maxChange) maxChange = change;
-    }
-    if (maxChange / sum < tolerance) break;
-  }
-  return normalise(u);
+  const v = normalisedReset(reset, prepared.csr.nodeCount);
+  const solve = solverFor(prepared, options.kernel);
+  return normalise(solve(v, d, omega, options.tolerance ?? 1e-9, options.maxIterations ?? 1000));
 }
 
 function normalise(u: Float64Array): Float64Array {
@@ -129,28 +124,24 @@ function normalise(u: Float64Array): Float64Array {
   return u;
 }
 
-const parallelSolvers = new WeakMap<CsrGraph, ParallelPpr>();
-const manySolvers = new WeakMap<CsrGraph, ManySolver>();
-
 /**
  * Personalized PageRank for many resets on one graph (an evaluation run's questions). Same results
- * as calling `personalizedPageRank` on each with `threads: 1`; on large graphs with two cores the
- * queries are shared between the main thread and a worker, for about twice the throughput.
+ * as calling `personalizedPageRank` on each; on large graphs with two cores the queries are shared
+ * between the main thread and a worker, for about twice the throughput.
  */
 export async function personalizedPageRankMany(graph: PprGraph, resets: readonly ArrayLike<number>[], options: PprOptions = {}): Promise<Float64Array[]> {
-  const { csr, scaled } = prepare(graph);
+  const prepared = prepare(graph);
   const d = options.damping ?? 0.5;
   checkDamping(d);
   const omega = options.relaxation ?? 1.2;
+  if (!(omega > 0 && omega < 2)) throw new RangeError(`relaxation must be in (0, 2), got ${omega}`);
   const tolerance = options.tolerance ?? 1e-9;
   const maxIterations = options.maxIterations ?? 1000;
-  const vs = resets.map((reset) => normalisedReset(reset, csr.nodeCount));
-  // From the raw reset, exactly as a single call normalises it, so results are identical.
-  const one = (i: number) => personalizedPageRank(csr, resets[i]!, { ...options, threads: 1 });
-  const useWorker = (options.threads ?? (csr.targets.length >= 200_000 && availableParallelism() >= 2 ? 2 : 1)) >= 2 && vs.length > 1;
-  if (!useWorker) return vs.map((_, i) => one(i));
-  let many = manySolvers.get(csr);
-  if (!many) manySolvers.set(csr, (many = createManySolver(csr, scaled)));
-  const solved = await many.solveAll(vs, d, omega, tolerance, maxIterations, one);
-  return solved.map((u, i) => (i % 2 === 0 ? u : normalise(u)));
+  const vs = resets.map((reset) => normalisedReset(reset, prepared.csr.nodeCount));
+  const solve = solverFor(prepared, options.kernel);
+  const threads = options.threads ?? (prepared.csr.targets.length >= 200_000 && availableParallelism() >= 2 ? 2 : 1);
+  if (threads < 2 || vs.length < 2 || !prepared.wasm || options.kernel === "js") return vs.map((v) => normalise(solve(v, d, omega, tolerance, maxIterations)));
+  prepared.many ??= createManySolver(prepared.wasm);
+  const solved = await prepared.many.solveAll(vs, d, omega, tolerance, maxIterations, solve);
+  return solved.map(normalise);
 }
