@@ -84,11 +84,31 @@ export function buildMemoryGraph(chunks: readonly ProcessedChunk[], synonyms: Re
  * `collectEdges`: fact keys = both directions of each distinct unordered fact pair plus self-loop keys;
  * undirected edges = distinct entity pairs (facts ∪ synonyms) + passage edges (tested equal).
  */
-export function memoryGraphStats(chunks: readonly ProcessedChunk[], synonyms: ReadonlyMap<string, NeighborList>): GraphStats {
-  const { phrases, facts } = phrasesAndFacts(chunks);
+export function memoryGraphStats(
+  chunks: readonly ProcessedChunk[],
+  synonyms: ReadonlyMap<string, NeighborList>,
+  { phrases, facts }: { phrases: string[]; facts: string[][] } = phrasesAndFacts(chunks),
+): GraphStats {
   const index = new Map(phrases.map((p, i) => [p, i]));
   const n = phrases.length;
-  const pairs = new Set<number>();
+  // Unordered pairs as keys lo·n + hi in a typed array, counted after a sort: a Set of ~1M
+  // non-small-integer keys cost more in allocation and GC than the sort does.
+  let keys = new Float64Array(1024);
+  let count = 0;
+  const push = (a: number, b: number) => {
+    if (count === keys.length) {
+      const grown = new Float64Array(keys.length * 2);
+      grown.set(keys);
+      keys = grown;
+    }
+    keys[count++] = a < b ? a * n + b : b * n + a;
+  };
+  const distinct = (upTo: number) => {
+    const sorted = keys.subarray(0, upTo).sort();
+    let unique = 0;
+    for (let i = 0; i < upTo; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[unique++] = sorted[i]!;
+    return unique;
+  };
   const selfLoops = new Set<number>();
   let passageEdges = 0;
   for (const chunk of chunks) {
@@ -97,10 +117,11 @@ export function memoryGraphStats(chunks: readonly ProcessedChunk[], synonyms: Re
       const a = index.get(s!)!;
       const b = index.get(o!)!;
       if (a === b) selfLoops.add(a);
-      else pairs.add(a < b ? a * n + b : b * n + a);
+      else push(a, b);
     }
   }
-  const factPairs = pairs.size;
+  const factPairs = distinct(count);
+  count = factPairs; // the distinct fact pairs stay at the front, sorted
   let synonymyEdges = 0;
   for (const [phrase, neighbors] of synonyms) {
     const x = index.get(phrase);
@@ -109,7 +130,7 @@ export function memoryGraphStats(chunks: readonly ProcessedChunk[], synonyms: Re
       const y = index.get(other);
       if (y === undefined || y === x) continue;
       synonymyEdges++;
-      pairs.add(x < y ? x * n + y : y * n + x);
+      push(x, y);
     }
   }
   return {
@@ -120,7 +141,7 @@ export function memoryGraphStats(chunks: readonly ProcessedChunk[], synonyms: Re
     selfLoops: selfLoops.size,
     passageEdges,
     synonymyEdges,
-    undirectedEdges: pairs.size + passageEdges,
+    undirectedEdges: distinct(count) + passageEdges,
   };
 }
 

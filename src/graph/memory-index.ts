@@ -58,9 +58,9 @@ export class MemoryIndex {
 
   /** Which of these passages lack finished OpenIE (so cannot be indexed yet). */
   missingOpenIE(passageIds: readonly string[]): MissingOpenIE {
-    const records = this.openie.all();
-    const missing = passageIds.filter((id) => records.get(id)?.status !== "done");
-    return { missing, failed: missing.filter((id) => records.get(id)?.status === "failed").length };
+    const status = this.openie.statuses();
+    const missing = passageIds.filter((id) => status.get(id) !== "done");
+    return { missing, failed: missing.filter((id) => status.get(id) === "failed").length };
   }
 
   /** Adds passages (already in the workspace, with OpenIE done) and updates the index incrementally. */
@@ -163,7 +163,8 @@ export class MemoryIndex {
       timings[name] = Math.round(performance.now() - start);
       return result;
     };
-    const { phrases } = phrasesAndFacts(chunks);
+    const all = phrasesAndFacts(chunks);
+    const { phrases } = all;
     // Passage and fact vectors only need to exist (retrieval loads them), and only the new passages'
     // can be missing: a passage is committed to the index after its vectors. Entity vectors feed synonymy.
     await time("embed passages", () => this.embeddings.ensure(this.passageContents(added.map((c) => c.passageId)), "passage"));
@@ -236,7 +237,7 @@ export class MemoryIndex {
     // The stored lists as they now are, without reading them back.
     for (const [phrase, list] of lists) stored.set(phrase, list);
     for (const phrase of removedPhrases) stored.delete(phrase);
-    const stats = await time("count graph", () => memoryGraphStats(chunks, stored));
+    const stats = await time("count graph", () => memoryGraphStats(chunks, stored, all));
     return { indexId: this.id, synonymQueries, stats, timings };
   }
 }

@@ -44,6 +44,12 @@ export class OpenIEStore {
     return new Map(rows.map((row) => [row.passage_id, toRecord(row)]));
   }
 
+  /** Status of every record of this model (no JSON parsing: what completeness checks need). */
+  statuses(): Map<string, OpenIEStatus> {
+    const rows = this.workspace.db.prepare("SELECT passage_id, status FROM openie WHERE model = ?").raw().all(this.model) as [string, OpenIEStatus][];
+    return new Map(rows);
+  }
+
   saveNer(passageId: string, entities: readonly string[], source: string): void {
     this.write(passageId, "ner", JSON.stringify(entities), null, null, null, source, false);
   }
