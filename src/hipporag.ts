@@ -14,7 +14,7 @@ import { DEFAULT_OPENIE_PROMPTS, type OpenIEPrompts } from "./openie/prompts/ope
 import { runOpenIE, type OpenIESummary } from "./openie/run-openie.js";
 import { runQa, type QaOutcome } from "./qa/run-qa.js";
 import { loadRetrievals, saveAnswer, saveRetrievals } from "./retrieval/retrieval-store.js";
-import { DEFAULT_RETRIEVAL, Retriever, type RetrievalOptions, type RetrievalResult } from "./retrieval/retriever.js";
+import { DEFAULT_RETRIEVAL, effectiveRetrievalOptions, Retriever, type RetrievalOptions, type RetrievalResult } from "./retrieval/retriever.js";
 import { insertPassages, splitPassage } from "./store/passage-store.js";
 import { Workspace } from "./store/workspace.js";
 
@@ -67,7 +67,8 @@ export interface QaResult {
 /** Runs are named by what they measure: "hipporag2", "hipporag2-nofilter", "dense", "bm25". */
 export function runLabel(options: RetrievalOptions): string {
   if (options.method !== "hipporag") return options.method;
-  return `hipporag2${options.filter ? "" : "-nofilter"}${options.seedWeighting === "head" ? "-headseeds" : ""}`;
+  const linking = options.linking === "fact" ? (options.filter ? "" : "-nofilter") : options.linking === "query" ? "-querynode" : "-nernode";
+  return `hipporag2${linking}${options.passageNodes ? "" : "-nopassagenodes"}${options.seedWeighting === "head" ? "-headseeds" : ""}`;
 }
 
 /**
@@ -172,7 +173,7 @@ export class HippoRag {
   }
 
   retrievalOptions(overrides: Partial<RetrievalOptions> = {}): RetrievalOptions {
-    return { ...DEFAULT_RETRIEVAL, ...this.config.retrieval, ...overrides };
+    return effectiveRetrievalOptions({ ...DEFAULT_RETRIEVAL, ...this.config.retrieval, ...overrides });
   }
 
   async retriever(): Promise<Retriever> {
@@ -194,6 +195,9 @@ export class HippoRag {
     if (options.method === "hipporag" && options.filter && !this.config.llm) {
       throw usageError("the recognition-memory filter needs an LLM", "configure one, or pass --no-filter (the paper's w/o-filter ablation)");
     }
+    if (options.method === "hipporag" && options.linking === "ner" && !this.config.llm) {
+      throw usageError("NER-to-node linking needs an LLM for the questions' named entities", "configure one with --llm-base-url and --llm-name");
+    }
     const retriever = await this.retriever();
     const results = await retriever.retrieve(queries, options, onEach);
     const contentOf = new Map(retriever.graph.passageIds.map((id, i) => [id, retriever.contents[i]!]));
@@ -213,7 +217,7 @@ export class HippoRag {
     const stored = loadRetrievals(this.workspace, run);
     const todo = questions.filter((q) => {
       const row = stored.get(q.id);
-      return !row || row.trace?.fingerprint !== fingerprint || row.trace?.fallback === "filter-error";
+      return !row || row.trace?.fingerprint !== fingerprint || row.trace?.fallback === "filter-error" || row.trace?.fallback === "ner-error";
     });
     if (todo.length > 0) {
       const fresh = await this.retrieve(todo.map((q) => q.question), undefined, overrides, (done) => onEach?.(done, todo.length));

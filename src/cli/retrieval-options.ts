@@ -1,5 +1,5 @@
 import { Option, type Command } from "commander";
-import type { RetrievalOptions } from "../retrieval/retriever.js";
+import { effectiveRetrievalOptions, type RetrievalOptions } from "../retrieval/retriever.js";
 import { parsePositiveInt, parseUnitFloat } from "./common-options.js";
 
 /** Retrieval options shared by retrieve and run; defaults are upstream's. */
@@ -12,7 +12,13 @@ export function retrievalOptions(command: Command): Command {
     .option("--passage-node-weight <w>", "weight of dense passage scores in the PPR reset", parseUnitFloat("--passage-node-weight"), 0.05)
     .option("--damping <d>", "PPR damping (probability of following an edge)", parseUnitFloat("--damping"), 0.5)
     .addOption(new Option("--seed-weighting <mode>", "paper (the code behind the paper's numbers) or head (upstream since 2025-06)").choices(["paper", "head"]).default("paper"))
-    .option("--filter-match-cutoff <r>", "min difflib ratio to map a filter output to a candidate (upstream 0)", parseUnitFloat("--filter-match-cutoff"), 0);
+    .option("--filter-match-cutoff <r>", "min difflib ratio to map a filter output to a candidate (upstream 0)", parseUnitFloat("--filter-match-cutoff"), 0)
+    .addOption(
+      new Option("--linking <how>", "seed phrases from: fact (query-to-triple, HippoRAG 2), query (query-to-node ablation) or ner (NER-to-node ablation, needs an LLM); node linkings skip the filter")
+        .choices(["fact", "query", "ner"])
+        .default("fact"),
+    )
+    .option("--no-passage-nodes", "the w/o-passage-nodes ablation: PPR over phrase nodes only; a passage scores the sum of its phrases' PageRank");
 }
 
 export interface RetrievalCliOptions {
@@ -24,10 +30,12 @@ export interface RetrievalCliOptions {
   damping: number;
   seedWeighting: RetrievalOptions["seedWeighting"];
   filterMatchCutoff: number;
+  linking: RetrievalOptions["linking"];
+  passageNodes: boolean;
 }
 
 export function resolveRetrieval(options: RetrievalCliOptions): RetrievalOptions {
-  return {
+  return effectiveRetrievalOptions({
     method: options.method,
     filter: options.filter,
     topK: options.topK,
@@ -36,5 +44,7 @@ export function resolveRetrieval(options: RetrievalCliOptions): RetrievalOptions
     damping: options.damping,
     seedWeighting: options.seedWeighting,
     filterMatchCutoff: options.filterMatchCutoff,
-  };
+    linking: options.linking,
+    passageNodes: options.passageNodes,
+  });
 }

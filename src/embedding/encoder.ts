@@ -1,14 +1,22 @@
 /**
  * What a text is embedded for. Stored items (passage, entity, fact) get no instruction, as upstream;
- * queries get one of two instructions (spec §4).
+ * queries get one of two instructions (spec §4), or, in the linking ablations, the node ones.
  */
-export type EmbedPurpose = "passage" | "entity" | "fact" | "query_to_fact" | "query_to_passage";
+export type QueryPurpose = "query_to_fact" | "query_to_passage" | "query_to_node" | "ner_to_node";
+export type EmbedPurpose = "passage" | "entity" | "fact" | QueryPurpose;
 
-export const QUERY_INSTRUCTIONS: Record<"query_to_fact" | "query_to_passage", string> = {
+export const QUERY_INSTRUCTIONS: Record<QueryPurpose, string> = {
   // Upstream's instruction strings (prompts/linking.py), kept verbatim: NV-Embed results depend on them.
   query_to_fact: "Given a question, retrieve relevant triplet facts that matches this question.",
   query_to_passage: "Given a question, retrieve relevant documents that best answer the question.",
+  query_to_node: "Given a question, retrieve relevant phrases that are mentioned in this question.",
+  ner_to_node: "Given a phrase, retrieve synonymous or relevant phrases that best match this phrase.",
 };
+
+/** The instruction for a purpose; stored items have none. */
+export function queryInstruction(purpose: EmbedPurpose): string | undefined {
+  return Object.hasOwn(QUERY_INSTRUCTIONS, purpose) ? QUERY_INSTRUCTIONS[purpose as QueryPurpose] : undefined;
+}
 
 /** A row-major dense matrix: `rows` vectors of `dim` floats, L2-normalised. */
 export interface Matrix {

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 import { HippoError } from "../core/errors.js";
-import { normalizeRows, QUERY_INSTRUCTIONS, type EmbedPurpose, type Encoder, type Matrix } from "./encoder.js";
+import { normalizeRows, queryInstruction, type EmbedPurpose, type Encoder, type Matrix } from "./encoder.js";
 import { applyInstruction, resolveInstructionFormat, type InstructionFormat } from "./instruction-format.js";
 
 export interface OnnxEncoderOptions {
@@ -40,7 +40,7 @@ export class OnnxEncoder implements Encoder {
   }
 
   formatInput(text: string, purpose: EmbedPurpose): string {
-    const instruction = purpose === "query_to_fact" || purpose === "query_to_passage" ? QUERY_INSTRUCTIONS[purpose] : undefined;
+    const instruction = queryInstruction(purpose);
     return applyInstruction(this.format, text, instruction);
   }
 

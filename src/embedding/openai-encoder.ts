@@ -2,7 +2,7 @@ import pLimit from "p-limit";
 import { HippoError } from "../core/errors.js";
 import { createOpenAIClient, type OpenAIClientSettings } from "../llm/openai-chat-model.js";
 import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from "../llm/retry.js";
-import { normalizeRows, QUERY_INSTRUCTIONS, type EmbedPurpose, type Encoder, type Matrix } from "./encoder.js";
+import { normalizeRows, queryInstruction, type EmbedPurpose, type Encoder, type Matrix } from "./encoder.js";
 import { applyInstruction, resolveInstructionFormat, type InstructionFormat } from "./instruction-format.js";
 
 export interface OpenAIEncoderOptions extends OpenAIClientSettings {
@@ -42,7 +42,7 @@ export class OpenAIEncoder implements Encoder {
   }
 
   formatInput(text: string, purpose: EmbedPurpose): string {
-    const instruction = purpose === "query_to_fact" || purpose === "query_to_passage" ? QUERY_INSTRUCTIONS[purpose] : undefined;
+    const instruction = queryInstruction(purpose);
     // Empty strings make most servers fail the whole batch (upstream sends " ").
     return applyInstruction(this.format, text, instruction) || " ";
   }

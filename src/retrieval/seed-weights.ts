@@ -55,3 +55,19 @@ export function seedWeights(
   // Stable sort by link score, descending; insertion order (first seen) breaks ties.
   return seeds.sort((a, b) => b.linkScore - a.linkScore).slice(0, maxSeeds);
 }
+
+/**
+ * Seeds for the node-linking ablations (query-to-node, NER-to-node): each linked phrase with its
+ * similarity score, weighted like fact seeds (w = score / n(v), node specificity), the highest
+ * score kept when a phrase is linked twice, the best `maxSeeds` by score.
+ */
+export function nodeSeeds(graph: MemoryGraph, linked: readonly { node: number; score: number }[], maxSeeds: number): Seed[] {
+  const best = new Map<number, number>();
+  for (const { node, score } of linked) if (!(best.get(node)! >= score)) best.set(node, score);
+  const seeds = [...best].map(([node, score]) => {
+    const n = graph.phrasePassageCount[node]!;
+    const clamped = score > 0 ? score : 0;
+    return { node, phrase: graph.phrases[node]!, weight: n > 0 ? clamped / n : clamped, linkScore: score, passageCount: n };
+  });
+  return seeds.sort((a, b) => b.linkScore - a.linkScore).slice(0, maxSeeds);
+}

@@ -35,18 +35,30 @@ export async function runRetrieveCommand(common: ResolvedCommon, options: Retrie
       const fallbackText = Object.entries(fallbacks).map(([k, v]) => `${v} ${k}`).join(", ");
       output.stderr(`run ${run}: ${dataset.questions.length} questions (${reused} reused)${fallbackText ? `; dense fallback: ${fallbackText}` : ""}${options.predictionsOut ? `; wrote ${options.predictionsOut}` : ""}`);
     }
-    const filterErrors = fallbacks["filter-error"] ?? 0;
-    if (filterErrors > 0) output.stderr(`${filterErrors} questions fell back to dense retrieval because the filter LLM failed; re-run to retry them`);
-    return filterErrors > 0 ? 5 : 0;
+    return reportLlmFallbacks(fallbacks, output) > 0 ? 5 : 0;
   } finally {
     hippo.close();
   }
 }
 
+/** Says how many questions fell back to dense retrieval because an LLM call failed (retried on the next run); returns that count. */
+export function reportLlmFallbacks(fallbacks: Record<string, number>, output: Output): number {
+  const filter = fallbacks["filter-error"] ?? 0;
+  const ner = fallbacks["ner-error"] ?? 0;
+  if (filter > 0) output.stderr(`${filter} questions fell back to dense retrieval because the filter LLM failed; re-run to retry them`);
+  if (ner > 0) output.stderr(`${ner} questions fell back to dense retrieval because query NER failed; re-run to retry them`);
+  return filter + ner;
+}
+
 /** A people-facing account of one retrieval: what was linked, kept, seeded and ranked. */
 export function explainText(result: RetrievedDocs): string {
   const t = result.trace;
-  const lines = [`question: ${result.question}`, `method: ${t.method}${t.fallback ? ` (dense fallback: ${t.fallback})` : ""}`];
+  const linking = t.linking ? `, linking: ${t.linking === "fact" ? "query-to-fact" : t.linking === "query" ? "query-to-node" : "NER-to-node"}` : "";
+  const lines = [`question: ${result.question}`, `method: ${t.method}${linking}${t.fallback ? ` (dense fallback: ${t.fallback})` : ""}`];
+  if (t.ner) {
+    lines.push("", `question entities (LLM NER)${t.ner.error ? ` (error: ${t.ner.error})` : ""}:`);
+    if (t.ner.linked.length) lines.push(formatTable(["similarity", "entity", "linked phrase"], t.ner.linked.map((l) => [l.score, l.entity, l.phrase])));
+  }
   if (t.candidateFacts.length) {
     lines.push("", "candidate facts (query-to-fact, min-max normalised):");
     lines.push(formatTable(["score", "subject", "predicate", "object"], t.candidateFacts.map((c) => [c.score, c.fact[0]!, c.fact[1]!, c.fact[2]!])));
@@ -56,7 +68,7 @@ export function explainText(result: RetrievedDocs): string {
     for (const fact of t.filter.kept) lines.push(`  (${fact.join(", ")})`);
   }
   if (t.seeds.length) {
-    lines.push("", "seed phrases (reset weight = fact score / passages mentioning it):");
+    lines.push("", `seed phrases (reset weight = ${t.linking === "query" || t.linking === "ner" ? "similarity" : "fact score"} / passages mentioning it):`);
     lines.push(formatTable(["weight", "link score", "passages", "phrase"], t.seeds.map((s) => [s.weight, s.linkScore, s.passageCount, s.phrase])));
   }
   lines.push("", "top passages:");

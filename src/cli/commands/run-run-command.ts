@@ -4,7 +4,6 @@ import { formatEvalTable } from "../../eval/format-eval-report.js";
 import { writeReport } from "../../eval/report-writer.js";
 import { estimateUsd, runHtml, runMarkdown, type RunReport, type StageCost } from "../../eval/run-report.js";
 import { paperNumbers } from "../../eval/paper-numbers.js";
-import { runLabel } from "../../hipporag.js";
 import { importOpenIEFile, modelFromOpenIEFileName } from "../../openie/openie-file.js";
 import { OpenIEStore } from "../../openie/openie-store.js";
 import type { RetrievalOptions } from "../../retrieval/retriever.js";
@@ -16,6 +15,7 @@ import { openHippo } from "../open-hippo.js";
 import { type Output } from "../output.js";
 import { resolveRetrieval } from "../retrieval-options.js";
 import type { RunOptions } from "./run-command.js";
+import { reportLlmFallbacks } from "./run-retrieve-command.js";
 
 /** `hipporag run`: every stage in order, each reusing what the workspace already holds. */
 export async function runRunCommand(common: ResolvedCommon, options: RunOptions, output: Output): Promise<number> {
@@ -82,7 +82,7 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
     timings.total = Date.now() - started;
     const paper = paperNumbers(common.dataset);
     if (paper && !paper.exact) notes.push(`${common.dataset} is not the paper's evaluation split: the paper's ${paper.name} numbers are shown for context only.`);
-    const fb = fallbacks[runLabel({ ...hippo.retrievalOptions(), method: "hipporag", filter })] ?? {};
+    const fb = fallbacks[labels[0]!] ?? {}; // the HippoRAG 2 run comes first
     if (Object.keys(fb).length) notes.push(`HippoRAG 2 dense fallbacks: ${Object.entries(fb).map(([k, v]) => `${v} ${k}`).join(", ")}.`);
     const report: RunReport = {
       dataset: common.dataset,
@@ -110,9 +110,8 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
       for (const note of notes) output.stdout(`note: ${note}`);
       output.stderr(`report: ${written.markdownPath} (+ .json, .html)`);
     }
-    const filterErrors = fb["filter-error"] ?? 0;
-    if (filterErrors > 0) output.stderr(`${filterErrors} questions fell back to dense retrieval because the filter LLM failed; re-run to retry them`);
-    return qaFailed > 0 || filterErrors > 0 ? 5 : 0;
+    const llmErrors = reportLlmFallbacks(fb, output);
+    return qaFailed > 0 || llmErrors > 0 ? 5 : 0;
   } finally {
     interrupt.dispose();
     hippo.close();
