@@ -32,6 +32,8 @@ interface Prepared {
 }
 
 const preparedCsr = new WeakMap<object, CsrGraph>();
+// A graph's worker (personalizedPageRankMany) ends when the graph is collected, e.g. after a re-index.
+const workersOf = new FinalizationRegistry<ManySolver>((many) => many.close());
 const preparedState = new WeakMap<CsrGraph, Prepared>();
 
 /** scaled[k] = w(j, targets[k]) / deg(targets[k]) for the entry k in row j. */
@@ -141,7 +143,10 @@ export async function personalizedPageRankMany(graph: PprGraph, resets: readonly
   const solve = solverFor(prepared, options.kernel);
   const threads = options.threads ?? (prepared.csr.targets.length >= 200_000 && availableParallelism() >= 2 ? 2 : 1);
   if (threads < 2 || vs.length < 2 || !prepared.wasm || options.kernel === "js") return vs.map((v) => normalise(solve(v, d, omega, tolerance, maxIterations)));
-  prepared.many ??= createManySolver(prepared.wasm);
+  if (!prepared.many) {
+    prepared.many = createManySolver(prepared.wasm);
+    workersOf.register(prepared.csr, prepared.many);
+  }
   const solved = await prepared.many.solveAll(vs, d, omega, tolerance, maxIterations, solve);
   return solved.map(normalise);
 }

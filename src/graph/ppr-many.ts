@@ -23,6 +23,8 @@ parentPort.on("message", (m) => {
 export interface ManySolver {
   /** Solves every reset (normalised); `solveHere` solves one on this thread, on lane 0. */
   solveAll(resets: Float64Array[], d: number, omega: number, tolerance: number, maxIterations: number, solveHere: PprSolve): Promise<Float64Array[]>;
+  /** Stops the worker (its graph is no longer reachable). */
+  close(): void;
 }
 
 export function createManySolver(graph: WasmPprGraph): ManySolver {
@@ -63,6 +65,9 @@ export function createManySolver(graph: WasmPprGraph): ManySolver {
       const result = queue.then(run, run);
       queue = result.catch(() => undefined);
       return result;
+    },
+    close() {
+      void worker.terminate();
     },
   };
 }

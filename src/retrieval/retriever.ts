@@ -254,7 +254,7 @@ export class Retriever {
     const vectors = this.weigh(await this.index.embeddings.matrix(mentions, "ner_to_node"));
     const scores = await corpus.scoresMany(vectors, mentions.map((_, i) => i));
     const E = corpus.rows;
-    const emptyPhrase = this.graph.phrases.indexOf("");
+    const emptyPhrase = this.graph.phraseIndex.get("") ?? -1;
     const best = mentions.map((_, m) => {
       let node = -1;
       let score = -Infinity;
@@ -286,11 +286,11 @@ export class Retriever {
     if (options.linking === "ner") {
       trace.ner = ner!;
       if (ner!.error) return fallback("ner-error");
-      seeds = nodeSeeds(graph, ner!.linked.map((l) => ({ node: graph.phrases.indexOf(l.phrase), score: l.score })), Number.POSITIVE_INFINITY);
+      seeds = nodeSeeds(graph, ner!.linked.map((l) => ({ node: graph.phraseIndex.get(l.phrase)!, score: l.score })), Number.POSITIVE_INFINITY);
       if (seeds.length === 0) return fallback("no-seeds");
     } else if (options.linking === "query") {
       const phraseScores = minMaxNormalize(rawLinkScores!);
-      const emptyPhrase = graph.phrases.indexOf(""); // upstream's empty-phrase node is no entity to link to
+      const emptyPhrase = graph.phraseIndex.get(""); // upstream's empty-phrase node is no entity to link to
       const top = topK(phraseScores, options.linkingTopK + 1).filter((v) => v !== emptyPhrase).slice(0, options.linkingTopK);
       seeds = nodeSeeds(graph, top.map((node) => ({ node, score: phraseScores[node]! })), options.linkingTopK);
       if (seeds.length === 0) return fallback("no-seeds");
