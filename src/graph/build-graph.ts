@@ -1,4 +1,4 @@
-import { csrFromEdges, type CsrGraph } from "./csr-graph.js";
+import { EdgeList, type CsrGraph } from "./csr-graph.js";
 import type { ProcessedChunk } from "./process-openie.js";
 import type { NeighborList } from "./synonymy.js";
 
@@ -65,12 +65,12 @@ export function phrasesAndFacts(chunks: readonly ProcessedChunk[]): { phrases: s
  */
 export function buildMemoryGraph(chunks: readonly ProcessedChunk[], synonyms: ReadonlyMap<string, NeighborList>): MemoryGraph {
   const c = collectEdges(chunks, synonyms);
-  const csr = csrFromEdges(c.nodeCount, directedEdges(c.directed, c.nodeCount));
+  const csr = c.edges.toCsr(c.nodeCount);
   return {
     phrases: c.phrases,
     passageIds: chunks.map((chunk) => chunk.passageId),
     facts: c.facts,
-    factNodes: Uint32Array.from(c.factNodeList),
+    factNodes: c.factNodes,
     phrasePassageCount: c.phrasePassageCount,
     csr,
     phraseIndex: c.phraseIndex,
@@ -145,75 +145,114 @@ export function memoryGraphStats(
   };
 }
 
+/**
+ * Upstream's directed `node_to_node_stats` as undirected edges. A directed key x → y holds the fact
+ * count (+1 per triple occurrence, either orientation) unless a synonymy entry x → y overwrites it
+ * with the cosine; passage → entity keys hold 1. The two directions of a pair become parallel edges
+ * that the CSR sums; with at most two terms the sum does not depend on their order.
+ * Fact keys x·E + y (E = phrase count) are sorted and counted in a typed array, and synonymy
+ * entries find the fact key they overwrite by binary search: no Map of ~2.5M number keys.
+ */
 function collectEdges(chunks: readonly ProcessedChunk[], synonyms: ReadonlyMap<string, NeighborList>) {
-  const { phrases } = phrasesAndFacts(chunks);
+  const { phrases, facts } = phrasesAndFacts(chunks);
   const phraseIndex = new Map(phrases.map((p, i) => [p, i]));
-  const entityCount = phrases.length;
-  const nodeCount = entityCount + chunks.length;
-
-  const factKeys = new Map<string, number>();
-  const facts: string[][] = [];
-  const factNodeList: number[] = [];
-  const phrasePassageCount = new Uint32Array(entityCount);
-  // Directed stats keyed a * nodeCount + b, in upstream's insertion order (facts, passages, synonyms).
-  const directed = new Map<number, number>();
-  let factEdges = 0;
+  const E = phrases.length;
+  const nodeCount = E + chunks.length;
+  const factNodes = new Uint32Array(2 * facts.length);
+  facts.forEach((triple, i) => {
+    factNodes[2 * i] = phraseIndex.get(triple[0]!)!;
+    factNodes[2 * i + 1] = phraseIndex.get(triple[2]!)!;
+  });
+  const phrasePassageCount = new Uint32Array(E);
+  let keys = new Float64Array(1024);
+  let keyCount = 0;
+  const pushKey = (key: number) => {
+    if (keyCount === keys.length) {
+      const grown = new Float64Array(keys.length * 2);
+      grown.set(keys);
+      keys = grown;
+    }
+    keys[keyCount++] = key;
+  };
   let passageEdges = 0;
   const selfLoopKeys = new Set<number>();
-
-  chunks.forEach((chunk, c) => {
+  for (const chunk of chunks) {
     for (const triple of chunk.triples) {
-      const key = JSON.stringify(triple);
-      if (!factKeys.has(key)) {
-        factKeys.set(key, facts.length);
-        facts.push(triple);
-        factNodeList.push(phraseIndex.get(triple[0]!)!, phraseIndex.get(triple[2]!)!);
-      }
       const a = phraseIndex.get(triple[0]!)!;
       const b = phraseIndex.get(triple[2]!)!;
       if (a === b) {
         selfLoopKeys.add(a); // upstream inserts the key, then skips it when adding edges
         continue;
       }
-      directed.set(a * nodeCount + b, (directed.get(a * nodeCount + b) ?? 0) + 1);
-      directed.set(b * nodeCount + a, (directed.get(b * nodeCount + a) ?? 0) + 1);
+      pushKey(a * E + b);
+      pushKey(b * E + a);
     }
-    const passageNode = entityCount + c;
-    for (const phrase of chunk.entities) {
-      const e = phraseIndex.get(phrase)!;
-      phrasePassageCount[e]!++;
-      directed.set(passageNode * nodeCount + e, 1);
-      passageEdges++;
+    for (const phrase of chunk.entities) phrasePassageCount[phraseIndex.get(phrase)!]!++;
+    passageEdges += chunk.entities.size;
+  }
+  // Distinct directed fact keys with their counts.
+  const sorted = keys.subarray(0, keyCount).sort();
+  const factKey = new Float64Array(keyCount);
+  const factCount = new Float64Array(keyCount);
+  let F = 0;
+  for (let i = 0; i < keyCount; i++) {
+    if (F > 0 && factKey[F - 1] === sorted[i]) factCount[F - 1]!++;
+    else {
+      factKey[F] = sorted[i]!;
+      factCount[F++] = 1;
     }
-  });
-  for (const key of directed.keys()) if (key < entityCount * nodeCount) factEdges++;
-  factEdges += selfLoopKeys.size;
+  }
+  const find = (key: number) => {
+    let lo = 0;
+    let hi = F - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const k = factKey[mid]!;
+      if (k === key) return mid;
+      if (k < key) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  };
 
+  const edges = new EdgeList();
+  const overwritten = new Uint8Array(F);
   let synonymyEdges = 0;
   for (const [phrase, neighbors] of synonyms) {
     const x = phraseIndex.get(phrase);
     if (x === undefined) continue;
+    const scoreOf = new Map<number, number>(); // a repeated neighbour: the last score wins, as a dict assignment
     for (const [other, score] of neighbors) {
       const y = phraseIndex.get(other);
       if (y === undefined || y === x) continue;
-      directed.set(x * nodeCount + y, score);
+      scoreOf.set(y, score);
       synonymyEdges++;
     }
+    for (const [y, score] of scoreOf) {
+      const k = find(x * E + y);
+      if (k >= 0) overwritten[k] = 1;
+      edges.push(x, y, score);
+    }
   }
+  for (let k = 0; k < F; k++) {
+    if (overwritten[k]) continue;
+    const key = factKey[k]!;
+    const x = Math.floor(key / E);
+    edges.push(x, key - x * E, factCount[k]!);
+  }
+  chunks.forEach((chunk, c) => {
+    for (const phrase of chunk.entities) edges.push(E + c, phraseIndex.get(phrase)!, 1);
+  });
   return {
     phrases,
     phraseIndex,
     facts,
-    factNodeList,
+    factNodes,
     phrasePassageCount,
-    directed,
+    edges,
     nodeCount,
-    counts: { phraseNodes: entityCount, passageNodes: chunks.length, facts: facts.length, factEdges, selfLoops: selfLoopKeys.size, passageEdges, synonymyEdges },
+    counts: { phraseNodes: E, passageNodes: chunks.length, facts: facts.length, factEdges: F + selfLoopKeys.size, selfLoops: selfLoopKeys.size, passageEdges, synonymyEdges },
   };
-}
-
-function* directedEdges(directed: Map<number, number>, nodeCount: number): Generator<[number, number, number]> {
-  for (const [key, weight] of directed) yield [Math.floor(key / nodeCount), key % nodeCount, weight];
 }
 
 /** Python's default string order (code points); for the ASCII phrases of `text_processing` = UTF-16 order. */
