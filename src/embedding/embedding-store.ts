@@ -29,8 +29,18 @@ export class EmbeddingStore {
   async matrix(texts: readonly string[], purpose: EmbedPurpose, onProgress?: (done: number, total: number) => void): Promise<VectorMatrix> {
     const inputs = texts.map((text) => this.encoder.formatInput(text, purpose));
     const hashes = inputs.map((input) => md5Hex(input));
-    await this.ensureInputs(inputs, hashes, onProgress);
-    return this.load(hashes);
+    // Read first and embed only what was not there: opening an index (everything stored) then costs
+    // one read, with no separate existence check over the encoder's hashes.
+    const out = new MatrixBuilder(this.encoder.id, hashes.length);
+    const missing = this.readRows(hashes, out);
+    this.stats.requested += inputs.length;
+    this.stats.cached += inputs.length - missing.length;
+    if (missing.length > 0) {
+      await this.ensureInputs(missing.map((row) => inputs[row]!), missing.map((row) => hashes[row]!), onProgress, false);
+      const gone = this.readRows(missing.map((row) => hashes[row]!), out, missing);
+      if (gone.length > 0) throw new HippoError("WORKSPACE", `embedding ${hashes[missing[gone[0]!]!]} of ${this.encoder.id} vanished from the workspace`);
+    }
+    return out.build();
   }
 
   /**
@@ -61,7 +71,7 @@ export class EmbeddingStore {
     await this.ensureInputs(inputs, inputs.map((input) => md5Hex(input)), onProgress);
   }
 
-  private async ensureInputs(inputs: readonly string[], hashes: readonly string[], onProgress?: (done: number, total: number) => void): Promise<void> {
+  private async ensureInputs(inputs: readonly string[], hashes: readonly string[], onProgress?: (done: number, total: number) => void, countStats = true): Promise<void> {
     // Many texts: one scan of this encoder's hashes beats a lookup per text.
     let has: (hash: string) => boolean;
     if (inputs.length > 2000) {
@@ -76,8 +86,10 @@ export class EmbeddingStore {
       if (missing.has(hashes[i]!) || has(hashes[i]!)) continue;
       missing.set(hashes[i]!, inputs[i]!);
     }
-    this.stats.requested += inputs.length;
-    this.stats.cached += inputs.length - missing.size;
+    if (countStats) {
+      this.stats.requested += inputs.length;
+      this.stats.cached += inputs.length - missing.size;
+    }
     const insert = this.workspace.db.prepare("INSERT OR REPLACE INTO embeddings (encoder, hash, dim, dtype, vector) VALUES (?, ?, ?, ?, ?)");
     const entries = [...missing.entries()];
     for (let start = 0; start < entries.length; start += this.encoder.maxBatch) {
@@ -102,40 +114,82 @@ export class EmbeddingStore {
     }
   }
 
-  private load(hashes: readonly string[]): VectorMatrix {
-    const select = this.workspace.db.prepare("SELECT dim, dtype, vector FROM embeddings WHERE encoder = ? AND hash = ?");
-    if (hashes.length > 0) {
-      const first = select.get(this.encoder.id, hashes[0]!) as { dtype: string } | undefined;
-      if (first?.dtype === "sparse") return this.loadSparse(hashes, select);
-    }
-    // Fetch in key order (B-tree pages are then read sequentially: ~30% faster on 85k rows) and
-    // place each vector at its row.
-    const order = hashes.map((hash, row) => [hash, row] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    let dim = 0;
-    let data = new Float32Array(0);
-    for (const [hash, row] of order) {
-      const found = select.get(this.encoder.id, hash) as { dim: number; dtype: "f32" | "f16"; vector: Buffer } | undefined;
-      if (!found) throw new HippoError("WORKSPACE", `embedding ${hash} of ${this.encoder.id} vanished from the workspace`);
-      if (data.length === 0) {
-        dim = found.dim;
-        data = new Float32Array(hashes.length * dim);
-      } else if (found.dim !== dim) {
-        throw new HippoError("WORKSPACE", `mixed dimensions for encoder ${this.encoder.id} (${found.dim} vs ${dim})`);
+  /**
+   * Places the stored vectors of `hashes` (row i of the result is `rows[i]`, default i) into `out`;
+   * returns the indices into `hashes` that are not stored. Many rows are read by one scan of this
+   * encoder's rows in key order (~4 µs a row, against ~15 µs for a lookup each); a few by lookups.
+   */
+  private readRows(hashes: readonly string[], out: MatrixBuilder, rows?: readonly number[]): number[] {
+    const wanted = new Map<string, number[]>();
+    hashes.forEach((hash, i) => {
+      const list = wanted.get(hash);
+      if (list) list.push(i);
+      else wanted.set(hash, [i]);
+    });
+    const place = (hash: string, found: StoredRow) => {
+      for (const i of wanted.get(hash)!) out.put(rows ? rows[i]! : i, found);
+      wanted.delete(hash);
+    };
+    const db = this.workspace.db;
+    const scan = wanted.size > 2000 && wanted.size * 4 >= (db.prepare("SELECT COUNT(*) FROM embeddings WHERE encoder = ?").pluck().get(this.encoder.id) as number);
+    if (scan) {
+      for (const [hash, dim, dtype, vector] of db.prepare("SELECT hash, dim, dtype, vector FROM embeddings WHERE encoder = ?").raw().iterate(this.encoder.id) as Iterable<[string, number, StoredRow["dtype"], Buffer]>) {
+        if (wanted.has(hash)) place(hash, { dim, dtype, vector });
       }
-      if (found.dtype === "f16") decodeFloat16Into(found.vector, data, row * dim);
-      // Blobs are not guaranteed 4-byte aligned: copy bytes rather than view them as floats.
-      else new Uint8Array(data.buffer, row * dim * 4, dim * 4).set(found.vector);
+    } else {
+      // In key order: B-tree pages are then read sequentially (~30% faster on 85k rows).
+      const select = db.prepare("SELECT dim, dtype, vector FROM embeddings WHERE encoder = ? AND hash = ?");
+      for (const hash of [...wanted.keys()].sort()) {
+        const found = select.get(this.encoder.id, hash) as StoredRow | undefined;
+        if (found) place(hash, found);
+      }
     }
-    return { rows: hashes.length, dim, data };
+    return [...wanted.values()].flat().sort((a, b) => a - b);
+  }
+}
+
+interface StoredRow {
+  dim: number;
+  dtype: "f32" | "f16" | "sparse";
+  vector: Buffer;
+}
+
+/** Collects stored rows into one dense matrix (f32 or f16 rows) or one sparse matrix. */
+class MatrixBuilder {
+  private dim = 0;
+  private data = new Float32Array(0);
+  private sparse?: Map<number, number>[];
+
+  constructor(
+    private readonly encoderId: string,
+    private readonly rows: number,
+  ) {}
+
+  put(row: number, found: StoredRow): void {
+    if (found.dtype === "sparse") {
+      if (this.data.length > 0) throw this.mixed();
+      (this.sparse ??= new Array<Map<number, number>>(this.rows))[row] = decodeSparseRow(found.vector);
+      return;
+    }
+    if (this.sparse) throw this.mixed();
+    if (this.data.length === 0) {
+      this.dim = found.dim;
+      this.data = new Float32Array(this.rows * this.dim);
+    } else if (found.dim !== this.dim) {
+      throw new HippoError("WORKSPACE", `mixed dimensions for encoder ${this.encoderId} (${found.dim} vs ${this.dim})`);
+    }
+    if (found.dtype === "f16") decodeFloat16Into(found.vector, this.data, row * this.dim);
+    // Blobs are not guaranteed 4-byte aligned: copy bytes rather than view them as floats.
+    else new Uint8Array(this.data.buffer, row * this.dim * 4, this.dim * 4).set(found.vector);
   }
 
-  private loadSparse(hashes: readonly string[], select: { get(...args: unknown[]): unknown }): SparseMatrix {
-    const rows = hashes.map((hash) => {
-      const found = select.get(this.encoder.id, hash) as { dtype: string; vector: Buffer } | undefined;
-      if (!found || found.dtype !== "sparse") throw new HippoError("WORKSPACE", `sparse embedding ${hash} of ${this.encoder.id} is missing or not sparse`);
-      return decodeSparseRow(found.vector);
-    });
-    return sparseFromRows(rows);
+  build(): VectorMatrix {
+    if (this.sparse) return sparseFromRows(Array.from(this.sparse, (row) => row ?? new Map()));
+    return { rows: this.rows, dim: this.dim, data: this.data };
+  }
+
+  private mixed(): HippoError {
+    return new HippoError("WORKSPACE", `encoder ${this.encoderId} has both sparse and dense vectors in the workspace`);
   }
 }
 

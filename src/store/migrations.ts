@@ -67,4 +67,10 @@ export const MIGRATIONS: readonly string[] = [
 
   CREATE TABLE locks (name TEXT PRIMARY KEY, pid INTEGER NOT NULL, host TEXT NOT NULL, acquired_at TEXT NOT NULL);
   `,
+  `
+  -- Rows hold their vectors inline (WITHOUT ROWID), so counting or listing an encoder's hashes read
+  -- every vector: 0.27 s and 0.42 s for 238k rows. This index on (encoder) also carries the key
+  -- (encoder, hash), so both are answered from it: 7 ms and 44 ms.
+  CREATE INDEX embeddings_by_encoder ON embeddings (encoder);
+  `,
 ];
