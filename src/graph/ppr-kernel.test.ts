@@ -6,6 +6,8 @@ import { assembleWat } from "../../scripts/assemble-wat.js";
 import { mulberry32, syntheticGraph, syntheticReset } from "../../scripts/synthetic-graph.js";
 import { csrFromEdges } from "./csr-graph.js";
 import { personalizedPageRank, personalizedPageRankMany } from "./personalized-pagerank.js";
+import { createWasmGraph, jsSolver, wasmSolver } from "./ppr-kernel.js";
+import { createManySolver } from "./ppr-many.js";
 import { PPR_SWEEP_WASM_BASE64 } from "./ppr-sweep-wasm.js";
 
 describe("the WebAssembly PageRank kernel", () => {
@@ -45,5 +47,33 @@ describe("the WebAssembly PageRank kernel", () => {
     const [wasmType, scores] = JSON.parse(run.stdout) as [string, number[]];
     expect(wasmType).toBe("undefined");
     expect(scores).toEqual(Array.from(personalizedPageRank({ nodeCount: 4, edges: [[0, 1, 1], [1, 2, 2], [2, 3, 0.5]] }, [1, 0, 0, 1])));
+  });
+
+  it("a batch survives its worker dying: the main thread solves the worker's share", async () => {
+    const g = syntheticGraph(0.02, 5);
+    const csr = csrFromEdges(g.entities + g.passages, g.edges);
+    const scaled = new Float64Array(csr.weights.length);
+    const degree = new Float64Array(csr.nodeCount);
+    for (let i = 0; i < csr.nodeCount; i++) for (let k = csr.offsets[i]!; k < csr.offsets[i + 1]!; k++) degree[i] += csr.weights[k]!;
+    for (let i = 0; i < csr.nodeCount; i++) for (let k = csr.offsets[i]!; k < csr.offsets[i + 1]!; k++) scaled[k] = csr.weights[k]! / degree[csr.targets[k]!]!;
+    const graph = createWasmGraph(csr, scaled, 2)!;
+    const here = wasmSolver(graph, 0);
+    const reference = jsSolver(csr, scaled);
+    const random = mulberry32(2);
+    const resets = Array.from({ length: 4 }, () => {
+      const r = syntheticReset(g, random);
+      const total = r.reduce((a, b) => a + b, 0);
+      return r.map((x) => x / total);
+    });
+    const many = createManySolver(graph);
+    const alive = await many.solveAll(resets, 0.5, 1.2, 1e-9, 1000, here);
+    many.close();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const afterDeath = await many.solveAll(resets, 0.5, 1.2, 1e-9, 1000, here);
+    resets.forEach((v, i) => {
+      const expected = Array.from(reference(v, 0.5, 1.2, 1e-9, 1000));
+      expect(Array.from(alive[i]!)).toEqual(expected);
+      expect(Array.from(afterDeath[i]!)).toEqual(expected);
+    });
   });
 });

@@ -32,33 +32,38 @@ export function createManySolver(graph: WasmPprGraph): ManySolver {
   const worker = new Worker(WORKER_CODE, { eval: true });
   worker.unref();
   worker.postMessage({ graph });
+  // If the worker dies (an error, or terminated), batches go on without it on this thread.
+  let dead = false;
+  let pending: ((error: Error) => void) | undefined;
+  const die = (error: Error) => {
+    dead = true;
+    pending?.(error);
+  };
+  worker.on("error", die);
+  worker.on("exit", () => die(new Error("the PageRank worker exited")));
   // One batch at a time: the worker answers batches in order, and lane 1 is its only scratch space.
   let queue: Promise<unknown> = Promise.resolve();
   return {
     solveAll(resets, d, omega, tolerance, maxIterations, solveHere) {
+      const here = (v: Float64Array) => solveHere(v, d, omega, tolerance, maxIterations);
       const run = async () => {
         // The worker takes every other query; the main thread solves the rest meanwhile.
         const theirs = resets.filter((_, i) => i % 2 === 1);
+        if (theirs.length === 0 || dead) return resets.map(here);
         const done = new Promise<Float64Array[]>((resolve, reject) => {
-          const onMessage = (out: Float64Array[]) => {
-            worker.off("error", onError);
-            resolve(out);
-          };
-          const onError = (error: Error) => {
-            worker.off("message", onMessage);
-            reject(error);
-          };
-          worker.once("message", onMessage);
-          worker.once("error", onError);
+          pending = reject;
+          worker.once("message", resolve);
         });
         worker.ref();
         try {
           worker.postMessage({ jobs: theirs, d, omega, tolerance, maxIterations });
-          const mine = resets.map((v, i) => (i % 2 === 0 ? solveHere(v, d, omega, tolerance, maxIterations) : undefined));
-          const fromWorker = theirs.length ? await done : [];
+          const mine = resets.map((v, i) => (i % 2 === 0 ? here(v) : undefined));
+          const fromWorker = await done.catch(() => theirs.map(here));
           let k = 0;
           return mine.map((u) => u ?? fromWorker[k++]!);
         } finally {
+          pending = undefined;
+          worker.removeAllListeners("message");
           worker.unref();
         }
       };
