@@ -327,14 +327,15 @@ export class Retriever {
     const entityCount = graph.phrases.length;
     // With passage nodes the reset spans every node; without, the phrase-only graph's nodes.
     const reset = new Float64Array(options.passageNodes ? graph.csr.nodeCount : entityCount);
-    for (const seed of seeds) reset[seed.node] = seed.weight > 0 ? seed.weight : 0;
+    let positive = false;
+    for (const seed of seeds) if (seed.weight > 0) (reset[seed.node] = seed.weight), (positive = true);
     if (options.passageNodes) {
       for (let j = 0; j < dense.length; j++) {
         const w = dense[j]! * options.passageNodeWeight;
-        reset[entityCount + j] = w > 0 ? w : 0;
+        if (w > 0) (reset[entityCount + j] = w), (positive = true);
       }
     }
-    if (!(reset.reduce((a, b) => a + b, 0) > 0)) return fallback(options.linking === "fact" ? "filter-empty" : "no-seeds");
+    if (!positive) return fallback(options.linking === "fact" ? "filter-empty" : "no-seeds");
     return { trace, reset };
   }
 
