@@ -64,11 +64,26 @@ export interface QaResult {
   docs: string[];
 }
 
-/** Runs are named by what they measure: "hipporag2", "hipporag2-nofilter", "dense", "bm25". */
+/**
+ * Runs are named by what they measure: "hipporag2", "hipporag2-nofilter", "dense", "bm25", with a
+ * suffix for each setting away from its default, so a sweep (Table 5's passage-node weights) keeps
+ * one stored run per value: "hipporag2-pnw0.01", "hipporag2-nofilter-link10-damping0.85".
+ */
 export function runLabel(options: RetrievalOptions): string {
-  if (options.method !== "hipporag") return options.method;
+  const d = DEFAULT_RETRIEVAL;
+  const top = options.topK !== d.topK ? `-top${options.topK}` : "";
+  if (options.method !== "hipporag") return `${options.method}${top}`;
   const linking = options.linking === "fact" ? (options.filter ? "" : "-nofilter") : options.linking === "query" ? "-querynode" : "-nernode";
-  return `hipporag2${linking}${options.passageNodes ? "" : "-nopassagenodes"}${options.seedWeighting === "head" ? "-headseeds" : ""}`;
+  return [
+    `hipporag2${linking}`,
+    options.passageNodes ? "" : "-nopassagenodes",
+    options.passageNodes && options.passageNodeWeight !== d.passageNodeWeight ? `-pnw${options.passageNodeWeight}` : "",
+    options.linkingTopK !== d.linkingTopK ? `-link${options.linkingTopK}` : "",
+    options.damping !== d.damping ? `-damping${options.damping}` : "",
+    options.filter && options.filterMatchCutoff !== d.filterMatchCutoff ? `-cutoff${options.filterMatchCutoff}` : "",
+    options.seedWeighting === "head" ? "-headseeds" : "",
+    top,
+  ].join("");
 }
 
 /**

@@ -48,6 +48,7 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
     if (base.filter && !hasLlm) notes.push("No LLM configured: graph-only path (HippoRAG 2 without the recognition-memory filter, no QA).");
     const runs: Partial<RetrievalOptions>[] = [{ ...base, method: "hipporag", filter }];
     if (options.baselines) runs.push({ ...base, method: "dense" }, { ...base, method: "bm25" });
+    const qaRuns = new Set<string>(); // BM25 is a retrieval baseline only, as in the paper
     const fallbacks: Record<string, Record<string, number>> = {};
     const labels: string[] = [];
     t = Date.now();
@@ -56,6 +57,7 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
       const { run, fallbacks: f, reused } = await hippo.retrieveQuestions(dataset.questions, overrides, (done, todo) => progress.update(dataset.questions.length - todo + done));
       progress.stop();
       labels.push(run);
+      if (overrides.method !== "bm25") qaRuns.add(run);
       fallbacks[run] = f;
       say(`retrieve ${run}: ${dataset.questions.length} questions (${reused} reused)`);
     }
@@ -67,7 +69,7 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
     let qaFailed = 0;
     t = Date.now();
     if (doQa) {
-      for (const run of labels.filter((l) => l !== "bm25")) {
+      for (const run of labels.filter((l) => qaRuns.has(l))) {
         const progress = createProgress({ label: `qa ${run}`, total: dataset.questions.length, quiet });
         const outcome = await hippo.answerStored(run, dataset.questions, (done) => progress.update(done), interrupt.signal);
         progress.stop();

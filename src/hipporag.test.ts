@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import { runLabel } from "./hipporag.js";
+import { DEFAULT_RETRIEVAL, effectiveRetrievalOptions, type RetrievalOptions } from "./retrieval/retriever.js";
+
+const label = (overrides: Partial<RetrievalOptions>) => runLabel(effectiveRetrievalOptions({ ...DEFAULT_RETRIEVAL, ...overrides }));
+
+describe("run labels name what a run measures, so different settings never overwrite each other", () => {
+  it("defaults, baselines and the ablations", () => {
+    expect(label({})).toBe("hipporag2");
+    expect(label({ method: "dense", passageNodeWeight: 0.3 })).toBe("dense");
+    expect(label({ method: "bm25" })).toBe("bm25");
+    expect(label({ filter: false })).toBe("hipporag2-nofilter");
+    expect(label({ linking: "query" })).toBe("hipporag2-querynode"); // node linkings never filter
+    expect(label({ linking: "ner", filter: true })).toBe("hipporag2-nernode");
+    expect(label({ filter: false, passageNodes: false })).toBe("hipporag2-nofilter-nopassagenodes");
+    expect(label({ seedWeighting: "head" })).toBe("hipporag2-headseeds");
+  });
+
+  it("a sweep keeps one run per value; settings that do not apply leave the name alone", () => {
+    const sweep = [0.01, 0.05, 0.1, 0.3, 0.5].map((w) => label({ passageNodeWeight: w }));
+    expect(sweep).toEqual(["hipporag2-pnw0.01", "hipporag2", "hipporag2-pnw0.1", "hipporag2-pnw0.3", "hipporag2-pnw0.5"]);
+    expect(label({ filter: false, linkingTopK: 10, damping: 0.85 })).toBe("hipporag2-nofilter-link10-damping0.85");
+    expect(label({ filterMatchCutoff: 0.6 })).toBe("hipporag2-cutoff0.6");
+    expect(label({ filter: false, filterMatchCutoff: 0.6 })).toBe("hipporag2-nofilter"); // no filter, no cutoff
+    expect(label({ passageNodes: false, passageNodeWeight: 0.3 })).toBe("hipporag2-nopassagenodes"); // no passage nodes, no weight
+    expect(label({ topK: 5 })).toBe("hipporag2-top5"); // a shorter list would lose Recall@10 and beyond
+    expect(label({ method: "dense", topK: 5 })).toBe("dense-top5");
+  });
+});
