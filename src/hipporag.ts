@@ -5,7 +5,7 @@ import type { Passage, Question } from "./datasets/dataset-types.js";
 import { createEncoder, DEFAULT_ENCODER, type EncoderSettings } from "./embedding/create-encoder.js";
 import type { Encoder } from "./embedding/encoder.js";
 import { evaluate, type EvalReport } from "./eval/evaluate.js";
-import { MemoryIndex, type IndexUpdate } from "./graph/memory-index.js";
+import { MemoryIndex, type IndexProgress, type IndexUpdate } from "./graph/memory-index.js";
 import { CachedChatModel } from "./llm/cached-chat-model.js";
 import { OpenAIChatModel } from "./llm/openai-chat-model.js";
 import type { RetryInfo } from "./llm/retry.js";
@@ -150,7 +150,10 @@ export class HippoRag {
    * Adds documents (`title\ntext` strings or {title, text}) to the memory. OpenIE runs for those that
    * lack it when an LLM is configured; otherwise they must have been imported (or batch-ingested).
    */
-  async index(docs: readonly DocInput[], options: { signal?: AbortSignal; onOpenIEProgress?: (s: OpenIESummary, done: number) => void; onStage?: (stage: string) => void } = {}): Promise<IndexUpdate & { openie?: OpenIESummary }> {
+  async index(
+    docs: readonly DocInput[],
+    options: { signal?: AbortSignal; onOpenIEProgress?: (s: OpenIESummary, done: number) => void } & IndexProgress = {},
+  ): Promise<IndexUpdate & { openie?: OpenIESummary }> {
     const passages = toPassages(docs);
     insertPassages(this.workspace, passages);
     const index = this.memoryIndex();
@@ -174,7 +177,7 @@ export class HippoRag {
         });
       }
     }
-    const update = await index.add(passages.map((p) => p.id), options.onStage, options.signal);
+    const update = await index.add(passages.map((p) => p.id), { onStage: options.onStage, onProgress: options.onProgress }, options.signal);
     this.retrieverCache = undefined;
     return { ...update, openie };
   }

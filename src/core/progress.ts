@@ -25,7 +25,11 @@ export function createProgress(options: {
   const describe = (fields: ProgressFields) => (options.format ? options.format(fields) : "");
   if (options.quiet || options.total === 0) return { update() {}, stop() {} };
   const started = Date.now();
-  const rate = (done: number) => (done / Math.max(0.001, (Date.now() - started) / 1000)).toFixed(1);
+  // Under half a second a rate says nothing (a cached stage would show millions per second).
+  const rate = (done: number) => {
+    const seconds = (Date.now() - started) / 1000;
+    return seconds < 0.5 ? "-" : (done / seconds).toFixed(1);
+  };
   if (stream.isTTY) {
     const bar = new cliProgress.SingleBar(
       { format: `${options.label} [{bar}] {value}/{total} | {rate}/s | {extra}`, stream, hideCursor: true, clearOnComplete: false },

@@ -48,13 +48,13 @@ export class EmbeddingStore {
    * dense vectors come from a row cache file in `cacheDir` (one read instead of a lookup per row),
    * sparse ones straight from the store. `names[i]` is the text of row i.
    */
-  async searchSpace(texts: readonly string[], purpose: EmbedPurpose, cacheDir: string): Promise<{ names: string[]; matrix: VectorMatrix }> {
+  async searchSpace(texts: readonly string[], purpose: EmbedPurpose, cacheDir: string, onProgress?: (done: number, total: number) => void): Promise<{ names: string[]; matrix: VectorMatrix }> {
     const cache = new DenseRowCache(cacheDir, this.encoder.id, purpose);
     const cached = cache.load();
     const known = new Set(cached?.texts ?? []);
     const missing = [...new Set(texts)].filter((t) => !known.has(t));
     if (cached && missing.length === 0) return { names: cached.texts, matrix: cached.matrix };
-    const fresh = await this.matrix(missing, purpose); // embeds what the store lacks, loads the rest
+    const fresh = await this.matrix(missing, purpose, onProgress); // embeds what the store lacks, loads the rest
     // Sparse vectors are never cached (so `cached` is empty and `missing` holds every text).
     if (isSparse(fresh) || fresh.rows === 0) return { names: missing, matrix: fresh };
     cache.append(cached?.texts ?? [], missing, fresh);

@@ -24,6 +24,13 @@ export interface IndexUpdate {
   timings: Record<string, number>;
 }
 
+/** What an index update reports as it goes: each stage as it starts, and counts within long ones. */
+export interface IndexProgress {
+  onStage?: (stage: string) => void;
+  /** Within a stage: texts embedded, or phrases searched for synonyms, out of `total`. */
+  onProgress?: (stage: string, done: number, total: number) => void;
+}
+
 export interface MissingOpenIE {
   missing: string[];
   failed: number;
@@ -64,7 +71,7 @@ export class MemoryIndex {
   }
 
   /** Adds passages (already in the workspace, with OpenIE done) and updates the index incrementally. */
-  async add(passageIds: readonly string[], onStage?: (stage: string) => void, signal?: AbortSignal): Promise<IndexUpdate> {
+  async add(passageIds: readonly string[], progress: IndexProgress = {}, signal?: AbortSignal): Promise<IndexUpdate> {
     const lacking = this.missingOpenIE(passageIds);
     if (lacking.missing.length > 0) {
       throw new HippoError("INPUT", `${lacking.missing.length} passages have no OpenIE results for model ${this.openieModel}${lacking.failed ? ` (${lacking.failed} failed)` : ""}`, {
@@ -80,18 +87,18 @@ export class MemoryIndex {
     // so a crash leaves the index as it was and the re-run reuses every vector computed.
     const chunks = this.chunks([...before, ...fresh]);
     const freshSet = new Set(fresh);
-    const update = await this.refresh(chunks, chunks.filter((c) => freshSet.has(c.passageId)), onStage, () => fresh.forEach((id, i) => insert.run(this.id, id, nextSeq + i)), false, signal);
+    const update = await this.refresh(chunks, chunks.filter((c) => freshSet.has(c.passageId)), progress, () => fresh.forEach((id, i) => insert.run(this.id, id, nextSeq + i)), false, signal);
     return { ...update, added: fresh.length, removed: 0 };
   }
 
   /** Removes passages, then the facts and entities no remaining passage supports, and their edges. */
-  async delete(passageIds: readonly string[], onStage?: (stage: string) => void): Promise<IndexUpdate> {
+  async delete(passageIds: readonly string[], progress: IndexProgress = {}): Promise<IndexUpdate> {
     const gone = new Set(passageIds);
     const current = this.passageIds();
     const remaining = current.filter((id) => !gone.has(id));
     const removed = current.length - remaining.length;
     const del = this.workspace.db.prepare("DELETE FROM index_passages WHERE index_id = ? AND passage_id = ?");
-    const update = await this.refresh(this.chunks(remaining), [], onStage, () => passageIds.forEach((id) => del.run(this.id, id)), removed > 0);
+    const update = await this.refresh(this.chunks(remaining), [], progress, () => passageIds.forEach((id) => del.run(this.id, id)), removed > 0);
     return { ...update, added: 0, removed };
   }
 
@@ -147,17 +154,20 @@ export class MemoryIndex {
   private async refresh(
     chunks: ProcessedChunk[],
     added: ProcessedChunk[],
-    onStage: ((stage: string) => void) | undefined,
+    progress: IndexProgress,
     commitPassages: () => void,
     removedAny = false,
     signal?: AbortSignal,
   ): Promise<Omit<IndexUpdate, "added" | "removed">> {
     const changed = added.length > 0 || removedAny;
     const timings: Record<string, number> = {};
+    let stage = "";
+    const counts = (done: number, total: number) => progress.onProgress?.(stage, done, total);
     const time = async <T>(name: string, work: () => Promise<T> | T): Promise<T> => {
       // Ctrl-C between stages: nothing of this update is committed yet; computed vectors are cached.
       if (signal?.aborted) throw new HippoError("INTERRUPTED", "interrupted while indexing: nothing of this update was committed", { suggestion: "re-run to resume; every vector computed so far is kept" });
-      onStage?.(name);
+      progress.onStage?.(name);
+      stage = name;
       const start = performance.now();
       const result = await work();
       timings[name] = Math.round(performance.now() - start);
@@ -167,11 +177,11 @@ export class MemoryIndex {
     const { phrases } = all;
     // Passage and fact vectors only need to exist (retrieval loads them), and only the new passages'
     // can be missing: a passage is committed to the index after its vectors. Entity vectors feed synonymy.
-    await time("embed passages", () => this.embeddings.ensure(this.passageContents(added.map((c) => c.passageId)), "passage"));
-    await time("embed facts", () => this.embeddings.ensure(phrasesAndFacts(added).facts.map(pyTupleRepr), "fact"));
+    await time("embed passages", () => this.embeddings.ensure(this.passageContents(added.map((c) => c.passageId)), "passage", counts));
+    await time("embed facts", () => this.embeddings.ensure(phrasesAndFacts(added).facts.map(pyTupleRepr), "fact", counts));
     // Synonymy searches a "space" whose rows may be in a cache file's order and hold phrases outside
     // this index (ineligible): `names[row]` is each row's phrase.
-    const space = await time("embed entities", () => this.embeddings.searchSpace(phrases, "entity", join(this.workspace.saveDir, "cache")));
+    const space = await time("embed entities", () => this.embeddings.searchSpace(phrases, "entity", join(this.workspace.saveDir, "cache"), counts));
     const names = space.names;
     const rowOf = new Map(names.map((p, i) => [p, i]));
     const present = new Set(phrases);
@@ -187,14 +197,14 @@ export class MemoryIndex {
       if (!changed && newRows.length === 0 && removedPhrases.length === 0) return out;
       if (newRows.length === phrases.length) {
         synonymQueries = newRows.length;
-        return synonymLists(names, space.matrix, newRows, this.synonymy, eligible, signal);
+        return synonymLists(names, space.matrix, newRows, this.synonymy, eligible, signal, counts);
       }
       // New phrases query against all. Cosine is symmetric, so the same candidates say which old
       // phrases a new one reaches: an old list is the top-101 of its candidates, hence the top-101 of
       // (old list ∪ new candidates) is exact, with no search for the old phrase. Candidates are
       // uncapped: a new phrase with more than 101 can still enter the top-101 of an old phrase that
       // is not in its own list.
-      const candidates = await synonymCandidates(names, space.matrix, newRows.filter((q) => queriesForSynonyms(names[q]!)), this.synonymy.threshold, eligible, signal);
+      const candidates = await synonymCandidates(names, space.matrix, newRows.filter((q) => queriesForSynonyms(names[q]!)), this.synonymy.threshold, eligible, signal, counts);
       for (const q of newRows) out.set(names[q]!, walkCandidates(names, q, candidates.get(q) ?? [], this.synonymy));
       synonymQueries = newRows.length;
       const reached = new Map<string, NeighborList>();

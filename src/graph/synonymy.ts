@@ -33,6 +33,7 @@ export async function synonymCandidates(
   threshold: number,
   eligible: (row: number) => boolean = () => true,
   signal?: AbortSignal,
+  onProgress?: (done: number, total: number) => void,
 ): Promise<Map<number, [number, number][]>> {
   const stopIfAborted = () => {
     if (signal?.aborted) throw new HippoError("INTERRUPTED", "interrupted during the synonymy search: nothing of this update was committed", { suggestion: "re-run to resume; every vector computed so far is kept" });
@@ -53,9 +54,13 @@ export async function synonymCandidates(
     const corpus = new VectorCorpus(matrix);
     const scores = new Float32Array(phrases.length);
     queryRows.forEach((q, i) => {
-      if (i % 1000 === 0) stopIfAborted();
+      if (i % 1000 === 0) {
+        stopIfAborted();
+        onProgress?.(i, queryRows.length);
+      }
       collect(q, corpus.scores(matrix, q, scores), 0);
     });
+    onProgress?.(queryRows.length, queryRows.length);
     return out;
   }
   // Dense: queries in blocks of 512 rows against all phrases: (512 × d) · (N × d)ᵀ = 512 × N scores.
@@ -74,6 +79,7 @@ export async function synonymCandidates(
       const queries = { rows: block.length, dim: dense.dim, data };
       const scores = engine ? await engine.dotAll(queries, dense) : dotAll(queries, dense);
       block.forEach((q, i) => collect(q, scores, i * phrases.length));
+      onProgress?.(start + block.length, queryRows.length);
     }
   } finally {
     await engine?.dispose();
@@ -92,9 +98,10 @@ export async function synonymLists(
   options: SynonymyOptions = DEFAULT_SYNONYMY,
   eligible?: (row: number) => boolean,
   signal?: AbortSignal,
+  onProgress?: (done: number, total: number) => void,
 ): Promise<Map<string, NeighborList>> {
   const rows = queryRows.filter((q) => queriesForSynonyms(phrases[q]!));
-  const candidates = await synonymCandidates(phrases, matrix, rows, options.threshold, eligible, signal);
+  const candidates = await synonymCandidates(phrases, matrix, rows, options.threshold, eligible, signal, onProgress);
   return new Map(queryRows.map((q) => [phrases[q]!, walkCandidates(phrases, q, candidates.get(q) ?? [], options)]));
 }
 

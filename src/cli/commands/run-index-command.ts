@@ -2,6 +2,7 @@ import { loadDataset } from "../../datasets/load-dataset.js";
 import { exportGraph } from "../../graph/export-graph.js";
 import { isQuiet, type ResolvedCommon } from "../common-options.js";
 import type { EmbeddingCliOptions } from "../embedding-options.js";
+import { indexProgress } from "../index-progress.js";
 import { installInterruptHandler } from "../interrupt.js";
 import type { LlmOptions } from "../llm-options.js";
 import { openHippo } from "../open-hippo.js";
@@ -13,11 +14,8 @@ export async function runIndexCommand(common: ResolvedCommon, options: LlmOption
   const interrupt = installInterruptHandler();
   try {
     hippo.workspace.acquireWriterLock("index");
-    const quiet = isQuiet(common);
-    const update = await hippo.index(dataset.passages, {
-      signal: interrupt.signal,
-      onStage: (stage) => quiet || output.stderr(`index: ${stage}…`),
-    });
+    const progress = indexProgress(isQuiet(common), (line) => output.stderr(line));
+    const update = await hippo.index(dataset.passages, { signal: interrupt.signal, ...progress }).finally(() => progress.stop());
     const index = hippo.memoryIndex();
     let graphFile: { file: string; nodes: number; edges: number } | undefined;
     if (options.exportGraph) {

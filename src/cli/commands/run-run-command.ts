@@ -9,6 +9,7 @@ import { OpenIEStore } from "../../openie/openie-store.js";
 import type { RetrievalOptions } from "../../retrieval/retriever.js";
 import { isQuiet, type ResolvedCommon } from "../common-options.js";
 import { createProgress } from "../../core/progress.js";
+import { indexProgress } from "../index-progress.js";
 import { installInterruptHandler } from "../interrupt.js";
 import { llmConfigured } from "../llm-options.js";
 import { openHippo } from "../open-hippo.js";
@@ -39,7 +40,8 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
       const summary = importOpenIEFile(hippo.workspace, new OpenIEStore(hippo.workspace, hippo.openieModel()), options.importOpenie);
       say(`openie: imported ${summary.docs} docs for ${summary.model}`);
     }
-    const update = await hippo.index(dataset.passages, { signal: interrupt.signal, onStage: (s) => say(`index: ${s}…`) });
+    const progress = indexProgress(quiet, say);
+    const update = await hippo.index(dataset.passages, { signal: interrupt.signal, ...progress }).finally(() => progress.stop());
     timings["openie + index"] = Date.now() - t;
     say(`index: ${update.stats.passageNodes} passages, ${update.stats.phraseNodes} phrases, ${update.stats.facts} facts, ${update.stats.synonymyEdges} synonymy edges (${update.added} passages new)`);
 
