@@ -78,6 +78,8 @@ export class LexicalEncoder implements Encoder {
     const n = passages.rows;
     const unseen = Math.log((n + 1) / 1) + 1;
     return (matrix) => {
+      // No rows (a corpus whose OpenIE found no facts) loads as an empty dense matrix: keep it sparse.
+      if (matrix.rows === 0) return { kind: "sparse", rows: 0, indptr: new Uint32Array(1), indices: new Uint32Array(0), values: new Float32Array(0) };
       if (!isSparse(matrix)) throw new Error("the lexical encoder's weighting needs its own sparse vectors");
       const values = new Float32Array(matrix.values.length);
       for (let at = 0; at < values.length; at++) {

@@ -27,6 +27,7 @@ export class VectorCorpus {
    */
   async scoresMany(queries: VectorMatrix, queryRows: readonly number[]): Promise<Float32Array> {
     const out = new Float32Array(queryRows.length * this.rows);
+    if (this.rows === 0) return out; // an empty corpus (no facts) has no dimension to check against
     const dense = this.matrix as Matrix;
     if (!this.inverted && !isSparse(queries) && queryRows.length > 1 && queryRows.length * this.rows * dense.dim >= GEMM_THRESHOLD) {
       this.engine ??= import("./onnx-matmul.js").then((m) => m.createOnnxMatmul());
@@ -41,6 +42,7 @@ export class VectorCorpus {
 
   /** Scores of query row `q` against every corpus row (length = corpus rows). */
   scores(queries: VectorMatrix, q: number, out = new Float32Array(this.rows)): Float32Array {
+    if (this.rows === 0) return out;
     if (this.inverted) {
       if (!isSparse(queries)) throw new Error("sparse corpus needs sparse queries");
       sparseScoresInto(this.inverted, queries, q, out);

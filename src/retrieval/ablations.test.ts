@@ -1,7 +1,11 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { LexicalEncoder } from "../embedding/lexical-encoder.js";
+import { OpenAIEncoder } from "../embedding/openai-encoder.js";
+import type { Encoder } from "../embedding/encoder.js";
+import { OpenIEStore } from "../openie/openie-store.js";
+import { insertPassages } from "../store/passage-store.js";
 import { personalizedPageRank } from "../graph/personalized-pagerank.js";
-import { HippoRag } from "../hipporag.js";
+import { HippoRag, toPassages } from "../hipporag.js";
 import { FakeOpenAIServer } from "../test-support/fake-openai-server.js";
 import { fakeLlm } from "../test-support/fake-llm.js";
 import { GPT35_OPENIE, runCli, SHARED_DATASETS, tempDir } from "../test-support/cli-harness.js";
@@ -115,5 +119,31 @@ describe("w/o passage nodes, computed by hand", () => {
     const all = graph.passageIds.map((_, j) => passageScore(j)).sort((a, b) => b - a);
     expect(result!.scores[9]).toBeCloseTo(all[9]!, 12);
     hippo.close();
+  });
+});
+
+describe("a corpus whose OpenIE found no facts at all", () => {
+  it("every linking falls back to dense retrieval, for sparse and dense encoders alike", async () => {
+    server = await new FakeOpenAIServer({ chat: fakeLlm, embed: (text) => [text.length % 5, 1, text.includes("alpha") ? 3 : 0] }).start();
+    const encoders: Encoder[] = [new LexicalEncoder(), new OpenAIEncoder("test-embed", { baseUrl: server.url, apiKey: "k" })];
+    for (const encoder of encoders) {
+      const hippo = await HippoRag.open({ saveDir: tempDir(), openieModel: "m", encoder });
+      const docs = ["A\nalpha beta", "B\ngamma delta"];
+      const passages = toPassages(docs);
+      insertPassages(hippo.workspace, passages);
+      new OpenIEStore(hippo.workspace, "m").saveMany(passages.map((p) => ({ passageId: p.id, entities: [], triples: [] })), "test");
+      expect((await hippo.index(docs)).stats.facts).toBe(0);
+      for (const [options, fallback] of [
+        [{ filter: false }, "no-facts"],
+        [{ linking: "query" }, "no-seeds"],
+        [{ filter: false, passageNodes: false }, "no-facts"],
+      ] as const) {
+        const [result] = await hippo.retrieve(["alpha?"], 2, options);
+        const [dense] = await hippo.retrieve(["alpha?"], 2, { method: "dense" });
+        expect(result!.trace.fallback).toBe(fallback);
+        expect(result!.docs).toEqual(dense!.docs);
+      }
+      hippo.close();
+    }
   });
 });
