@@ -66,7 +66,13 @@ function prepare(graph: PprGraph): Prepared {
 function solverFor(prepared: Prepared, kernel: PprKernelName | undefined): PprSolve {
   if (kernel !== "js") {
     // Two lanes: one for this thread, one for personalizedPageRankMany's worker.
-    if (prepared.wasm === undefined) prepared.wasm = createWasmGraph(prepared.csr, scaledWeights(prepared.csr), 2) ?? null;
+    if (prepared.wasm === undefined) {
+      try {
+        prepared.wasm = createWasmGraph(prepared.csr, scaledWeights(prepared.csr), 2) ?? null;
+      } catch {
+        prepared.wasm = null; // WebAssembly memory could not be reserved: use the JavaScript kernel
+      }
+    }
     if (prepared.wasm) return (prepared.wasmSolve ??= wasmSolver(prepared.wasm, 0));
     if (kernel === "wasm") throw new RangeError("the wasm PageRank kernel is unavailable here (no WebAssembly, or the graph exceeds 4 GiB); use kernel: \"js\"");
   }
