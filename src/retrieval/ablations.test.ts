@@ -51,6 +51,8 @@ describe("retrieval ablations (paper Table 4)", () => {
     expect(explained.stdout).not.toMatch(/candidate facts/);
     expect(explained.stdout).toMatch(/seed phrases \(reset weight = similarity/);
     expect(explained.stdout).toMatch(/journal of mathematical physics/);
+    const withoutPassages = await runCli(["retrieve", ...base, "--no-filter", "--no-passage-nodes", "--explain", "Who founded the Journal of Mathematical Physics?"]);
+    expect(withoutPassages.stdout).toMatch(/rank\s+Σ phrase PPR\s+dense/);
   });
 
   it("NER-to-node asks the LLM for the question's entities once, links each to a phrase, retries failures on the next run", async () => {

@@ -76,6 +76,8 @@ export interface RetrievalTrace {
   method: RetrievalMethod;
   /** Set for HippoRAG 2 runs. */
   linking?: Linking;
+  /** False in the w/o-passage-nodes ablation: passage scores are sums of their phrases' PageRank. */
+  passageNodes?: boolean;
   candidateFacts: { fact: string[]; score: number }[];
   filter?: { kept: string[][]; error?: string; cacheHit?: boolean };
   /** NER-to-node: the question's entities as the LLM listed them, and the phrase each linked to. */
@@ -277,7 +279,7 @@ export class Retriever {
     options: RetrievalOptions,
   ): Promise<{ trace: RetrievalTrace; reset?: Float64Array }> {
     const graph = this.graph;
-    const trace: RetrievalTrace = { method: "hipporag", linking: options.linking, candidateFacts: [], seeds: [], top: [] };
+    const trace: RetrievalTrace = { method: "hipporag", linking: options.linking, passageNodes: options.passageNodes, candidateFacts: [], seeds: [], top: [] };
     const fallback = (reason: Fallback) => {
       trace.fallback = reason;
       return { trace };

@@ -72,6 +72,7 @@ export function explainText(result: RetrievedDocs): string {
     lines.push(formatTable(["weight", "link score", "passages", "phrase"], t.seeds.map((s) => [s.weight, s.linkScore, s.passageCount, s.phrase])));
   }
   lines.push("", "top passages:");
-  lines.push(formatTable(["rank", t.method === "hipporag" && !t.fallback ? "PPR" : "score", "dense", "title"], t.top.map((p, i) => [i + 1, p.score, p.dense, p.title])));
+  const scored = t.method !== "hipporag" || t.fallback ? "score" : t.passageNodes === false ? "Σ phrase PPR" : "PPR";
+  lines.push(formatTable(["rank", scored, "dense", "title"], t.top.map((p, i) => [i + 1, p.score, p.dense, p.title])));
   return lines.join("\n");
 }
