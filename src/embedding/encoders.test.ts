@@ -8,7 +8,7 @@ import { SHARED_DATASETS, tempDir } from "../test-support/cli-harness.js";
 import { loadCorpus } from "../datasets/load-corpus.js";
 import { isSparse, normalizeRows, type Encoder, type Matrix, type VectorMatrix } from "./encoder.js";
 import { EmbeddingStore } from "./embedding-store.js";
-import { fromFloat16Bits, toFloat16Bits } from "./float16.js";
+import { decodeFloat16Into, encodeFloat16, fromFloat16Bits, toFloat16Bits } from "./float16.js";
 import { LexicalEncoder } from "./lexical-encoder.js";
 import { OnnxEncoder } from "./onnx-encoder.js";
 import { OpenAIEncoder } from "./openai-encoder.js";
@@ -167,6 +167,21 @@ describe("EmbeddingStore", () => {
   });
   it("float16 conversion round-trips representative values", () => {
     for (const v of [0, 1, -2.5, 0.1, 65504, 1e-5]) expect(fromFloat16Bits(toFloat16Bits(v))).toBeCloseTo(v, v < 1e-3 ? 6 : 2);
+  });
+  it("decoding a float16 blob (table lookup) gives every one of the 65,536 bit patterns' values, from an odd byte offset", () => {
+    const raw = Buffer.alloc(1 + 65536 * 2);
+    for (let bits = 0; bits < 65536; bits++) raw.writeUInt16LE(bits, 1 + bits * 2);
+    const decoded = new Float32Array(65536 + 3);
+    decodeFloat16Into(raw.subarray(1), decoded, 3); // blobs from SQLite are not 2-byte aligned
+    for (let bits = 0; bits < 65536; bits++) {
+      const expected = Math.fround(fromFloat16Bits(bits));
+      if (Number.isNaN(expected)) expect(decoded[3 + bits]).toBeNaN();
+      else expect(Object.is(decoded[3 + bits], expected)).toBe(true);
+    }
+    const values = Float32Array.from([0.5, -0.25, 0.1, 3.3]);
+    const round = new Float32Array(4);
+    decodeFloat16Into(encodeFloat16(values), round, 0);
+    round.forEach((v, i) => expect(v).toBe(Math.fround(fromFloat16Bits(toFloat16Bits(values[i]!)))));
   });
 });
 
