@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { dotAll } from "../embedding/dense-search.js";
 import { normalizeRows, type Matrix } from "../embedding/encoder.js";
 import { createOnnxMatmul } from "../embedding/onnx-matmul.js";
-import { queriesForSynonyms, synonymLists } from "./synonymy.js";
+import { queriesForSynonyms, synonymCandidates, synonymLists } from "./synonymy.js";
 
 function matrix(rows: number[][]): Matrix {
   return normalizeRows({ rows: rows.length, dim: rows[0]!.length, data: Float32Array.from(rows.flat()) });
@@ -75,5 +75,56 @@ describe("incremental synonymy in a dense cluster (more than 101 candidates)", (
     expect(graphSnapshot(steps)).toEqual(graphSnapshot(whole));
     whole.close();
     steps.close();
+  });
+});
+
+describe("synonym candidates score each pair of query rows once (the upper triangle, mirrored)", () => {
+  // Clustered random vectors so rows have many candidates; some rows ineligible, some not querying.
+  function clustered(rows: number, dim: number, seed: number): Matrix {
+    let state = seed;
+    const random = () => ((state = (state * 16807) % 2147483647) / 2147483647) - 0.5;
+    const centres = Array.from({ length: Math.ceil(rows / 12) }, () => Array.from({ length: dim }, random));
+    return normalizeRows({ rows, dim, data: Float32Array.from({ length: rows * dim }, (_, at) => centres[Math.floor(at / dim / 12)]![at % dim]! + 0.25 * random()) });
+  }
+  for (const [rows, dim, engine] of [[3073, 384, "onnxruntime"], [400, 16, "JavaScript"]] as const) {
+    it(`equals scoring every query row against all rows, bit for bit (${engine} products)`, async () => {
+      const m = clustered(rows, dim, 11);
+      const phrases = Array.from({ length: rows }, (_, i) => `p${String(i).padStart(5, "0")}`);
+      const eligible = (row: number) => row % 17 !== 5;
+      // every row but every 9th queries; 3073 - 342 = 2731 = 5 × 512 + 171, and the subset case below ends in a one-row block
+      const queries = phrases.map((_, i) => i).filter((i) => i % 9 !== 4);
+      const ours = await synonymCandidates(phrases, m, queries, 0.8, eligible);
+      // Reference: the product of each 512-row block of queries with all rows, as before.
+      const gemm = engine === "onnxruntime" ? await createOnnxMatmul() : undefined;
+      for (let start = 0; start < queries.length; start += 512) {
+        const block = queries.slice(start, start + 512);
+        const a: Matrix = { rows: block.length, dim, data: Float32Array.from(block.flatMap((q) => [...m.data.subarray(q * dim, (q + 1) * dim)])) };
+        const scores = gemm ? await gemm.dotAll(a, m) : dotAll(a, m);
+        block.forEach((q, i) => {
+          const expected: [number, number][] = [];
+          for (let j = 0; j < rows; j++) if (scores[i * rows + j]! >= 0.8 && eligible(j)) expected.push([j, scores[i * rows + j]!]);
+          expected.sort((x, y) => y[1] - x[1] || (phrases[x[0]]! < phrases[y[0]]! ? -1 : 1));
+          expect(ours.get(q)).toEqual(expected);
+        });
+      }
+      expect([...ours.values()].reduce((n, list) => n + list.length, 0)).toBeGreaterThan(rows * 5);
+      await gemm?.dispose();
+    });
+  }
+  it("a one-row last block and the narrow tail of the triangle give the bits of one full product", async () => {
+    const n = 2561; // 5 × 512 + 1: the last block has one row, and its upper triangle one column
+    const m = clustered(n, 384, 5); // 2561² × 384 multiply-adds: onnxruntime
+    const phrases = Array.from({ length: n }, (_, i) => `q${String(i).padStart(4, "0")}`);
+    const ours = await synonymCandidates(phrases, m, phrases.map((_, i) => i), 0.8);
+    const gemm = await createOnnxMatmul();
+    const full = await gemm.dotAll(m, m);
+    // every row, the one-row last block included, as one n × n product scores it
+    for (let q = 0; q < n; q++) {
+      const expected: [number, number][] = [];
+      for (let j = 0; j < n; j++) if (full[q * n + j]! >= 0.8) expected.push([j, full[q * n + j]!]);
+      expected.sort((x, y) => y[1] - x[1] || (phrases[x[0]]! < phrases[y[0]]! ? -1 : 1));
+      expect(ours.get(q)).toEqual(expected);
+    }
+    await gemm.dispose();
   });
 });

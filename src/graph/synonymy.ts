@@ -47,9 +47,10 @@ export async function synonymCandidates(
       const s = scores[offset + j]!;
       if (s >= threshold && eligible(j)) found.push([j, s]);
     }
-    found.sort((x, y) => y[1] - x[1] || (phrases[x[0]]! < phrases[y[0]]! ? -1 : phrases[x[0]]! > phrases[y[0]]! ? 1 : 0));
-    out.set(q, found);
+    out.set(q, sortCandidates(found));
   };
+  const sortCandidates = (found: [number, number][]) =>
+    found.sort((x, y) => y[1] - x[1] || (phrases[x[0]]! < phrases[y[0]]! ? -1 : phrases[x[0]]! > phrases[y[0]]! ? 1 : 0));
   if (isSparse(matrix)) {
     const corpus = new VectorCorpus(matrix);
     const scores = new Float32Array(phrases.length);
@@ -63,27 +64,62 @@ export async function synonymCandidates(
     onProgress?.(queryRows.length, queryRows.length);
     return out;
   }
-  // Dense: queries in blocks of 512 rows against all phrases: (512 × d) · (N × d)ᵀ = 512 × N scores.
+  // Dense. Cosine is symmetric, so each pair of query rows is scored once (the upper triangle) and
+  // given to both rows: an all-vs-all build does half the multiply-adds. Eligible rows that do not
+  // query are only scored as columns. Rows are copied once into C = [query rows Q …, other eligible
+  // rows X …] (c × d), and each block of 512 query rows is multiplied by a contiguous tail of C:
+  //   (512 × d) · (C[from …] × d)ᵀ, from = the block's start, moved back so the product is ≥ 512 wide.
+  // Why that width: onnxruntime's GEMM gives C[i][j] = C[j][i] bit for bit, and the same bits
+  // whichever rows and columns share a call, only when a call is large enough (measured: fewer than
+  // ~200 columns, or a single row, use kernels that round differently). Keeping every call wide
+  // (and doubling a one-row block) makes scores, hence lists, independent of how the work was cut:
+  // a full build and an incremental one see the same bits.
   const dense = matrix as Matrix;
+  const d = dense.dim;
+  const Q = [...new Set(queryRows)];
+  const isQuery = new Uint8Array(phrases.length);
+  for (const q of Q) isQuery[q] = 1;
+  const order = [...Q];
+  for (let j = 0; j < phrases.length; j++) if (!isQuery[j] && eligible(j)) order.push(j);
+  const all = new Float32Array(order.length * d);
+  order.forEach((r, i) => all.set(dense.data.subarray(r * d, (r + 1) * d), i * d));
+  const rowsOf = (from: number, to: number): Matrix => ({ rows: to - from, dim: d, data: all.subarray(from * d, to * d) });
+  const found = Q.map((): [number, number][] => []);
   let engine: MatmulEngine | undefined;
-  if (queryRows.length * dense.rows * dense.dim > ONNX_THRESHOLD) {
+  if (Q.length * dense.rows * d > ONNX_THRESHOLD) {
     const { createOnnxMatmul } = await import("../embedding/onnx-matmul.js");
     engine = await createOnnxMatmul();
   }
   try {
-    for (let start = 0; start < queryRows.length; start += 512) {
+    for (let start = 0; start < Q.length; start += 512) {
       stopIfAborted();
-      const block = queryRows.slice(start, start + 512);
-      const data = new Float32Array(block.length * dense.dim);
-      block.forEach((q, i) => data.set(dense.data.subarray(q * dense.dim, (q + 1) * dense.dim), i * dense.dim));
-      const queries = { rows: block.length, dim: dense.dim, data };
-      const scores = engine ? await engine.dotAll(queries, dense) : dotAll(queries, dense);
-      block.forEach((q, i) => collect(q, scores, i * phrases.length));
-      onProgress?.(start + block.length, queryRows.length);
+      const end = Math.min(start + 512, Q.length);
+      const from = Math.max(0, Math.min(start, order.length - 512));
+      const width = order.length - from;
+      let scores: Float32Array;
+      if (!engine) scores = dotAll(rowsOf(start, end), rowsOf(from, order.length));
+      else {
+        const block = end - start === 1 ? { rows: 2, dim: d, data: Float32Array.from([...rowsOf(start, end).data, ...rowsOf(start, end).data]) } : rowsOf(start, end);
+        scores = await engine.dotAll(block, rowsOf(from, order.length));
+      }
+      for (let i = start; i < end; i++) {
+        const rowI = Q[i]!;
+        const base = (i - start) * width - from;
+        // Query columns below i were (or will be) scored in their own row and mirrored here.
+        for (let c = Math.max(i, from); c < order.length; c++) {
+          const score = scores[base + c]!;
+          if (!(score >= threshold)) continue;
+          const rowC = order[c]!;
+          if (eligible(rowC)) found[i]!.push([rowC, score]);
+          if (c > i && c < Q.length && eligible(rowI)) found[c]!.push([rowI, score]);
+        }
+      }
+      onProgress?.(end, Q.length);
     }
   } finally {
     await engine?.dispose();
   }
+  Q.forEach((row, i) => out.set(row, sortCandidates(found[i]!)));
   return out;
 }
 
