@@ -1,4 +1,4 @@
-import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { md5Hex } from "../core/ids.js";
 import type { Matrix } from "./encoder.js";
@@ -12,28 +12,42 @@ import type { Matrix } from "./encoder.js";
  */
 export class DenseRowCache {
   private readonly data: string;
-  private readonly list: string;
+  private readonly listFile: string;
 
   constructor(dir: string, encoderId: string, purpose: string) {
     mkdirSync(dir, { recursive: true });
     const base = join(dir, `${md5Hex(encoderId)}-${purpose}`);
     this.data = `${base}.f32`;
-    this.list = `${base}.json`;
+    this.listFile = `${base}.json`;
   }
 
-  load(): { texts: string[]; matrix: Matrix } | undefined {
-    if (!existsSync(this.list) || !existsSync(this.data)) return undefined;
+  /** The texts of the cached rows, in row order, and their dimension; undefined if there is no usable cache. */
+  list(): { dim: number; texts: string[] } | undefined {
+    if (!existsSync(this.listFile) || !existsSync(this.data)) return undefined;
     try {
-      const { dim, texts } = JSON.parse(readFileSync(this.list, "utf8")) as { dim: number; texts: string[] };
-      const bytes = texts.length * dim * 4;
-      if (!(dim > 0) || statSync(this.data).size < bytes) return undefined;
-      const buffer = readFileSync(this.data);
-      const data = new Float32Array(texts.length * dim);
-      new Uint8Array(data.buffer).set(buffer.subarray(0, bytes));
-      return { texts, matrix: { rows: texts.length, dim, data } };
+      const { dim, texts } = JSON.parse(readFileSync(this.listFile, "utf8")) as { dim: number; texts: string[] };
+      if (!(dim > 0) || statSync(this.data).size < texts.length * dim * 4) return undefined;
+      return { dim, texts };
     } catch {
       return undefined; // unreadable cache: rebuilt from the workspace
     }
+  }
+
+  /** The first `rows` rows, read straight into one matrix (no intermediate buffer: the file is ~260 MB at the paper's size). */
+  read(rows: number, dim: number): Matrix {
+    const data = new Float32Array(rows * dim);
+    const bytes = new Uint8Array(data.buffer);
+    const fd = openSync(this.data, "r");
+    try {
+      for (let at = 0; at < bytes.length; ) {
+        const got = readSync(fd, bytes, at, Math.min(bytes.length - at, 1 << 30), at);
+        if (got === 0) throw new Error(`${this.data} ended early`);
+        at += got;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    return { rows, dim, data };
   }
 
   append(previous: string[], texts: readonly string[], rows: Matrix): void {
@@ -45,7 +59,7 @@ export class DenseRowCache {
     } finally {
       closeSync(fd);
     }
-    writeFileSync(`${this.list}.tmp`, JSON.stringify({ dim: rows.dim, texts: all }));
-    renameSync(`${this.list}.tmp`, this.list);
+    writeFileSync(`${this.listFile}.tmp`, JSON.stringify({ dim: rows.dim, texts: all }));
+    renameSync(`${this.listFile}.tmp`, this.listFile);
   }
 }

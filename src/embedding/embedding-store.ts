@@ -50,19 +50,18 @@ export class EmbeddingStore {
    */
   async searchSpace(texts: readonly string[], purpose: EmbedPurpose, cacheDir: string, onProgress?: (done: number, total: number) => void): Promise<{ names: string[]; matrix: VectorMatrix }> {
     const cache = new DenseRowCache(cacheDir, this.encoder.id, purpose);
-    const cached = cache.load();
+    const cached = cache.list();
     const known = new Set(cached?.texts ?? []);
     const missing = [...new Set(texts)].filter((t) => !known.has(t));
-    if (cached && missing.length === 0) return { names: cached.texts, matrix: cached.matrix };
+    if (cached && missing.length === 0) return { names: cached.texts, matrix: cache.read(cached.texts.length, cached.dim) };
     const fresh = await this.matrix(missing, purpose, onProgress); // embeds what the store lacks, loads the rest
     // Sparse vectors are never cached (so `cached` is empty and `missing` holds every text).
     if (isSparse(fresh) || fresh.rows === 0) return { names: missing, matrix: fresh };
+    if (cached && cached.dim !== fresh.dim) throw new HippoError("WORKSPACE", `the ${purpose} row cache in ${cacheDir} holds ${cached.dim}-d rows, but ${this.encoder.id} gives ${fresh.dim}-d`, { suggestion: `delete ${cacheDir} (it is rebuilt from the workspace)` });
     cache.append(cached?.texts ?? [], missing, fresh);
     if (!cached) return { names: missing, matrix: fresh };
-    const data = new Float32Array((cached.matrix.rows + fresh.rows) * fresh.dim);
-    data.set(cached.matrix.data);
-    data.set(fresh.data, cached.matrix.data.length);
-    return { names: [...cached.texts, ...missing], matrix: { rows: cached.matrix.rows + fresh.rows, dim: fresh.dim, data } };
+    // Old and new rows in one read of the file just appended to (one copy, not three).
+    return { names: [...cached.texts, ...missing], matrix: cache.read(cached.texts.length + fresh.rows, fresh.dim) };
   }
 
   /** Embeds (if missing) without loading: for texts that only need to be in the store. */

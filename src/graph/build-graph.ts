@@ -46,13 +46,14 @@ export function phrasesAndFacts(chunks: readonly ProcessedChunk[]): { phrases: s
   for (const chunk of chunks) {
     for (const phrase of chunk.entities) phraseSet.add(phrase);
     for (const triple of chunk.triples) {
-      const key = JSON.stringify(triple);
+      const key = triple.join("\u0000"); // processed phrases hold no control characters
       if (seen.has(key)) continue;
       seen.add(key);
       facts.push(triple);
     }
   }
-  return { phrases: [...phraseSet].sort(codePointCompare), facts };
+  // Python sorts strings by code point, JS by UTF-16 unit: the same for text_processing's ASCII phrases.
+  return { phrases: [...phraseSet].sort(), facts };
 }
 
 /**
@@ -253,10 +254,5 @@ function collectEdges(chunks: readonly ProcessedChunk[], synonyms: ReadonlyMap<s
     nodeCount,
     counts: { phraseNodes: E, passageNodes: chunks.length, facts: facts.length, factEdges: F + selfLoopKeys.size, selfLoops: selfLoopKeys.size, passageEdges, synonymyEdges },
   };
-}
-
-/** Python's default string order (code points); for the ASCII phrases of `text_processing` = UTF-16 order. */
-export function codePointCompare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 

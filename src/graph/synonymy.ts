@@ -77,6 +77,33 @@ export async function synonymCandidates(
   const dense = matrix as Matrix;
   const d = dense.dim;
   const Q = [...new Set(queryRows)];
+  let engine: MatmulEngine | undefined;
+  if (Q.length * dense.rows * d > ONNX_THRESHOLD) {
+    const { createOnnxMatmul } = await import("../embedding/onnx-matmul.js");
+    engine = await createOnnxMatmul();
+  }
+  const gather = (rows: readonly number[]): Matrix => {
+    const data = new Float32Array(Math.max(2, rows.length) * d);
+    rows.forEach((r, i) => data.set(dense.data.subarray(r * d, (r + 1) * d), i * d));
+    if (rows.length === 1) data.copyWithin(d, 0, d); // a one-row product would round differently
+    return { rows: Math.max(2, rows.length), dim: d, data };
+  };
+  if (Q.length * 4 < dense.rows) {
+    // Few queries (an incremental update): each block against every row, nothing copied but the
+    // block; the triangle would save little. Same bits as the triangle path (every call is wide).
+    try {
+      for (let start = 0; start < Q.length; start += 512) {
+        stopIfAborted();
+        const block = Q.slice(start, start + 512);
+        const scores = engine ? await engine.dotAll(gather(block), dense) : dotAll(gather(block), dense);
+        block.forEach((q, i) => collect(q, scores, i * phrases.length));
+        onProgress?.(start + block.length, Q.length);
+      }
+    } finally {
+      await engine?.dispose();
+    }
+    return out;
+  }
   const isQuery = new Uint8Array(phrases.length);
   for (const q of Q) isQuery[q] = 1;
   const order = [...Q];
@@ -85,23 +112,14 @@ export async function synonymCandidates(
   order.forEach((r, i) => all.set(dense.data.subarray(r * d, (r + 1) * d), i * d));
   const rowsOf = (from: number, to: number): Matrix => ({ rows: to - from, dim: d, data: all.subarray(from * d, to * d) });
   const found = Q.map((): [number, number][] => []);
-  let engine: MatmulEngine | undefined;
-  if (Q.length * dense.rows * d > ONNX_THRESHOLD) {
-    const { createOnnxMatmul } = await import("../embedding/onnx-matmul.js");
-    engine = await createOnnxMatmul();
-  }
   try {
     for (let start = 0; start < Q.length; start += 512) {
       stopIfAborted();
       const end = Math.min(start + 512, Q.length);
       const from = Math.max(0, Math.min(start, order.length - 512));
       const width = order.length - from;
-      let scores: Float32Array;
-      if (!engine) scores = dotAll(rowsOf(start, end), rowsOf(from, order.length));
-      else {
-        const block = end - start === 1 ? { rows: 2, dim: d, data: Float32Array.from([...rowsOf(start, end).data, ...rowsOf(start, end).data]) } : rowsOf(start, end);
-        scores = await engine.dotAll(block, rowsOf(from, order.length));
-      }
+      const block = end - start === 1 ? gather([Q[start]!]) : rowsOf(start, end);
+      const scores = engine ? await engine.dotAll(block, rowsOf(from, order.length)) : dotAll(block, rowsOf(from, order.length));
       for (let i = start; i < end; i++) {
         const rowI = Q[i]!;
         const base = (i - start) * width - from;
