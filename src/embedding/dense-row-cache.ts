@@ -1,4 +1,5 @@
-import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { open } from "node:fs/promises";
 import { join } from "node:path";
 import { md5Hex } from "../core/ids.js";
 import type { Matrix } from "./encoder.js";
@@ -33,21 +34,25 @@ export class DenseRowCache {
     }
   }
 
-  /** The first `rows` rows, read straight into one matrix (no intermediate buffer: the file is ~260 MB at the paper's size). */
-  read(rows: number, dim: number): Matrix {
-    const data = new Float32Array(rows * dim);
-    const bytes = new Uint8Array(data.buffer);
-    const fd = openSync(this.data, "r");
+  /**
+   * The first `rows` rows, read straight into a matrix with room for `capacity` rows (the file is
+   * ~260 MB at the paper's size: no intermediate buffer). Asynchronous, so the read runs on libuv's
+   * thread pool while the caller works (an index update parses its synonym lists meanwhile).
+   */
+  async read(rows: number, dim: number, capacity = rows): Promise<Float32Array> {
+    const data = new Float32Array(capacity * dim);
+    const bytes = new Uint8Array(data.buffer, 0, rows * dim * 4);
+    const file = await open(this.data, "r");
     try {
       for (let at = 0; at < bytes.length; ) {
-        const got = readSync(fd, bytes, at, Math.min(bytes.length - at, 1 << 30), at);
-        if (got === 0) throw new Error(`${this.data} ended early`);
-        at += got;
+        const { bytesRead } = await file.read(bytes, at, Math.min(bytes.length - at, 1 << 30), at);
+        if (bytesRead === 0) throw new Error(`${this.data} ended early`);
+        at += bytesRead;
       }
     } finally {
-      closeSync(fd);
+      await file.close();
     }
-    return { rows, dim, data };
+    return data;
   }
 
   append(previous: string[], texts: readonly string[], rows: Matrix): void {

@@ -53,15 +53,19 @@ export class EmbeddingStore {
     const cached = cache.list();
     const known = new Set(cached?.texts ?? []);
     const missing = [...new Set(texts)].filter((t) => !known.has(t));
-    if (cached && missing.length === 0) return { names: cached.texts, matrix: cache.read(cached.texts.length, cached.dim) };
+    // The cached rows are read while the missing ones are embedded, into one matrix with room for both.
+    const reading = cached && cache.read(cached.texts.length, cached.dim, cached.texts.length + missing.length);
+    reading?.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
+    if (cached && missing.length === 0) return { names: cached.texts, matrix: { rows: cached.texts.length, dim: cached.dim, data: await reading! } };
     const fresh = await this.matrix(missing, purpose, onProgress); // embeds what the store lacks, loads the rest
     // Sparse vectors are never cached (so `cached` is empty and `missing` holds every text).
     if (isSparse(fresh) || fresh.rows === 0) return { names: missing, matrix: fresh };
     if (cached && cached.dim !== fresh.dim) throw new HippoError("WORKSPACE", `the ${purpose} row cache in ${cacheDir} holds ${cached.dim}-d rows, but ${this.encoder.id} gives ${fresh.dim}-d`, { suggestion: `delete ${cacheDir} (it is rebuilt from the workspace)` });
-    cache.append(cached?.texts ?? [], missing, fresh);
+    cache.append(cached?.texts ?? [], missing, fresh); // writes past the rows being read
     if (!cached) return { names: missing, matrix: fresh };
-    // Old and new rows in one read of the file just appended to (one copy, not three).
-    return { names: [...cached.texts, ...missing], matrix: cache.read(cached.texts.length + fresh.rows, fresh.dim) };
+    const data = await reading!;
+    data.set(fresh.data, cached.texts.length * fresh.dim);
+    return { names: [...cached.texts, ...missing], matrix: { rows: cached.texts.length + fresh.rows, dim: fresh.dim, data } };
   }
 
   /** Embeds (if missing) without loading: for texts that only need to be in the store. */

@@ -44,6 +44,12 @@ export class OpenIEStore {
     return new Map(rows.map((row) => [row.passage_id, toRecord(row)]));
   }
 
+  /** The triples of every finished record (what building the graph reads: no other column parsed). */
+  doneTriples(): Map<string, unknown[][]> {
+    const rows = this.workspace.db.prepare("SELECT passage_id, triples FROM openie WHERE model = ? AND status = 'done'").raw().all(this.model) as [string, string | null][];
+    return new Map(rows.map(([id, triples]) => [id, triples ? (JSON.parse(triples) as unknown[][]) : []]));
+  }
+
   /** Status of every record of this model (no JSON parsing: what completeness checks need). */
   statuses(): Map<string, OpenIEStatus> {
     const rows = this.workspace.db.prepare("SELECT passage_id, status FROM openie WHERE model = ?").raw().all(this.model) as [string, OpenIEStatus][];
