@@ -1,6 +1,7 @@
 import { createProgress, type Progress, type ProgressFields } from "../core/progress.js";
 import type { IndexProgress } from "../graph/memory-index.js";
 import type { OpenIESummary } from "../openie/run-openie.js";
+import { formatOpenIEProgress, openieFields } from "./openie-progress.js";
 
 /**
  * Progress of `hipporag.index()` for people: OpenIE of the passages that lack it (counts, tokens,
@@ -31,7 +32,7 @@ export function indexProgress(
   };
   return {
     onOpenIEProgress(s, done) {
-      show("openie", "openie", s.total, done, { failed: s.failed, tin: s.promptTokens, tout: s.completionTokens, hits: s.cacheHits }, (f) => `failed ${f.failed} | tokens in ${f.tin} out ${f.tout} | cache hits ${f.hits}`);
+      show("openie", "openie", s.total, done, openieFields(s), formatOpenIEProgress);
     },
     onStage(stage) {
       stop();

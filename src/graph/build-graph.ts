@@ -181,16 +181,11 @@ function collectEdges(chunks: readonly ProcessedChunk[], synonyms: ReadonlyMap<s
     factNodes[2 * i + 1] = phraseIndex.get(triple[2]!)!;
   });
   const phrasePassageCount = new Uint32Array(E);
-  let keys = new Float64Array(1024);
+  // Two directed keys per triple occurrence at most: sized once, no growing.
+  let tripleCount = 0;
+  for (const chunk of chunks) tripleCount += chunk.triples.length;
+  const keys = new Float64Array(2 * tripleCount);
   let keyCount = 0;
-  const pushKey = (key: number) => {
-    if (keyCount === keys.length) {
-      const grown = new Float64Array(keys.length * 2);
-      grown.set(keys);
-      keys = grown;
-    }
-    keys[keyCount++] = key;
-  };
   let passageEdges = 0;
   const selfLoopKeys = new Set<number>();
   for (const chunk of chunks) {
@@ -201,8 +196,8 @@ function collectEdges(chunks: readonly ProcessedChunk[], synonyms: ReadonlyMap<s
         selfLoopKeys.add(a); // upstream inserts the key, then skips it when adding edges
         continue;
       }
-      pushKey(a * E + b);
-      pushKey(b * E + a);
+      keys[keyCount++] = a * E + b;
+      keys[keyCount++] = b * E + a;
     }
     for (const phrase of chunk.entities) phrasePassageCount[phraseIndex.get(phrase)!]!++;
     passageEdges += chunk.entities.size;

@@ -93,8 +93,13 @@ function normalisedReset(reset: ArrayLike<number>, n: number): Float64Array {
   return v;
 }
 
-function checkDamping(d: number): void {
+/** The solver settings of `options`, defaults filled in and checked once for both entry points. */
+function settings(options: PprOptions): { d: number; omega: number; tolerance: number; maxIterations: number } {
+  const d = options.damping ?? 0.5;
   if (!(d >= 0 && d < 1)) throw new RangeError(`damping must be in [0, 1), got ${d}`);
+  const omega = options.relaxation ?? 1.2;
+  if (!(omega > 0 && omega < 2)) throw new RangeError(`relaxation must be in (0, 2), got ${omega}`);
+  return { d, omega, tolerance: options.tolerance ?? 1e-9, maxIterations: options.maxIterations ?? 1000 };
 }
 
 /**
@@ -116,13 +121,10 @@ function checkDamping(d: number): void {
  */
 export function personalizedPageRank(graph: PprGraph, reset: ArrayLike<number>, options: PprOptions = {}): Float64Array {
   const prepared = prepare(graph);
-  const d = options.damping ?? 0.5;
-  checkDamping(d);
-  const omega = options.relaxation ?? 1.2;
-  if (!(omega > 0 && omega < 2)) throw new RangeError(`relaxation must be in (0, 2), got ${omega}`);
+  const { d, omega, tolerance, maxIterations } = settings(options);
   const v = normalisedReset(reset, prepared.csr.nodeCount);
   const solve = solverFor(prepared, options.kernel);
-  return normalise(solve(v, d, omega, options.tolerance ?? 1e-9, options.maxIterations ?? 1000));
+  return normalise(solve(v, d, omega, tolerance, maxIterations));
 }
 
 function normalise(u: Float64Array): Float64Array {
@@ -139,12 +141,7 @@ function normalise(u: Float64Array): Float64Array {
  */
 export async function personalizedPageRankMany(graph: PprGraph, resets: readonly ArrayLike<number>[], options: PprOptions = {}): Promise<Float64Array[]> {
   const prepared = prepare(graph);
-  const d = options.damping ?? 0.5;
-  checkDamping(d);
-  const omega = options.relaxation ?? 1.2;
-  if (!(omega > 0 && omega < 2)) throw new RangeError(`relaxation must be in (0, 2), got ${omega}`);
-  const tolerance = options.tolerance ?? 1e-9;
-  const maxIterations = options.maxIterations ?? 1000;
+  const { d, omega, tolerance, maxIterations } = settings(options);
   const vs = resets.map((reset) => normalisedReset(reset, prepared.csr.nodeCount));
   const solve = solverFor(prepared, options.kernel);
   const threads = options.threads ?? (prepared.csr.targets.length >= 200_000 && availableParallelism() >= 2 ? 2 : 1);

@@ -14,6 +14,7 @@ import { Workspace } from "../../store/workspace.js";
 import { isQuiet, type ResolvedCommon } from "../common-options.js";
 import { installInterruptHandler } from "../interrupt.js";
 import { DEFAULT_LLM, resolveLlm } from "../llm-options.js";
+import { formatOpenIEProgress, openieFields } from "../openie-progress.js";
 import { formatTable, type Output } from "../output.js";
 import type { OpenIECommandOptions } from "./openie-command.js";
 
@@ -86,7 +87,7 @@ export async function runOpenIECommand(common: ResolvedCommon, options: OpenIECo
       label: "openie",
       total: dataset.passages.length,
       quiet: isQuiet(common),
-      format: (f) => `failed ${f.failed} | tokens in ${f.tin} out ${f.tout} | cache hits ${f.hits} | retries ${f.retries}`,
+      format: formatOpenIEProgress,
     });
     let summary: OpenIESummary;
     try {
@@ -97,7 +98,7 @@ export async function runOpenIECommand(common: ResolvedCommon, options: OpenIECo
         concurrency: settings.concurrency,
         maxTokens: settings.maxTokens,
         signal: interrupt.signal,
-        onProgress: (s, done) => progress.update(done, { failed: s.failed, tin: s.promptTokens, tout: s.completionTokens, hits: s.cacheHits, retries }),
+        onProgress: (s, done) => progress.update(done, openieFields(s, retries)),
       });
     } finally {
       progress.stop();
