@@ -5,9 +5,12 @@
  * it too (`str.encode` raises). Loaders reject such text with the file, record and field.
  */
 
+// ES2024's String.prototype.isWellFormed, present in Node 20 but not in the ES2022 lib this project compiles against.
+const isWellFormed = (text: string): boolean => (text as unknown as { isWellFormed(): boolean }).isWellFormed();
+
 /** The path of the first string inside `value` that is not well-formed UTF-16, e.g. `paragraphs[2].text`; undefined if none. */
 export function illFormedPath(value: unknown, path = ""): string | undefined {
-  if (typeof value === "string") return value.isWellFormed() ? undefined : path || "(value)";
+  if (typeof value === "string") return isWellFormed(value) ? undefined : path || "(value)";
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const found = illFormedPath(value[i], `${path}[${i}]`);
@@ -17,7 +20,7 @@ export function illFormedPath(value: unknown, path = ""): string | undefined {
   }
   if (typeof value === "object" && value !== null) {
     for (const [key, item] of Object.entries(value)) {
-      if (!key.isWellFormed()) return path ? `${path}.<key>` : "<key>";
+      if (!isWellFormed(key)) return path ? `${path}.<key>` : "<key>";
       const found = illFormedPath(item, path ? `${path}.${key}` : key);
       if (found) return found;
     }
