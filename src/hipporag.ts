@@ -1,35 +1,29 @@
 import { HippoError, usageError } from "./core/errors.js";
-import { md5Hex, passageId } from "./core/ids.js";
-import { createLogger, type Logger } from "./core/logger.js";
+import { changedParts, fingerprint, RecomputeTally, type Inputs } from "./core/fingerprint.js";
+import { passageId } from "./core/ids.js";
+import type { Logger } from "./core/logger.js";
+import { positiveInt } from "./core/validate.js";
 import type { Passage, Question } from "./datasets/dataset-types.js";
 import { createEncoder, DEFAULT_ENCODER, type EncoderSettings } from "./embedding/create-encoder.js";
 import type { Encoder } from "./embedding/encoder.js";
 import { evaluate, type EvalReport } from "./eval/evaluate.js";
 import { MemoryIndex, type IndexProgress, type IndexUpdate } from "./graph/memory-index.js";
 import { CachedChatModel } from "./llm/cached-chat-model.js";
+import { LLM_DEFAULTS, resolveLlmConfig, type LlmConfig, type ResolvedLlmConfig } from "./llm/llm-config.js";
 import { OpenAIChatModel } from "./llm/openai-chat-model.js";
-import type { RetryInfo } from "./llm/retry.js";
 import { openieModels } from "./openie/openie-store.js";
 import { DEFAULT_OPENIE_PROMPTS, type OpenIEPrompts } from "./openie/prompts/openie-prompts.js";
 import { runOpenIE, type OpenIESummary } from "./openie/run-openie.js";
+import { qaMessages } from "./qa/qa-prompt.js";
 import { runQa, type QaOutcome } from "./qa/run-qa.js";
-import { loadRetrievals, saveAnswer, saveRetrievals } from "./retrieval/retrieval-store.js";
+import { filterMessages } from "./retrieval/filter-prompt.js";
+import { queryNerMessages } from "./retrieval/query-ner-prompt.js";
+import { loadAnswers, loadRetrievals, questionKey, saveAnswer, saveRetrievals } from "./retrieval/retrieval-store.js";
 import { DEFAULT_RETRIEVAL, effectiveRetrievalOptions, Retriever, type RetrievalOptions, type RetrievalResult } from "./retrieval/retriever.js";
 import { insertPassages, splitPassage } from "./store/passage-store.js";
 import { Workspace } from "./store/workspace.js";
 
-export interface LlmConfig {
-  model: string;
-  baseUrl?: string;
-  /** Never logged or stored. */
-  apiKey?: string;
-  concurrency?: number;
-  timeoutMs?: number;
-  maxRetries?: number;
-  maxRetryAfterMs?: number;
-  maxTokens?: number;
-  onRetry?: (info: RetryInfo) => void;
-}
+export type { LlmConfig } from "./llm/llm-config.js";
 
 export interface HippoRagConfig {
   /** Workspace folder (one SQLite file inside). */
@@ -47,6 +41,12 @@ export interface HippoRagConfig {
   /** How new dense vectors are stored: f32, or f16 (half the space; ~1e-3 relative error). */
   vectorDtype?: "f32" | "f16";
   openiePrompts?: OpenIEPrompts;
+  /**
+   * Keep replies cut off by the token limit (finish_reason "length") after upstream's JSON repair, as
+   * upstream does. Off by default: a truncated reply is asked again with a larger limit, and if still
+   * cut off, recorded as failed and retried by the next run.
+   */
+  acceptTruncated?: boolean;
   logger?: Logger;
 }
 
@@ -93,21 +93,26 @@ export function runLabel(options: RetrievalOptions): string {
  */
 export class HippoRag {
   readonly workspace: Workspace;
-  readonly logger: Logger;
+  /** The LLM settings with every default filled in and validated (undefined: no LLM). */
+  readonly llm?: ResolvedLlmConfig;
   private chatModel?: CachedChatModel;
   private retrieverCache?: { key: string; retriever: Retriever };
 
   private constructor(
     readonly config: HippoRagConfig,
     readonly encoder: Encoder,
+    llm: ResolvedLlmConfig | undefined,
   ) {
+    this.llm = llm;
     this.workspace = Workspace.open(config.saveDir);
-    this.logger = config.logger ?? createLogger("warn");
   }
 
+  /** Validates the config once (the same rules and messages as the CLI), then opens the workspace. */
   static async open(config: HippoRagConfig): Promise<HippoRag> {
+    const llm = config.llm ? resolveLlmConfig(config.llm) : undefined;
+    if (config.qaTopK !== undefined) positiveInt("qaTopK", config.qaTopK);
     const encoder = config.encoder ?? (await createEncoder(config.embedding ?? { name: DEFAULT_ENCODER }));
-    return new HippoRag(config, encoder);
+    return new HippoRag(config, encoder, llm);
   }
 
   close(): void {
@@ -116,16 +121,16 @@ export class HippoRag {
 
   /** The LLM behind OpenIE, the filter and QA, wrapped in the workspace's response cache. */
   chat(): CachedChatModel {
-    if (!this.config.llm) {
-      throw usageError("this step needs an LLM and none is configured", "pass --llm-base-url/--llm-name (or set OPENAI_API_KEY), or use --no-filter / --skip-qa for the graph-only path");
+    if (!this.llm) {
+      throw usageError("this step needs an LLM and none is configured", "configure one (llm.model with llm.baseUrl or llm.apiKey; on the command line --llm-base-url or OPENAI_API_KEY), or take the graph-only path without the filter and QA");
     }
     this.chatModel ??= new CachedChatModel(
-      new OpenAIChatModel(this.config.llm.model, {
-        baseUrl: this.config.llm.baseUrl,
-        apiKey: this.config.llm.apiKey,
-        timeoutMs: this.config.llm.timeoutMs,
-        retry: { maxRetries: this.config.llm.maxRetries, maxRetryAfterMs: this.config.llm.maxRetryAfterMs },
-        onRetry: this.config.llm.onRetry,
+      new OpenAIChatModel(this.llm.model, {
+        baseUrl: this.llm.baseUrl,
+        apiKey: this.llm.apiKey,
+        timeoutMs: this.llm.timeoutMs,
+        retry: { maxRetries: this.llm.maxRetries, maxRetryAfterMs: this.llm.maxRetryAfterMs },
+        onRetry: this.llm.onRetry,
       }),
       this.workspace,
     );
@@ -136,10 +141,10 @@ export class HippoRag {
   openieModel(): string {
     if (this.config.openieModel) return this.config.openieModel;
     const present = openieModels(this.workspace).filter((m) => m.done > 0);
-    if (this.config.llm && (present.length === 0 || present.some((m) => m.model === this.config.llm!.model))) return this.config.llm.model;
+    if (this.llm && (present.length === 0 || present.some((m) => m.model === this.llm!.model))) return this.llm.model;
     if (present.length === 1) return present[0]!.model;
-    if (present.length === 0) return this.config.llm?.model ?? "gpt-4o-mini";
-    throw usageError(`the workspace holds OpenIE results of several models (${present.map((m) => m.model).join(", ")})`, "choose one with --llm-name");
+    if (present.length === 0) return this.llm?.model ?? LLM_DEFAULTS.model;
+    throw usageError(`the workspace holds OpenIE results of several models (${present.map((m) => m.model).join(", ")})`, "choose one with openieModel (--llm-name on the command line)");
   }
 
   memoryIndex(): MemoryIndex {
@@ -149,24 +154,27 @@ export class HippoRag {
   /**
    * Adds documents (`title\ntext` strings or {title, text}) to the memory. OpenIE runs for those that
    * lack it when an LLM is configured; otherwise they must have been imported (or batch-ingested).
+   * With `sync`, the memory afterwards holds exactly these documents in this order (what a fresh
+   * workspace given the same corpus would build); otherwise they are added to what it holds.
    */
   async index(
     docs: readonly DocInput[],
-    options: { signal?: AbortSignal; onOpenIEProgress?: (s: OpenIESummary, done: number) => void } & IndexProgress = {},
+    options: { signal?: AbortSignal; sync?: boolean; onOpenIEProgress?: (s: OpenIESummary, done: number) => void } & IndexProgress = {},
   ): Promise<IndexUpdate & { openie?: OpenIESummary }> {
     const passages = toPassages(docs);
     insertPassages(this.workspace, passages);
     const index = this.memoryIndex();
     let openie: OpenIESummary | undefined;
     const lacking = index.missingOpenIE(passages.map((p) => p.id));
-    if (lacking.missing.length > 0 && this.config.llm) {
+    if (lacking.missing.length > 0 && this.llm) {
       const missing = new Set(lacking.missing);
       openie = await runOpenIE(passages.filter((p) => missing.has(p.id)), {
         store: index.openie,
         chat: this.chat(),
         prompts: this.config.openiePrompts ?? DEFAULT_OPENIE_PROMPTS,
-        concurrency: this.config.llm.concurrency ?? 16,
-        maxTokens: this.config.llm.maxTokens,
+        concurrency: this.llm.concurrency,
+        maxTokens: this.llm.maxTokens,
+        acceptTruncated: this.config.acceptTruncated,
         signal: options.signal,
         onProgress: options.onOpenIEProgress,
       });
@@ -177,7 +185,9 @@ export class HippoRag {
         });
       }
     }
-    const update = await index.add(passages.map((p) => p.id), { onStage: options.onStage, onProgress: options.onProgress }, options.signal);
+    const ids = passages.map((p) => p.id);
+    const progress = { onStage: options.onStage, onProgress: options.onProgress };
+    const update = options.sync ? await index.update(ids, progress, options.signal) : await index.add(ids, progress, options.signal);
     this.retrieverCache = undefined;
     return { ...update, openie };
   }
@@ -191,18 +201,18 @@ export class HippoRag {
   }
 
   retrievalOptions(overrides: Partial<RetrievalOptions> = {}): RetrievalOptions {
-    return effectiveRetrievalOptions({ ...DEFAULT_RETRIEVAL, ...this.config.retrieval, ...overrides });
+    return effectiveRetrievalOptions({ ...DEFAULT_RETRIEVAL, ...definedOnly(this.config.retrieval ?? {}), ...definedOnly(overrides) });
   }
 
   async retriever(): Promise<Retriever> {
     const index = this.memoryIndex();
     const ids = index.passageIds();
-    if (ids.length === 0) throw usageError(`nothing is indexed in ${this.workspace.path} for OpenIE model ${index.openieModel} and encoder ${this.encoder.id}`, "run hipporag index first (with the same --llm-name and --embedding-name)");
-    const key = `${index.id}:${md5Hex(ids.join(","))}`;
+    if (ids.length === 0) throw usageError(`nothing is indexed in ${this.workspace.path} for OpenIE model ${index.openieModel} and encoder ${this.encoder.id}`, "index documents first (hipporag index, with the same --llm-name and --embedding-name)");
+    const key = index.fingerprint();
     if (this.retrieverCache?.key !== key) {
       // The filter can be switched on per call, so the retriever gets the LLM whenever one is configured.
-      const chat = this.config.llm ? this.chat() : undefined;
-      this.retrieverCache = { key, retriever: await Retriever.create(index, chat, this.config.llm?.concurrency ?? 8) };
+      const chat = this.llm ? this.chat() : undefined;
+      this.retrieverCache = { key, retriever: await Retriever.create(index, chat, this.llm?.concurrency ?? 8) };
     }
     return this.retrieverCache.retriever;
   }
@@ -210,11 +220,11 @@ export class HippoRag {
   /** Ranked passages for each query (upstream `retrieve`); results carry a trace of every decision. */
   async retrieve(queries: readonly string[], numToRetrieve?: number, overrides: Partial<RetrievalOptions> = {}, onEach?: (done: number) => void): Promise<RetrievedDocs[]> {
     const options = this.retrievalOptions({ ...overrides, ...(numToRetrieve ? { topK: numToRetrieve } : {}) });
-    if (options.method === "hipporag" && options.filter && !this.config.llm) {
-      throw usageError("the recognition-memory filter needs an LLM", "configure one, or pass --no-filter (the paper's w/o-filter ablation)");
+    if (options.method === "hipporag" && options.filter && !this.llm) {
+      throw usageError("the recognition-memory filter needs an LLM", "configure one, or turn the filter off (--no-filter; the paper's w/o-filter ablation)");
     }
-    if (options.method === "hipporag" && options.linking === "ner" && !this.config.llm) {
-      throw usageError("NER-to-node linking needs an LLM for the questions' named entities", "configure one with --llm-base-url and --llm-name");
+    if (options.method === "hipporag" && options.linking === "ner" && !this.llm) {
+      throw usageError("NER-to-node linking needs an LLM for the questions' named entities", "configure an LLM (--llm-base-url and --llm-name on the command line)");
     }
     const retriever = await this.retriever();
     const results = await retriever.retrieve(queries, options, onEach);
@@ -223,23 +233,62 @@ export class HippoRag {
   }
 
   /**
-   * Retrieves for dataset questions and stores each result under its run label; questions already
-   * stored with the same settings and index are reused (a filter error is retried).
+   * What a retrieval of `question` with `options` is computed from (the reuse rule, core/fingerprint):
+   * the question's text, the index (OpenIE, corpus, encoder), the settings, and the LLM and prompt
+   * of the filter or query NER when they take part.
    */
-  /** `onEach(done)` counts the questions retrieved in this call (reused ones are not retrieved). */
-  async retrieveQuestions(questions: readonly Question[], overrides: Partial<RetrievalOptions> = {}, onEach?: (done: number, todo: number) => void): Promise<{ run: string; results: Map<string, RetrievedDocs>; reused: number; fallbacks: Record<string, number> }> {
+  private retrievalInputs(question: string, options: RetrievalOptions, indexFingerprint: string): Inputs {
+    const usesLlm = options.method === "hipporag" && (options.filter || options.linking === "ner");
+    const prompt = !usesLlm ? null : options.linking === "ner" ? queryNerMessages("{question}") : filterMessages("{question}", [["{s}", "{p}", "{o}"]]);
+    return {
+      question: questionKey(question),
+      index: indexFingerprint,
+      settings: fingerprint(options),
+      llm: fingerprint(usesLlm ? { model: this.llm?.model, prompt } : null),
+    };
+  }
+
+  /**
+   * Retrieves for dataset questions and stores each result under its run label. A stored result is
+   * reused only when every input it was computed from is unchanged (`retrievalInputs`); a filter or
+   * NER error is retried. Results are saved every 64 questions, so an interrupted run resumes.
+   * `onEach(done, todo)` counts the questions retrieved in this call (reused ones are not retrieved).
+   */
+  async retrieveQuestions(
+    questions: readonly Question[],
+    overrides: Partial<RetrievalOptions> = {},
+    onEach?: (done: number, todo: number) => void,
+    signal?: AbortSignal,
+  ): Promise<{ run: string; results: Map<string, RetrievedDocs>; reused: number; recomputed: RecomputeTally; fallbacks: Record<string, number> }> {
     const options = this.retrievalOptions(overrides);
     const run = runLabel(options);
     const index = this.memoryIndex();
-    const fingerprint = md5Hex(JSON.stringify({ options, index: index.id, passages: md5Hex(index.passageIds().join(",")) }));
+    index.assertFresh();
+    const indexFingerprint = index.fingerprint();
     const stored = loadRetrievals(this.workspace, run);
-    const todo = questions.filter((q) => {
-      const row = stored.get(q.id);
-      return !row || row.trace?.fingerprint !== fingerprint || row.trace?.fallback === "filter-error" || row.trace?.fallback === "ner-error";
-    });
-    if (todo.length > 0) {
-      const fresh = await this.retrieve(todo.map((q) => q.question), undefined, overrides, (done) => onEach?.(done, todo.length));
-      saveRetrievals(this.workspace, run, todo.map((q, i) => ({ questionId: q.id, result: fresh[i]! })), fingerprint);
+    const storedKeyOfId = new Map([...stored.values()].map((row) => [row.questionId, row.questionKey]));
+    const tally = new RecomputeTally();
+    const todo: Question[] = [];
+    const planned = new Set<string>();
+    for (const q of questions) {
+      const key = questionKey(q.question);
+      if (planned.has(key)) continue; // the same text twice: one result serves both
+      planned.add(key);
+      const row = stored.get(key);
+      const inputs = this.retrievalInputs(q.question, options, indexFingerprint);
+      const changed = changedParts(row?.inputs, inputs);
+      const retry = row?.trace.fallback === "filter-error" || row?.trace.fallback === "ner-error";
+      const reason = !row
+        ? storedKeyOfId.has(q.id) && storedKeyOfId.get(q.id) !== key ? "question text changed" : "new"
+        : changed.length ? RECOMPUTE_REASONS[changed[0]!] ?? `${changed[0]} changed` : retry ? "retried after an LLM error" : undefined;
+      tally.add(reason);
+      if (reason) todo.push(q);
+    }
+    for (let start = 0; start < todo.length; start += 64) {
+      if (signal?.aborted) throw new HippoError("INTERRUPTED", `interrupted: ${start} of ${todo.length} questions retrieved and stored for run ${run}`, { suggestion: "re-run the same command to resume" });
+      const group = todo.slice(start, start + 64);
+      const fresh = await this.retrieve(group.map((q) => q.question), undefined, overrides, (done) => onEach?.(start + done, todo.length));
+      saveRetrievals(this.workspace, run, index.id, group.map((q, i) => ({ questionId: q.id, inputs: this.retrievalInputs(q.question, options, indexFingerprint), result: fresh[i]! })));
     }
     const all = loadRetrievals(this.workspace, run);
     const ids = [...new Set([...all.values()].flatMap((r) => r.passageIds))];
@@ -248,11 +297,11 @@ export class HippoRag {
     const results = new Map<string, RetrievedDocs>();
     const fallbacks: Record<string, number> = {};
     for (const q of questions) {
-      const row = all.get(q.id)!;
+      const row = all.get(questionKey(q.question))!;
       results.set(q.id, { question: row.question, passageIds: row.passageIds, scores: row.scores, trace: row.trace, docs: row.passageIds.map((id) => contentOf.get(id)!) });
-      if (row.trace?.fallback) fallbacks[row.trace.fallback] = (fallbacks[row.trace.fallback] ?? 0) + 1;
+      if (row.trace.fallback) fallbacks[row.trace.fallback] = (fallbacks[row.trace.fallback] ?? 0) + 1;
     }
-    return { run, results, reused: questions.length - todo.length, fallbacks };
+    return { run, results, reused: tally.reused, recomputed: tally, fallbacks };
   }
 
   /**
@@ -264,11 +313,11 @@ export class HippoRag {
     gold: { goldDocs?: readonly (readonly string[])[]; goldAnswers?: readonly (readonly string[])[] } = {},
   ): Promise<{ results: QaResult[]; evaluation?: EvalReport }> {
     const retrievals = typeof queriesOrRetrievals[0] === "string" ? await this.retrieve(queriesOrRetrievals as string[]) : (queriesOrRetrievals as RetrievedDocs[]);
-    const topK = this.config.qaTopK ?? 5;
+    const topK = this.config.qaTopK ?? QA_TOP_K;
     const outcomes = await runQa(
       retrievals.map((r, i) => ({ key: String(i), question: r.question, passages: r.docs.slice(0, topK) })),
       this.chat(),
-      { concurrency: this.config.llm?.concurrency ?? 8, maxTokens: this.config.llm?.maxTokens },
+      { concurrency: this.llm!.concurrency, maxTokens: this.llm!.maxTokens, acceptTruncated: this.config.acceptTruncated },
     );
     const results = outcomes.map((o, i) => ({ question: retrievals[i]!.question, answer: o.answer, raw: o.raw, error: o.error, docs: retrievals[i]!.docs }));
     let evaluation: EvalReport | undefined;
@@ -283,27 +332,78 @@ export class HippoRag {
     return { results, evaluation };
   }
 
-  /** QA over a stored run's retrievals; answers already stored are reused, failures retried next time. */
-  async answerStored(run: string, questions: readonly Question[], onEach?: (done: number) => void, signal?: AbortSignal): Promise<{ answered: number; reused: number; failed: QaOutcome[]; tokens: { prompt: number; completion: number } }> {
+  /**
+   * QA over a stored run's retrievals. A stored answer is reused only when its inputs are unchanged:
+   * the question, the passages it was given (qa top-k of the current ranking), the QA model and
+   * prompt. The run must be current: a ranking retrieved from an index that has changed since is
+   * refused, as are questions the run never retrieved. Failures are retried next time.
+   */
+  async answerStored(
+    run: string,
+    questions: readonly Question[],
+    onEach?: (done: number) => void,
+    signal?: AbortSignal,
+  ): Promise<{ answered: number; reused: number; recomputed: RecomputeTally; failed: QaOutcome[]; tokens: { prompt: number; completion: number } }> {
     const stored = loadRetrievals(this.workspace, run);
-    const existing = new Set(this.workspace.db.prepare("SELECT question_id FROM answers WHERE run = ?").pluck().all(run) as string[]);
-    const todo = questions.filter((q) => stored.has(q.id) && !existing.has(q.id));
-    const already = questions.length - todo.length; // reused answers (or questions without a retrieval) count as done
     const index = this.memoryIndex();
-    const topK = this.config.qaTopK ?? 5;
+    const indexFingerprint = index.fingerprint();
+    const keys = [...new Set(questions.map((q) => questionKey(q.question)))];
+    const missing = keys.filter((key) => !stored.has(key));
+    if (missing.length) {
+      throw usageError(`${missing.length} of ${keys.length} questions have no stored retrieval in run ${run}`, `retrieve them first (hipporag retrieve with the settings of ${run})`);
+    }
+    const stale = keys.filter((key) => stored.get(key)!.inputs.index !== indexFingerprint);
+    if (stale.length) {
+      throw usageError(`run ${run} is out of date for ${stale.length} of ${keys.length} questions: the index changed since they were retrieved`, `retrieve again (hipporag retrieve with the settings of ${run}); QA on the old rankings would not be current`);
+    }
+    const answers = loadAnswers(this.workspace, run);
+    const topK = this.config.qaTopK ?? QA_TOP_K;
+    const qa = fingerprint({ model: this.llm?.model, maxTokens: this.llm?.maxTokens ?? null, prompt: qaMessages(["{passage}"], "{question}") });
+    const inputsOf = (key: string): Inputs => ({ question: key, passages: fingerprint(stored.get(key)!.passageIds.slice(0, topK)), qa });
+    const tally = new RecomputeTally();
+    const todo: string[] = [];
+    for (const key of keys) {
+      const changed = changedParts(answers.get(key)?.inputs, inputsOf(key));
+      const reason = !changed.length ? undefined : changed[0] === "new" ? "new" : changed[0] === "passages" ? "passages changed (ranking or qa top-k)" : "QA model or prompt changed";
+      tally.add(reason);
+      if (reason) todo.push(key);
+    }
     const outcomes = await runQa(
-      todo.map((q) => ({ key: q.id, question: q.question, passages: index.passageContents(stored.get(q.id)!.passageIds.slice(0, topK)) })),
+      todo.map((key) => ({ key, question: stored.get(key)!.question, passages: index.passageContents(stored.get(key)!.passageIds.slice(0, topK)) })),
       this.chat(),
-      { concurrency: this.config.llm?.concurrency ?? 8, maxTokens: this.config.llm?.maxTokens, onEach: (done) => onEach?.(already + done), signal },
+      {
+        concurrency: this.llm!.concurrency,
+        maxTokens: this.llm!.maxTokens,
+        acceptTruncated: this.config.acceptTruncated,
+        onEach: (done) => onEach?.(tally.reused + done),
+        onAnswer: (outcome) => saveAnswer(this.workspace, run, outcome.key, inputsOf(outcome.key), outcome.answer!, outcome.raw!),
+        signal,
+      },
     );
     const tokens = { prompt: 0, completion: 0 };
     for (const outcome of outcomes) {
       tokens.prompt += outcome.promptTokens;
       tokens.completion += outcome.completionTokens;
-      if (outcome.answer !== undefined) saveAnswer(this.workspace, run, outcome.key, outcome.answer, outcome.raw!);
     }
-    return { answered: outcomes.filter((o) => o.answer !== undefined).length, reused: questions.filter((q) => existing.has(q.id)).length, failed: outcomes.filter((o) => o.error), tokens };
+    return { answered: outcomes.filter((o) => o.answer !== undefined).length, reused: tally.reused, recomputed: tally, failed: outcomes.filter((o) => o.error), tokens };
   }
+}
+
+/** Passages in the QA prompt (upstream qa_top_k = 5). */
+export const QA_TOP_K = 5;
+
+/** The output's words for each input of a retrieval that changed. */
+const RECOMPUTE_REASONS: Record<string, string> = {
+  new: "new",
+  question: "question text changed",
+  index: "index changed since the stored run",
+  settings: "settings changed",
+  llm: "filter LLM or prompt changed",
+};
+
+/** `{ ...defaults, ...partial }` must not let an `undefined` erase a default. */
+function definedOnly<T extends object>(partial: T): Partial<T> {
+  return Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 export function toPassages(docs: readonly DocInput[]): Passage[] {

@@ -1,6 +1,7 @@
 import { Option, type Command } from "commander";
 import { join } from "node:path";
 import { usageError } from "../core/errors.js";
+import { positiveInt, unitFloat } from "../core/validate.js";
 import { LOG_LEVELS, type LogLevel } from "../core/logger.js";
 import { DEFAULT_DATASET_DIR } from "../datasets/load-dataset.js";
 
@@ -50,17 +51,9 @@ export function isQuiet(common: Pick<ResolvedCommon, "json" | "logLevel">): bool
 }
 
 export function parsePositiveInt(name: string) {
-  return (value: string): number => {
-    const parsed = Number(value);
-    if (!Number.isInteger(parsed) || parsed <= 0) throw usageError(`${name} must be a positive integer, got "${value}"`);
-    return parsed;
-  };
+  return (value: string): number => positiveInt(name, value);
 }
 
-export function parseUnitFloat(name: string) {
-  return (value: string): number => {
-    const parsed = Number(value);
-    if (!Number.isFinite(parsed) || parsed < 0 || parsed > 1) throw usageError(`${name} must be a number between 0 and 1, got "${value}"`);
-    return parsed;
-  };
+export function parseUnitFloat(name: string, options: { below1?: boolean } = {}) {
+  return (value: string): number => unitFloat(name, value, options);
 }

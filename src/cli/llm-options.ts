@@ -1,23 +1,33 @@
 import type { Command } from "commander";
-import { usageError } from "../core/errors.js";
+import { httpUrl, nonNegativeInt } from "../core/validate.js";
+import { LLM_DEFAULTS, resolveLlmConfig, type LlmSettingNames, type ResolvedLlmConfig } from "../llm/llm-config.js";
 import { parsePositiveInt } from "./common-options.js";
 
-export const DEFAULT_LLM = "gpt-4o-mini";
+export const DEFAULT_LLM = LLM_DEFAULTS.model;
+
+/** The CLI's words for each LLM setting, for messages (the key comes from OPENAI_API_KEY only). */
+const CLI_LLM_NAMES: LlmSettingNames = {
+  model: "--llm-name",
+  baseUrl: "--llm-base-url",
+  apiKey: "OPENAI_API_KEY",
+  concurrency: "--concurrency",
+  timeoutMs: "--request-timeout",
+  maxRetries: "--max-retries",
+  maxRetryAfterMs: "--max-retry-after",
+  maxTokens: "--max-tokens",
+};
 
 /** LLM options shared by openie, retrieve (filter), qa and run. The key comes from OPENAI_API_KEY only. */
 export function llmOptions(command: Command): Command {
   return command
     .option("--llm-name <model>", `chat model name (default ${DEFAULT_LLM}, as upstream)`)
     .option("--llm-base-url <url>", "OpenAI-compatible base URL (vLLM, Ollama, llama.cpp, Azure deployment URL); default OpenAI")
-    .option("--concurrency <n>", "LLM requests in flight at once", parsePositiveInt("--concurrency"), 16)
-    .option("--request-timeout <seconds>", "per-request timeout", parsePositiveInt("--request-timeout"), 300)
-    .option("--max-retries <n>", "retries per request (429, 5xx, timeouts, dropped connections)", (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 0) throw usageError(`--max-retries must be a non-negative integer, got "${v}"`);
-      return n;
-    }, 5)
-    .option("--max-retry-after <seconds>", "cap on a server's Retry-After", parsePositiveInt("--max-retry-after"), 60)
-    .option("--max-tokens <n>", "max tokens per LLM reply (default: server's)", parsePositiveInt("--max-tokens"));
+    .option("--concurrency <n>", "LLM requests in flight at once", parsePositiveInt("--concurrency"), LLM_DEFAULTS.concurrency)
+    .option("--request-timeout <seconds>", "per-request timeout", parsePositiveInt("--request-timeout"), LLM_DEFAULTS.timeoutMs / 1000)
+    .option("--max-retries <n>", "retries per request (429, 5xx, timeouts, dropped connections)", (v) => nonNegativeInt("--max-retries", v), LLM_DEFAULTS.maxRetries)
+    .option("--max-retry-after <seconds>", "cap on a server's Retry-After", parsePositiveInt("--max-retry-after"), LLM_DEFAULTS.maxRetryAfterMs / 1000)
+    .option("--max-tokens <n>", "max tokens per LLM reply (default: server's)", parsePositiveInt("--max-tokens"))
+    .option("--accept-truncated", "keep replies cut off by the token limit, repaired as upstream does (default: asked again with a larger limit, else recorded as failed and retried next run)", false);
 }
 
 export interface LlmOptions {
@@ -28,17 +38,7 @@ export interface LlmOptions {
   maxRetries: number;
   maxRetryAfter: number;
   maxTokens?: number;
-}
-
-export interface LlmSettings {
-  model: string;
-  baseUrl?: string;
-  apiKey?: string;
-  concurrency: number;
-  timeoutMs: number;
-  maxRetries: number;
-  maxRetryAfterMs: number;
-  maxTokens?: number;
+  acceptTruncated: boolean;
 }
 
 /**
@@ -49,34 +49,21 @@ export function llmConfigured(options: LlmOptions): boolean {
   return Boolean(options.llmBaseUrl || process.env.OPENAI_API_KEY);
 }
 
-export function resolveLlm(options: LlmOptions): LlmSettings {
-  const apiKey = process.env.OPENAI_API_KEY;
-  if (options.llmBaseUrl) {
-    checkHttpUrl("--llm-base-url", options.llmBaseUrl);
-  } else if (!apiKey) {
-    throw usageError("no LLM configured: OPENAI_API_KEY is not set and no --llm-base-url was given", "set OPENAI_API_KEY for OpenAI, or pass --llm-base-url for a local server (any dummy key works there)");
-  }
-  return {
-    model: options.llmName ?? DEFAULT_LLM,
-    baseUrl: options.llmBaseUrl,
-    apiKey,
-    concurrency: options.concurrency,
-    timeoutMs: options.requestTimeout * 1000,
-    maxRetries: options.maxRetries,
-    maxRetryAfterMs: options.maxRetryAfter * 1000,
-    maxTokens: options.maxTokens,
-  };
+/** The CLI's LLM options as the library's config, validated by the same rules as `HippoRag.open`. */
+export function resolveLlm(options: LlmOptions): ResolvedLlmConfig {
+  return resolveLlmConfig(
+    {
+      model: options.llmName ?? DEFAULT_LLM,
+      baseUrl: options.llmBaseUrl,
+      apiKey: process.env.OPENAI_API_KEY,
+      concurrency: options.concurrency,
+      timeoutMs: options.requestTimeout * 1000,
+      maxRetries: options.maxRetries,
+      maxRetryAfterMs: options.maxRetryAfter * 1000,
+      maxTokens: options.maxTokens,
+    },
+    CLI_LLM_NAMES,
+  );
 }
 
-/** A base URL must be http(s): `new URL("localhost:8000")` parses, with "localhost:" as its scheme. */
-export function checkHttpUrl(option: string, value: string): void {
-  let url: URL | undefined;
-  try {
-    url = new URL(value);
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
-    throw usageError(`${option} is not a URL: "${value}"`, `e.g. ${option} http://localhost:8000/v1`);
-  }
-}
+export { httpUrl as checkHttpUrl };

@@ -28,6 +28,7 @@ export async function openHippo(
     openiePrompts: loadOpenIEPrompts(options.openiePrompts),
     qaTopK: extra.qaTopK,
     vectorDtype: options.vectors,
+    acceptTruncated: options.acceptTruncated,
     logger,
   });
 }

@@ -23,3 +23,14 @@ export function formatNumber(value: number): string {
   if (Number.isInteger(value)) return String(value);
   return value.toFixed(4);
 }
+
+/** "1 question", "2 questions". */
+export function plural(count: number, word: string, many = `${word}s`): string {
+  return `${count} ${count === 1 ? word : many}`;
+}
+
+/** One line on what a stage reused and recomputed, and why: "50 questions: 38 reused, 12 recomputed (12 question text changed)". */
+export function reuseLine(total: number, noun: string, tally: { reused: number; recomputed: number; describe(): string }): string {
+  const recomputed = tally.recomputed ? `, ${tally.recomputed} computed (${tally.describe()})` : "";
+  return `${plural(total, noun)}: ${tally.reused} reused${recomputed}`;
+}

@@ -1,5 +1,5 @@
 import { Option, type Command } from "commander";
-import { effectiveRetrievalOptions, type RetrievalOptions } from "../retrieval/retriever.js";
+import { DEFAULT_RETRIEVAL, effectiveRetrievalOptions, type RetrievalOptions } from "../retrieval/retriever.js";
 import { parsePositiveInt, parseUnitFloat } from "./common-options.js";
 
 /** Retrieval options shared by retrieve and run; defaults are upstream's. */
@@ -7,12 +7,12 @@ export function retrievalOptions(command: Command): Command {
   return command
     .addOption(new Option("--method <method>", "hipporag (HippoRAG 2), dense (StandardRAG) or bm25").choices(["hipporag", "dense", "bm25"]).default("hipporag"))
     .option("--no-filter", "skip the recognition-memory filter (the paper's ablation; needs no LLM)")
-    .option("--top-k <n>", "passages returned per question", parsePositiveInt("--top-k"), 200)
-    .option("--linking-top-k <n>", "candidate facts for the filter and max seed phrases", parsePositiveInt("--linking-top-k"), 5)
-    .option("--passage-node-weight <w>", "weight of dense passage scores in the PPR reset", parseUnitFloat("--passage-node-weight"), 0.05)
-    .option("--damping <d>", "PPR damping (probability of following an edge)", parseUnitFloat("--damping"), 0.5)
+    .option("--top-k <n>", "passages returned per question", parsePositiveInt("--top-k"), DEFAULT_RETRIEVAL.topK)
+    .option("--linking-top-k <n>", "candidate facts for the filter and max seed phrases", parsePositiveInt("--linking-top-k"), DEFAULT_RETRIEVAL.linkingTopK)
+    .option("--passage-node-weight <w>", "weight of dense passage scores in the PPR reset", parseUnitFloat("--passage-node-weight"), DEFAULT_RETRIEVAL.passageNodeWeight)
+    .option("--damping <d>", "PPR damping (probability of following an edge)", parseUnitFloat("--damping", { below1: true }), DEFAULT_RETRIEVAL.damping)
     .addOption(new Option("--seed-weighting <mode>", "paper (the code behind the paper's numbers) or head (upstream since 2025-06)").choices(["paper", "head"]).default("paper"))
-    .option("--filter-match-cutoff <r>", "min difflib ratio to map a filter output to a candidate (upstream 0)", parseUnitFloat("--filter-match-cutoff"), 0)
+    .option("--filter-match-cutoff <r>", "min difflib ratio to map a filter output to a candidate (upstream 0)", parseUnitFloat("--filter-match-cutoff"), DEFAULT_RETRIEVAL.filterMatchCutoff)
     .addOption(
       new Option("--linking <how>", "seed phrases from: fact (query-to-triple, HippoRAG 2), query (query-to-node ablation) or ner (NER-to-node ablation, needs an LLM); node linkings skip the filter")
         .choices(["fact", "query", "ner"])

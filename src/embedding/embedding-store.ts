@@ -18,12 +18,20 @@ export interface EmbedStats {
  */
 export class EmbeddingStore {
   readonly stats: EmbedStats = { requested: 0, cached: 0, embedded: 0 };
+  /**
+   * What rows are stored under: the encoder id, plus "|f16" for half-precision vectors. A stored
+   * vector is an input to every score computed from it, so f32 and f16 vectors never mix: switching
+   * `--vectors` gives the same vectors a fresh workspace would have.
+   */
+  readonly key: string;
 
   constructor(
     private readonly workspace: Workspace,
     readonly encoder: Encoder,
     private readonly dtype: "f32" | "f16" = "f32",
-  ) {}
+  ) {
+    this.key = embeddingKey(encoder.id, dtype);
+  }
 
   /** Embeds (if missing) and returns the matrix of `texts`, in order. */
   async matrix(texts: readonly string[], purpose: EmbedPurpose, onProgress?: (done: number, total: number) => void): Promise<VectorMatrix> {
@@ -31,7 +39,7 @@ export class EmbeddingStore {
     const hashes = inputs.map((input) => md5Hex(input));
     // Read first and embed only what was not there: opening an index (everything stored) then costs
     // one read, with no separate existence check over the encoder's hashes.
-    const out = new MatrixBuilder(this.encoder.id, hashes.length);
+    const out = new MatrixBuilder(this.key, hashes.length);
     const missing = this.readRows(hashes, out);
     this.stats.requested += inputs.length;
     this.stats.cached += inputs.length - missing.length;
@@ -49,7 +57,7 @@ export class EmbeddingStore {
    * sparse ones straight from the store. `names[i]` is the text of row i.
    */
   async searchSpace(texts: readonly string[], purpose: EmbedPurpose, cacheDir: string, onProgress?: (done: number, total: number) => void): Promise<{ names: string[]; matrix: VectorMatrix }> {
-    const cache = new DenseRowCache(cacheDir, this.encoder.id, purpose);
+    const cache = new DenseRowCache(cacheDir, this.key, purpose);
     const cached = cache.list();
     const known = new Set(cached?.texts ?? []);
     const missing = [...new Set(texts)].filter((t) => !known.has(t));
@@ -78,11 +86,11 @@ export class EmbeddingStore {
     // Many texts: one scan of this encoder's hashes beats a lookup per text.
     let has: (hash: string) => boolean;
     if (inputs.length > 2000) {
-      const known = new Set(this.workspace.db.prepare("SELECT hash FROM embeddings WHERE encoder = ?").pluck().all(this.encoder.id) as string[]);
+      const known = new Set(this.workspace.db.prepare("SELECT hash FROM embeddings WHERE encoder = ?").pluck().all(this.key) as string[]);
       has = (hash) => known.has(hash);
     } else {
       const select = this.workspace.db.prepare("SELECT 1 FROM embeddings WHERE encoder = ? AND hash = ?").pluck();
-      has = (hash) => select.get(this.encoder.id, hash) !== undefined;
+      has = (hash) => select.get(this.key, hash) !== undefined;
     }
     const missing = new Map<string, string>();
     for (let i = 0; i < inputs.length; i++) {
@@ -98,23 +106,29 @@ export class EmbeddingStore {
     for (let start = 0; start < entries.length; start += this.encoder.maxBatch) {
       const batch = entries.slice(start, start + this.encoder.maxBatch);
       const matrix = await this.encoder.embedFormatted(batch.map(([, input]) => input));
-      if (matrix.rows !== batch.length) {
-        throw new HippoError("REMOTE", `encoder ${this.encoder.id} returned ${matrix.rows} vectors for ${batch.length} texts`);
-      }
+      // Nothing of a batch is stored unless all of it is usable: a NaN vector would score every
+      // candidate alike, and since vectors are cached by text it would never be repaired.
+      checkVectors(matrix, batch.map(([, input]) => input), this.encoder, this.storedDim());
       this.workspace.db.transaction(() => {
         batch.forEach(([hash], row) => {
           if (isSparse(matrix)) {
-            insert.run(this.encoder.id, hash, 0, "sparse", encodeSparseRow(matrix, row));
+            insert.run(this.key, hash, 0, "sparse", encodeSparseRow(matrix, row));
             return;
           }
           const vector = matrix.data.subarray(row * matrix.dim, (row + 1) * matrix.dim);
           const blob = this.dtype === "f16" ? encodeFloat16(vector) : Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
-          insert.run(this.encoder.id, hash, matrix.dim, this.dtype, blob);
+          insert.run(this.key, hash, matrix.dim, this.dtype, blob);
         });
       })();
       this.stats.embedded += batch.length;
       onProgress?.(start + batch.length, entries.length);
     }
+  }
+
+  /** The dimension of this encoder's stored dense vectors (undefined when none or sparse). */
+  private storedDim(): number | undefined {
+    const dim = this.workspace.db.prepare("SELECT dim FROM embeddings WHERE encoder = ? LIMIT 1").pluck().get(this.key) as number | undefined;
+    return dim ? dim : undefined;
   }
 
   /**
@@ -134,16 +148,16 @@ export class EmbeddingStore {
       wanted.delete(hash);
     };
     const db = this.workspace.db;
-    const scan = wanted.size > 2000 && wanted.size * 4 >= (db.prepare("SELECT COUNT(*) FROM embeddings WHERE encoder = ?").pluck().get(this.encoder.id) as number);
+    const scan = wanted.size > 2000 && wanted.size * 4 >= (db.prepare("SELECT COUNT(*) FROM embeddings WHERE encoder = ?").pluck().get(this.key) as number);
     if (scan) {
-      for (const [hash, dim, dtype, vector] of db.prepare("SELECT hash, dim, dtype, vector FROM embeddings WHERE encoder = ?").raw().iterate(this.encoder.id) as Iterable<[string, number, StoredRow["dtype"], Buffer]>) {
+      for (const [hash, dim, dtype, vector] of db.prepare("SELECT hash, dim, dtype, vector FROM embeddings WHERE encoder = ?").raw().iterate(this.key) as Iterable<[string, number, StoredRow["dtype"], Buffer]>) {
         if (wanted.has(hash)) place(hash, { dim, dtype, vector });
       }
     } else {
       // In key order: B-tree pages are then read sequentially (~30% faster on 85k rows).
       const select = db.prepare("SELECT dim, dtype, vector FROM embeddings WHERE encoder = ? AND hash = ?");
       for (const hash of [...wanted.keys()].sort()) {
-        const found = select.get(this.encoder.id, hash) as StoredRow | undefined;
+        const found = select.get(this.key, hash) as StoredRow | undefined;
         if (found) place(hash, found);
       }
     }
@@ -214,4 +228,33 @@ export function decodeSparseRow(blob: Buffer): Map<number, number> {
   const row = new Map<number, number>();
   for (let k = 0; k < nnz; k++) row.set(blob.readUInt32LE(4 + k * 4), blob.readFloatLE(4 + nnz * 4 + k * 4));
   return row;
+}
+
+export function embeddingKey(encoderId: string, dtype: "f32" | "f16"): string {
+  return dtype === "f16" ? `${encoderId}|f16` : encoderId;
+}
+
+/**
+ * A batch of vectors is usable only if there is one per text, every value is finite and every row
+ * has the dimension of the rows already stored: otherwise a remote failure naming the encoder (and
+ * its server) and the texts affected.
+ */
+export function checkVectors(matrix: VectorMatrix, inputs: readonly string[], encoder: Encoder, storedDim: number | undefined): void {
+  const where = `encoder ${encoder.id}${encoder.endpoint ? ` at ${encoder.endpoint}` : ""}`;
+  const fail = (problem: string, rows: number[]) => {
+    const shown = rows.slice(0, 3).map((r) => JSON.stringify(inputs[r]!.length > 60 ? `${inputs[r]!.slice(0, 60)}…` : inputs[r]));
+    return new HippoError("REMOTE", `${where} ${problem} for ${rows.length} of ${inputs.length} texts (${shown.join(", ")}${rows.length > 3 ? ", …" : ""}); nothing of this batch was stored`, {
+      suggestion: "check the embedding server (model, dimensions); re-run: vectors already stored are kept",
+    });
+  };
+  if (matrix.rows !== inputs.length) throw fail(`returned ${matrix.rows} vectors`, inputs.map((_, i) => i));
+  const values = isSparse(matrix) ? matrix.values : matrix.data;
+  const bad = new Set<number>();
+  if (isSparse(matrix)) {
+    for (let r = 0; r < matrix.rows; r++) for (let k = matrix.indptr[r]!; k < matrix.indptr[r + 1]!; k++) if (!Number.isFinite(values[k]!)) bad.add(r);
+  } else {
+    if (storedDim !== undefined && matrix.dim !== storedDim) throw fail(`returned ${matrix.dim}-d vectors where the stored ones are ${storedDim}-d`, inputs.map((_, i) => i));
+    for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i]!)) bad.add(Math.floor(i / matrix.dim));
+  }
+  if (bad.size > 0) throw fail("returned NaN or infinite values", [...bad]);
 }

@@ -46,6 +46,8 @@ export function isSparse(matrix: VectorMatrix): matrix is SparseMatrix {
 export interface Encoder {
   /** Identity of the vector space: part of the index identity, so two models never mix. */
   readonly id: string;
+  /** Where vectors come from, for messages (a server URL); undefined for local encoders. */
+  readonly endpoint?: string;
   /** Texts per call. */
   readonly maxBatch: number;
   /** The exact string sent to the model for `text` (instruction prefix included); the cache key. */

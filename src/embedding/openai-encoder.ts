@@ -1,7 +1,7 @@
 import pLimit from "p-limit";
 import { HippoError } from "../core/errors.js";
 import { createOpenAIClient, type OpenAIClientSettings } from "../llm/openai-chat-model.js";
-import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from "../llm/retry.js";
+import { retryPolicy, withRetries, type RetryPolicy } from "../llm/retry.js";
 import { normalizeRows, queryInstruction, type EmbedPurpose, type Encoder, type Matrix } from "./encoder.js";
 import { applyInstruction, resolveInstructionFormat, type InstructionFormat } from "./instruction-format.js";
 
@@ -22,6 +22,7 @@ export interface OpenAIEncoderOptions extends OpenAIClientSettings {
  */
 export class OpenAIEncoder implements Encoder {
   readonly id: string;
+  readonly endpoint: string;
   readonly maxBatch: number;
   private readonly client;
   private readonly format;
@@ -36,9 +37,10 @@ export class OpenAIEncoder implements Encoder {
     this.format = resolveInstructionFormat(options.instructionFormat ?? "auto", model);
     this.maxBatch = (options.batchSize ?? 64) * (options.concurrency ?? 4);
     this.limit = pLimit(options.concurrency ?? 4);
-    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.policy = retryPolicy(options.retry);
     const formatLabel = typeof this.format === "object" ? `tpl-${this.format.template.length}` : this.format;
     this.id = `openai:${model}:${formatLabel}`;
+    this.endpoint = options.baseUrl ?? "https://api.openai.com/v1";
   }
 
   formatInput(text: string, purpose: EmbedPurpose): string {

@@ -1,6 +1,8 @@
 import { usageError } from "../core/errors.js";
 import type { Question } from "../datasets/dataset-types.js";
 import { loadDataset } from "../datasets/load-dataset.js";
+import { storedIndexFingerprint } from "../graph/memory-index.js";
+import { loadAnswers, loadRetrievals, questionKey, storedRuns } from "../retrieval/retrieval-store.js";
 import { Workspace } from "../store/workspace.js";
 import { evaluate, type EvalItem, type EvalReport } from "./evaluate.js";
 import { evalMarkdown, type NamedReport } from "./format-eval-report.js";
@@ -46,7 +48,7 @@ export function runEval(options: RunEvalOptions): EvalResult {
 
 /** One report per stored run: its retrievals (mapped back to passage strings) and answers, if any. */
 export function evaluateStoredRuns(workspace: Workspace, questions: readonly Question[], onlyRun?: string): NamedReport[] {
-  const runs = (workspace.db.prepare("SELECT DISTINCT run FROM retrievals ORDER BY run").all() as { run: string }[]).map((r) => r.run);
+  const runs = storedRuns(workspace);
   const selected = onlyRun ? runs.filter((run) => run === onlyRun) : runs;
   if (selected.length === 0) {
     throw usageError(
@@ -54,31 +56,51 @@ export function evaluateStoredRuns(workspace: Workspace, questions: readonly Que
       "Run hipporag retrieve (or hipporag run) first, or score a file with --predictions",
     );
   }
-  return selected.map((run) => ({ name: run, report: evaluateRun(workspace, run, questions) }));
+  return selected.map((run) => {
+    const stale = runStaleness(workspace, run, questions);
+    return { name: stale ? `${run} (stale)` : run, report: evaluateRun(workspace, run, questions), ...(stale ? { stale } : {}) };
+  });
 }
 
+/**
+ * Scores a stored run on the dataset's questions, each found by its text (stored results are keyed
+ * by content). Answers count only when they were computed from the stored ranking they sit beside.
+ */
 export function evaluateRun(workspace: Workspace, run: string, questions: readonly Question[]): EvalReport {
   const content = workspace.db.prepare("SELECT content FROM passages WHERE id = ?").pluck();
-  const retrievalRows = workspace.db.prepare("SELECT question_id, passage_ids FROM retrievals WHERE run = ?").all(run) as {
-    question_id: string;
-    passage_ids: string;
-  }[];
-  const answers = new Map(
-    (workspace.db.prepare("SELECT question_id, answer FROM answers WHERE run = ?").all(run) as { question_id: string; answer: string }[]).map(
-      (row) => [row.question_id, row.answer],
-    ),
-  );
-  const retrieved = new Map(retrievalRows.map((row) => [row.question_id, JSON.parse(row.passage_ids) as string[]]));
+  const retrieved = loadRetrievals(workspace, run);
+  const answers = loadAnswers(workspace, run);
   const items: EvalItem[] = [];
   for (const question of questions) {
-    const ids = retrieved.get(question.id);
-    if (!ids) continue;
+    const row = retrieved.get(questionKey(question.question));
+    if (!row) continue;
+    const answer = answers.get(row.questionKey);
     items.push({
-      docs: ids.map((id) => content.get(id) as string),
+      docs: row.passageIds.map((id) => content.get(id) as string),
       goldDocs: question.goldDocs,
       goldAnswers: question.goldAnswers,
-      answer: answers.size > 0 ? (answers.get(question.id) ?? "") : undefined,
+      answer: answers.size > 0 ? (answer?.answer ?? "") : undefined,
     });
   }
   return evaluate(items);
+}
+
+/**
+ * Why a stored run is not current for these questions (undefined when it is): questions it never
+ * retrieved, or rankings from an index that has changed since (its corpus or OpenIE).
+ */
+export function runStaleness(workspace: Workspace, run: string, questions: readonly Question[]): string | undefined {
+  const retrieved = loadRetrievals(workspace, run);
+  const keys = [...new Set(questions.map((q) => questionKey(q.question)))];
+  const missing = keys.filter((key) => !retrieved.has(key)).length;
+  const current = new Map<string, string | undefined>();
+  let stale = 0;
+  for (const key of keys) {
+    const row = retrieved.get(key);
+    if (!row) continue;
+    if (!current.has(row.indexId)) current.set(row.indexId, storedIndexFingerprint(workspace, row.indexId));
+    if (current.get(row.indexId) !== row.inputs.index) stale++;
+  }
+  const problems = [missing ? `${missing} questions not retrieved` : "", stale ? `${stale} rankings from an index that has changed since` : ""].filter(Boolean);
+  return problems.length ? problems.join(", ") : undefined;
 }

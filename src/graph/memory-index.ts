@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { HippoError } from "../core/errors.js";
+import { fingerprint } from "../core/fingerprint.js";
 import { pyTupleRepr } from "../core/ids.js";
 import type { Encoder, VectorMatrix } from "../embedding/encoder.js";
 import { EmbeddingStore } from "../embedding/embedding-store.js";
@@ -10,14 +11,33 @@ import { processChunk, type ProcessedChunk } from "./process-openie.js";
 import { DEFAULT_SYNONYMY, mergeNeighbors, queriesForSynonyms, synonymCandidates, synonymLists, walkCandidates, type NeighborList, type SynonymyOptions } from "./synonymy.js";
 
 /** The identity of a memory index: which OpenIE and which vector space. Two encoders never mix. */
-export function indexIdOf(openieModel: string, encoderId: string): string {
-  return `${openieModel}|${encoderId}`;
+export function indexIdOf(openieModel: string, encoderKey: string): string {
+  return `${openieModel}|${encoderKey}`;
+}
+
+function indexFingerprint(id: string, synonymy: SynonymyOptions, passages: Map<string, string | null>): string {
+  return fingerprint({ id, synonymy, passages: [...passages] });
+}
+
+/**
+ * The current fingerprint of a stored index, read without its encoder (what `eval` compares stored
+ * runs against); undefined when the index is gone, or stale against its OpenIE.
+ */
+export function storedIndexFingerprint(workspace: Workspace, indexId: string): string | undefined {
+  const row = workspace.db.prepare("SELECT openie_model, config FROM indexes WHERE id = ?").get(indexId) as { openie_model: string; config: string } | undefined;
+  if (!row) return undefined;
+  const passages = new Map(workspace.db.prepare("SELECT passage_id, triples_hash FROM index_passages WHERE index_id = ? ORDER BY seq").raw().all(indexId) as [string, string | null][]);
+  const current = new OpenIEStore(workspace, row.openie_model).doneTriples();
+  for (const [id, hash] of passages) if (current.get(id)?.hash !== hash) return undefined;
+  return indexFingerprint(indexId, JSON.parse(row.config) as SynonymyOptions, passages);
 }
 
 export interface IndexUpdate {
   indexId: string;
   added: number;
   removed: number;
+  /** Passages already indexed whose OpenIE triples changed since (re-imported or re-extracted). */
+  changed: number;
   /** Phrases whose synonym list was (re)computed in this update. */
   synonymQueries: number;
   stats: MemoryGraph["stats"];
@@ -53,9 +73,9 @@ export class MemoryIndex {
     private readonly synonymy: SynonymyOptions = DEFAULT_SYNONYMY,
     vectorDtype: "f32" | "f16" = "f32",
   ) {
-    this.id = indexIdOf(openieModel, encoder.id);
     this.openie = new OpenIEStore(workspace, openieModel);
     this.embeddings = new EmbeddingStore(workspace, encoder, vectorDtype);
+    this.id = indexIdOf(openieModel, this.embeddings.key);
   }
 
   /** Passage ids of the index, in index order. */
@@ -70,41 +90,105 @@ export class MemoryIndex {
     return { missing, failed: missing.filter((id) => status.get(id) === "failed").length };
   }
 
-  /** Adds passages (already in the workspace, with OpenIE done) and updates the index incrementally. */
+  /** Adds passages (already in the workspace, with OpenIE done) after the indexed ones. */
   async add(passageIds: readonly string[], progress: IndexProgress = {}, signal?: AbortSignal): Promise<IndexUpdate> {
-    const lacking = this.missingOpenIE(passageIds);
-    if (lacking.missing.length > 0) {
-      throw new HippoError("INPUT", `${lacking.missing.length} passages have no OpenIE results for model ${this.openieModel}${lacking.failed ? ` (${lacking.failed} failed)` : ""}`, {
-        suggestion: `run hipporag openie (with --llm-base-url/--llm-name ${this.openieModel}), import a results file with openie --import, or ingest a batch with --import-batch`,
-      });
-    }
-    const before = new Set(this.passageIds());
-    const fresh = [...new Set(passageIds)].filter((id) => !before.has(id));
-    this.ensureRow();
-    const insert = this.workspace.db.prepare("INSERT INTO index_passages (index_id, passage_id, seq) VALUES (?, ?, ?)");
-    const nextSeq = ((this.workspace.db.prepare("SELECT MAX(seq) FROM index_passages WHERE index_id = ?").pluck().get(this.id) as number | null) ?? -1) + 1;
-    // Embeddings (each batch committed) first; then synonym lists and passage rows in one transaction,
-    // so a crash leaves the index as it was and the re-run reuses every vector computed.
-    const chunks = this.chunks([...before, ...fresh]);
-    const freshSet = new Set(fresh);
-    const update = await this.refresh(chunks, chunks.filter((c) => freshSet.has(c.passageId)), progress, () => fresh.forEach((id, i) => insert.run(this.id, id, nextSeq + i)), false, signal);
-    return { ...update, added: fresh.length, removed: 0 };
+    return this.update([...this.passageIds(), ...passageIds], progress, signal);
   }
 
   /** Removes passages, then the facts and entities no remaining passage supports, and their edges. */
   async delete(passageIds: readonly string[], progress: IndexProgress = {}): Promise<IndexUpdate> {
     const gone = new Set(passageIds);
-    const current = this.passageIds();
-    const remaining = current.filter((id) => !gone.has(id));
-    const removed = current.length - remaining.length;
-    const del = this.workspace.db.prepare("DELETE FROM index_passages WHERE index_id = ? AND passage_id = ?");
-    const update = await this.refresh(this.chunks(remaining), [], progress, () => passageIds.forEach((id) => del.run(this.id, id)), removed > 0);
-    return { ...update, added: 0, removed };
+    return this.update(this.passageIds().filter((id) => !gone.has(id)), progress);
+  }
+
+  /**
+   * Makes the index hold exactly `wanted`, in that order (duplicates keep their first place), from
+   * the passages' current OpenIE: new passages are added, missing ones removed, and passages whose
+   * triples changed since they were indexed are rebuilt. Passage order is part of the graph (node and
+   * fact order, hence ties), so the result equals a fresh build of `wanted` in that order.
+   */
+  async update(wanted: readonly string[], progress: IndexProgress = {}, signal?: AbortSignal): Promise<IndexUpdate> {
+    const ids = [...new Set(wanted)];
+    const lacking = this.missingOpenIE(ids);
+    if (lacking.missing.length > 0) {
+      throw new HippoError("INPUT", `${lacking.missing.length} passages have no OpenIE results for model ${this.openieModel}${lacking.failed ? ` (${lacking.failed} failed)` : ""}`, {
+        suggestion: `run hipporag openie (with --llm-base-url/--llm-name ${this.openieModel}), import a results file with openie --import, or ingest a batch with --import-batch`,
+      });
+    }
+    const current = this.openie.doneTriples();
+    const before = this.indexedHashes();
+    const wantedSet = new Set(ids);
+    const removed = [...before.keys()].filter((id) => !wantedSet.has(id)).length;
+    const touched = new Set(ids.filter((id) => before.get(id) !== current.get(id)!.hash)); // new (undefined) or changed
+    const changed = ids.filter((id) => before.has(id) && touched.has(id)).length;
+    this.ensureRow();
+    // Embeddings (each batch committed) first; then synonym lists and passage rows in one transaction,
+    // so a crash leaves the index as it was and the re-run reuses every vector computed.
+    const chunks = ids.map((id) => processChunk(id, current.get(id)!.triples));
+    const commitPassages = () => {
+      this.workspace.db.prepare("DELETE FROM index_passages WHERE index_id = ?").run(this.id);
+      const insert = this.workspace.db.prepare("INSERT INTO index_passages (index_id, passage_id, seq, triples_hash) VALUES (?, ?, ?, ?)");
+      ids.forEach((id, seq) => insert.run(this.id, id, seq, current.get(id)!.hash));
+    };
+    const update = await this.refresh(chunks, chunks.filter((c) => touched.has(c.passageId)), progress, commitPassages, removed > 0 || changed > 0, signal);
+    return { ...update, added: touched.size - changed, removed, changed };
+  }
+
+  /** Passage id → the hash of the triples it was indexed with (null: indexed by an older version), in index order. */
+  private indexedHashes(): Map<string, string | null> {
+    const rows = this.workspace.db.prepare("SELECT passage_id, triples_hash FROM index_passages WHERE index_id = ? ORDER BY seq").raw().all(this.id) as [string, string | null][];
+    return new Map(rows);
+  }
+
+  /**
+   * Why the stored index no longer matches its inputs (undefined when it does): passages whose OpenIE
+   * changed or is gone since they were indexed, and, given the corpus it should hold, passages added,
+   * removed or reordered since. Nothing built on a stale index is served as current.
+   */
+  staleness(corpus?: readonly string[]): string | undefined {
+    const indexed = this.indexedHashes();
+    const current = this.openie.doneTriples();
+    let changed = 0;
+    let gone = 0;
+    for (const [id, hash] of indexed) {
+      const now = current.get(id);
+      if (!now) gone++;
+      else if (now.hash !== hash) changed++;
+    }
+    const problems: string[] = [];
+    if (changed) problems.push(`the OpenIE results of ${changed} passages changed since it was built`);
+    if (gone) problems.push(`${gone} indexed passages no longer have finished OpenIE results`);
+    if (corpus) {
+      const wanted = [...new Set(corpus)];
+      const wantedSet = new Set(wanted);
+      const added = wanted.filter((id) => !indexed.has(id)).length;
+      const removed = [...indexed.keys()].filter((id) => !wantedSet.has(id)).length;
+      if (added || removed) problems.push(`the corpus has ${added} passages the index lacks, and the index ${removed} the corpus no longer has`);
+      else if ([...indexed.keys()].join() !== wanted.join()) problems.push("the corpus lists its passages in another order");
+    }
+    return problems.length ? `the index ${this.id} is out of date: ${problems.join("; ")}` : undefined;
+  }
+
+  /** Throws when the index is stale (see `staleness`), with the command that brings it up to date. */
+  assertFresh(corpus?: readonly string[]): void {
+    const problem = this.staleness(corpus);
+    if (problem) throw new HippoError("INPUT", problem, { suggestion: "run hipporag index (with the same --llm-name and --embedding-name) to bring it up to date; results stored before stay unused until then" });
+  }
+
+  /**
+   * A fingerprint of everything the index is computed from: its identity (OpenIE model, encoder,
+   * vector precision), synonymy settings, and each passage with the hash of its triples, in order.
+   * Every result retrieved from the index records it.
+   */
+  fingerprint(): string {
+    return indexFingerprint(this.id, this.synonymy, this.indexedHashes());
   }
 
   /** The graph of the current passages (no OpenIE, no encoder calls: lists and OpenIE are stored). */
   load(): { graph: MemoryGraph; chunks: ProcessedChunk[] } {
-    const chunks = this.chunks(this.passageIds());
+    this.assertFresh();
+    const triples = this.openie.doneTriples();
+    const chunks = this.passageIds().map((id) => processChunk(id, triples.get(id)!.triples));
     return { graph: buildMemoryGraph(chunks, this.storedLists()), chunks };
   }
 
@@ -120,15 +204,6 @@ export class MemoryIndex {
   passageContents(passageIds: readonly string[]): string[] {
     const select = this.workspace.db.prepare("SELECT content FROM passages WHERE id = ?").pluck();
     return passageIds.map((id) => select.get(id) as string);
-  }
-
-  private chunks(passageIds: readonly string[]): ProcessedChunk[] {
-    const triples = this.openie.doneTriples();
-    return passageIds.map((id) => {
-      const found = triples.get(id);
-      if (!found) throw new HippoError("WORKSPACE", `passage ${id} is indexed but its OpenIE result is gone`);
-      return processChunk(id, found);
-    });
   }
 
   private storedLists(): Map<string, NeighborList> {
@@ -158,7 +233,7 @@ export class MemoryIndex {
     commitPassages: () => void,
     removedAny = false,
     signal?: AbortSignal,
-  ): Promise<Omit<IndexUpdate, "added" | "removed">> {
+  ): Promise<Omit<IndexUpdate, "added" | "removed" | "changed">> {
     const changed = added.length > 0 || removedAny;
     const timings: Record<string, number> = {};
     let stage = "";

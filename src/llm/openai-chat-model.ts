@@ -2,7 +2,7 @@ import OpenAI from "openai";
 import { HippoError } from "../core/errors.js";
 import { redactSecrets } from "../core/redact.js";
 import { chatRequestBody, type ChatModel, type ChatRequest, type ChatResult } from "./chat-model.js";
-import { DEFAULT_RETRY_POLICY, withRetries, type RetryInfo, type RetryPolicy } from "./retry.js";
+import { retryPolicy, withRetries, type RetryInfo, type RetryPolicy } from "./retry.js";
 
 export interface OpenAIClientSettings {
   /** e.g. https://api.openai.com/v1, http://localhost:8000/v1 (vLLM), http://localhost:11434/v1 (Ollama);
@@ -54,7 +54,7 @@ export class OpenAIChatModel implements ChatModel {
     this.secrets = settings.apiKey ? [settings.apiKey] : [];
     this.modelId = modelId;
     this.client = createOpenAIClient(settings);
-    this.policy = { ...DEFAULT_RETRY_POLICY, ...settings.retry };
+    this.policy = retryPolicy(settings.retry);
     this.onRetry = settings.onRetry;
   }
 
@@ -65,26 +65,33 @@ export class OpenAIChatModel implements ChatModel {
       this.policy,
       { signal: options.signal, onRetry: this.onRetry, what: `LLM call (${request.stage}, model ${this.modelId})`, secrets: this.secrets },
     );
-    const result = parseCompletion(completion, `LLM call (${request.stage}, model ${this.modelId})`);
-    // A server could echo the credentials into its reply; the reply is cached, parsed and quoted in
-    // error messages, so scrub it at the source.
-    return { ...result, text: redactSecrets(result.text, this.secrets) };
+    return parseCompletion(completion, `LLM call (${request.stage}, model ${this.modelId})`, this.secrets);
   }
 }
 
-/** Extracts text, finish reason and usage from a chat completion (online or from a batch output line). */
-export function parseCompletion(completion: unknown, what: string): ChatResult {
+/**
+ * Extracts text, finish reason and usage from a chat completion (online or from a batch output line).
+ * A server could echo the credentials into any field; what comes from it is cached, stored, parsed
+ * and quoted in messages, so every string taken from it is scrubbed here, at the source.
+ */
+export function parseCompletion(completion: unknown, what: string, secrets: readonly string[] = []): ChatResult {
   const choice = (completion as { choices?: { message?: { content?: unknown }; finish_reason?: unknown }[] })?.choices?.[0];
   const text = choice?.message?.content;
   if (typeof text !== "string") {
     throw new HippoError("REMOTE", `${what}: the response has no message text`, { isRetryable: true });
   }
   const usage = (completion as { usage?: { prompt_tokens?: number; completion_tokens?: number } }).usage;
+  const scrub = (value: string) => redactSecrets(value, secrets);
   return {
-    text,
-    finishReason: typeof choice?.finish_reason === "string" ? choice.finish_reason : "stop",
-    promptTokens: usage?.prompt_tokens ?? 0,
-    completionTokens: usage?.completion_tokens ?? 0,
+    text: scrub(text),
+    finishReason: typeof choice?.finish_reason === "string" ? scrub(choice.finish_reason) : "stop",
+    promptTokens: finiteCount(usage?.prompt_tokens),
+    completionTokens: finiteCount(usage?.completion_tokens),
     cacheHit: false,
   };
+}
+
+/** Token counts as reported, when they are counts at all (a hostile reply may send anything). */
+function finiteCount(value: unknown): number {
+  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? Math.floor(value) : 0;
 }

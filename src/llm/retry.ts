@@ -13,6 +13,16 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 5, baseDelayMs: 500, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 };
 
+/** The defaults with the given fields; an `undefined` field keeps its default (a spread would erase it). */
+export function retryPolicy(partial: Partial<RetryPolicy> = {}): RetryPolicy {
+  const policy = { ...DEFAULT_RETRY_POLICY };
+  for (const key of Object.keys(policy) as (keyof RetryPolicy)[]) {
+    const value = partial[key];
+    if (value !== undefined && Number.isFinite(value) && value >= 0) policy[key] = value;
+  }
+  return policy;
+}
+
 export interface RetryInfo {
   attempt: number;
   delayMs: number;
@@ -88,7 +98,8 @@ export async function withRetries<T>(
         });
       }
       const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt) * (0.75 + Math.random() * 0.5);
-      const delayMs = facts.retryAfterMs !== undefined ? Math.min(policy.maxRetryAfterMs, facts.retryAfterMs) : backoff;
+      const capped = facts.retryAfterMs !== undefined ? Math.min(policy.maxRetryAfterMs, facts.retryAfterMs) : backoff;
+      const delayMs = Number.isFinite(capped) && capped >= 0 ? capped : backoff; // never a NaN delay (= no wait at all)
       options.onRetry?.({ attempt: attempt + 1, delayMs, reason: facts.reason });
       await sleep(delayMs, options.signal);
     }

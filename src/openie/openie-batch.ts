@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { InputError } from "../core/errors.js";
+import { ILL_FORMED_PROBLEM, illFormedPath } from "../core/well-formed.js";
 import { readTextFile } from "../core/read-json-file.js";
 import type { Passage } from "../datasets/dataset-types.js";
 import { chatRequestBody, type ChatRequest } from "../llm/chat-model.js";
@@ -57,6 +58,26 @@ export interface BatchImportSummary {
   pendingTriples: number;
   /** Lines for passages not in this dataset (ignored). */
   unknown: number;
+  /**
+   * Lines that would have undone a finished result (a round-1 NER line, an error or an unusable reply
+   * for a passage whose triples are done): ignored unless `force`. Re-importing round 1 after round 2
+   * is then harmless.
+   */
+  keptFinished: number;
+  /** Finished results replaced by different triples. */
+  replaced: number;
+  /** The first few failure reasons, for the user. */
+  failures: { passageId: string; error: string }[];
+}
+
+export interface BatchImportOptions {
+  maxTokens?: number;
+  /** Let lines overwrite finished results (including with failures). */
+  force?: boolean;
+  /** Keep replies cut off by the token limit, repaired as upstream does (default: a failure). */
+  acceptTruncated?: boolean;
+  /** Credentials a reply must never carry into the workspace. */
+  secrets?: readonly string[];
 }
 
 /**
@@ -70,10 +91,11 @@ export function importOpenIEBatch(
   prompts: OpenIEPrompts,
   cache: CachedChatModel,
   file: string,
-  maxTokens?: number,
+  options: BatchImportOptions = {},
 ): BatchImportSummary {
+  const { maxTokens } = options;
   const byId = new Map(passages.map((p) => [p.id, p]));
-  const summary: BatchImportSummary = { file, ner: 0, triples: 0, failed: 0, pendingTriples: 0, unknown: 0 };
+  const summary: BatchImportSummary = { file, ner: 0, triples: 0, failed: 0, pendingTriples: 0, unknown: 0, keptFinished: 0, replaced: 0, failures: [] };
   const lines = readTextFile(file).split("\n");
   const source = `batch:${file.split(/[\\/]/).pop()}`;
   // One transaction: a malformed line anywhere rolls back the whole file, so bad input changes nothing.
@@ -98,10 +120,14 @@ export function importOpenIEBatch(
     }
     const response = entry.response as { status_code?: unknown; body?: unknown } | null | undefined;
     const errorText = entry.error ? JSON.stringify(entry.error) : undefined;
-    const entities = store.get(passageId)?.entities;
+    const before = store.get(passageId);
+    const entities = before?.entities;
+    const finished = before?.status === "done" && !options.force;
     const fail = (message: string) => {
+      if (finished) return void summary.keptFinished++;
       store.saveFailure(passageId, stage === NER ? "ner" : "triples", message, source, stage === TRIPLES ? entities : undefined);
       summary.failed++;
+      if (summary.failures.length < 5) summary.failures.push({ passageId, error: message });
     };
     if (errorText || !response || response.status_code !== 200) {
       fail(`batch request failed: ${errorText ?? `status ${String(response?.status_code ?? "missing")}`}`);
@@ -109,12 +135,18 @@ export function importOpenIEBatch(
     }
     let result;
     try {
-      result = parseCompletion(response.body, `batch ${customId}`);
+      result = parseCompletion(response.body, `batch ${customId}`, options.secrets);
     } catch (error) {
       fail((error as Error).message);
       return;
     }
+    const illFormed = illFormedPath(result.text);
+    if (illFormed) throw new InputError(ILL_FORMED_PROBLEM, { ...where, field: "response.body.choices[0].message.content" });
+    if (result.finishReason === "length" && !options.acceptTruncated) {
+      return fail(`reply cut off by the token limit (finish_reason "length"); export again with a larger --max-tokens, or import with --accept-truncated`);
+    }
     if (stage === NER) {
+      if (finished) return void summary.keptFinished++; // round 1 after round 2: the triples stay
       const parsed = parseNerOutput(result.text, result.finishReason);
       if (!parsed.ok) return fail(`NER reply unusable: ${parsed.error}`);
       cache.store({ messages: nerMessages(prompts, passage.content), stage: NER, maxTokens }, result);
@@ -126,6 +158,8 @@ export function importOpenIEBatch(
       const parsed = parseTripleOutput(result.text, result.finishReason);
       if (!parsed.ok) return fail(`triple reply unusable: ${parsed.error}`);
       cache.store({ messages: tripleMessages(prompts, passage.content, entities), stage: TRIPLES, maxTokens }, result);
+      if (before?.status === "done" && JSON.stringify(before.triples) === JSON.stringify(parsed.value)) return;
+      if (before?.status === "done") summary.replaced++;
       store.saveDone(passageId, entities, parsed.value, source);
       summary.triples++;
     }

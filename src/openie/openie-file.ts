@@ -1,8 +1,9 @@
 import { writeFileSync } from "node:fs";
 import { InputError } from "../core/errors.js";
-import { passageId } from "../core/ids.js";
+import { passageId, pyStr } from "../core/ids.js";
 import { pyJsonDumps } from "../core/py-json.js";
 import { readJsonFile } from "../core/read-json-file.js";
+import { ILL_FORMED_PROBLEM, illFormedPath } from "../core/well-formed.js";
 import { typeName } from "../datasets/load-corpus.js";
 import { insertPassages, splitPassage } from "../store/passage-store.js";
 import type { Workspace } from "../store/workspace.js";
@@ -14,6 +15,10 @@ export interface ImportSummary {
   docs: number;
   /** Passages the workspace did not know yet. */
   newPassages: number;
+  /** Finished results replaced by different ones from the file (an index built on them is then rebuilt). */
+  replaced: number;
+  /** Finished results the file holds unchanged. */
+  unchanged: number;
 }
 
 /** `openie_results_ner_<llm>.json` → `<llm>` (upstream writes the model name with "/" as "_"). */
@@ -38,6 +43,8 @@ export function importOpenIEFile(workspace: Workspace, store: OpenIEStore, file:
   const records = docs.map((doc, index) => {
     const where = { file, record: index };
     if (typeof doc !== "object" || doc === null || Array.isArray(doc)) throw new InputError(`expected an object, got ${typeName(doc)}`, where);
+    const illFormed = illFormedPath(doc);
+    if (illFormed) throw new InputError(ILL_FORMED_PROBLEM, { ...where, field: illFormed });
     const { passage, extracted_entities: entities, extracted_triples: triples } = doc as Record<string, unknown>;
     if (typeof passage !== "string" || passage === "") {
       throw new InputError(passage === undefined ? "missing" : `expected a non-empty string, got ${typeName(passage)}`, { ...where, field: "passage" });
@@ -57,14 +64,31 @@ export function importOpenIEFile(workspace: Workspace, store: OpenIEStore, file:
         }
       });
     });
-    return { passage, passageId: passageId(passage), entities: [...new Set(entities.map(String))], triples: triples as unknown[][] };
+    // Python's str() (upstream): a NaN read from the file becomes "nan", not "NaN" or "None".
+    // JSON has no NaN: a NaN element is stored as upstream's str() of it ("nan"), not as null ("None").
+    const stored = (triples as unknown[][]).map((triple) => triple.map((part) => (typeof part === "number" && !Number.isFinite(part) ? pyStr(part) : part)));
+    return { passage, passageId: passageId(passage), entities: [...new Set(entities.map(pyStr))], triples: stored };
   });
   const newPassages = insertPassages(
     workspace,
     records.map((r) => ({ id: r.passageId, content: r.passage, ...splitPassage(r.passage) })),
   );
-  store.saveMany(records, `import:${file.split(/[\\/]/).pop()}`);
-  return { file, model: store.model, docs: records.length, newPassages };
+  // Same content as a finished result: nothing to write. Different: replaced, and said so.
+  const existing = store.all();
+  let replaced = 0;
+  let unchanged = 0;
+  const changed = records.filter((r) => {
+    const before = existing.get(r.passageId);
+    if (before?.status !== "done") return true;
+    if (JSON.stringify(before.entities) === JSON.stringify(r.entities) && JSON.stringify(before.triples) === JSON.stringify(r.triples)) {
+      unchanged++;
+      return false;
+    }
+    replaced++;
+    return true;
+  });
+  store.saveMany(changed, `import:${file.split(/[\\/]/).pop()}`);
+  return { file, model: store.model, docs: records.length, newPassages, replaced, unchanged };
 }
 
 /**

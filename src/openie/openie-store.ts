@@ -1,3 +1,4 @@
+import { md5Hex } from "../core/ids.js";
 import type { Workspace } from "../store/workspace.js";
 
 export type OpenIEStatus = "ner" | "done" | "failed";
@@ -44,10 +45,13 @@ export class OpenIEStore {
     return new Map(rows.map((row) => [row.passage_id, toRecord(row)]));
   }
 
-  /** The triples of every finished record (what building the graph reads: no other column parsed). */
-  doneTriples(): Map<string, unknown[][]> {
+  /**
+   * The triples of every finished record (what building the graph reads: no other column parsed),
+   * with the md5 of their stored JSON: what an index records to know its input has not changed.
+   */
+  doneTriples(): Map<string, { triples: unknown[][]; hash: string }> {
     const rows = this.workspace.db.prepare("SELECT passage_id, triples FROM openie WHERE model = ? AND status = 'done'").raw().all(this.model) as [string, string | null][];
-    return new Map(rows.map(([id, triples]) => [id, triples ? (JSON.parse(triples) as unknown[][]) : []]));
+    return new Map(rows.map(([id, triples]) => [id, { triples: triples ? (JSON.parse(triples) as unknown[][]) : [], hash: md5Hex(triples ?? "[]") }]));
   }
 
   /** Status of every record of this model (no JSON parsing: what completeness checks need). */

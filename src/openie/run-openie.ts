@@ -2,6 +2,7 @@ import pLimit from "p-limit";
 import { HippoError } from "../core/errors.js";
 import type { Passage } from "../datasets/dataset-types.js";
 import type { ChatModel, ChatResult } from "../llm/chat-model.js";
+import { generateComplete } from "../llm/generate-complete.js";
 import { parseNerOutput, parseTripleOutput } from "./parse-openie-output.js";
 import type { OpenIEStore } from "./openie-store.js";
 import { nerMessages, tripleMessages } from "./prompts/build-openie-messages.js";
@@ -29,6 +30,8 @@ export interface RunOpenIEOptions {
   concurrency: number;
   /** Max tokens per reply (undefined = server default; upstream PAPER sent no limit). */
   maxTokens?: number;
+  /** Keep truncated replies after upstream's JSON repair (default: retry with a larger limit, else record a failure). */
+  acceptTruncated?: boolean;
   signal?: AbortSignal;
   onProgress?: (summary: OpenIESummary, done: number) => void;
 }
@@ -75,9 +78,10 @@ export async function runOpenIE(passages: readonly Passage[], options: RunOpenIE
     let stage: "ner" | "triples" = "ner";
     try {
       if (!entities) {
-        const ner = await chat.generate(
+        const ner = await generateComplete(
+          chat,
           { messages: nerMessages(prompts, passage.content), stage: "openie-ner", maxTokens: options.maxTokens },
-          { signal: options.signal, accept: (r) => parseNerOutput(r.text, r.finishReason).ok },
+          { signal: options.signal, accept: (r) => parseNerOutput(r.text, r.finishReason).ok, acceptTruncated: options.acceptTruncated },
         );
         account(ner);
         const parsed = parseNerOutput(ner.text, ner.finishReason);
@@ -86,9 +90,10 @@ export async function runOpenIE(passages: readonly Passage[], options: RunOpenIE
         store.saveNer(passage.id, entities, OPENIE_SOURCE);
       }
       stage = "triples";
-      const triple = await chat.generate(
+      const triple = await generateComplete(
+        chat,
         { messages: tripleMessages(prompts, passage.content, entities), stage: "openie-triples", maxTokens: options.maxTokens },
-        { signal: options.signal, accept: (r) => parseTripleOutput(r.text, r.finishReason).ok },
+        { signal: options.signal, accept: (r) => parseTripleOutput(r.text, r.finishReason).ok, acceptTruncated: options.acceptTruncated },
       );
       account(triple);
       const parsed = parseTripleOutput(triple.text, triple.finishReason);

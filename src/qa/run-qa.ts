@@ -1,5 +1,6 @@
 import pLimit from "p-limit";
 import type { ChatModel } from "../llm/chat-model.js";
+import { generateComplete } from "../llm/generate-complete.js";
 import { extractAnswer, qaMessages } from "./qa-prompt.js";
 
 export interface QaItem {
@@ -18,8 +19,18 @@ export interface QaOutcome {
   completionTokens: number;
 }
 
+export interface RunQaOptions {
+  concurrency: number;
+  maxTokens?: number;
+  acceptTruncated?: boolean;
+  onEach?: (done: number) => void;
+  /** Called as each answer arrives, so it is stored at once (an interrupted run keeps it). */
+  onAnswer?: (outcome: QaOutcome) => void;
+  signal?: AbortSignal;
+}
+
 /** Reads each question's top passages with the LLM; failures are returned (never an empty answer). */
-export async function runQa(items: readonly QaItem[], chat: ChatModel, options: { concurrency: number; maxTokens?: number; onEach?: (done: number) => void; signal?: AbortSignal }): Promise<QaOutcome[]> {
+export async function runQa(items: readonly QaItem[], chat: ChatModel, options: RunQaOptions): Promise<QaOutcome[]> {
   const limit = pLimit(options.concurrency);
   let done = 0;
   return Promise.all(
@@ -27,9 +38,15 @@ export async function runQa(items: readonly QaItem[], chat: ChatModel, options: 
       limit(async (): Promise<QaOutcome> => {
         try {
           if (options.signal?.aborted) return { key: item.key, error: "interrupted", promptTokens: 0, completionTokens: 0 };
-          const reply = await chat.generate({ messages: qaMessages(item.passages, item.question), stage: "qa", maxTokens: options.maxTokens }, { signal: options.signal, accept: (r) => r.text.trim() !== "" });
+          const reply = await generateComplete(
+            chat,
+            { messages: qaMessages(item.passages, item.question), stage: "qa", maxTokens: options.maxTokens },
+            { signal: options.signal, accept: (r) => r.text.trim() !== "", acceptTruncated: options.acceptTruncated },
+          );
           if (reply.text.trim() === "") throw new Error("empty reply");
-          return { key: item.key, answer: extractAnswer(reply.text), raw: reply.text, cacheHit: reply.cacheHit, promptTokens: reply.cacheHit ? 0 : reply.promptTokens, completionTokens: reply.cacheHit ? 0 : reply.completionTokens };
+          const outcome: QaOutcome = { key: item.key, answer: extractAnswer(reply.text), raw: reply.text, cacheHit: reply.cacheHit, promptTokens: reply.cacheHit ? 0 : reply.promptTokens, completionTokens: reply.cacheHit ? 0 : reply.completionTokens };
+          options.onAnswer?.(outcome);
+          return outcome;
         } catch (error) {
           return { key: item.key, error: (error as Error).message, promptTokens: 0, completionTokens: 0 };
         } finally {

@@ -8,6 +8,7 @@ import { usageError } from "../core/errors.js";
 import { csrFromEdges, type CsrGraph } from "../graph/csr-graph.js";
 import { personalizedPageRankMany } from "../graph/personalized-pagerank.js";
 import type { ChatModel } from "../llm/chat-model.js";
+import { generateComplete } from "../llm/generate-complete.js";
 import { parseNerOutput } from "../openie/parse-openie-output.js";
 import { Bm25Index } from "./bm25.js";
 import { filterMessages } from "./filter-prompt.js";
@@ -241,7 +242,7 @@ export class Retriever {
       group.map((question) =>
         limit(async () => {
           try {
-            const reply = await this.chat!.generate({ messages: queryNerMessages(question), stage: "query-ner", maxTokens: 256 }, { accept: (r) => parseNerOutput(r.text, r.finishReason).ok });
+            const reply = await generateComplete(this.chat!, { messages: queryNerMessages(question), stage: "query-ner", maxTokens: 256 }, { accept: (r) => parseNerOutput(r.text, r.finishReason).ok });
             const parsed = parseNerOutput(reply.text, reply.finishReason);
             return parsed.ok ? { entities: parsed.value, cacheHit: reply.cacheHit } : { entities: [], error: parsed.error, cacheHit: reply.cacheHit };
           } catch (error) {
@@ -307,7 +308,8 @@ export class Retriever {
         if (!this.chat) throw usageError("the recognition-memory filter needs an LLM", "configure one, or pass --no-filter (the paper's w/o-filter ablation)");
         const candidateFacts = candidates.map((f) => graph.facts[f]!);
         try {
-          const reply = await this.chat.generate(
+          const reply = await generateComplete(
+            this.chat,
             { messages: filterMessages(question, candidateFacts), stage: "filter", maxTokens: 512 },
             { accept: (r) => parseFilterOutput(r.text).ok },
           );

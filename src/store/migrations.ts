@@ -73,4 +73,25 @@ export const MIGRATIONS: readonly string[] = [
   -- (encoder, hash), so both are answered from it: 7 ms and 44 ms.
   CREATE INDEX embeddings_by_encoder ON embeddings (encoder);
   `,
+  `
+  -- Results you can trust (one reuse rule): a stored result is reused only when every input it was
+  -- computed from is unchanged. The index remembers the hash of the OpenIE triples each passage was
+  -- indexed with (NULL = unknown, from an older hipporag: the next index run refreshes it).
+  ALTER TABLE index_passages ADD COLUMN triples_hash TEXT;
+  -- Retrievals and answers are keyed by the question's content (md5 of its text), not by an id or a
+  -- position, and carry a JSON map {input: fingerprint}. Rows of older versions have no fingerprints,
+  -- so they are dropped and recomputed (filter replies come back from the LLM cache).
+  DROP TABLE retrievals;
+  CREATE TABLE retrievals (
+    run TEXT NOT NULL, question_key TEXT NOT NULL, question_id TEXT NOT NULL, question TEXT NOT NULL,
+    index_id TEXT NOT NULL, inputs TEXT NOT NULL,
+    passage_ids TEXT NOT NULL, scores TEXT NOT NULL, trace TEXT,
+    PRIMARY KEY (run, question_key)
+  ) WITHOUT ROWID;
+  DROP TABLE answers;
+  CREATE TABLE answers (
+    run TEXT NOT NULL, question_key TEXT NOT NULL, inputs TEXT NOT NULL, answer TEXT NOT NULL, raw TEXT NOT NULL,
+    PRIMARY KEY (run, question_key)
+  ) WITHOUT ROWID;
+  `,
 ];

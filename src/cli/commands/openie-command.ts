@@ -9,6 +9,7 @@ export interface OpenIECommandOptions extends CommonOptions, LlmOptions {
   exportBatch?: string;
   importBatch?: string;
   openiePrompts?: string;
+  force: boolean;
 }
 
 export function openieCommand(context: CommandContext): Command {
@@ -18,7 +19,8 @@ export function openieCommand(context: CommandContext): Command {
     .option("--export <file>", "write the OpenIE results in the upstream openie_results_ner_<llm>.json format")
     .option("--export-batch <file>", "write the pending requests as OpenAI Batch JSONL (also read by `vllm run-batch`)")
     .option("--import-batch <file>", "ingest Batch output JSONL; NER results create the triple requests of a second round")
-    .option("--openie-prompts <file>", "JSON file overriding prompt fields (nerSystem, nerDemoInput, …)");
+    .option("--openie-prompts <file>", "JSON file overriding prompt fields (nerSystem, nerDemoInput, …)")
+    .option("--force", "let --import-batch lines overwrite finished results (by default a finished passage is never undone)", false);
   llmOptions(commonOptions(command)).action(async (raw: OpenIECommandOptions) => {
     const common = resolveCommon(raw, "openie");
     const { runOpenIECommand } = await import("./run-openie-command.js");

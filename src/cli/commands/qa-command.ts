@@ -29,15 +29,17 @@ export function qaCommand(context: CommandContext): Command {
         throw usageError(`no stored retrieval run "${raw.run}" (have: ${storedRuns(hippo.workspace).join(", ") || "none"})`, "run hipporag retrieve first, or pick a run with --run");
       }
       hippo.workspace.acquireWriterLock("qa");
+      hippo.memoryIndex().assertFresh(dataset.passages.map((p) => p.id));
       const { createProgress } = await import("../../core/progress.js");
       const progress = createProgress({ label: `qa ${raw.run}`, total: dataset.questions.length, quiet: isQuiet(common) });
       const outcome = await hippo.answerStored(raw.run, dataset.questions, (done) => progress.update(done));
       progress.stop();
       const report = evaluateRun(hippo.workspace, raw.run, dataset.questions);
-      if (common.json) context.output.stdout(JSON.stringify({ run: raw.run, answered: outcome.answered, reused: outcome.reused, failed: outcome.failed.length, tokens: outcome.tokens, ...report }, null, 2));
+      if (common.json) context.output.stdout(JSON.stringify({ run: raw.run, answered: outcome.answered, reused: outcome.reused, recomputed: outcome.recomputed.reasons, failed: outcome.failed.length, tokens: outcome.tokens, ...report }, null, 2));
       else {
         context.output.stdout(formatEvalTable([{ name: raw.run, report }]));
-        context.output.stderr(`qa ${raw.run}: ${outcome.answered} answered, ${outcome.reused} reused, ${outcome.failed.length} failed`);
+        const { reuseLine } = await import("../output.js");
+        context.output.stderr(`qa ${raw.run}: ${reuseLine(dataset.questions.length, "question", outcome.recomputed)}; ${outcome.answered} answered, ${outcome.failed.length} failed`);
         for (const f of outcome.failed.slice(0, 3)) context.output.stderr(`failed ${f.key}: ${f.error}`);
       }
       context.state.exitCode = outcome.failed.length > 0 ? 5 : 0;

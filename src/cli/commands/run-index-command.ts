@@ -6,7 +6,7 @@ import { indexProgress } from "../index-progress.js";
 import { installInterruptHandler } from "../interrupt.js";
 import type { LlmOptions } from "../llm-options.js";
 import { openHippo } from "../open-hippo.js";
-import { formatTable, type Output } from "../output.js";
+import { formatTable, plural, type Output } from "../output.js";
 
 export async function runIndexCommand(common: ResolvedCommon, options: LlmOptions & EmbeddingCliOptions & { exportGraph?: string; openiePrompts?: string }, output: Output): Promise<number> {
   const dataset = loadDataset(common.dataset, common.datasetDir);
@@ -15,7 +15,8 @@ export async function runIndexCommand(common: ResolvedCommon, options: LlmOption
   try {
     hippo.workspace.acquireWriterLock("index");
     const progress = indexProgress(isQuiet(common), (line) => output.stderr(line));
-    const update = await hippo.index(dataset.passages, { signal: interrupt.signal, ...progress }).finally(() => progress.stop());
+    // The index holds exactly the corpus, in its order: what a fresh workspace would build from it.
+    const update = await hippo.index(dataset.passages, { sync: true, signal: interrupt.signal, ...progress }).finally(() => progress.stop());
     const index = hippo.memoryIndex();
     let graphFile: { file: string; nodes: number; edges: number } | undefined;
     if (options.exportGraph) {
@@ -24,17 +25,23 @@ export async function runIndexCommand(common: ResolvedCommon, options: LlmOption
       const contents = new Map(graph.passageIds.map((id, i) => [id, texts[i]!]));
       graphFile = { file: options.exportGraph, ...exportGraph(graph, contents, options.exportGraph) };
     }
-    const report = { dataset: common.dataset, index: update.indexId, openieModel: index.openieModel, encoder: index.encoder.id, added: update.added, synonymQueries: update.synonymQueries, ...update.stats, timingsMs: update.timings, graphFile };
+    const report = { dataset: common.dataset, index: update.indexId, openieModel: index.openieModel, encoder: index.encoder.id, added: update.added, removed: update.removed, changed: update.changed, synonymQueries: update.synonymQueries, ...update.stats, timingsMs: update.timings, graphFile };
     if (common.json) output.stdout(JSON.stringify(report, null, 2));
     else {
       output.stdout(formatTable(["phrase nodes", "passage nodes", "facts", "fact keys", "passage edges", "synonymy edges", "graph edges"], [[
         update.stats.phraseNodes, update.stats.passageNodes, update.stats.facts, update.stats.factEdges, update.stats.passageEdges, update.stats.synonymyEdges, update.stats.undirectedEdges,
       ]]));
-      output.stderr(`index ${update.indexId}: ${update.added} passages added${graphFile ? `; graph written to ${graphFile.file}` : ""}`);
+      output.stderr(`index ${update.indexId}: ${indexChanges(update)}${graphFile ? `; graph written to ${graphFile.file}` : ""}`);
     }
     return 0;
   } finally {
     interrupt.dispose();
     hippo.close();
   }
+}
+
+/** "12 passages added, 1 removed, 3 rebuilt (their OpenIE changed)", or "up to date". */
+export function indexChanges(update: { added: number; removed: number; changed: number }): string {
+  const parts = [update.added ? `${plural(update.added, "passage")} added` : "", update.removed ? `${update.removed} removed (no longer in the corpus)` : "", update.changed ? `${update.changed} rebuilt (their OpenIE changed)` : ""].filter(Boolean);
+  return parts.length ? parts.join(", ") : "up to date, nothing changed";
 }

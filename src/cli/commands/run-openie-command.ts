@@ -15,7 +15,7 @@ import { isQuiet, type ResolvedCommon } from "../common-options.js";
 import { installInterruptHandler } from "../interrupt.js";
 import { DEFAULT_LLM, resolveLlm } from "../llm-options.js";
 import { formatOpenIEProgress, openieFields } from "../openie-progress.js";
-import { formatTable, type Output } from "../output.js";
+import { formatTable, plural, type Output } from "../output.js";
 import type { OpenIECommandOptions } from "./openie-command.js";
 
 /** `hipporag openie`: import/export, batch export/import, or the online run. Returns the exit code. */
@@ -33,7 +33,8 @@ export async function runOpenIECommand(common: ResolvedCommon, options: OpenIECo
       workspace.acquireWriterLock("openie --import");
       const summary = importOpenIEFile(workspace, new OpenIEStore(workspace, model), options.import);
       const coverage = datasetCoverage(common, workspace, model);
-      print(`imported ${summary.docs} OpenIE docs for model ${model} (${summary.newPassages} new passages)${coverage ? `; dataset ${common.dataset}: ${coverage.done}/${coverage.total} passages have OpenIE` : ""}`, { ...summary, coverage });
+      const replaced = summary.replaced ? `; ${plural(summary.replaced, "finished result")} replaced by different ones (indexes built on them are rebuilt by the next hipporag index)` : "";
+      print(`imported ${summary.docs} OpenIE docs for model ${model} (${summary.newPassages} new passages, ${summary.unchanged} unchanged${replaced})${coverage ? `; dataset ${common.dataset}: ${coverage.done}/${coverage.total} passages have OpenIE` : ""}`, { ...summary, coverage });
       return 0;
     } finally {
       workspace.close();
@@ -60,9 +61,20 @@ export async function runOpenIECommand(common: ResolvedCommon, options: OpenIECo
     }
     if (options.importBatch) {
       const cache = new CachedChatModel({ modelId: model, generate: () => Promise.reject(new Error("offline")) }, workspace);
-      const summary = importOpenIEBatch(dataset.passages, store, prompts, cache, options.importBatch, options.maxTokens);
-      const next = summary.pendingTriples > 0 ? `; ${summary.pendingTriples} passages need triples: run --export-batch again` : "";
+      const summary = importOpenIEBatch(dataset.passages, store, prompts, cache, options.importBatch, {
+        maxTokens: options.maxTokens,
+        force: options.force,
+        acceptTruncated: options.acceptTruncated,
+        secrets: [process.env.OPENAI_API_KEY ?? ""],
+      });
+      const next = summary.pendingTriples > 0 ? `; ${plural(summary.pendingTriples, "passage")} need triples: run --export-batch again` : "";
       print(`imported ${summary.ner} NER and ${summary.triples} triple results, ${summary.failed} failed${next}`, summary);
+      if (!common.json) {
+        if (summary.replaced) output.stderr(`${plural(summary.replaced, "finished result")} replaced by different triples from ${options.importBatch}`);
+        if (summary.keptFinished) output.stderr(`${plural(summary.keptFinished, "line")} for passages whose OpenIE is finished ignored (an earlier round, or failures): pass --force to overwrite finished results`);
+        for (const f of summary.failures) output.stderr(`failed ${f.passageId}: ${f.error}`);
+        if (summary.failed) output.stderr(`${plural(summary.failed, "passage")} failed and are recorded; export again (--export-batch) to retry only them`);
+      }
       return summary.failed > 0 ? 5 : 0;
     }
 
@@ -97,6 +109,7 @@ export async function runOpenIECommand(common: ResolvedCommon, options: OpenIECo
         prompts,
         concurrency: settings.concurrency,
         maxTokens: settings.maxTokens,
+        acceptTruncated: options.acceptTruncated,
         signal: interrupt.signal,
         onProgress: (s, done) => progress.update(done, openieFields(s, retries)),
       });

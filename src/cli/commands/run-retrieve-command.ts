@@ -6,7 +6,7 @@ import type { RetrievedDocs } from "../../hipporag.js";
 import { isQuiet, type ResolvedCommon } from "../common-options.js";
 import { createProgress } from "../../core/progress.js";
 import { openHippo } from "../open-hippo.js";
-import { formatTable, type Output } from "../output.js";
+import { formatTable, plural, reuseLine, type Output } from "../output.js";
 import { resolveRetrieval } from "../retrieval-options.js";
 import type { RetrieveOptions } from "./retrieve-command.js";
 
@@ -21,19 +21,21 @@ export async function runRetrieveCommand(common: ResolvedCommon, options: Retrie
     }
     const dataset = loadDataset(common.dataset, common.datasetDir, { requireQuestions: true });
     hippo.workspace.acquireWriterLock("retrieve");
+    // Rankings of a corpus the index no longer matches would not be what a fresh workspace gives.
+    hippo.memoryIndex().assertFresh(dataset.passages.map((p) => p.id));
     const quiet = isQuiet(common);
     const progress = createProgress({ label: `retrieve ${retrieval.method}`, total: dataset.questions.length, quiet });
-    const { run, results, reused, fallbacks } = await hippo.retrieveQuestions(dataset.questions, retrieval, (done, todo) => progress.update(dataset.questions.length - todo + done));
+    const { run, results, reused, recomputed, fallbacks } = await hippo.retrieveQuestions(dataset.questions, retrieval, (done, todo) => progress.update(dataset.questions.length - todo + done));
     progress.stop();
     if (options.predictionsOut) {
       writeFileSync(options.predictionsOut, JSON.stringify(dataset.questions.map((q) => ({ id: q.id, question: q.question, docs: results.get(q.id)!.docs })), null, 1));
     }
     const report = evaluate(dataset.questions.map((q) => ({ docs: results.get(q.id)!.docs, goldDocs: q.goldDocs, goldAnswers: q.goldAnswers })));
-    if (common.json) output.stdout(JSON.stringify({ run, questions: dataset.questions.length, reused, fallbacks, ...report }, null, 2));
+    if (common.json) output.stdout(JSON.stringify({ run, questions: dataset.questions.length, reused, recomputed: recomputed.reasons, fallbacks, ...report }, null, 2));
     else {
       output.stdout(formatEvalTable([{ name: run, report }]));
       const fallbackText = Object.entries(fallbacks).map(([k, v]) => `${v} ${k}`).join(", ");
-      output.stderr(`run ${run}: ${dataset.questions.length} questions (${reused} reused)${fallbackText ? `; dense fallback: ${fallbackText}` : ""}${options.predictionsOut ? `; wrote ${options.predictionsOut}` : ""}`);
+      output.stderr(`retrieve ${run}: ${reuseLine(dataset.questions.length, "question", recomputed)}${fallbackText ? `; dense fallback: ${fallbackText}` : ""}${options.predictionsOut ? `; wrote ${options.predictionsOut}` : ""}`);
     }
     return reportLlmFallbacks(fallbacks, output) > 0 ? 5 : 0;
   } finally {
@@ -45,8 +47,8 @@ export async function runRetrieveCommand(common: ResolvedCommon, options: Retrie
 export function reportLlmFallbacks(fallbacks: Record<string, number>, output: Output): number {
   const filter = fallbacks["filter-error"] ?? 0;
   const ner = fallbacks["ner-error"] ?? 0;
-  if (filter > 0) output.stderr(`${filter} questions fell back to dense retrieval because the filter LLM failed; re-run to retry them`);
-  if (ner > 0) output.stderr(`${ner} questions fell back to dense retrieval because query NER failed; re-run to retry them`);
+  if (filter > 0) output.stderr(`${plural(filter, "question")} fell back to dense retrieval because the filter LLM failed; re-run to retry them`);
+  if (ner > 0) output.stderr(`${plural(ner, "question")} fell back to dense retrieval because query NER failed; re-run to retry them`);
   return filter + ner;
 }
 

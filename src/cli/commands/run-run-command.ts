@@ -13,7 +13,8 @@ import { indexProgress } from "../index-progress.js";
 import { installInterruptHandler } from "../interrupt.js";
 import { llmConfigured } from "../llm-options.js";
 import { openHippo } from "../open-hippo.js";
-import { type Output } from "../output.js";
+import { reuseLine, type Output } from "../output.js";
+import { indexChanges } from "./run-index-command.js";
 import { resolveRetrieval } from "../retrieval-options.js";
 import type { RunOptions } from "./run-command.js";
 import { reportLlmFallbacks } from "./run-retrieve-command.js";
@@ -41,9 +42,9 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
       say(`openie: imported ${summary.docs} docs for ${summary.model}`);
     }
     const progress = indexProgress(quiet, say);
-    const update = await hippo.index(dataset.passages, { signal: interrupt.signal, ...progress }).finally(() => progress.stop());
+    const update = await hippo.index(dataset.passages, { sync: true, signal: interrupt.signal, ...progress }).finally(() => progress.stop());
     timings["openie + index"] = Date.now() - t;
-    say(`index: ${update.stats.passageNodes} passages, ${update.stats.phraseNodes} phrases, ${update.stats.facts} facts, ${update.stats.synonymyEdges} synonymy edges (${update.added} passages new)`);
+    say(`index: ${update.stats.passageNodes} passages, ${update.stats.phraseNodes} phrases, ${update.stats.facts} facts, ${update.stats.synonymyEdges} synonymy edges (${indexChanges(update)})`);
 
     // ---------- retrieve
     const filter = base.filter && hasLlm;
@@ -56,12 +57,12 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
     t = Date.now();
     for (const overrides of runs) {
       const progress = createProgress({ label: `retrieve ${overrides.method}`, total: dataset.questions.length, quiet });
-      const { run, fallbacks: f, reused } = await hippo.retrieveQuestions(dataset.questions, overrides, (done, todo) => progress.update(dataset.questions.length - todo + done));
+      const { run, fallbacks: f, recomputed } = await hippo.retrieveQuestions(dataset.questions, overrides, (done, todo) => progress.update(dataset.questions.length - todo + done), interrupt.signal);
       progress.stop();
       labels.push(run);
       if (overrides.method !== "bm25") qaRuns.add(run);
       fallbacks[run] = f;
-      say(`retrieve ${run}: ${dataset.questions.length} questions (${reused} reused)`);
+      say(`retrieve ${run}: ${reuseLine(dataset.questions.length, "question", recomputed)}`);
     }
     timings.retrieve = Date.now() - t;
 
@@ -76,7 +77,7 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
         const outcome = await hippo.answerStored(run, dataset.questions, (done) => progress.update(done), interrupt.signal);
         progress.stop();
         qaFailed += outcome.failed.length;
-        say(`qa ${run}: ${outcome.answered} answered, ${outcome.reused} reused, ${outcome.failed.length} failed`);
+        say(`qa ${run}: ${reuseLine(dataset.questions.length, "question", outcome.recomputed)}; ${outcome.answered} answered, ${outcome.failed.length} failed`);
       }
       timings.qa = Date.now() - t;
     }
@@ -91,10 +92,10 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
     const report: RunReport = {
       dataset: common.dataset,
       createdAt: new Date().toISOString(),
-      settings: { openieModel: hippo.openieModel(), encoder: hippo.encoder.id, llm: hasLlm ? options.llmName ?? "gpt-4o-mini" : null, ...base, filter },
+      settings: { openieModel: hippo.openieModel(), encoder: hippo.encoder.id, llm: hasLlm ? hippo.llm?.model ?? null : null, ...base, filter },
       notes,
       results,
-      stages: { index: { ...update.stats, added: update.added, timingsMs: update.timings } },
+      stages: { index: { ...update.stats, added: update.added, removed: update.removed, changed: update.changed, timingsMs: update.timings } },
       costs: llmCosts(hippo.workspace.db),
       timingsMs: timings,
     };
