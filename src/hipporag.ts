@@ -14,7 +14,7 @@ import { OpenAIChatModel } from "./llm/openai-chat-model.js";
 import { openieModels } from "./openie/openie-store.js";
 import { DEFAULT_OPENIE_PROMPTS, type OpenIEPrompts } from "./openie/prompts/openie-prompts.js";
 import { runOpenIE, type OpenIESummary } from "./openie/run-openie.js";
-import { qaMessages } from "./qa/qa-prompt.js";
+import { QA_TOP_K, qaMessages } from "./qa/qa-prompt.js";
 import { runQa, type QaOutcome } from "./qa/run-qa.js";
 import { filterMessages } from "./retrieval/filter-prompt.js";
 import { queryNerMessages } from "./retrieval/query-ner-prompt.js";
@@ -388,9 +388,6 @@ export class HippoRag {
     return { answered: outcomes.filter((o) => o.answer !== undefined).length, reused: tally.reused, recomputed: tally, failed: outcomes.filter((o) => o.error), tokens };
   }
 }
-
-/** Passages in the QA prompt (upstream qa_top_k = 5). */
-export const QA_TOP_K = 5;
 
 /** The output's words for each input of a retrieval that changed. */
 const RECOMPUTE_REASONS: Record<string, string> = {

@@ -1,6 +1,7 @@
 import { InputError } from "../core/errors.js";
 import { passageId } from "../core/ids.js";
 import { readJsonFile } from "../core/read-json-file.js";
+import { ILL_FORMED_PROBLEM, illFormedPath } from "../core/well-formed.js";
 import type { Passage } from "./dataset-types.js";
 
 /** Upper bound on one passage: a 1 MB passage is almost always a broken export, and it would blow the LLM context. */
@@ -42,6 +43,8 @@ export function corpusFromRecords(data: unknown, file: string): Passage[] {
     if (title.trim() === "" && text.trim() === "") {
       throw new InputError("empty passage (title and text are both empty)", { file, record: index, field: "text" });
     }
+    const illFormed = illFormedPath({ title, text });
+    if (illFormed) throw new InputError(ILL_FORMED_PROBLEM, { file, record: index, field: illFormed });
     const content = `${title}\n${text}`;
     if (content.length > MAX_PASSAGE_CHARS) {
       throw new InputError(`passage is ${content.length} characters, more than the ${MAX_PASSAGE_CHARS} allowed; split it into chunks`, {

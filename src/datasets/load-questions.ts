@@ -1,5 +1,6 @@
 import { InputError } from "../core/errors.js";
 import { readJsonFile } from "../core/read-json-file.js";
+import { ILL_FORMED_PROBLEM, illFormedPath } from "../core/well-formed.js";
 import type { Question } from "./dataset-types.js";
 import { typeName } from "./load-corpus.js";
 
@@ -26,6 +27,8 @@ export function questionsFromRecords(data: unknown, file: string, datasetName: s
       throw new InputError(`expected an object, got ${typeName(record)}`, where);
     }
     const sample = record as Record<string, unknown>;
+    const illFormed = illFormedPath(sample);
+    if (illFormed) throw new InputError(ILL_FORMED_PROBLEM, { ...where, field: illFormed });
     if (typeof sample.question !== "string" || sample.question.trim() === "") {
       throw new InputError(sample.question === undefined ? "missing" : "expected a non-empty string", {
         ...where,

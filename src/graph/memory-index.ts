@@ -156,8 +156,8 @@ export class MemoryIndex {
       else if (now.hash !== hash) changed++;
     }
     const problems: string[] = [];
-    if (changed) problems.push(`the OpenIE results of ${changed} passages changed since it was built`);
-    if (gone) problems.push(`${gone} indexed passages no longer have finished OpenIE results`);
+    if (changed) problems.push(`the OpenIE results of ${changed} passage${changed === 1 ? "" : "s"} changed since it was built`);
+    if (gone) problems.push(`${gone} indexed passage${gone === 1 ? " no longer has" : "s no longer have"} finished OpenIE results`);
     if (corpus) {
       const wanted = [...new Set(corpus)];
       const wantedSet = new Set(wanted);

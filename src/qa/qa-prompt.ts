@@ -1,5 +1,8 @@
 import type { ChatMessage } from "../llm/chat-model.js";
 
+/** Passages in the QA prompt (upstream qa_top_k = 5). */
+export const QA_TOP_K = 5;
+
 /**
  * The QA prompt (our own wording, upstream's structure, spec §8): a system instruction, a one-shot
  * demonstration with retrieved passages, then the top passages as `Wikipedia Title: title\ntext`

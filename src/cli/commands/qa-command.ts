@@ -3,6 +3,7 @@ import { commonOptions, isQuiet, parsePositiveInt, resolveCommon, type CommonOpt
 import { embeddingOptions, type EmbeddingCliOptions } from "../embedding-options.js";
 import { llmOptions, type LlmOptions } from "../llm-options.js";
 import type { CommandContext } from "../register-commands.js";
+import { QA_TOP_K } from "../../qa/qa-prompt.js";
 
 interface QaOptions extends CommonOptions, LlmOptions, EmbeddingCliOptions {
   run: string;
@@ -13,7 +14,7 @@ export function qaCommand(context: CommandContext): Command {
   const command = new Command("qa")
     .description("answer each question from the top passages of a stored retrieval run, then score EM/F1")
     .option("--run <name>", "retrieval run to read (see hipporag eval)", "hipporag2")
-    .option("--qa-top-k <n>", "passages in the QA prompt (upstream 5)", parsePositiveInt("--qa-top-k"), 5);
+    .option("--qa-top-k <n>", "passages in the QA prompt (upstream 5)", parsePositiveInt("--qa-top-k"), QA_TOP_K);
   embeddingOptions(llmOptions(commonOptions(command))).action(async (raw: QaOptions) => {
     const common = resolveCommon(raw, "qa");
     const { loadDataset } = await import("../../datasets/load-dataset.js");

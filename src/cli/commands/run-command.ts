@@ -3,6 +3,7 @@ import { commonOptions, parsePositiveInt, resolveCommon, type CommonOptions } fr
 import { embeddingOptions, type EmbeddingCliOptions } from "../embedding-options.js";
 import { llmOptions, type LlmOptions } from "../llm-options.js";
 import type { CommandContext } from "../register-commands.js";
+import { QA_TOP_K } from "../../qa/qa-prompt.js";
 import { retrievalOptions, type RetrievalCliOptions } from "../retrieval-options.js";
 
 export interface RunOptions extends CommonOptions, LlmOptions, EmbeddingCliOptions, RetrievalCliOptions {
@@ -11,6 +12,7 @@ export interface RunOptions extends CommonOptions, LlmOptions, EmbeddingCliOptio
   importOpenie?: string;
   baselines: boolean;
   show: number;
+  qaTopK: number;
 }
 
 export function runCommand(context: CommandContext): Command {
@@ -20,7 +22,8 @@ export function runCommand(context: CommandContext): Command {
     .option("--import-openie <file>", "import an upstream OpenIE results file first (then no LLM is needed for indexing)")
     .option("--no-baselines", "only HippoRAG 2 (skip the dense and BM25 runs)")
     .option("--show <n>", "print the top passages of the first n questions", (v) => (v === "0" ? 0 : parsePositiveInt("--show")(v)), 0)
-    .option("--openie-prompts <file>", "JSON file overriding OpenIE prompt fields");
+    .option("--openie-prompts <file>", "JSON file overriding OpenIE prompt fields")
+    .option("--qa-top-k <n>", "passages in the QA prompt (upstream 5)", parsePositiveInt("--qa-top-k"), QA_TOP_K);
   retrievalOptions(embeddingOptions(llmOptions(commonOptions(command)))).action(async (raw: RunOptions) => {
     const common = resolveCommon(raw, "run");
     const { runRunCommand } = await import("./run-run-command.js");

@@ -31,7 +31,7 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
   let llmName = options.llmName;
   if (options.importOpenie && !llmName) llmName = modelFromOpenIEFileName(options.importOpenie);
   const base = resolveRetrieval(options);
-  const hippo = await openHippo(common, { ...options, llmName }, base);
+  const hippo = await openHippo(common, { ...options, llmName }, base, { qaTopK: options.qaTopK });
   const interrupt = installInterruptHandler();
   try {
     hippo.workspace.acquireWriterLock("run");

@@ -1,0 +1,422 @@
+import Database from "better-sqlite3";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { md5Hex, passageId } from "../core/ids.js";
+import { HippoRag } from "../hipporag.js";
+import { chatCompletion, FakeOpenAIServer, type FakeServerOptions } from "../test-support/fake-openai-server.js";
+import { fakeLlm } from "../test-support/fake-llm.js";
+import { fakeEntities, fakeOpenIEReply, fakeTriples, openieStage } from "../test-support/fake-openie-model.js";
+import { runCli, tempDir, writeJson } from "../test-support/cli-harness.js";
+import { QA_SYSTEM } from "../qa/qa-prompt.js";
+
+/**
+ * Issue "Results you can trust": a stored result is reused only when every input it was computed
+ * from is unchanged, and finished work is never undone. Each numbered case of the issue, through the
+ * CLI and the library, against loopback servers started here; then a property test over random edits.
+ */
+const DEMO = resolve(import.meta.dirname, "../../reproduce/demo");
+const DEMO_OPENIE = "openie_results_ner_handwritten.json";
+
+let servers: FakeOpenAIServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.map((s) => s.stop()));
+  servers = [];
+});
+async function server(options: FakeServerOptions): Promise<FakeOpenAIServer> {
+  const s = await new FakeOpenAIServer(options).start();
+  servers.push(s);
+  return s;
+}
+
+interface Demo {
+  dir: string;
+  saveDir: string;
+  openie: string;
+}
+/** The demo dataset (hand-written OpenIE, graph-only) copied where a test may edit it. */
+function demo(): Demo {
+  const dir = tempDir();
+  for (const file of ["demo_corpus.json", "demo.json", DEMO_OPENIE]) copyFileSync(join(DEMO, file), join(dir, file));
+  return { dir, saveDir: join(dir, "ws"), openie: join(dir, DEMO_OPENIE) };
+}
+const at = (d: Demo) => ["--dataset", "demo", "--dataset-dir", d.dir, "--save-dir", d.saveDir];
+const readJson = (path: string) => JSON.parse(readFileSync(path, "utf8"));
+const editJson = (path: string, edit: (value: any) => void) => {
+  const value = readJson(path);
+  edit(value);
+  writeFileSync(path, JSON.stringify(value));
+};
+
+async function ok(args: string[]) {
+  const result = await runCli(args);
+  expect(result.code, result.stderr).toBe(0);
+  return result;
+}
+/** import + index + retrieve --no-filter; returns the predictions keyed by question text. */
+async function retrieveAll(d: Demo, indexFirst = true): Promise<{ stderr: string; byQuestion: Map<string, string[]>; byId: Map<string, { question: string; docs: string[] }> }> {
+  if (indexFirst) {
+    await ok(["openie", ...at(d), "--import", d.openie]);
+    await ok(["index", ...at(d)]);
+  }
+  const out = join(d.dir, "pred.json");
+  const result = await ok(["retrieve", ...at(d), "--no-filter", "--predictions-out", out]);
+  const predictions = readJson(out) as { id: string; question: string; docs: string[] }[];
+  return {
+    stderr: result.stderr,
+    byQuestion: new Map(predictions.map((p) => [p.question, p.docs])),
+    byId: new Map(predictions.map((p) => [p.id, { question: p.question, docs: p.docs }])),
+  };
+}
+/** What a fresh workspace computes from the same (edited) files. */
+async function fresh(d: Demo) {
+  const copy = demo();
+  for (const file of ["demo_corpus.json", "demo.json", DEMO_OPENIE]) copyFileSync(join(d.dir, file), join(copy.dir, file));
+  return retrieveAll(copy);
+}
+
+describe("1. questions are keyed by their text, not by id or position", () => {
+  it("a question whose text changes under the same id is recomputed, and --predictions-out pairs the new text with the new ranking", async () => {
+    const d = demo();
+    const before = await retrieveAll(d);
+    const questions = readJson(join(d.dir, "demo.json"));
+    const id = questions[0].id as string;
+    const newText = "Which sea does the river flowing through Warsaw empty into?";
+    editJson(join(d.dir, "demo.json"), (qs) => (qs[0].question = newText));
+    const after = await retrieveAll(d, false);
+    expect(after.stderr).toMatch(/: \d+ reused, 1 computed \(1 question text changed\)/);
+    expect(after.byId.get(id)!.question).toBe(newText);
+    expect(after.byId.get(id)!.docs).toEqual((await fresh(d)).byId.get(id)!.docs);
+    expect(after.byId.get(id)!.docs).not.toEqual(before.byId.get(id)!.docs);
+  });
+
+  it("questions without ids: a reordered file finds every stored result by its text", async () => {
+    const d = demo();
+    editJson(join(d.dir, "demo.json"), (qs) => qs.forEach((q: any) => delete q.id));
+    const first = await retrieveAll(d);
+    editJson(join(d.dir, "demo.json"), (qs) => qs.reverse());
+    const second = await retrieveAll(d, false);
+    expect(second.stderr).toMatch(/questions: \d+ reused\b(?!, \d+ computed)/);
+    expect(second.byQuestion).toEqual(first.byQuestion);
+  });
+});
+
+describe("2. re-imported OpenIE reaches every result built on it", () => {
+  it("a changed import rebuilds the index; retrieval first refuses the stale index, then recomputes and equals a fresh workspace", async () => {
+    const d = demo();
+    const before = await retrieveAll(d);
+    editJson(d.openie, (file) => (file.docs[0].extracted_triples[0][2] = "Kraków"));
+    const imported = await ok(["openie", ...at(d), "--import", d.openie]);
+    expect(imported.stdout).toMatch(/1 finished result replaced by different ones/);
+    const stale = await runCli(["retrieve", ...at(d), "--no-filter"]);
+    expect(stale.code).toBe(2);
+    expect(stale.stderr).toMatch(/is out of date: the OpenIE results of 1 passage changed since it was built \(hint: run hipporag index/);
+    const indexed = await ok(["index", ...at(d)]);
+    expect(indexed.stderr).toMatch(/1 rebuilt \(their OpenIE changed\)/);
+    const after = await retrieveAll(d, false);
+    expect(after.stderr).toMatch(/index changed since the stored run/);
+    expect(after.byQuestion).toEqual((await fresh(d)).byQuestion);
+    expect(after.byQuestion).not.toEqual(before.byQuestion);
+  });
+
+  it("a corpus edited after indexing: retrieve refuses until index brings the index to exactly the corpus", async () => {
+    const d = demo();
+    await retrieveAll(d);
+    editJson(join(d.dir, "demo_corpus.json"), (corpus) => corpus.pop());
+    const stale = await runCli(["retrieve", ...at(d), "--no-filter"]);
+    expect(stale.code).toBe(2);
+    expect(stale.stderr).toMatch(/the corpus has 0 passages the index lacks, and the index 1 the corpus no longer has/);
+    expect((await ok(["index", ...at(d)])).stderr).toMatch(/1 removed \(no longer in the corpus\)/);
+    const after = await retrieveAll(d, false);
+    expect(after.byQuestion).toEqual((await fresh(d)).byQuestion);
+  });
+});
+
+describe("3. answers are reused only for the same passages, model and prompt", () => {
+  it("qa --qa-top-k 3 after a top-5 run answers again, with three passages", async () => {
+    const s = await server({ chat: fakeLlm });
+    const d = demo();
+    await retrieveAll(d);
+    // --llm-name also names whose OpenIE to use (the demo's is "handwritten"); the fake reader answers any name
+    const qa = ["qa", ...at(d), "--run", "hipporag2-nofilter", "--llm-base-url", s.url, "--llm-name", "handwritten"];
+    const top5 = await ok(qa);
+    const n = readJson(join(d.dir, "demo.json")).length as number;
+    expect(top5.stderr).toMatch(new RegExp(`${n} computed \\(${n} new\\); ${n} answered`));
+    const calls = s.chatRequests().length;
+    const top3 = await ok([...qa, "--qa-top-k", "3"]);
+    expect(top3.stderr).toMatch(new RegExp(`${n} computed \\(${n} passages changed \\(ranking or qa top-k\\)\\)`));
+    const asked = s.chatRequests().slice(calls).filter((b) => b.messages[0]!.content === QA_SYSTEM);
+    expect(asked).toHaveLength(n);
+    for (const body of asked) expect(body.messages.at(-1)!.content.split("Wikipedia Title: ").length - 1).toBe(3);
+    expect((await ok([...qa, "--qa-top-k", "3"])).stderr).toMatch(new RegExp(`questions: ${n} reused;`));
+  });
+});
+
+describe("4. an import never undoes finished OpenIE", () => {
+  const CORPUS = Array.from({ length: 6 }, (_, i) => ({ title: `Place ${i}`, text: `Place ${i} is a town in Region ${i % 2} founded by Person ${i} in ${1800 + i}.` }));
+  it("round 1 imported again after round 2, or an error line for a finished passage, is ignored and said; --force overwrites", async () => {
+    const dir = tempDir();
+    writeJson(dir, "towns_corpus.json", CORPUS);
+    const common = ["openie", "--dataset", "towns", "--dataset-dir", dir, "--save-dir", join(dir, "ws"), "--llm-name", "test-model"];
+    const outputsOf = (requests: string) =>
+      readFileSync(requests, "utf8").trim().split("\n").map((line, i) => {
+        const request = JSON.parse(line);
+        return JSON.stringify({ id: `b${i}`, custom_id: request.custom_id, response: { status_code: 200, body: chatCompletion(request.body.model, fakeOpenIEReply(request.body)!, request.body) }, error: null });
+      });
+    const rounds: string[] = [];
+    for (const round of [1, 2]) {
+      const requests = join(dir, `requests${round}.jsonl`);
+      await ok([...common, "--export-batch", requests]);
+      rounds.push(join(dir, `results${round}.jsonl`));
+      writeFileSync(rounds.at(-1)!, outputsOf(requests).join("\n") + "\n");
+      await ok([...common, "--import-batch", rounds.at(-1)!]);
+    }
+    const indexed = await ok(["index", "--dataset", "towns", "--dataset-dir", dir, "--save-dir", join(dir, "ws"), "--llm-name", "test-model", "--json"]);
+    const again = await ok([...common, "--import-batch", rounds[0]!]);
+    expect(again.stderr).toMatch(/6 lines for passages whose OpenIE is finished ignored .*pass --force/);
+    const errorLine = JSON.stringify({ custom_id: `openie-triples:${passageId(`Place 0\n${CORPUS[0]!.text}`)}`, response: null, error: { message: "expired" } });
+    writeFileSync(join(dir, "error.jsonl"), errorLine + "\n");
+    expect((await ok([...common, "--import-batch", join(dir, "error.jsonl")])).stderr).toMatch(/1 line for passages whose OpenIE is finished ignored/);
+    // nothing was undone: the index still builds, identical, and retrieval works
+    const counts = (stdout: string) => ({ ...JSON.parse(stdout), timingsMs: undefined, synonymQueries: undefined }); // work done by that call
+    expect(counts((await ok(["index", "--dataset", "towns", "--dataset-dir", dir, "--save-dir", join(dir, "ws"), "--llm-name", "test-model", "--json"])).stdout)).toEqual({ ...counts(indexed.stdout), added: 0 });
+    const forced = await runCli([...common, "--import-batch", join(dir, "error.jsonl"), "--force"]);
+    expect(forced.code).toBe(5);
+    expect(forced.stderr).toMatch(/failed chunk-[0-9a-f]{32}: batch request failed: .*expired/);
+  });
+});
+
+describe("5. replies cut off by the token limit are never stored as results", () => {
+  const CORPUS = Array.from({ length: 40 }, (_, i) => ({ title: `Town ${i}`, text: `Town ${i} lies in County ${i % 5} and was founded by Mayor ${i} in ${1700 + i}. Mayor ${i} knew Mayor ${(i + 3) % 40}.` }));
+  it("under a server that truncates 30% of replies: every stored result equals a clean run's, the rest are recorded and retried", async () => {
+    const dir = tempDir();
+    writeJson(dir, "towns_corpus.json", CORPUS);
+    const clean = await server({ chat: fakeLlm });
+    const openie = (url: string, saveDir: string) => ["openie", "--dataset", "towns", "--dataset-dir", dir, "--save-dir", saveDir, "--llm-base-url", url, "--llm-name", "m", "--json", "--max-tokens", "8192", "--concurrency", "8"];
+    await ok(openie(clean.url, join(dir, "clean")));
+    let state = 7;
+    const random = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const faulty = await server({
+      chat: fakeLlm,
+      fault: ({ body }) => {
+        if (random() >= 0.3) return undefined;
+        const full = fakeLlm(body as any).content;
+        return { kind: "reply", reply: { content: full.slice(0, Math.floor(full.length * 0.7)), finishReason: "length" } };
+      },
+    });
+    const storedOf = (saveDir: string) => {
+      const db = new Database(join(saveDir, "hipporag.sqlite"), { readonly: true });
+      try {
+        return new Map((db.prepare("SELECT passage_id, status, triples, error FROM openie").all() as any[]).map((r) => [r.passage_id, r]));
+      } finally {
+        db.close();
+      }
+    };
+    const reference = storedOf(join(dir, "clean"));
+    const saveDir = join(dir, "faulty");
+    let sawFailure = false;
+    for (let run = 0; run < 8; run++) {
+      const result = await runCli(openie(faulty.url, saveDir));
+      const stored = storedOf(saveDir);
+      for (const [id, row] of stored) {
+        if (row.status === "done") expect(row.triples, id).toBe(reference.get(id).triples); // never a truncated result
+        else {
+          expect(row.triples).toBeNull();
+          expect(row.error).toMatch(/cut off by the token limit/);
+          sawFailure = true;
+        }
+      }
+      if (result.code === 0) break;
+      expect(result.code).toBe(5);
+    }
+    expect(sawFailure).toBe(true);
+    expect([...storedOf(saveDir).values()].every((r) => r.status === "done")).toBe(true);
+    // escalation: a cut reply was asked again with a larger limit
+    expect(faulty.chatRequests().some((b) => b.max_tokens === 16384)).toBe(true);
+  });
+
+  it("--accept-truncated keeps upstream's repair", async () => {
+    const dir = tempDir();
+    writeJson(dir, "towns_corpus.json", CORPUS.slice(0, 3));
+    const s = await server({
+      chat: fakeLlm,
+      fault: ({ body }) => {
+        if (openieStage(body as any) !== "triples") return undefined;
+        const full = fakeLlm(body as any).content;
+        return { kind: "reply", reply: { content: full.slice(0, full.lastIndexOf("[") + 5), finishReason: "length" } };
+      },
+    });
+    const args = ["openie", "--dataset", "towns", "--dataset-dir", dir, "--save-dir", join(dir, "ws"), "--llm-base-url", s.url, "--llm-name", "m", "--json", "--max-tokens", "16384"];
+    const strict = await runCli(args);
+    expect(strict.code).toBe(5);
+    expect(JSON.parse(strict.stdout).failures[0].error).toMatch(/cut off by the token limit .*even at 16384/);
+    const repaired = JSON.parse((await ok([...args, "--accept-truncated"])).stdout);
+    expect(repaired.extracted).toBe(3);
+  });
+});
+
+describe("6. vectors with NaN or of the wrong size are remote failures, and nothing of their batch is stored", () => {
+  it("index exits 3 naming the server and the texts; a fixed server then indexes", async () => {
+    const d = demo();
+    await ok(["openie", ...at(d), "--import", d.openie]);
+    let broken = true;
+    const s = await server({ embed: (text) => (broken && text.includes("Warsaw") ? [Number.NaN, 1, 0] : [text.length % 7, 1, (text.charCodeAt(0) % 5) + 1]) });
+    const index = ["index", ...at(d), "--embedding-name", "fake-embedder", "--embedding-base-url", s.url, "--embedding-batch-size", "4"];
+    const first = await runCli(index);
+    expect(first.code).toBe(3);
+    expect(first.stderr).toMatch(new RegExp(`encoder openai:fake-embedder:\\S+ at ${s.url.replace(/[./]/g, "\\$&")} returned NaN or infinite values for \\d+ of \\d+ texts \\(".*Warsaw.*"\\); nothing of this batch was stored`));
+    const db = new Database(join(d.saveDir, "hipporag.sqlite"), { readonly: true });
+    for (const { vector } of db.prepare("SELECT vector FROM embeddings WHERE dtype = 'f32'").all() as { vector: Buffer }[]) {
+      expect(new Float32Array(new Uint8Array(vector).buffer).every(Number.isFinite)).toBe(true);
+    }
+    db.close();
+    broken = false;
+    expect((await runCli(index)).code).toBe(0);
+  });
+});
+
+describe("7. nothing from a server reaches the workspace with a key in it", () => {
+  it("a key echoed in finish_reason is scrubbed before the LLM cache stores it", async () => {
+    const secret = "sk-test-ECHOED-0123456789abcdef";
+    const dir = tempDir();
+    writeJson(dir, "towns_corpus.json", [{ title: "Town 1", text: "Town 1 lies in County 2." }]);
+    const s = await server({ chat: (body) => ({ ...fakeLlm(body), finishReason: `stop (you sent Bearer ${secret})` }) });
+    process.env.OPENAI_API_KEY = secret;
+    try {
+      await ok(["openie", "--dataset", "towns", "--dataset-dir", dir, "--save-dir", join(dir, "ws"), "--llm-base-url", s.url, "--llm-name", "m"]);
+    } finally {
+      delete process.env.OPENAI_API_KEY;
+    }
+    expect(readFileSync(join(dir, "ws", "hipporag.sqlite")).includes(secret)).toBe(false);
+    const db = new Database(join(dir, "ws", "hipporag.sqlite"), { readonly: true });
+    expect(db.prepare("SELECT metadata FROM llm_cache").pluck().all().join()).toMatch(/\*\*\*/);
+    db.close();
+  });
+});
+
+describe("8. text is stored as given, or refused", () => {
+  it("a lone surrogate in passage text or in an imported entity is an input error naming file, record and field", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "bad_corpus.json"), '[{"title": "A", "text": "fine"}, {"title": "B", "text": "broken \\ud800 text"}]');
+    const corpus = await runCli(["index", "--dataset", "bad", "--dataset-dir", dir, "--save-dir", join(dir, "ws")]);
+    expect(corpus.code).toBe(2);
+    expect(corpus.stderr).toMatch(/bad_corpus\.json: record 1: field "text": text with a lone UTF-16 surrogate/);
+    writeFileSync(join(dir, "openie_results_ner_x.json"), '{"docs": [{"passage": "A\\nfine", "extracted_entities": ["ok", "bad \\udc00"], "extracted_triples": []}]}');
+    const imported = await runCli(["openie", "--dataset", "bad", "--dataset-dir", dir, "--save-dir", join(dir, "ws"), "--import", join(dir, "openie_results_ner_x.json")]);
+    expect(imported.code).toBe(2);
+    expect(imported.stderr).toMatch(/openie_results_ner_x\.json: record 0: field "extracted_entities\[1\]": text with a lone UTF-16 surrogate/);
+  });
+
+  it("NaN inside an imported triple becomes \"nan\", as upstream's str() makes it", async () => {
+    const dir = tempDir();
+    writeJson(dir, "nan_corpus.json", [{ title: "A", text: "Alpha was born in an unknown year." }]);
+    writeFileSync(join(dir, "openie_results_ner_x.json"), '{"docs": [{"passage": "A\\nAlpha was born in an unknown year.", "extracted_entities": ["Alpha", NaN], "extracted_triples": [["Alpha", "born in", NaN]]}], "avg_ent_chars": NaN}');
+    const base = ["--dataset", "nan", "--dataset-dir", dir, "--save-dir", join(dir, "ws")];
+    await ok(["openie", ...base, "--import", join(dir, "openie_results_ner_x.json")]);
+    await ok(["index", ...base, "--llm-name", "x"]);
+    const hippo = await HippoRag.open({ saveDir: join(dir, "ws"), openieModel: "x" });
+    expect(hippo.memoryIndex().load().graph.phrases).toEqual(["alpha", "nan"]);
+    expect(hippo.memoryIndex().openie.get(passageId("A\nAlpha was born in an unknown year."))!.entities).toEqual(["Alpha", "nan"]);
+    hippo.close();
+  });
+});
+
+describe("9. the library applies its defaults and validates its config once", () => {
+  it("no key and no base URL is an error at open, not a silent loop", async () => {
+    await expect(HippoRag.open({ saveDir: tempDir(), llm: { model: "gpt-4o-mini", apiKey: undefined } })).rejects.toThrow(/no LLM configured: llm\.apiKey is not set and no llm\.baseUrl was given/);
+    await expect(HippoRag.open({ saveDir: tempDir(), llm: { model: "m", baseUrl: "http://127.0.0.1:9/v1", concurrency: 0 } })).rejects.toThrow(/llm\.concurrency must be a positive integer, got 0/);
+  });
+
+  it("undefined settings keep their defaults: retries end, and Retry-After is honoured", async () => {
+    // Refused connections: the default of 5 retries ends (it used to loop for ever).
+    const closed = await server({});
+    const url = closed.url;
+    await closed.stop();
+    const lost = await HippoRag.open({ saveDir: tempDir(), llm: { model: "m", baseUrl: url, apiKey: "k", maxRetries: undefined, maxRetryAfterMs: undefined } });
+    await expect(lost.index(["A\nAlpha lives in Berlin."])).rejects.toThrow();
+    lost.close();
+    // A 429 with Retry-After: 1 waits a second each time (a NaN delay sent 36 requests in 3 s).
+    const limited = await server({ chat: fakeLlm, fault: ({ attempt }) => (attempt < 2 ? { kind: "status", status: 429, retryAfterSeconds: 1 } : undefined) });
+    const hippo = await HippoRag.open({ saveDir: tempDir(), llm: { model: "m", baseUrl: limited.url, apiKey: "k", maxRetries: undefined, maxRetryAfterMs: undefined, concurrency: 1 } });
+    const started = Date.now();
+    await hippo.index(["A\nAlpha lives in Berlin."]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3800); // NER and triples: two 1 s waits each
+    expect(limited.chatRequests()).toHaveLength(6);
+    hippo.close();
+  }, 60_000);
+});
+
+describe("property: after random small edits, the stored results equal what a fresh workspace computes", () => {
+  const TOWNS = 12;
+  const corpus0 = Array.from({ length: TOWNS }, (_, i) => ({ title: `Town ${i}`, text: `Town ${i} lies in County ${i % 4} and was founded by Mayor ${i} in ${1700 + i}. Mayor ${i} married Mayor ${(i + 5) % TOWNS}.` }));
+  const questions0 = Array.from({ length: 6 }, (_, i) => ({ id: `q${i}`, question: `Who founded Town ${i * 2}?`, answer: `Town ${i * 2}`, paragraphs: [{ title: `Town ${i * 2}`, text: corpus0[i * 2]!.text, is_supporting: true }] }));
+  const openieOf = (corpus: typeof corpus0) => ({
+    docs: corpus.map((p) => {
+      const passage = `${p.title}\n${p.text}`;
+      const entities = fakeEntities(passage);
+      return { idx: passageId(passage), passage, extracted_entities: entities, extracted_triples: fakeTriples(entities) };
+    }),
+  });
+  const OPTIONS = [[], ["--linking-top-k", "3"], ["--damping", "0.3"], ["--passage-node-weight", "0.1"], ["--qa-top-k", "3"], ["--no-filter"]];
+
+  it("question text, answer, passage, triple and option edits, 10 steps", async () => {
+    const s = await server({ chat: fakeLlm });
+    const state = { corpus: structuredClone(corpus0), questions: structuredClone(questions0), openie: openieOf(corpus0), options: [] as string[] };
+    let seed = 3;
+    const pick = (n: number) => ((seed = (seed * 48271) % 2147483647) % n);
+    const persistent = tempDir();
+    const runIn = async (dir: string) => {
+      writeJson(dir, "t_corpus.json", state.corpus);
+      writeJson(dir, "t.json", state.questions);
+      writeJson(dir, "openie_results_ner_m.json", state.openie);
+      const result = await runCli(["run", "--dataset", "t", "--dataset-dir", dir, "--save-dir", join(dir, "ws"), "--import-openie", join(dir, "openie_results_ner_m.json"), "--llm-base-url", s.url, "--llm-name", "m", "--json", ...state.options]);
+      expect(result.code, result.stderr).toBe(0);
+      const results = JSON.parse(result.stdout).results as { name: string }[];
+      return { results, stored: storedResults(join(dir, "ws"), state.questions.map((q) => q.question), results.map((r) => r.name)) };
+    };
+    const edits: Record<string, () => void> = {
+      question: () => {
+        const q = state.questions[pick(state.questions.length)]!;
+        q.question = q.question.replace(/\?$/, pick(2) ? " first?" : " originally?");
+      },
+      answer: () => {
+        state.questions[pick(state.questions.length)]!.answer = `Mayor ${pick(TOWNS)}`;
+      },
+      passage: () => {
+        const i = pick(TOWNS);
+        state.corpus[i]!.text += ` Town ${i} has a bridge built by Mayor ${pick(TOWNS)}.`;
+        state.openie = openieOf(state.corpus);
+      },
+      triple: () => {
+        const doc = state.openie.docs[pick(TOWNS)]!;
+        doc.extracted_triples[0]![2] = `County ${pick(9)}`;
+      },
+      option: () => {
+        state.options = OPTIONS[pick(OPTIONS.length)]!;
+      },
+    };
+    const kinds = Object.keys(edits);
+    await runIn(persistent);
+    const applied: string[] = [];
+    for (let step = 0; step < 10; step++) {
+      const kind = kinds[step < kinds.length ? step : pick(kinds.length)]!; // every kind at least once
+      edits[kind]!();
+      applied.push(kind);
+      const incremental = await runIn(persistent);
+      const scratch = await runIn(tempDir());
+      expect(incremental, `after edits: ${applied.join(", ")} (options ${state.options.join(" ")})`).toEqual(scratch);
+    }
+  }, 120_000);
+});
+
+/** Rankings and answers stored for these questions in these runs: what the next stage or eval reads. */
+function storedResults(saveDir: string, questions: readonly string[], runs: readonly string[]) {
+  const db = new Database(join(saveDir, "hipporag.sqlite"), { readonly: true });
+  try {
+    const keys = questions.map(md5Hex);
+    const rows = db.prepare("SELECT r.run, r.question_key, r.passage_ids, a.answer FROM retrievals r LEFT JOIN answers a ON a.run = r.run AND a.question_key = r.question_key").all() as { run: string; question_key: string; passage_ids: string; answer: string | null }[];
+    return rows.filter((r) => keys.includes(r.question_key) && runs.includes(r.run)).map((r) => `${r.run} ${r.question_key} ${r.passage_ids} ${r.answer}`).sort();
+  } finally {
+    db.close();
+  }
+}
