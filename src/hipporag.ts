@@ -166,6 +166,11 @@ export class HippoRag {
     const index = this.memoryIndex();
     let openie: OpenIESummary | undefined;
     const lacking = index.missingOpenIE(passages.map((p) => p.id));
+    if (lacking.missing.length > 0 && !this.llm) {
+      throw new HippoError("INPUT", `${lacking.missing.length} of ${passages.length} passages have no OpenIE results for model ${index.openieModel}, and no LLM is configured to extract them${lacking.failed ? ` (${lacking.failed} failed before)` : ""}`, {
+        suggestion: "configure an LLM (OPENAI_API_KEY for OpenAI, or --llm-base-url for a local server), or import results (openie --import, --import-batch)",
+      });
+    }
     if (lacking.missing.length > 0 && this.llm) {
       const missing = new Set(lacking.missing);
       openie = await runOpenIE(passages.filter((p) => missing.has(p.id)), {

@@ -89,7 +89,7 @@ describe("hipporag run: the full pipeline through the CLI with a loopback LLM", 
     const base = ["--dataset", "sample", "--dataset-dir", SHARED_DATASETS, "--save-dir", saveDir];
     const noOpenIE = await runCli(["run", ...base]);
     expect(noOpenIE.code).toBe(2);
-    expect(noOpenIE.stderr).toMatch(/3 passages have no OpenIE results/);
+    expect(noOpenIE.stderr).toMatch(/3 of 3 passages have no OpenIE results for model gpt-4o-mini, and no LLM is configured to extract them/);
     const retrieve = await runCli(["retrieve", ...base]);
     expect(retrieve.code).toBe(2);
   });

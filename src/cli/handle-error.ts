@@ -1,5 +1,6 @@
 import { HippoError } from "../core/errors.js";
 import { redactSecrets } from "../core/redact.js";
+import { storageFailure } from "../store/storage-error.js";
 
 export interface ErrorOutcome {
   exitCode: number;
@@ -17,6 +18,10 @@ export function handleError(error: unknown, options: { debug?: boolean; secrets?
     const hint = error.suggestion ? ` (hint: ${error.suggestion})` : "";
     return { exitCode: error.exitCode, lines: [redact(`error: ${oneLine(error.message)}${hint}`)] };
   }
+  // Operating-system and SQLite errors that escaped the stage that knew the path: still the user's
+  // environment, never "please report it".
+  const system = systemFailure(error);
+  if (system) return handleError(system, options);
   const commander = asCommanderError(error);
   if (commander) {
     if (commander.exitCode === 0) return { exitCode: 0, lines: [] };
@@ -26,6 +31,23 @@ export function handleError(error: unknown, options: { debug?: boolean; secrets?
   const lines = [redact(`internal error: ${oneLine(message)} (hint: re-run with --log-level debug for details, and please report it)`)];
   if (options.debug && error instanceof Error && error.stack) lines.push(redact(error.stack));
   return { exitCode: 1, lines };
+}
+
+function systemFailure(error: unknown): HippoError | undefined {
+  const e = error as { code?: unknown; path?: unknown; message?: unknown };
+  if (typeof e?.code !== "string") return undefined;
+  const path = typeof e.path === "string" ? e.path : "the workspace";
+  const storage = storageFailure(error, path);
+  if (storage) return storage;
+  const problems: Record<string, string> = {
+    ENOENT: "no such file or folder",
+    ENOTDIR: "a part of the path is a file, not a folder",
+    EISDIR: "is a folder, expected a file",
+    EEXIST: "already exists",
+    ENAMETOOLONG: "the name is too long",
+  };
+  const problem = problems[e.code];
+  return problem ? new HippoError("INPUT", `${path}: ${problem} (${e.code})`, { suggestion: "check the path you gave" }) : undefined;
 }
 
 function oneLine(text: string): string {

@@ -21,6 +21,8 @@ export interface HippoErrorOptions {
   suggestion?: string;
   cause?: unknown;
   isRetryable?: boolean;
+  /** A fault no retry can fix (a rejected key, an unreachable server, a full disk): the stage stops at once. */
+  fatal?: boolean;
 }
 
 export class HippoError extends Error {
@@ -28,6 +30,7 @@ export class HippoError extends Error {
   readonly code: ErrorCode;
   readonly suggestion?: string;
   readonly isRetryable: boolean;
+  readonly fatal: boolean;
 
   constructor(code: ErrorCode, message: string, options: HippoErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -35,6 +38,7 @@ export class HippoError extends Error {
     this.code = code;
     this.suggestion = options.suggestion;
     this.isRetryable = options.isRetryable ?? false;
+    this.fatal = options.fatal ?? false;
   }
 
   get exitCode(): number {
@@ -75,4 +79,9 @@ export class InputError extends HippoError {
 
 export function usageError(message: string, suggestion?: string): HippoError {
   return new HippoError("USAGE", message, { suggestion });
+}
+
+/** True for an error that must stop the whole stage (see HippoErrorOptions.fatal). */
+export function isFatal(error: unknown): error is HippoError {
+  return HippoError.isInstance(error) && error.fatal;
 }

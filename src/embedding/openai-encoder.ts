@@ -1,5 +1,6 @@
 import pLimit from "p-limit";
 import { HippoError } from "../core/errors.js";
+import { CircuitBreaker } from "../llm/circuit-breaker.js";
 import { createOpenAIClient, type OpenAIClientSettings } from "../llm/openai-chat-model.js";
 import { retryPolicy, withRetries, type RetryPolicy } from "../llm/retry.js";
 import { normalizeRows, queryInstruction, type EmbedPurpose, type Encoder, type Matrix } from "./encoder.js";
@@ -28,6 +29,7 @@ export class OpenAIEncoder implements Encoder {
   private readonly format;
   private readonly limit;
   private readonly policy: RetryPolicy;
+  private readonly breaker: CircuitBreaker;
 
   constructor(
     readonly model: string,
@@ -41,6 +43,7 @@ export class OpenAIEncoder implements Encoder {
     const formatLabel = typeof this.format === "object" ? `tpl-${this.format.template.length}` : this.format;
     this.id = `openai:${model}:${formatLabel}`;
     this.endpoint = options.baseUrl ?? "https://api.openai.com/v1";
+    this.breaker = new CircuitBreaker(`the embedding server at ${this.endpoint}`, "OPENAI_API_KEY and --embedding-base-url");
   }
 
   formatInput(text: string, purpose: EmbedPurpose): string {
@@ -71,7 +74,7 @@ export class OpenAIEncoder implements Encoder {
     const response = await withRetries(
       () => this.client.embeddings.create({ model: this.model, input: batch, encoding_format: encoding }),
       this.policy,
-      { what: `embedding call (model ${this.model})`, onRetry: this.options.onRetry, secrets: this.options.apiKey ? [this.options.apiKey] : [] },
+      { what: `embedding call (model ${this.model})`, onRetry: this.options.onRetry, secrets: this.options.apiKey ? [this.options.apiKey] : [], breaker: this.breaker },
     );
     const data = [...(response.data ?? [])].sort((a, b) => a.index - b.index);
     if (data.length !== batch.length) {

@@ -67,7 +67,7 @@ describe("hipporag index on the MuSiQue GPT-3.5 OpenIE", () => {
     const dir = tempDir();
     const result = await runCli(["index", "--dataset", "musique_train_dev", "--dataset-dir", SHARED_DATASETS, "--save-dir", dir, "--llm-name", MODEL]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/1890 passages have no OpenIE results for model gpt-3\.5-turbo-1106 \(hint: run hipporag openie/);
+    expect(result.stderr).toMatch(/1890 of 1890 passages have no OpenIE results for model gpt-3\.5-turbo-1106, and no LLM is configured to extract them \(hint: configure an LLM \(OPENAI_API_KEY for OpenAI, or --llm-base-url/);
   });
 });
 

@@ -1,5 +1,6 @@
 import OpenAI from "openai";
 import { HippoError } from "../core/errors.js";
+import { CircuitBreaker } from "./circuit-breaker.js";
 import { redactSecrets } from "../core/redact.js";
 import { chatRequestBody, type ChatModel, type ChatRequest, type ChatResult } from "./chat-model.js";
 import { retryPolicy, withRetries, type RetryInfo, type RetryPolicy } from "./retry.js";
@@ -49,6 +50,7 @@ export class OpenAIChatModel implements ChatModel {
   private readonly policy: RetryPolicy;
   private readonly onRetry?: (info: RetryInfo) => void;
   private readonly secrets: string[];
+  private readonly breaker: CircuitBreaker;
 
   constructor(modelId: string, settings: OpenAIClientSettings) {
     this.secrets = settings.apiKey ? [settings.apiKey] : [];
@@ -56,6 +58,7 @@ export class OpenAIChatModel implements ChatModel {
     this.client = createOpenAIClient(settings);
     this.policy = retryPolicy(settings.retry);
     this.onRetry = settings.onRetry;
+    this.breaker = new CircuitBreaker(`the LLM server at ${settings.baseUrl ?? "https://api.openai.com/v1"}`, settings.baseUrl ? "OPENAI_API_KEY and --llm-base-url" : "OPENAI_API_KEY (or give --llm-base-url for another server)");
   }
 
   async generate(request: ChatRequest, options: { signal?: AbortSignal } = {}): Promise<ChatResult> {
@@ -63,7 +66,7 @@ export class OpenAIChatModel implements ChatModel {
     const completion = await withRetries(
       () => this.client.chat.completions.create(body, { signal: options.signal }),
       this.policy,
-      { signal: options.signal, onRetry: this.onRetry, what: `LLM call (${request.stage}, model ${this.modelId})`, secrets: this.secrets },
+      { signal: options.signal, onRetry: this.onRetry, what: `LLM call (${request.stage}, model ${this.modelId})`, secrets: this.secrets, breaker: this.breaker },
     );
     return parseCompletion(completion, `LLM call (${request.stage}, model ${this.modelId})`, this.secrets);
   }

@@ -1,5 +1,6 @@
 import { HippoError } from "../core/errors.js";
 import { redactSecrets } from "../core/redact.js";
+import type { CircuitBreaker } from "./circuit-breaker.js";
 
 export interface RetryPolicy {
   /** Attempts after the first. */
@@ -78,18 +79,22 @@ export function retryAfterFromHeaders(headers: unknown): number | undefined {
 export async function withRetries<T>(
   call: (attempt: number) => Promise<T>,
   policy: RetryPolicy,
-  options: { signal?: AbortSignal; onRetry?: (info: RetryInfo) => void; what: string; secrets?: readonly string[] },
+  options: { signal?: AbortSignal; onRetry?: (info: RetryInfo) => void; what: string; secrets?: readonly string[]; breaker?: CircuitBreaker },
 ): Promise<T> {
   // A server may echo the credentials it got; nothing built from its reply may carry them further.
   const redact = (text: string) => redactSecrets(text, options.secrets ?? []);
   for (let attempt = 0; ; attempt++) {
+    options.breaker?.check();
     try {
-      return await call(attempt);
+      const result = await call(attempt);
+      options.breaker?.succeeded();
+      return result;
     } catch (error) {
       if (HippoError.isInstance(error)) throw error;
       const facts = classifyError(error);
       facts.reason = redact(facts.reason);
       if (options.signal?.aborted) throw new HippoError("INTERRUPTED", `${options.what}: interrupted`);
+      options.breaker?.failed(error, facts);
       if (!facts.retryable || attempt >= policy.maxRetries) {
         throw new HippoError("REMOTE", `${options.what} failed after ${attempt + 1} attempt(s): ${facts.reason}`, {
           // the raw error (which may hold echoed credentials) is not kept as the cause

@@ -34,6 +34,11 @@ export class OpenIEStore {
     readonly model: string,
   ) {}
 
+  /** The workspace file, for messages. */
+  get path(): string {
+    return this.workspace.path;
+  }
+
   get(passageId: string): OpenIERecord | undefined {
     const row = this.workspace.db.prepare("SELECT * FROM openie WHERE model = ? AND passage_id = ?").get(this.model, passageId) as Row | undefined;
     return row && toRecord(row);

@@ -1,5 +1,6 @@
 import pLimit from "p-limit";
-import { HippoError } from "../core/errors.js";
+import { HippoError, isFatal } from "../core/errors.js";
+import { storageFailure } from "../store/storage-error.js";
 import type { Passage } from "../datasets/dataset-types.js";
 import type { ChatModel, ChatResult } from "../llm/chat-model.js";
 import { generateComplete } from "../llm/generate-complete.js";
@@ -62,6 +63,17 @@ export async function runOpenIE(passages: readonly Passage[], options: RunOpenIE
   };
   const limit = pLimit(options.concurrency);
   let finished = 0;
+  // A fault no retry can fix (rejected key, unreachable server, a write that fails) stops the stage:
+  // no new passage starts, requests in flight are abandoned (their passages stay to do), and what
+  // finished is kept. Those abandoned are not this passage's failure, so nothing is recorded for them.
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  let fatal: HippoError | undefined;
+  const stopStage = (error: HippoError) => {
+    fatal ??= error;
+    stop.abort();
+  };
+  const asFatal = (error: unknown) => (isFatal(error) ? error : storageFailure(error, store.path));
 
   const account = (result: ChatResult) => {
     if (result.cacheHit) summary.cacheHits++;
@@ -73,7 +85,7 @@ export async function runOpenIE(passages: readonly Passage[], options: RunOpenIE
   };
 
   async function processPassage(passage: Passage): Promise<void> {
-    if (options.signal?.aborted) return;
+    if (signal.aborted) return;
     let entities = existing.get(passage.id)?.entities;
     let stage: "ner" | "triples" = "ner";
     try {
@@ -81,7 +93,7 @@ export async function runOpenIE(passages: readonly Passage[], options: RunOpenIE
         const ner = await generateComplete(
           chat,
           { messages: nerMessages(prompts, passage.content), stage: "openie-ner", maxTokens: options.maxTokens },
-          { signal: options.signal, accept: (r) => parseNerOutput(r.text, r.finishReason).ok, acceptTruncated: options.acceptTruncated },
+          { signal, accept: (r) => parseNerOutput(r.text, r.finishReason).ok, acceptTruncated: options.acceptTruncated },
         );
         account(ner);
         const parsed = parseNerOutput(ner.text, ner.finishReason);
@@ -93,7 +105,7 @@ export async function runOpenIE(passages: readonly Passage[], options: RunOpenIE
       const triple = await generateComplete(
         chat,
         { messages: tripleMessages(prompts, passage.content, entities), stage: "openie-triples", maxTokens: options.maxTokens },
-        { signal: options.signal, accept: (r) => parseTripleOutput(r.text, r.finishReason).ok, acceptTruncated: options.acceptTruncated },
+        { signal, accept: (r) => parseTripleOutput(r.text, r.finishReason).ok, acceptTruncated: options.acceptTruncated },
       );
       account(triple);
       const parsed = parseTripleOutput(triple.text, triple.finishReason);
@@ -101,9 +113,17 @@ export async function runOpenIE(passages: readonly Passage[], options: RunOpenIE
       store.saveDone(passage.id, entities, parsed.value, OPENIE_SOURCE);
       summary.extracted++;
     } catch (error) {
-      if (options.signal?.aborted || (HippoError.isInstance(error) && error.code === "INTERRUPTED")) return;
+      const stopping = asFatal(error);
+      if (stopping) return stopStage(stopping);
+      if (signal.aborted || (HippoError.isInstance(error) && error.code === "INTERRUPTED")) return;
       const message = error instanceof Error ? error.message : String(error);
-      store.saveFailure(passage.id, stage, message, OPENIE_SOURCE, entities);
+      try {
+        store.saveFailure(passage.id, stage, message, OPENIE_SOURCE, entities);
+      } catch (writeError) {
+        const failure = asFatal(writeError);
+        if (failure) return stopStage(failure);
+        throw writeError;
+      }
       summary.failed++;
       summary.failures.push({ passageId: passage.id, stage, error: message });
     } finally {
@@ -113,6 +133,7 @@ export async function runOpenIE(passages: readonly Passage[], options: RunOpenIE
   }
 
   await Promise.all(todo.map((passage) => limit(() => processPassage(passage))));
+  if (fatal) throw fatal;
   summary.interrupted = options.signal?.aborted ?? false;
   return summary;
 }

@@ -1,4 +1,5 @@
 import pLimit from "p-limit";
+import { HippoError, isFatal } from "../core/errors.js";
 import type { ChatModel } from "../llm/chat-model.js";
 import { generateComplete } from "../llm/generate-complete.js";
 import { extractAnswer, qaMessages } from "./qa-prompt.js";
@@ -33,10 +34,12 @@ export interface RunQaOptions {
 export async function runQa(items: readonly QaItem[], chat: ChatModel, options: RunQaOptions): Promise<QaOutcome[]> {
   const limit = pLimit(options.concurrency);
   let done = 0;
+  let stopped: unknown;
   return Promise.all(
     items.map((item) =>
       limit(async (): Promise<QaOutcome> => {
         try {
+          if (stopped) throw stopped; // the stage is stopping: start nothing more
           if (options.signal?.aborted) return { key: item.key, error: "interrupted", promptTokens: 0, completionTokens: 0 };
           const reply = await generateComplete(
             chat,
@@ -48,6 +51,12 @@ export async function runQa(items: readonly QaItem[], chat: ChatModel, options: 
           options.onAnswer?.(outcome);
           return outcome;
         } catch (error) {
+          // A rejected key, an unreachable server or a failed write ends the stage (the caller maps
+          // a raw write error); anything else is this question's failure, retried next run.
+          if (isFatal(error) || !HippoError.isInstance(error) && typeof (error as { code?: unknown })?.code === "string" && /^(SQLITE_|E[A-Z]+$)/.test((error as { code: string }).code)) {
+            stopped = error;
+            throw error;
+          }
           return { key: item.key, error: (error as Error).message, promptTokens: 0, completionTokens: 0 };
         } finally {
           options.onEach?.(++done);

@@ -4,7 +4,7 @@ import { VectorCorpus } from "../embedding/vector-search.js";
 import type { MemoryGraph } from "../graph/build-graph.js";
 import type { MemoryIndex } from "../graph/memory-index.js";
 import pLimit from "p-limit";
-import { usageError } from "../core/errors.js";
+import { isFatal, usageError } from "../core/errors.js";
 import { csrFromEdges, type CsrGraph } from "../graph/csr-graph.js";
 import { personalizedPageRankMany } from "../graph/personalized-pagerank.js";
 import type { ChatModel } from "../llm/chat-model.js";
@@ -246,6 +246,7 @@ export class Retriever {
             const parsed = parseNerOutput(reply.text, reply.finishReason);
             return parsed.ok ? { entities: parsed.value, cacheHit: reply.cacheHit } : { entities: [], error: parsed.error, cacheHit: reply.cacheHit };
           } catch (error) {
+            if (isFatal(error)) throw error;
             return { entities: [], error: (error as Error).message };
           }
         }),
@@ -320,6 +321,7 @@ export class Retriever {
           trace.filter = { kept: kept.map((f) => graph.facts[f]!), cacheHit: reply.cacheHit, ...(parsed.ok ? {} : { error: parsed.error }) };
           if (!parsed.ok) return fallback("filter-error");
         } catch (error) {
+          if (isFatal(error)) throw error; // a rejected key or an unreachable server: stop, do not fall back for every question
           trace.filter = { kept: [], error: (error as Error).message };
           return fallback("filter-error");
         }

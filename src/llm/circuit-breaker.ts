@@ -1,0 +1,63 @@
+import { HippoError } from "../core/errors.js";
+import type { FailureFacts } from "./retry.js";
+
+/** Codes of a server that cannot be reached at all (nothing listens, no such host, no route, bad TLS). */
+const UNREACHABLE = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|CERT_|UNABLE_TO_VERIFY|DEPTH_ZERO_SELF_SIGNED|SELF_SIGNED|ERR_TLS_CERT)/;
+
+/** The system error code somewhere in an error's cause chain (the openai SDK wraps fetch's, which wraps the socket's). */
+export function networkCode(error: unknown): string | undefined {
+  let current = error as { code?: unknown; cause?: unknown } | undefined;
+  for (let depth = 0; depth < 6 && current; depth++) {
+    if (typeof current.code === "string") return current.code;
+    current = current.cause as typeof current;
+  }
+  return undefined;
+}
+
+/**
+ * Faults that retries cannot fix stop a stage at once instead of being paid for passage by passage:
+ * - a rejected key (401/403): no retry, and every later call fails at once without a request;
+ * - a server that cannot be reached: after `threshold` consecutive unreachable attempts (any
+ *   request; a success in between resets the count), every later call fails at once.
+ * One breaker per client: every request of a stage shares it. The error it raises is `fatal`, which
+ * tells the stage to stop taking work and keep what is finished.
+ */
+export class CircuitBreaker {
+  private tripped?: HippoError;
+  private unreachableInARow = 0;
+
+  constructor(
+    /** e.g. "the LLM at http://localhost:8000/v1" */
+    private readonly what: string,
+    /** The settings to check, named for the user: "OPENAI_API_KEY and --llm-base-url". */
+    private readonly settings: string,
+    private readonly threshold = 3,
+  ) {}
+
+  /** Throws the breaker's error once it has tripped. */
+  check(): void {
+    if (this.tripped) throw this.tripped;
+  }
+
+  succeeded(): void {
+    this.unreachableInARow = 0;
+  }
+
+  /** Records a failed attempt; throws (fatal) when it trips the breaker. */
+  failed(error: unknown, facts: FailureFacts): void {
+    if (facts.status === 401 || facts.status === 403) {
+      this.trip(`${this.what} refused the credentials (${facts.reason})`, `check ${this.settings}; nothing more was sent, and everything finished is kept`);
+    }
+    const code = networkCode(error);
+    if (code && UNREACHABLE.test(code)) {
+      if (++this.unreachableInARow >= this.threshold) {
+        this.trip(`${this.what} cannot be reached (${code}, ${this.unreachableInARow} attempts in a row)`, `check that the server runs and ${this.settings}; re-run to resume, everything finished is kept`);
+      }
+    } else this.unreachableInARow = 0;
+  }
+
+  private trip(message: string, suggestion: string): never {
+    this.tripped ??= new HippoError("REMOTE", message, { suggestion, fatal: true });
+    throw this.tripped;
+  }
+}
