@@ -41,6 +41,8 @@ export interface HippoRagConfig {
   /** How new dense vectors are stored: f32, or f16 (half the space; ~1e-3 relative error). */
   vectorDtype?: "f32" | "f16";
   openiePrompts?: OpenIEPrompts;
+  /** false: open only an existing workspace (never create one); default true. */
+  createWorkspace?: boolean;
   /**
    * Keep replies cut off by the token limit (finish_reason "length") after upstream's JSON repair, as
    * upstream does. Off by default: a truncated reply is asked again with a larger limit, and if still
@@ -104,7 +106,7 @@ export class HippoRag {
     llm: ResolvedLlmConfig | undefined,
   ) {
     this.llm = llm;
-    this.workspace = Workspace.open(config.saveDir);
+    this.workspace = Workspace.open(config.saveDir, { create: config.createWorkspace ?? true });
   }
 
   /** Validates the config once (the same rules and messages as the CLI), then opens the workspace. */
@@ -223,7 +225,7 @@ export class HippoRag {
   }
 
   /** Ranked passages for each query (upstream `retrieve`); results carry a trace of every decision. */
-  async retrieve(queries: readonly string[], numToRetrieve?: number, overrides: Partial<RetrievalOptions> = {}, onEach?: (done: number) => void): Promise<RetrievedDocs[]> {
+  async retrieve(queries: readonly string[], numToRetrieve?: number, overrides: Partial<RetrievalOptions> = {}, onEach?: (done: number) => void, signal?: AbortSignal): Promise<RetrievedDocs[]> {
     const options = this.retrievalOptions({ ...overrides, ...(numToRetrieve ? { topK: numToRetrieve } : {}) });
     if (options.method === "hipporag" && options.filter && !this.llm) {
       throw usageError("the recognition-memory filter needs an LLM", "configure one, or turn the filter off (--no-filter; the paper's w/o-filter ablation)");
@@ -232,7 +234,7 @@ export class HippoRag {
       throw usageError("NER-to-node linking needs an LLM for the questions' named entities", "configure an LLM (--llm-base-url and --llm-name on the command line)");
     }
     const retriever = await this.retriever();
-    const results = await retriever.retrieve(queries, options, onEach);
+    const results = await retriever.retrieve(queries, options, onEach, signal);
     const contentOf = new Map(retriever.graph.passageIds.map((id, i) => [id, retriever.contents[i]!]));
     return results.map((r) => ({ ...r, docs: r.passageIds.map((id) => contentOf.get(id)!) }));
   }
@@ -292,7 +294,7 @@ export class HippoRag {
     for (let start = 0; start < todo.length; start += 64) {
       if (signal?.aborted) throw new HippoError("INTERRUPTED", `interrupted: ${start} of ${todo.length} questions retrieved and stored for run ${run}`, { suggestion: "re-run the same command to resume" });
       const group = todo.slice(start, start + 64);
-      const fresh = await this.retrieve(group.map((q) => q.question), undefined, overrides, (done) => onEach?.(start + done, todo.length));
+      const fresh = await this.retrieve(group.map((q) => q.question), undefined, overrides, (done) => onEach?.(start + done, todo.length), signal);
       saveRetrievals(this.workspace, run, index.id, group.map((q, i) => ({ questionId: q.id, inputs: this.retrievalInputs(q.question, options, indexFingerprint), result: fresh[i]! })));
     }
     const all = loadRetrievals(this.workspace, run);
@@ -385,6 +387,10 @@ export class HippoRag {
         signal,
       },
     );
+    if (signal?.aborted) {
+      const answered = outcomes.filter((o) => o.answer !== undefined).length;
+      throw new HippoError("INTERRUPTED", `interrupted: ${tally.reused + answered} of ${keys.length} answers of run ${run} are stored`, { suggestion: "re-run the same command to resume" });
+    }
     const tokens = { prompt: 0, completion: 0 };
     for (const outcome of outcomes) {
       tokens.prompt += outcome.promptTokens;

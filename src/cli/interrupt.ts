@@ -12,7 +12,7 @@ export function installInterruptHandler(onFirst?: () => void): { signal: AbortSi
   const handler = () => {
     count++;
     if (count === 1) {
-      process.stderr.write("\ninterrupt: finishing the requests in flight and saving; press Ctrl-C again to quit now\n");
+      process.stderr.write("\ninterrupt: stopping; what is finished is kept, requests in flight are cancelled (the next run redoes them); press Ctrl-C again to quit at once\n");
       onFirst?.();
       controller.abort();
     } else {

@@ -23,6 +23,11 @@ export function buildProgram(output: Output = processOutput, state: CliState = {
 export async function main(argv: readonly string[], output: Output = processOutput): Promise<number> {
   const state: CliState = { exitCode: 0 };
   const program = buildProgram(output, state);
+  if (argv.length <= 2) {
+    // A bare `hipporag`: the usage, not commander's "(outputHelp)".
+    output.stdout(program.helpInformation());
+    return 0;
+  }
   try {
     await program.parseAsync([...argv]);
     return state.exitCode;

@@ -11,7 +11,7 @@ export async function openHippo(
   common: ResolvedCommon,
   options: Partial<LlmOptions> & EmbeddingCliOptions & { openiePrompts?: string },
   retrieval: Partial<RetrievalOptions> = {},
-  extra: { onRetry?: LlmConfig["onRetry"]; qaTopK?: number } = {},
+  extra: { onRetry?: LlmConfig["onRetry"]; qaTopK?: number; mustExist?: boolean } = {},
 ): Promise<HippoRag> {
   const logger = createLogger(common.logLevel);
   let llm: LlmConfig | undefined;
@@ -28,6 +28,7 @@ export async function openHippo(
     openiePrompts: loadOpenIEPrompts(options.openiePrompts),
     qaTopK: extra.qaTopK,
     vectorDtype: options.vectors,
+    createWorkspace: !extra.mustExist,
     acceptTruncated: options.acceptTruncated,
     logger,
   });

@@ -1,3 +1,4 @@
+import { cooperative } from "../core/cooperate.js";
 import { HippoError } from "../core/errors.js";
 import { md5Hex } from "../core/ids.js";
 import type { Workspace } from "../store/workspace.js";
@@ -34,7 +35,7 @@ export class EmbeddingStore {
   }
 
   /** Embeds (if missing) and returns the matrix of `texts`, in order. */
-  async matrix(texts: readonly string[], purpose: EmbedPurpose, onProgress?: (done: number, total: number) => void): Promise<VectorMatrix> {
+  async matrix(texts: readonly string[], purpose: EmbedPurpose, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<VectorMatrix> {
     const inputs = texts.map((text) => this.encoder.formatInput(text, purpose));
     const hashes = inputs.map((input) => md5Hex(input));
     // Read first and embed only what was not there: opening an index (everything stored) then costs
@@ -44,7 +45,7 @@ export class EmbeddingStore {
     this.stats.requested += inputs.length;
     this.stats.cached += inputs.length - missing.length;
     if (missing.length > 0) {
-      await this.ensureInputs(missing.map((row) => inputs[row]!), missing.map((row) => hashes[row]!), onProgress, false);
+      await this.ensureInputs(missing.map((row) => inputs[row]!), missing.map((row) => hashes[row]!), onProgress, false, signal);
       const gone = this.readRows(missing.map((row) => hashes[row]!), out, missing);
       if (gone.length > 0) throw new HippoError("WORKSPACE", `embedding ${hashes[missing[gone[0]!]!]} of ${this.encoder.id} vanished from the workspace`);
     }
@@ -56,7 +57,7 @@ export class EmbeddingStore {
    * dense vectors come from a row cache file in `cacheDir` (one read instead of a lookup per row),
    * sparse ones straight from the store. `names[i]` is the text of row i.
    */
-  async searchSpace(texts: readonly string[], purpose: EmbedPurpose, cacheDir: string, onProgress?: (done: number, total: number) => void): Promise<{ names: string[]; matrix: VectorMatrix }> {
+  async searchSpace(texts: readonly string[], purpose: EmbedPurpose, cacheDir: string, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<{ names: string[]; matrix: VectorMatrix }> {
     const cache = new DenseRowCache(cacheDir, this.key, purpose);
     const cached = cache.list();
     const known = new Set(cached?.texts ?? []);
@@ -65,7 +66,7 @@ export class EmbeddingStore {
     const reading = cached && cache.read(cached.texts.length, cached.dim, cached.texts.length + missing.length);
     reading?.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
     if (cached && missing.length === 0) return { names: cached.texts, matrix: { rows: cached.texts.length, dim: cached.dim, data: await reading! } };
-    const fresh = await this.matrix(missing, purpose, onProgress); // embeds what the store lacks, loads the rest
+    const fresh = await this.matrix(missing, purpose, onProgress, signal); // embeds what the store lacks, loads the rest
     // Sparse vectors are never cached (so `cached` is empty and `missing` holds every text).
     if (isSparse(fresh) || fresh.rows === 0) return { names: missing, matrix: fresh };
     if (cached && cached.dim !== fresh.dim) throw new HippoError("WORKSPACE", `the ${purpose} row cache in ${cacheDir} holds ${cached.dim}-d rows, but ${this.encoder.id} gives ${fresh.dim}-d`, { suggestion: `delete ${cacheDir} (it is rebuilt from the workspace)` });
@@ -77,12 +78,12 @@ export class EmbeddingStore {
   }
 
   /** Embeds (if missing) without loading: for texts that only need to be in the store. */
-  async ensure(texts: readonly string[], purpose: EmbedPurpose, onProgress?: (done: number, total: number) => void): Promise<void> {
+  async ensure(texts: readonly string[], purpose: EmbedPurpose, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<void> {
     const inputs = texts.map((text) => this.encoder.formatInput(text, purpose));
-    await this.ensureInputs(inputs, inputs.map((input) => md5Hex(input)), onProgress);
+    await this.ensureInputs(inputs, inputs.map((input) => md5Hex(input)), onProgress, true, signal);
   }
 
-  private async ensureInputs(inputs: readonly string[], hashes: readonly string[], onProgress?: (done: number, total: number) => void, countStats = true): Promise<void> {
+  private async ensureInputs(inputs: readonly string[], hashes: readonly string[], onProgress?: (done: number, total: number) => void, countStats = true, signal?: AbortSignal): Promise<void> {
     // Many texts: one scan of this encoder's hashes beats a lookup per text.
     let has: (hash: string) => boolean;
     if (inputs.length > 2000) {
@@ -103,7 +104,10 @@ export class EmbeddingStore {
     }
     const insert = this.workspace.db.prepare("INSERT OR REPLACE INTO embeddings (encoder, hash, dim, dtype, vector) VALUES (?, ?, ?, ?, ?)");
     const entries = [...missing.entries()];
+    // Each batch commits on its own: an interrupted run keeps every vector computed.
+    const tick = cooperative(signal, "while embedding: every batch computed so far is stored");
     for (let start = 0; start < entries.length; start += this.encoder.maxBatch) {
+      await tick();
       const batch = entries.slice(start, start + this.encoder.maxBatch);
       const matrix = await this.encoder.embedFormatted(batch.map(([, input]) => input));
       // Nothing of a batch is stored unless all of it is usable: a NaN vector would score every

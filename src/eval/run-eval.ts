@@ -30,7 +30,8 @@ export function runEval(options: RunEvalOptions): EvalResult {
   const dataset = loadDataset(options.dataset, options.datasetDir, { requireQuestions: true });
   // Inputs are validated before the workspace is opened: bad input leaves it untouched.
   const items = options.predictions ? matchPredictions(loadPredictions(options.predictions), dataset.questions, options.predictions) : undefined;
-  const workspace = Workspace.open(options.saveDir);
+  // eval only reads: it never creates a workspace (a typo in --save-dir must not make an empty one)
+  const workspace = Workspace.open(options.saveDir, { create: false });
   try {
     const reports: NamedReport[] = items ? [{ name: "predictions", report: evaluate(items) }] : evaluateStoredRuns(workspace, dataset.questions, options.run);
     const name = options.predictions ? "eval-predictions" : `eval-${options.run ?? "all"}`;

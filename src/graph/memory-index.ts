@@ -252,11 +252,11 @@ export class MemoryIndex {
     const { phrases } = all;
     // Passage and fact vectors only need to exist (retrieval loads them), and only the new passages'
     // can be missing: a passage is committed to the index after its vectors. Entity vectors feed synonymy.
-    await time("embed passages", () => this.embeddings.ensure(this.passageContents(added.map((c) => c.passageId)), "passage", counts));
-    await time("embed facts", () => this.embeddings.ensure(phrasesAndFacts(added).facts.map(pyTupleRepr), "fact", counts));
+    await time("embed passages", () => this.embeddings.ensure(this.passageContents(added.map((c) => c.passageId)), "passage", counts, signal));
+    await time("embed facts", () => this.embeddings.ensure(phrasesAndFacts(added).facts.map(pyTupleRepr), "fact", counts, signal));
     // Synonymy searches a "space" whose rows may be in a cache file's order and hold phrases outside
     // this index (ineligible): `names[row]` is each row's phrase.
-    const spaceReady = time("embed entities", () => this.embeddings.searchSpace(phrases, "entity", join(this.workspace.saveDir, "cache"), counts));
+    const spaceReady = time("embed entities", () => this.embeddings.searchSpace(phrases, "entity", join(this.workspace.saveDir, "cache"), counts, signal));
     // Parsed while the entity rows are read from their cache file (~0.4 s each at the paper's size).
     spaceReady.catch(() => undefined); // awaited just below; not unhandled if the parse throws first
     const stored = this.storedLists();

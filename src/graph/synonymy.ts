@@ -1,3 +1,4 @@
+import { cooperative } from "../core/cooperate.js";
 import { HippoError } from "../core/errors.js";
 import { isSparse, type Matrix, type VectorMatrix } from "../embedding/encoder.js";
 import { dotAll } from "../embedding/dense-search.js";
@@ -51,16 +52,18 @@ export async function synonymCandidates(
   };
   const sortCandidates = (found: [number, number][]) =>
     found.sort((x, y) => y[1] - x[1] || (phrases[x[0]]! < phrases[y[0]]! ? -1 : phrases[x[0]]! > phrases[y[0]]! ? 1 : 0));
+  // Ctrl-C must be handled within a second: the search gives the event loop a turn as it goes.
+  const tick = cooperative(signal, "during the synonymy search: nothing of this update was committed");
   if (isSparse(matrix)) {
     const corpus = new VectorCorpus(matrix);
     const scores = new Float32Array(phrases.length);
-    queryRows.forEach((q, i) => {
-      if (i % 1000 === 0) {
-        stopIfAborted();
-        onProgress?.(i, queryRows.length);
+    for (let i = 0; i < queryRows.length; i++) {
+      if (i % 64 === 0) {
+        await tick();
+        if (i % 1024 === 0) onProgress?.(i, queryRows.length);
       }
-      collect(q, corpus.scores(matrix, q, scores), 0);
-    });
+      collect(queryRows[i]!, corpus.scores(matrix, queryRows[i]!, scores), 0);
+    }
     onProgress?.(queryRows.length, queryRows.length);
     return out;
   }
@@ -94,6 +97,7 @@ export async function synonymCandidates(
     try {
       for (let start = 0; start < Q.length; start += 512) {
         stopIfAborted();
+        await tick();
         const block = Q.slice(start, start + 512);
         const scores = engine ? await engine.dotAll(gather(block), dense) : dotAll(gather(block), dense);
         block.forEach((q, i) => collect(q, scores, i * phrases.length));
@@ -115,6 +119,7 @@ export async function synonymCandidates(
   try {
     for (let start = 0; start < Q.length; start += 512) {
       stopIfAborted();
+      await tick();
       const end = Math.min(start + 512, Q.length);
       const from = Math.max(0, Math.min(start, order.length - 512));
       const width = order.length - from;

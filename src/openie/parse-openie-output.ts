@@ -42,21 +42,17 @@ function stripFences(text: string): string {
   return fenced ? fenced[1]! : text;
 }
 
-/** Every balanced {...} or [...] substring, outermost first, in order of appearance (string-aware). */
-function* jsonCandidates(text: string): Generator<[number, string]> {
-  for (let start = 0; start < text.length; start++) {
-    const ch = text[start];
-    if (ch !== "{" && ch !== "[") continue;
-    const end = balancedEnd(text, start);
-    if (end > start) yield [start, text.slice(start, end + 1)];
-  }
-}
-
-function balancedEnd(text: string, start: number): number {
-  const stack: string[] = [];
+/**
+ * The balanced {...} / [...] spans of the text, [start, end] in order of start, found in ONE pass
+ * (string-aware). A closer that does not match the innermost opener ends every span still open:
+ * none of them can balance (exactly what scanning forward from each of them would find).
+ */
+function bracketSpans(text: string): [number, number][] {
+  const spans: [number, number][] = [];
+  const stack: number[] = [];
   let inString = false;
   let quote = "";
-  for (let i = start; i < text.length; i++) {
+  for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (inString) {
       if (ch === "\\") i++;
@@ -66,29 +62,80 @@ function balancedEnd(text: string, start: number): number {
     if (ch === '"' || (ch === "'" && /[\s[{(,:]/.test(text[i - 1] ?? " "))) {
       inString = true;
       quote = ch;
-    } else if (ch === "{" || ch === "[") stack.push(ch === "{" ? "}" : "]");
+    } else if (ch === "{" || ch === "[") stack.push(i);
     else if (ch === "}" || ch === "]") {
-      if (stack.pop() !== ch) return -1;
-      if (stack.length === 0) return i;
+      const open = stack.pop();
+      if (open === undefined) continue;
+      if (text[open] !== (ch === "}" ? "{" : "[")) stack.length = 0;
+      else spans.push([open, i]);
     }
   }
-  return -1;
+  return spans.sort((x, y) => x[0] - y[0]);
 }
 
-/** Finds the first JSON value in the reply for which `pick` returns something. */
+/**
+ * The first object inside a parsed value (pre-order = order of appearance) for which `pick` gives
+ * something. Iterative: JSON.parse accepts nesting a megabyte deep, which recursion would not survive.
+ */
+function pickNested<T>(value: unknown, pick: (value: unknown, whole: boolean) => T | undefined): T | undefined {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [item, depth] = stack.pop()!;
+    if (!item || typeof item !== "object") continue;
+    if (depth > 0 && !Array.isArray(item)) {
+      const picked = pick(item, false);
+      if (picked !== undefined) return picked;
+    }
+    if (depth >= MAX_PICK_DEPTH) continue; // no reply nests its answer this deep
+    const children = Array.isArray(item) ? item : Object.values(item);
+    for (let i = children.length - 1; i >= 0; i--) stack.push([children[i], depth + 1]);
+  }
+  return undefined;
+}
+
+const MAX_PICK_DEPTH = 16;
+/** At most this many spans are parsed per reply: a real reply has a handful. */
+const MAX_ATTEMPTS = 5_000;
+
+/** Whether a span could start a JSON value at all ("[ ## header ## ]" cannot): skips hopeless parses cheaply. */
+function plausibleStart(text: string, start: number): boolean {
+  let i = start + 1;
+  while (i < text.length && text.charCodeAt(i) <= 32) i++;
+  const next = text[i];
+  if (next === undefined) return false;
+  if (text[start] === "{") return next === '"' || next === "'" || next === "}";
+  return /["'[{\]\d.\-tfnTFN]/.test(next);
+}
+
+/**
+ * Finds the first JSON value in the reply for which `pick` returns something: the whole reply, else
+ * each balanced span in order of appearance. Linear in the reply whatever it holds (a model may send
+ * a megabyte of brackets): spans are found in one pass, a span that parses is searched as a tree
+ * (its nested spans are not parsed again), and the text re-read for spans that do not parse is
+ * bounded by a budget of a few times the reply's length.
+ */
 function findValue<T>(raw: string, finishReason: string, pick: (value: unknown, whole: boolean) => T | undefined): T | undefined {
   let text = stripFences(raw).trim();
   if (finishReason === "length") text = fixBrokenGeneratedJson(text);
   const whole = parseLenientJson(text);
-  const direct = whole === undefined ? undefined : pick(whole, true);
-  if (direct !== undefined) return direct;
+  if (whole !== undefined) return pick(whole, true) ?? pickNested(whole, pick);
   // A bare list counts only when no object encloses it (inside one it belongs to a wrong key).
   const firstBrace = text.indexOf("{");
-  for (const [start, candidate] of jsonCandidates(text)) {
-    const value = parseLenientJson(candidate);
+  let budget = 8 * text.length + 100_000;
+  let attempts = 0;
+  let parsedUntil = -1;
+  for (const [start, end] of bracketSpans(text)) {
+    if (start <= parsedUntil || !plausibleStart(text, start)) continue; // inside a span already searched, or not a value
+    budget -= end - start + 1;
+    if (budget < 0 || ++attempts > MAX_ATTEMPTS) return undefined;
+    const value = parseLenientJson(text.slice(start, end + 1), { native: end - start > 256 });
+    if (value === undefined) continue;
     const bareOk = firstBrace < 0 || start < firstBrace;
-    const picked = value === undefined || (Array.isArray(value) && !bareOk) ? undefined : pick(value, Array.isArray(value));
+    const picked = Array.isArray(value) && !bareOk ? undefined : pick(value, Array.isArray(value));
     if (picked !== undefined) return picked;
+    const nested = pickNested(value, pick);
+    if (nested !== undefined) return nested;
+    parsedUntil = end;
   }
   return undefined;
 }

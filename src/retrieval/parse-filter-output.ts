@@ -59,7 +59,9 @@ export function mapToCandidates(generated: readonly string[][], candidates: read
     const exact = keys.indexOf(JSON.stringify(fact));
     if (exact >= 0) out.push(exact);
     else {
-      const [best] = getCloseMatches(pyListRepr(fact), reprs, 1, cutoff);
+      // A runaway generated "fact" (megabytes) would make the fuzzy match quadratic; its first 4 KB
+      // decide the match against candidates a few hundred characters long anyway.
+      const [best] = getCloseMatches(pyListRepr(fact).slice(0, 4096), reprs, 1, cutoff);
       if (best !== undefined) out.push(reprs.indexOf(best));
     }
     if (out.length >= limit) break;

@@ -4,7 +4,8 @@ import { VectorCorpus } from "../embedding/vector-search.js";
 import type { MemoryGraph } from "../graph/build-graph.js";
 import type { MemoryIndex } from "../graph/memory-index.js";
 import pLimit from "p-limit";
-import { isFatal, usageError } from "../core/errors.js";
+import { cooperative } from "../core/cooperate.js";
+import { HippoError, isFatal, usageError } from "../core/errors.js";
 import { csrFromEdges, type CsrGraph } from "../graph/csr-graph.js";
 import { personalizedPageRankMany } from "../graph/personalized-pagerank.js";
 import type { ChatModel } from "../llm/chat-model.js";
@@ -134,19 +135,25 @@ export class Retriever {
     return new Retriever(index, graph, contents, weighting, weighting(vectors.passages), weighting(vectors.facts), chat, concurrency);
   }
 
-  async retrieve(questions: readonly string[], options: RetrievalOptions, onEach?: (done: number) => void): Promise<RetrievalResult[]> {
+  async retrieve(questions: readonly string[], options: RetrievalOptions, onEach?: (done: number) => void, signal?: AbortSignal): Promise<RetrievalResult[]> {
+    // Scoring is synchronous work: give Ctrl-C a turn as it goes, and stop once it is pressed.
+    const tick = cooperative(signal, "during retrieval: the questions of finished groups are stored");
     if (options.method === "bm25") {
       this.bm25 ??= new Bm25Index(this.contents);
-      return questions.map((question, i) => {
-        const scores = this.bm25!.scores(question);
-        onEach?.(i + 1);
-        return this.result(question, scores, scores, options, { method: "bm25", candidateFacts: [], seeds: [], top: [] });
-      });
+      const results: RetrievalResult[] = [];
+      for (const question of questions) {
+        await tick();
+        const scores = this.bm25.scores(question);
+        results.push(this.result(question, scores, scores, options, { method: "bm25", candidateFacts: [], seeds: [], top: [] }));
+        onEach?.(results.length);
+      }
+      return results;
     }
     const queryPassage = this.weigh(await this.index.embeddings.matrix(questions, "query_to_passage"));
     if (options.method === "dense") {
       const results: RetrievalResult[] = [];
       for (let start = 0; start < questions.length; start += 64) {
+        await tick();
         const rows = questions.slice(start, start + 64).map((_, i) => start + i);
         const block = await this.passageCorpus.scoresMany(queryPassage, rows);
         rows.forEach((q, i) => {
@@ -169,6 +176,7 @@ export class Retriever {
     const entityCount = this.graph.phrases.length;
     const results: RetrievalResult[] = [];
     for (let start = 0; start < questions.length; start += 64) {
+      await tick();
       const group = questions.slice(start, start + 64);
       const rows = group.map((_, i) => start + i);
       // Dense scores of the whole group in one product each: (64 × d) · (passages × d)ᵀ, and
@@ -184,7 +192,7 @@ export class Retriever {
           limit(async () => {
             const dense = minMaxNormalize(passageBlock.subarray(i * P, (i + 1) * P));
             const link = linkBlock?.subarray(i * L, (i + 1) * L);
-            return { question, dense, plan: await this.plan(question, link, ner?.[i], dense, options) };
+            return { question, dense, plan: await this.plan(question, link, ner?.[i], dense, options, signal) };
           }),
         ),
       );
@@ -279,6 +287,7 @@ export class Retriever {
     ner: RetrievalTrace["ner"] | undefined,
     dense: Float64Array,
     options: RetrievalOptions,
+    signal?: AbortSignal,
   ): Promise<{ trace: RetrievalTrace; reset?: Float64Array }> {
     const graph = this.graph;
     const trace: RetrievalTrace = { method: "hipporag", linking: options.linking, passageNodes: options.passageNodes, candidateFacts: [], seeds: [], top: [] };
@@ -312,7 +321,7 @@ export class Retriever {
           const reply = await generateComplete(
             this.chat,
             { messages: filterMessages(question, candidateFacts), stage: "filter", maxTokens: 512 },
-            { accept: (r) => parseFilterOutput(r.text).ok },
+            { accept: (r) => parseFilterOutput(r.text).ok, signal },
           );
           trace.tokens = { prompt: reply.promptTokens, completion: reply.completionTokens };
           const parsed = parseFilterOutput(reply.text);
@@ -321,6 +330,7 @@ export class Retriever {
           trace.filter = { kept: kept.map((f) => graph.facts[f]!), cacheHit: reply.cacheHit, ...(parsed.ok ? {} : { error: parsed.error }) };
           if (!parsed.ok) return fallback("filter-error");
         } catch (error) {
+          if (signal?.aborted) throw new HippoError("INTERRUPTED", "interrupted during retrieval: the questions of finished groups are stored", { suggestion: "re-run the same command to resume" });
           if (isFatal(error)) throw error; // a rejected key or an unreachable server: stop, do not fall back for every question
           trace.filter = { kept: [], error: (error as Error).message };
           return fallback("filter-error");

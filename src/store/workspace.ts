@@ -1,12 +1,21 @@
 import Database from "better-sqlite3";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { HippoError } from "../core/errors.js";
 import { MIGRATIONS } from "./migrations.js";
+import { storageFailure } from "./storage-error.js";
 
 export const WORKSPACE_FILE = "hipporag.sqlite";
+/** Held locked (an SQLite exclusive lock, i.e. an OS file lock) by the one writer. */
+export const LOCK_FILE = "hipporag.lock";
 export type Db = Database.Database;
+
+export interface OpenOptions {
+  readonly?: boolean;
+  /** false: the workspace must exist already (commands that only read or extend one never create it). */
+  create?: boolean;
+}
 
 /**
  * The SQLite workspace of one save dir. WAL mode so readers never block the writer; every unit of
@@ -16,7 +25,7 @@ export class Workspace {
   readonly db: Db;
   readonly path: string;
   readonly saveDir: string;
-  private lockHeld = false;
+  private lock?: Db;
 
   private constructor(saveDir: string, db: Db, path: string) {
     this.saveDir = saveDir;
@@ -24,12 +33,13 @@ export class Workspace {
     this.path = path;
   }
 
-  static open(saveDir: string, options: { readonly?: boolean } = {}): Workspace {
+  static open(saveDir: string, options: OpenOptions = {}): Workspace {
     const path = join(saveDir, WORKSPACE_FILE);
-    mkdirSync(dirname(path), { recursive: true });
-    let db: Db;
+    const mustExist = options.readonly || options.create === false;
+    prepareFolder(saveDir, path, mustExist);
+    let db: Db | undefined;
     try {
-      db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+      db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: mustExist });
       db.pragma("busy_timeout = 10000");
       if (!options.readonly) {
         db.pragma("journal_mode = WAL");
@@ -38,73 +48,113 @@ export class Workspace {
       db.pragma("foreign_keys = ON");
       migrate(db, path);
     } catch (error) {
+      db?.close();
       if (HippoError.isInstance(error)) throw error;
-      throw new HippoError("WORKSPACE", `cannot open workspace ${path}: ${(error as Error).message}`, {
+      throw storageFailure(error, path) ?? new HippoError("WORKSPACE", `cannot open workspace ${path}: ${(error as Error).message}`, {
         cause: error,
-        suggestion: "Check that the file is a hipporag workspace and not corrupted; a fresh --save-dir starts over",
+        suggestion: "check that the file is a hipporag workspace",
       });
     }
     return new Workspace(saveDir, db, path);
   }
 
   /**
-   * Takes the workspace's writer lock for this process. A second writer refuses with a clear message
-   * instead of interleaving; a lock left by a dead process (SIGKILL) is taken over.
+   * Takes the workspace's writer lock for this process: an exclusive lock on `hipporag.lock` held by
+   * an SQLite connection in exclusive locking mode, so the operating system holds it and releases it
+   * when the process ends, however it ends. It holds across hostnames and containers on one file
+   * system, never goes stale and is never taken over. Who holds it is written beside it, for the
+   * message a second writer gets.
    */
   acquireWriterLock(command: string): void {
-    const take = this.db.transaction(() => {
-      const row = this.db.prepare("SELECT pid, host, acquired_at FROM locks WHERE name = 'writer'").get() as
-        | { pid: number; host: string; acquired_at: string }
-        | undefined;
-      if (row && row.pid !== process.pid && row.host === hostname() && isAlive(row.pid)) {
-        throw new HippoError("WORKSPACE", `workspace ${this.path} is in use by another hipporag process (pid ${row.pid}, since ${row.acquired_at})`, {
-          suggestion: `Wait for it to finish, or use another --save-dir for ${command}`,
+    if (this.lock) return;
+    const lockPath = join(this.saveDir, LOCK_FILE);
+    const lock = new Database(lockPath);
+    try {
+      lock.pragma("busy_timeout = 0");
+      lock.pragma("locking_mode = EXCLUSIVE");
+      // The first write in exclusive mode takes the exclusive lock, and it is kept until close.
+      lock.exec("BEGIN IMMEDIATE; CREATE TABLE IF NOT EXISTS holder (at TEXT); DELETE FROM holder; INSERT INTO holder VALUES (datetime('now')); COMMIT;");
+    } catch (error) {
+      lock.close();
+      if (String((error as { code?: unknown }).code).startsWith("SQLITE_BUSY")) {
+        const holder = readHolder(lockPath);
+        throw new HippoError("WORKSPACE", `workspace ${this.path} is in use by another hipporag process${holder ? ` (pid ${holder.pid} on host ${holder.host}, ${holder.command}, since ${holder.since})` : ""}`, {
+          suggestion: `wait for it to finish, or use another --save-dir for ${command}`,
         });
       }
-      this.db
-        .prepare("INSERT OR REPLACE INTO locks (name, pid, host, acquired_at) VALUES ('writer', ?, ?, ?)")
-        .run(process.pid, hostname(), new Date().toISOString());
-    });
-    take.immediate();
-    this.lockHeld = true;
+      throw storageFailure(error, lockPath) ?? error;
+    }
+    this.lock = lock;
+    try {
+      writeFileSync(`${lockPath}.json`, JSON.stringify({ pid: process.pid, host: hostname(), command, since: new Date().toISOString() }));
+    } catch {
+      /* only informs the message of a second writer */
+    }
   }
 
   close(): void {
-    if (!this.db.open) return;
-    if (this.lockHeld) {
-      this.db.prepare("DELETE FROM locks WHERE name = 'writer' AND pid = ?").run(process.pid);
-      this.lockHeld = false;
-    }
-    this.db.close();
+    if (this.db.open) this.db.close();
+    if (this.lock?.open) this.lock.close();
+    this.lock = undefined;
   }
-
 }
 
-function isAlive(pid: number): boolean {
+function readHolder(lockPath: string): { pid: number; host: string; command: string; since: string } | undefined {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+    return JSON.parse(readFileSync(`${lockPath}.json`, "utf8"));
+  } catch {
+    return undefined;
   }
 }
 
-function migrate(db: Db, path: string): void {
-  const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get();
-  const current = hasMeta
-    ? Number((db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined)?.value ?? 0)
-    : 0;
-  if (current > MIGRATIONS.length) {
-    throw new HippoError("WORKSPACE", `workspace ${path} has schema version ${current}, newer than this hipporag understands (${MIGRATIONS.length})`, {
-      suggestion: "Upgrade hipporag, or use another --save-dir",
+/** The save dir must be a folder (created when allowed); errors name it and say what is wrong, before any work. */
+function prepareFolder(saveDir: string, path: string, mustExist: boolean): void {
+  if (existsSync(saveDir) && !statSync(saveDir).isDirectory()) {
+    throw new HippoError("INPUT", `the workspace folder ${saveDir} is a file, not a folder`, { suggestion: "give a folder (it is created if missing)" });
+  }
+  if (mustExist) {
+    if (!existsSync(path)) {
+      throw new HippoError("INPUT", `no hipporag workspace in ${saveDir} (${WORKSPACE_FILE} not found)`, { suggestion: "check the save dir; hipporag index (or run) creates the workspace" });
+    }
+    return;
+  }
+  try {
+    mkdirSync(saveDir, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new HippoError("INPUT", `cannot create the workspace folder ${saveDir} (${code ?? (error as Error).message})`, {
+      suggestion: code === "EACCES" || code === "EROFS" || code === "EPERM" ? "choose a folder you can write to" : "check the path",
     });
   }
+}
+
+/**
+ * Applies missing migrations. The version is read again inside the write transaction, so processes
+ * opening a new workspace at the same moment apply each migration once (the others wait, then find
+ * it done).
+ */
+function migrate(db: Db, path: string): void {
+  const version = () => {
+    const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get();
+    return hasMeta ? Number((db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined)?.value ?? 0) : 0;
+  };
+  const check = (current: number) => {
+    if (current > MIGRATIONS.length) {
+      throw new HippoError("WORKSPACE", `workspace ${path} has schema version ${current}, newer than this hipporag understands (${MIGRATIONS.length})`, {
+        suggestion: "Upgrade hipporag, or use another --save-dir",
+      });
+    }
+  };
+  const current = version();
+  check(current);
   if (current === MIGRATIONS.length) return;
   if (db.readonly) throw new HippoError("WORKSPACE", `workspace ${path} needs a migration; open it read-write once`);
-  for (let version = current; version < MIGRATIONS.length; version++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[version]!);
-      db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)").run(String(version + 1));
-    }).immediate();
-  }
+  db.transaction(() => {
+    const now = version();
+    check(now);
+    for (let v = now; v < MIGRATIONS.length; v++) {
+      db.exec(MIGRATIONS[v]!);
+      db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)").run(String(v + 1));
+    }
+  }).immediate();
 }

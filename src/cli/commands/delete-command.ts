@@ -23,7 +23,7 @@ export function deleteCommand(context: CommandContext): Command {
       if (!ok) throw new InputError('expected a "title\\ntext" string or {title, text}', { file: raw.docs, record: i });
     });
     const { openHippo } = await import("../open-hippo.js");
-    const hippo = await openHippo(common, raw);
+    const hippo = await openHippo(common, raw, {}, { mustExist: true });
     try {
       hippo.workspace.acquireWriterLock("delete");
       const before = hippo.memoryIndex().passageIds().length;

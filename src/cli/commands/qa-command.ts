@@ -24,7 +24,7 @@ export function qaCommand(context: CommandContext): Command {
     const { storedRuns } = await import("../../retrieval/retrieval-store.js");
     const { usageError } = await import("../../core/errors.js");
     const dataset = loadDataset(common.dataset, common.datasetDir, { requireQuestions: true });
-    const hippo = await openHippo(common, raw, {}, { qaTopK: raw.qaTopK });
+    const hippo = await openHippo(common, raw, {}, { qaTopK: raw.qaTopK, mustExist: true });
     try {
       if (!storedRuns(hippo.workspace).includes(raw.run)) {
         throw usageError(`no stored retrieval run "${raw.run}" (have: ${storedRuns(hippo.workspace).join(", ") || "none"})`, "run hipporag retrieve first, or pick a run with --run");
@@ -33,8 +33,12 @@ export function qaCommand(context: CommandContext): Command {
       hippo.memoryIndex().assertFresh(dataset.passages.map((p) => p.id));
       const { createProgress } = await import("../../core/progress.js");
       const progress = createProgress({ label: `qa ${raw.run}`, total: dataset.questions.length, quiet: isQuiet(common) });
-      const outcome = await hippo.answerStored(raw.run, dataset.questions, (done) => progress.update(done));
-      progress.stop();
+      const { installInterruptHandler } = await import("../interrupt.js");
+      const interrupt = installInterruptHandler();
+      const outcome = await hippo.answerStored(raw.run, dataset.questions, (done) => progress.update(done), interrupt.signal).finally(() => {
+        progress.stop();
+        interrupt.dispose();
+      });
       const report = evaluateRun(hippo.workspace, raw.run, dataset.questions);
       if (common.json) context.output.stdout(JSON.stringify({ run: raw.run, answered: outcome.answered, reused: outcome.reused, recomputed: outcome.recomputed.reasons, failed: outcome.failed.length, tokens: outcome.tokens, ...report }, null, 2));
       else {

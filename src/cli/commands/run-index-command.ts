@@ -6,9 +6,11 @@ import { indexProgress } from "../index-progress.js";
 import { installInterruptHandler } from "../interrupt.js";
 import type { LlmOptions } from "../llm-options.js";
 import { openHippo } from "../open-hippo.js";
+import { checkOutputFile } from "../output-path.js";
 import { formatTable, plural, type Output } from "../output.js";
 
 export async function runIndexCommand(common: ResolvedCommon, options: LlmOptions & EmbeddingCliOptions & { exportGraph?: string; openiePrompts?: string }, output: Output): Promise<number> {
+  checkOutputFile("--export-graph", options.exportGraph);
   const dataset = loadDataset(common.dataset, common.datasetDir);
   const hippo = await openHippo(common, options);
   const interrupt = installInterruptHandler();

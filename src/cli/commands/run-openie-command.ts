@@ -16,12 +16,15 @@ import { installInterruptHandler } from "../interrupt.js";
 import { DEFAULT_LLM, resolveLlm } from "../llm-options.js";
 import { formatOpenIEProgress, openieFields } from "../openie-progress.js";
 import { formatTable, plural, type Output } from "../output.js";
+import { checkOutputFile } from "../output-path.js";
 import type { OpenIECommandOptions } from "./openie-command.js";
 
 /** `hipporag openie`: import/export, batch export/import, or the online run. Returns the exit code. */
 export async function runOpenIECommand(common: ResolvedCommon, options: OpenIECommandOptions, output: Output): Promise<number> {
   const modes = [options.import, options.export, options.exportBatch, options.importBatch].filter(Boolean).length;
   if (modes > 1) throw usageError("use one of --import, --export, --export-batch, --import-batch at a time");
+  checkOutputFile("--export", options.export);
+  checkOutputFile("--export-batch", options.exportBatch);
   const logger = createLogger(common.logLevel);
   const print = (human: string, json: unknown) => output.stdout(common.json ? JSON.stringify(json, null, 2) : human);
   const prompts = loadOpenIEPrompts(options.openiePrompts);

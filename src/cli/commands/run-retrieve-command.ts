@@ -5,14 +5,18 @@ import { formatEvalTable } from "../../eval/format-eval-report.js";
 import type { RetrievedDocs } from "../../hipporag.js";
 import { isQuiet, type ResolvedCommon } from "../common-options.js";
 import { createProgress } from "../../core/progress.js";
+import { runLabel } from "../../hipporag.js";
+import { installInterruptHandler } from "../interrupt.js";
 import { openHippo } from "../open-hippo.js";
+import { checkOutputFile } from "../output-path.js";
 import { formatTable, plural, reuseLine, type Output } from "../output.js";
 import { resolveRetrieval } from "../retrieval-options.js";
 import type { RetrieveOptions } from "./retrieve-command.js";
 
 export async function runRetrieveCommand(common: ResolvedCommon, options: RetrieveOptions, output: Output): Promise<number> {
   const retrieval = resolveRetrieval(options);
-  const hippo = await openHippo(common, options, retrieval);
+  checkOutputFile("--predictions-out", options.predictionsOut);
+  const hippo = await openHippo(common, options, retrieval, { mustExist: true });
   try {
     if (options.explain) {
       const [result] = await hippo.retrieve([options.explain]);
@@ -24,9 +28,14 @@ export async function runRetrieveCommand(common: ResolvedCommon, options: Retrie
     // Rankings of a corpus the index no longer matches would not be what a fresh workspace gives.
     hippo.memoryIndex().assertFresh(dataset.passages.map((p) => p.id));
     const quiet = isQuiet(common);
-    const progress = createProgress({ label: `retrieve ${retrieval.method}`, total: dataset.questions.length, quiet });
-    const { run, results, reused, recomputed, fallbacks } = await hippo.retrieveQuestions(dataset.questions, retrieval, (done, todo) => progress.update(dataset.questions.length - todo + done));
-    progress.stop();
+    const progress = createProgress({ label: `retrieve ${runLabel(retrieval)}`, total: dataset.questions.length, quiet });
+    const interrupt = installInterruptHandler();
+    const { run, results, reused, recomputed, fallbacks } = await hippo
+      .retrieveQuestions(dataset.questions, retrieval, (done, todo) => progress.update(dataset.questions.length - todo + done), interrupt.signal)
+      .finally(() => {
+        progress.stop();
+        interrupt.dispose();
+      });
     if (options.predictionsOut) {
       writeFileSync(options.predictionsOut, JSON.stringify(dataset.questions.map((q) => ({ id: q.id, question: q.question, docs: results.get(q.id)!.docs })), null, 1));
     }
