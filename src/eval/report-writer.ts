@@ -3,7 +3,8 @@ import { join } from "node:path";
 import type { Workspace } from "../store/workspace.js";
 
 export interface WrittenReport {
-  id: number;
+  /** The report's row in the workspace (none for a report written without one). */
+  id?: number;
   jsonPath: string;
   markdownPath: string;
   htmlPath?: string;
@@ -19,7 +20,13 @@ export function writeReport(
   const info = workspace.db
     .prepare("INSERT INTO reports (created_at, kind, name, body) VALUES (?, ?, ?, ?)")
     .run(createdAt, report.kind, report.name, json);
-  const dir = join(workspace.saveDir, "reports");
+  return { ...writeReportFiles(workspace.saveDir, report), id: Number(info.lastInsertRowid) };
+}
+
+/** The report's files under `<saveDir>/reports/` (JSON, Markdown, HTML), with no workspace needed. */
+export function writeReportFiles(saveDir: string, report: { name: string; body: unknown; markdown: string; html?: string }): WrittenReport {
+  const json = JSON.stringify(report.body, null, 2);
+  const dir = join(saveDir, "reports");
   mkdirSync(dir, { recursive: true });
   const base = join(dir, report.name);
   writeFileSync(`${base}.json`, `${json}\n`);
@@ -29,5 +36,5 @@ export function writeReport(
     htmlPath = `${base}.html`;
     writeFileSync(htmlPath, report.html);
   }
-  return { id: Number(info.lastInsertRowid), jsonPath: `${base}.json`, markdownPath: `${base}.md`, htmlPath };
+  return { jsonPath: `${base}.json`, markdownPath: `${base}.md`, htmlPath };
 }

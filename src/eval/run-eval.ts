@@ -3,11 +3,13 @@ import type { Question } from "../datasets/dataset-types.js";
 import { loadDataset } from "../datasets/load-dataset.js";
 import { storedIndexFingerprint } from "../graph/memory-index.js";
 import { loadAnswers, loadRetrievals, questionKey, storedRuns } from "../retrieval/retrieval-store.js";
-import { Workspace } from "../store/workspace.js";
+import { Workspace, WORKSPACE_FILE } from "../store/workspace.js";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { evaluate, type EvalItem, type EvalReport } from "./evaluate.js";
 import { evalMarkdown, type NamedReport } from "./format-eval-report.js";
 import { loadPredictions, matchPredictions } from "./load-predictions.js";
-import { writeReport, type WrittenReport } from "./report-writer.js";
+import { writeReport, writeReportFiles, type WrittenReport } from "./report-writer.js";
 
 export interface RunEvalOptions {
   dataset: string;
@@ -30,7 +32,13 @@ export function runEval(options: RunEvalOptions): EvalResult {
   const dataset = loadDataset(options.dataset, options.datasetDir, { requireQuestions: true });
   // Inputs are validated before the workspace is opened: bad input leaves it untouched.
   const items = options.predictions ? matchPredictions(loadPredictions(options.predictions), dataset.questions, options.predictions) : undefined;
-  // eval only reads: it never creates a workspace (a typo in --save-dir must not make an empty one)
+  // eval only reads: it never creates a workspace (a typo in --save-dir must not make an empty one).
+  // A predictions file needs none: it is scored, and the report is written without a workspace row.
+  if (items && !existsSync(join(options.saveDir, WORKSPACE_FILE))) {
+    const reports: NamedReport[] = [{ name: "predictions", report: evaluate(items) }];
+    const written = writeReportFiles(options.saveDir, { name: "eval-predictions", body: { dataset: options.dataset, predictions: options.predictions, reports }, markdown: evalMarkdown(`Evaluation: ${options.dataset}`, reports) });
+    return { dataset: options.dataset, reports, written };
+  }
   const workspace = Workspace.open(options.saveDir, { create: false });
   try {
     const reports: NamedReport[] = items ? [{ name: "predictions", report: evaluate(items) }] : evaluateStoredRuns(workspace, dataset.questions, options.run);

@@ -1,6 +1,6 @@
 import { HippoError } from "../core/errors.js";
 import { redactSecrets } from "../core/redact.js";
-import type { CircuitBreaker } from "./circuit-breaker.js";
+import { networkCode, type CircuitBreaker } from "./circuit-breaker.js";
 
 export interface RetryPolicy {
   /** Attempts after the first. */
@@ -83,6 +83,7 @@ export async function withRetries<T>(
 ): Promise<T> {
   // A server may echo the credentials it got; nothing built from its reply may carry them further.
   const redact = (text: string) => redactSecrets(text, options.secrets ?? []);
+  let reconnected = false;
   for (let attempt = 0; ; attempt++) {
     options.breaker?.check();
     try {
@@ -91,6 +92,14 @@ export async function withRetries<T>(
       return result;
     } catch (error) {
       if (HippoError.isInstance(error)) throw error;
+      // A pooled keep-alive connection that the server closed while we were busy (uvicorn and Node
+      // close idle ones after 5 s) fails before any response: send again at once on a fresh one,
+      // without counting it as a retry (with --max-retries 0 the request would otherwise be lost).
+      if (!reconnected && !options.signal?.aborted && isClosedConnection(error)) {
+        reconnected = true;
+        attempt--;
+        continue;
+      }
       const facts = classifyError(error);
       facts.reason = redact(facts.reason);
       if (options.signal?.aborted) throw new HippoError("INTERRUPTED", `${options.what}: interrupted`);
@@ -122,4 +131,15 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       resolve();
     }
   });
+}
+
+/** A connection closed under a request before any response: a stale pooled socket. */
+function isClosedConnection(error: unknown): boolean {
+  const code = networkCode(error);
+  if (code === "ECONNRESET" || code === "EPIPE" || code === "UND_ERR_SOCKET" || code === "UND_ERR_CLOSED") return true;
+  let current = error as { message?: unknown; cause?: unknown } | undefined;
+  for (let depth = 0; depth < 6 && current; depth++, current = current.cause as typeof current) {
+    if (typeof current.message === "string" && /other side closed|socket hang up/.test(current.message)) return true;
+  }
+  return false;
 }
