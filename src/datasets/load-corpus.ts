@@ -1,7 +1,11 @@
 import { InputError } from "../core/errors.js";
 import { passageId } from "../core/ids.js";
 import { readJsonFile } from "../core/read-json-file.js";
+import { ILL_FORMED_PROBLEM, illFormedPath } from "../core/well-formed.js";
 import type { Passage } from "./dataset-types.js";
+import { typeName } from "./type-name.js";
+
+export { typeName };
 
 /** Upper bound on one passage: a 1 MB passage is almost always a broken export, and it would blow the LLM context. */
 export const MAX_PASSAGE_CHARS = 200_000;
@@ -24,6 +28,8 @@ export function corpusFromRecords(data: unknown, file: string): Passage[] {
     if (typeof record !== "object" || record === null || Array.isArray(record)) {
       throw new InputError("expected an object with \"title\" and \"text\"", { file, record: index });
     }
+    const illFormed = illFormedPath(record);
+    if (illFormed) throw new InputError(ILL_FORMED_PROBLEM, { file, record: index, field: illFormed });
     const { title, text } = record as Record<string, unknown>;
     if (typeof title !== "string") {
       throw new InputError(title === undefined ? "missing" : `expected a string, got ${typeName(title)}`, {
@@ -56,11 +62,4 @@ export function corpusFromRecords(data: unknown, file: string): Passage[] {
     passages.push({ id, title, text, content });
   });
   return passages;
-}
-
-export function typeName(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "number" && Number.isNaN(value)) return "NaN";
-  return `a ${typeof value}`;
 }
