@@ -7,6 +7,11 @@ export interface ChunkSettings {
   overlapTokens: number;
 }
 
+/** `--chunk-overlap` when not given: an eighth of the chunk size. */
+export function defaultOverlap(maxTokens: number): number {
+  return Math.floor(maxTokens / 8);
+}
+
 /** A chunk of a text and where it sits in it: `text === source.slice(start, end)`. */
 export interface TextChunk {
   text: string;

@@ -1,8 +1,8 @@
 import { writeFileSync } from "node:fs";
-import { loadDataset } from "../../datasets/load-dataset.js";
 import { evaluate } from "../../eval/evaluate.js";
 import { formatEvalTable } from "../../eval/format-eval-report.js";
 import type { RetrievedDocs } from "../../hipporag.js";
+import { loadCommandDataset } from "../load-command-dataset.js";
 import { isQuiet, type ResolvedCommon } from "../common-options.js";
 import { createProgress } from "../../core/progress.js";
 import { openHippo } from "../open-hippo.js";
@@ -19,7 +19,7 @@ export async function runRetrieveCommand(common: ResolvedCommon, options: Retrie
       output.stdout(common.json ? JSON.stringify(result, null, 2) : explainText(result!));
       return 0;
     }
-    const dataset = loadDataset(common.dataset, common.datasetDir, { requireQuestions: true });
+    const dataset = await loadCommandDataset(common, output, { embeddingName: options.embeddingName, requireQuestions: true });
     hippo.workspace.acquireWriterLock("retrieve");
     const quiet = isQuiet(common);
     const progress = createProgress({ label: `retrieve ${retrieval.method}`, total: dataset.questions.length, quiet });
