@@ -73,4 +73,9 @@ export const MIGRATIONS: readonly string[] = [
   -- (encoder, hash), so both are answered from it: 7 ms and 44 ms.
   CREATE INDEX embeddings_by_encoder ON embeddings (encoder);
   `,
+  `
+  -- Where a passage came from, as JSON (upstream HEAD's doc_metadata): for --corpus documents the
+  -- source file or record and the document's own fields, for chunks also their position. NULL otherwise.
+  ALTER TABLE passages ADD COLUMN metadata TEXT;
+  `,
 ];
