@@ -66,7 +66,9 @@ export function datasetsCommand(context: CommandContext): Command {
       state.exitCode = 0;
     });
 
-  return new Command("datasets").description("the paper's datasets from the Hugging Face Hub: list, pull").addCommand(list).addCommand(pull);
+  const group = new Command("datasets").description("the paper's datasets from the Hugging Face Hub: list, pull").addCommand(list).addCommand(pull);
+  // `hipporag datasets` alone shows what it can do instead of failing
+  return group.action(() => output.stdout(group.helpInformation()));
 }
 
 function describe(dataset: HubDataset) {

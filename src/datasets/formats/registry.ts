@@ -1,4 +1,6 @@
 import type { DatasetFormat } from "./dataset-format.js";
+
+export type { DatasetFormat };
 import { hotpotqaFormat } from "./hotpotqa-format.js";
 import { lvevalFormat } from "./lveval-format.js";
 import { musiqueFormat } from "./musique-format.js";

@@ -34,6 +34,12 @@ afterEach(async () => {
 const pull = (dir: string, ...extra: string[]) => runCli(["datasets", "pull", "musique", "--dataset-dir", dir, ...extra]);
 
 describe("hipporag datasets list", () => {
+  it("hipporag datasets alone shows its subcommands", async () => {
+    const result = await runCli(["datasets"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/list \[options\][\s\S]*pull \[options\] <names\.\.\.>/);
+    expect(hub.requests).toEqual([]);
+  });
   it("finds <name>_corpus.json and <name>.json anywhere in the tree, shallowest first, and shows what is local", async () => {
     const dir = tempDir();
     writeFileSync(join(dir, "mine_corpus.json"), "[]");
