@@ -4,6 +4,7 @@ import { datasetPaths, loadDataset } from "../datasets/load-dataset.js";
 import { loadTokenizerCounter } from "../datasets/load-tokenizer-counter.js";
 import { APPROXIMATE_TOKENS, type TokenCounter } from "../datasets/token-count.js";
 import { isQuiet, type ResolvedCommon } from "./common-options.js";
+import { checkChunking } from "./check-chunking.js";
 import { chunkSettingsOf } from "./corpus-options.js";
 import { fetchMissingDataset } from "./fetch-missing-dataset.js";
 import type { Output } from "./output.js";
@@ -24,6 +25,7 @@ export async function loadCommandDataset(common: ResolvedCommon, output: Output,
     questions: source.questions,
     chunking: chunk && counter ? { ...chunk, counter } : undefined,
   });
+  checkChunking(common.saveDir, dataset.passages);
   if (!isQuiet(common)) for (const note of dataset.notes ?? []) output.stderr(`note: ${note}`);
   return dataset;
 }

@@ -55,7 +55,7 @@ describe("--corpus with --chunk-tokens through the CLI", () => {
     expect(ada.length).toBeGreaterThan(2);
     const source = longDoc("Ada Lovelace");
     ada.forEach((row, i) => {
-      expect(row.meta).toMatchObject({ source: "people/Ada Lovelace.md", chunk: i, chunks: ada.length, tokenizer: "approx" });
+      expect(row.meta).toMatchObject({ source: "people/Ada Lovelace.md", chunk: i, chunks: ada.length, tokenizer: "approx", chunkSize: 60, chunkOverlap: 7 });
       expect(source.slice(row.meta.start, row.meta.end)).toBe(row.text); // the position round-trips
       expect(APPROXIMATE_TOKENS.count(row.text)).toBeLessThanOrEqual(60);
       expect(row.content).toBe(`Ada Lovelace\n${row.text}`);
@@ -114,6 +114,20 @@ describe("--corpus with --chunk-tokens through the CLI", () => {
     expect(common(40)).toBe(join("outputs", "travel-c40o5"));
     expect(common(80, 0)).toBe(join("outputs", "travel-c80o0"));
     expect(common()).toBe(join("outputs", "travel"));
+  });
+
+  it("refuses to add the same documents cut another way to a workspace that holds them", async () => {
+    const { dir, docs } = writeCorpus();
+    const saveDir = join(dir, "shared-ws");
+    const batch = (...args: string[]) => runCli(["openie", "--corpus", docs, "--save-dir", saveDir, "--llm-name", "m", "--export-batch", join(dir, "b.jsonl"), ...args]);
+    expect((await batch("--chunk-tokens", "40")).code).toBe(0);
+    expect((await batch("--chunk-tokens", "40")).code).toBe(0); // the same cut again is fine
+    const other = await batch("--chunk-tokens", "80");
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(/already holds (people\/Ada Lovelace\.md|Charles Babbage\.txt|Note\.txt) cut as chunks of 40 tokens, overlap 5, counted by approx; cutting it as chunks of 80 tokens, overlap 10, counted by approx would mix two corpora/);
+    const whole = await batch();
+    expect(whole.code).toBe(2);
+    expect(whole.stderr).toMatch(/cutting it as whole passages \(no --chunk-tokens\)/);
   });
 
   it("a chunked named dataset, plain --corpus files, and bad chunk options", async () => {

@@ -14,7 +14,7 @@ export interface Chunking extends ChunkSettings {
  * Documents → passages. Without chunking each document is one passage `title\ntext`; with it, a text
  * over `maxTokens` becomes several passages `title\n<chunk>`, each with metadata saying where it came
  * from (`source`, `chunk` i of `chunks`, character `start`/`end` in the text, its `tokens` and the
- * `tokenizer`) plus the document's own fields. Ids stay `chunk-<md5 of the passage>`, so other chunk
+ * `tokenizer`, and the `chunkSize` / `chunkOverlap` settings) plus the document's own fields. Ids stay `chunk-<md5 of the passage>`, so other chunk
  * settings give other passages (a different corpus), never a mix. Exact duplicates keep the first.
  */
 export function documentsToPassages(documents: readonly SourceDocument[], file: string, chunking?: Chunking): { passages: Passage[]; split: number } {
@@ -36,7 +36,9 @@ export function documentsToPassages(documents: readonly SourceDocument[], file: 
       const id = passageId(content);
       if (seen.has(id)) return;
       seen.add(id);
-      const position = chunking ? { chunk: i, chunks: pieces.length, start: piece.start, end: piece.end, tokens: piece.tokens, tokenizer: chunking.counter.id } : {};
+      const position = chunking
+        ? { chunk: i, chunks: pieces.length, start: piece.start, end: piece.end, tokens: piece.tokens, tokenizer: chunking.counter.id, chunkSize: chunking.maxTokens, chunkOverlap: chunking.overlapTokens }
+        : {};
       passages.push({ id, title: document.title, text: piece.text, content, metadata: { ...document.metadata, ...position } });
     });
   });
