@@ -14,6 +14,8 @@ export interface FakeHubOptions {
   pageSize?: number;
   /** Ignore ?recursive=true and list folders one level at a time, as a plain tree endpoint does. */
   flatTree?: boolean;
+  /** Answer LFS downloads with a 302 to a second loopback server (the Hub's CDN), as huggingface.co does. */
+  cdn?: boolean;
 }
 
 export interface RecordedRequest {
@@ -30,7 +32,11 @@ export class FakeHub {
   /** Paths served with one byte flipped (the listing still gives the true hash). */
   readonly corrupt = new Set<string>();
   private server?: Server;
+  private cdnServer?: Server;
   endpoint = "";
+  cdnEndpoint = "";
+  /** Requests the CDN received. */
+  readonly cdnRequests: RecordedRequest[] = [];
 
   constructor(readonly options: FakeHubOptions) {}
 
@@ -52,16 +58,33 @@ export class FakeHub {
       if (url.pathname.startsWith(resolvePrefix)) {
         const rest = url.pathname.slice(resolvePrefix.length);
         const path = rest.slice(rest.indexOf("/") + 1).split("/").map(decodeURIComponent).join("/");
+        const content = this.options.files[path];
+        if (this.options.cdn && content !== undefined && this.options.lfs?.includes(path)) {
+          const bytes = Buffer.from(content);
+          res.writeHead(302, { location: `${this.cdnEndpoint}/cdn/${encodeURIComponent(path)}`, "x-linked-etag": `"${sha256(bytes)}"`, "x-linked-size": bytes.length }).end();
+          return;
+        }
         return this.resolve(path, req, res);
       }
       res.writeHead(404).end("not found");
     });
     await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
     this.endpoint = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+    if (this.options.cdn) {
+      this.cdnServer = createServer((req, res) => {
+        this.cdnRequests.push({ url: req.url ?? "", range: header(req, "range"), authorization: header(req, "authorization") });
+        const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname.replace(/^\/cdn\//, ""));
+        this.resolve(path, req, res);
+      });
+      await new Promise<void>((resolve) => this.cdnServer!.listen(0, "127.0.0.1", resolve));
+      this.cdnEndpoint = `http://127.0.0.1:${(this.cdnServer!.address() as AddressInfo).port}`;
+    }
     return this;
   }
 
   async stop(): Promise<void> {
+    this.cdnServer?.closeAllConnections();
+    await new Promise<void>((resolve) => this.cdnServer?.close(() => resolve()) ?? resolve());
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
   }

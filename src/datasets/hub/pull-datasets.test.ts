@@ -162,6 +162,21 @@ describe("hipporag datasets pull", () => {
     expect(ok.stdout + ok.stderr).not.toContain(token);
     for (const file of readdirSync(dir)) expect(readFileSync(join(dir, file), "utf8")).not.toContain(token);
   });
+  it("follows the Hub's redirect of LFS files to its CDN, resumes there with Range, and does not send the token along", async () => {
+    await hub.stop();
+    const token = "hf_CdnMustNotSeeThis000";
+    hub = await new FakeHub({ files: FILES, lfs: LFS, cdn: true }).start();
+    process.env.HF_ENDPOINT = hub.endpoint;
+    process.env.HF_TOKEN = token;
+    hub.drops.set("reproduce/dataset/musique_corpus.json", { bytes: 70_000, times: 1 });
+    const dir = tempDir();
+    const result = await pull(dir);
+    expect(result.code).toBe(0);
+    expect(readFileSync(join(dir, "musique_corpus.json"), "utf8")).toBe(CORPUS);
+    expect(hub.cdnRequests.map((r) => r.range)).toEqual([undefined, "bytes=70000-"]);
+    expect(hub.cdnRequests.every((r) => r.authorization === undefined)).toBe(true);
+    expect(hub.downloads("reproduce/dataset/musique_corpus.json").every((r) => r.authorization === `Bearer ${token}`)).toBe(true);
+  });
   it("offline never touches the network; an unknown name fails before any download and lists what there is", async () => {
     const dir = tempDir();
     process.env.HF_HUB_OFFLINE = "1";
