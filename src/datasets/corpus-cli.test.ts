@@ -77,6 +77,10 @@ describe("--corpus with --chunk-tokens through the CLI", () => {
     }
     expect(written[1].docs[0]).toBe("Note\nGrace Hopper lived in Arlington.");
 
+    const qa = await runCli(["qa", "--corpus", docs, "--chunk-tokens", "60", "--questions", questions, "--save-dir", saveDir, ...llm, "--run", "hipporag2-nofilter", "--json"]);
+    expect(qa.code).toBe(0);
+    expect(JSON.parse(qa.stdout)).toMatchObject({ run: "hipporag2-nofilter", answered: 2 });
+
     const explain = await runCli(["retrieve", "--dataset", "travel", "--save-dir", saveDir, ...llm, "--no-filter", "--explain", "Where did Ada Lovelace go in 1907?"]);
     expect(explain.code).toBe(0);
     expect(explain.stdout).toMatch(/sources:\n {2}1\. (people\/Ada Lovelace\.md|Charles Babbage\.txt|Note\.txt)(, chunk \d+ of \d+ \(chars \d+-\d+\))?/);
