@@ -23,6 +23,7 @@ export interface TextChunk {
 interface Unit {
   start: number;
   end: number;
+  tokens: number;
   /** The unit opens a paragraph (a blank line before it), the preferred place to cut. */
   paragraph: boolean;
 }
@@ -37,29 +38,42 @@ export function chunkText(text: string, settings: ChunkSettings, counter: TokenC
   const whole = counter.count(text);
   if (whole <= settings.maxTokens) return [{ text, start: 0, end: text.length, tokens: whole }];
   const units = splitUnits(text, settings.maxTokens, counter);
+  // Unit counts are summed instead of re-tokenizing every candidate chunk (tokenizers split at
+  // whitespace, so the sum is the chunk's count in practice); each chunk is then checked for real.
+  const sum = (from: number, to: number) => {
+    let total = 0;
+    for (let k = from; k <= to; k++) total += units[k]!.tokens;
+    return total;
+  };
   const chunks: TextChunk[] = [];
   let first = 0;
   while (first < units.length) {
     let last = first;
+    let size = units[first]!.tokens;
     // grow while the chunk stays within the limit
-    while (last + 1 < units.length && counter.count(text.slice(units[first]!.start, units[last + 1]!.end)) <= settings.maxTokens) last++;
+    while (last + 1 < units.length && size + units[last + 1]!.tokens <= settings.maxTokens) size += units[++last]!.tokens;
     // prefer ending before a paragraph break if that keeps the chunk at least half full
     if (last + 1 < units.length && !units[last + 1]!.paragraph) {
       for (let k = last; k > first; k--) {
-        if (units[k + 1]!.paragraph && counter.count(text.slice(units[first]!.start, units[k]!.end)) * 2 >= settings.maxTokens) {
+        if (units[k + 1]!.paragraph && sum(first, k) * 2 >= settings.maxTokens) {
           last = k;
           break;
         }
       }
     }
-    const start = units[first]!.start;
-    const end = units[last]!.end;
-    const slice = text.slice(start, end);
-    chunks.push({ text: slice, start, end, tokens: counter.count(slice) });
+    let slice = text.slice(units[first]!.start, units[last]!.end);
+    let tokens = counter.count(slice);
+    while (tokens > settings.maxTokens && last > first) {
+      last--;
+      slice = text.slice(units[first]!.start, units[last]!.end);
+      tokens = counter.count(slice);
+    }
+    chunks.push({ text: slice, start: units[first]!.start, end: units[last]!.end, tokens });
     if (last + 1 >= units.length) break;
     // the next chunk starts with the trailing whole units of this one that fit in the overlap
     let next = last + 1;
-    while (next - 1 > first && counter.count(text.slice(units[next - 1]!.start, units[last]!.end)) <= settings.overlapTokens) next--;
+    let overlap = 0;
+    while (next - 1 > first && overlap + units[next - 1]!.tokens <= settings.overlapTokens) overlap += units[--next]!.tokens;
     first = next;
   }
   return chunks;
@@ -72,16 +86,18 @@ function splitUnits(text: string, maxTokens: number, counter: TokenCounter): Uni
   for (const [pStart, pEnd] of paragraphs) {
     let opens = true;
     for (const [sStart, sEnd] of spans(text, pStart, pEnd, /(?<=[.!?。！？…])["'”’)\]]*\s+/gu)) {
-      const add = (start: number, end: number) => {
-        units.push({ start, end, paragraph: opens });
+      const add = (start: number, end: number, tokens = counter.count(text.slice(start, end))) => {
+        units.push({ start, end, tokens, paragraph: opens });
         opens = false;
       };
-      if (counter.count(text.slice(sStart, sEnd)) <= maxTokens) {
-        add(sStart, sEnd);
+      const sentenceTokens = counter.count(text.slice(sStart, sEnd));
+      if (sentenceTokens <= maxTokens) {
+        add(sStart, sEnd, sentenceTokens);
         continue;
       }
       for (const [wStart, wEnd] of spans(text, sStart, sEnd, /\s+/g)) {
-        if (counter.count(text.slice(wStart, wEnd)) <= maxTokens) add(wStart, wEnd);
+        const wordTokens = counter.count(text.slice(wStart, wEnd));
+        if (wordTokens <= maxTokens) add(wStart, wEnd, wordTokens);
         else for (const [cStart, cEnd] of hardSplit(text, wStart, wEnd, maxTokens, counter)) add(cStart, cEnd);
       }
     }
