@@ -45,7 +45,7 @@ export function resolveCommon(options: CommonOptions & CorpusCliOptions & { offl
     saveDir: options.saveDir ?? join("outputs", dataset + saveDirSuffix(options)),
     json: options.json,
     logLevel: options.logLevel,
-    source: options,
+    source: { corpus: options.corpus, questions: options.questions, chunkTokens: options.chunkTokens, chunkOverlap: options.chunkOverlap, chunkTokenizer: options.chunkTokenizer, offline: options.offline },
   };
 }
 
