@@ -17,7 +17,12 @@ export async function pullWithProgress(names: readonly string[], dir: string, se
     return await pullDatasets(names, dir, settings, {
       onStart: (file, dest) => {
         started = Date.now();
-        progress = createProgress({ label: `pull ${basename(dest)} (KB)`, total: Math.max(1, Math.ceil(file.size / 1000)), quiet });
+        progress = createProgress({
+          label: `pull ${basename(dest)} (KB)`,
+          total: Math.max(1, Math.ceil(file.size / 1000)),
+          quiet,
+          format: (fields) => String(fields.of ?? ""),
+        });
       },
       onProgress: (done, total) => progress?.update(Math.floor(done / 1000), { of: `${formatBytes(done)} of ${formatBytes(total)}` }),
       onNote: (line) => say(line),
