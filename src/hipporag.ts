@@ -20,7 +20,7 @@ import { filterMessages } from "./retrieval/filter-prompt.js";
 import { queryNerMessages } from "./retrieval/query-ner-prompt.js";
 import { loadAnswers, loadRetrievals, questionKey, saveAnswer, saveRetrievals } from "./retrieval/retrieval-store.js";
 import { DEFAULT_RETRIEVAL, effectiveRetrievalOptions, Retriever, type RetrievalOptions, type RetrievalResult } from "./retrieval/retriever.js";
-import { insertPassages, splitPassage } from "./store/passage-store.js";
+import { insertPassages, rankedMetadata, splitPassage } from "./store/passage-store.js";
 import { Workspace } from "./store/workspace.js";
 
 export type { LlmConfig } from "./llm/llm-config.js";
@@ -52,10 +52,12 @@ export interface HippoRagConfig {
   logger?: Logger;
 }
 
-export type DocInput = string | { title: string; text: string };
+export type DocInput = string | { title: string; text: string; metadata?: Record<string, unknown> };
 
 export interface RetrievedDocs extends RetrievalResult {
   docs: string[];
+  /** Per doc, the passage's stored metadata (source, chunk position, …) or null; absent when no doc has any. */
+  metadata?: (Record<string, unknown> | null)[];
 }
 
 export interface QaResult {
@@ -236,7 +238,7 @@ export class HippoRag {
     const retriever = await this.retriever();
     const results = await retriever.retrieve(queries, options, onEach, signal);
     const contentOf = new Map(retriever.graph.passageIds.map((id, i) => [id, retriever.contents[i]!]));
-    return results.map((r) => ({ ...r, docs: r.passageIds.map((id) => contentOf.get(id)!) }));
+    return results.map((r) => withMetadata({ ...r, docs: r.passageIds.map((id) => contentOf.get(id)!) }, rankedMetadata(this.workspace, r.passageIds)));
   }
 
   /**
@@ -305,7 +307,7 @@ export class HippoRag {
     const fallbacks: Record<string, number> = {};
     for (const q of questions) {
       const row = all.get(questionKey(q.question))!;
-      results.set(q.id, { question: row.question, passageIds: row.passageIds, scores: row.scores, trace: row.trace, docs: row.passageIds.map((id) => contentOf.get(id)!) });
+      results.set(q.id, withMetadata({ question: row.question, passageIds: row.passageIds, scores: row.scores, trace: row.trace, docs: row.passageIds.map((id) => contentOf.get(id)!) }, rankedMetadata(this.workspace, row.passageIds)));
       if (row.trace.fallback) fallbacks[row.trace.fallback] = (fallbacks[row.trace.fallback] ?? 0) + 1;
     }
     return { run, results, reused: tally.reused, recomputed: tally, fallbacks };
@@ -420,6 +422,11 @@ export function toPassages(docs: readonly DocInput[]): Passage[] {
   return docs.map((doc) => {
     const content = typeof doc === "string" ? doc : `${doc.title}\n${doc.text}`;
     const { title, text } = typeof doc === "string" ? splitPassage(doc) : doc;
-    return { id: passageId(content), title, text, content };
+    const metadata = typeof doc === "string" ? undefined : doc.metadata;
+    return { id: passageId(content), title, text, content, ...(metadata ? { metadata } : {}) };
   });
+}
+
+function withMetadata(result: RetrievedDocs, metadata: RetrievedDocs["metadata"]): RetrievedDocs {
+  return metadata ? { ...result, metadata } : result;
 }

@@ -4,6 +4,7 @@ import { usageError } from "../core/errors.js";
 import { positiveInt, unitFloat } from "../core/validate.js";
 import { LOG_LEVELS, type LogLevel } from "../core/logger.js";
 import { DEFAULT_DATASET_DIR } from "../datasets/load-dataset.js";
+import { datasetNameOf, saveDirSuffix, type CorpusCliOptions } from "./corpus-options.js";
 
 /** Options every command shares, declared once (trigger.dev's commonOptions pattern). */
 export function commonOptions(command: Command): Command {
@@ -29,19 +30,23 @@ export interface ResolvedCommon {
   saveDir: string;
   json: boolean;
   logLevel: LogLevel;
+  /** --corpus, chunking and --offline, for the commands that read passages (see corpus-options.ts). */
+  source?: CorpusCliOptions & { offline?: boolean };
 }
 
 /** Validates the shared options once, at the edge. */
-export function resolveCommon(options: CommonOptions, commandName: string): ResolvedCommon {
-  if (!options.dataset) {
+export function resolveCommon(options: CommonOptions & CorpusCliOptions & { offline?: boolean }, commandName: string): ResolvedCommon {
+  const dataset = datasetNameOf(options); // with --corpus, the name defaults to the file or folder name
+  if (!dataset) {
     throw usageError(`hipporag ${commandName} needs --dataset`, `e.g. hipporag ${commandName} --dataset musique --dataset-dir reproduce/dataset`);
   }
   return {
-    dataset: options.dataset,
+    dataset,
     datasetDir: options.datasetDir,
-    saveDir: options.saveDir ?? join("outputs", options.dataset),
+    saveDir: options.saveDir ?? join("outputs", dataset + saveDirSuffix(options)),
     json: options.json,
     logLevel: options.logLevel,
+    source: { corpus: options.corpus, questions: options.questions, chunkTokens: options.chunkTokens, chunkOverlap: options.chunkOverlap, chunkTokenizer: options.chunkTokenizer, offline: options.offline },
   };
 }
 

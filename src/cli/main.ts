@@ -33,7 +33,7 @@ export async function main(argv: readonly string[], output: Output = processOutp
     return state.exitCode;
   } catch (error) {
     const debug = argv.includes("debug") && argv.includes("--log-level");
-    const secrets = [process.env.OPENAI_API_KEY ?? ""];
+    const secrets = [process.env.OPENAI_API_KEY ?? "", process.env.HF_TOKEN ?? "", process.env.HUGGING_FACE_HUB_TOKEN ?? ""];
     const outcome = handleError(error, { debug, secrets });
     for (const line of outcome.lines) output.stderr(line);
     return outcome.exitCode;

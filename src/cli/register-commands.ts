@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { datasetsCommand } from "./commands/datasets-command.js";
 import { deleteCommand } from "./commands/delete-command.js";
 import { evalCommand } from "./commands/eval-command.js";
 import { indexCommand } from "./commands/index-command.js";
@@ -19,9 +20,11 @@ export interface CommandContext {
 
 /** Every working command, in pipeline order. A command is listed here only once it works. */
 export function registerCommands(program: Command, context: CommandContext): void {
-  for (const make of [openieCommand, indexCommand, retrieveCommand, qaCommand, evalCommand, runCommand, deleteCommand]) {
+  for (const make of [openieCommand, indexCommand, retrieveCommand, qaCommand, evalCommand, runCommand, deleteCommand, datasetsCommand]) {
     // Commands built with `new Command()` do not inherit exitOverride/output settings; copy them so
     // every error reaches handle-error.ts.
-    program.addCommand(make(context).copyInheritedSettings(program));
+    const command = make(context).copyInheritedSettings(program);
+    for (const sub of command.commands) sub.copyInheritedSettings(command); // nested groups (datasets list|pull)
+    program.addCommand(command);
   }
 }

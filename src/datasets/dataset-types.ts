@@ -4,6 +4,12 @@ export interface Passage {
   title: string;
   text: string;
   content: string;
+  /**
+   * Where the passage came from, for passages read with `--corpus`: `source`, the document's own
+   * fields and, for chunks, their position (upstream HEAD's `doc_metadata`). Stored with the passage
+   * and returned with retrieval results.
+   */
+  metadata?: Record<string, unknown>;
 }
 
 /** A question with its gold answers and gold passages (exact `title\ntext` strings), as upstream. */
@@ -20,4 +26,6 @@ export interface Dataset {
   questionsPath?: string;
   passages: Passage[];
   questions: Question[];
+  /** What the loader could not use or changed, for people (no gold passages, fields not understood, chunking). */
+  notes?: string[];
 }

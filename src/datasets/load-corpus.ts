@@ -3,6 +3,9 @@ import { passageId } from "../core/ids.js";
 import { readJsonFile } from "../core/read-json-file.js";
 import { ILL_FORMED_PROBLEM, illFormedPath } from "../core/well-formed.js";
 import type { Passage } from "./dataset-types.js";
+import { typeName } from "./type-name.js";
+
+export { typeName };
 
 /** Upper bound on one passage: a 1 MB passage is almost always a broken export, and it would blow the LLM context. */
 export const MAX_PASSAGE_CHARS = 200_000;
@@ -25,6 +28,8 @@ export function corpusFromRecords(data: unknown, file: string): Passage[] {
     if (typeof record !== "object" || record === null || Array.isArray(record)) {
       throw new InputError("expected an object with \"title\" and \"text\"", { file, record: index });
     }
+    const illFormed = illFormedPath(record);
+    if (illFormed) throw new InputError(ILL_FORMED_PROBLEM, { file, record: index, field: illFormed });
     const { title, text } = record as Record<string, unknown>;
     if (typeof title !== "string") {
       throw new InputError(title === undefined ? "missing" : `expected a string, got ${typeName(title)}`, {
@@ -43,8 +48,6 @@ export function corpusFromRecords(data: unknown, file: string): Passage[] {
     if (title.trim() === "" && text.trim() === "") {
       throw new InputError("empty passage (title and text are both empty)", { file, record: index, field: "text" });
     }
-    const illFormed = illFormedPath({ title, text });
-    if (illFormed) throw new InputError(ILL_FORMED_PROBLEM, { file, record: index, field: illFormed });
     const content = `${title}\n${text}`;
     if (content.length > MAX_PASSAGE_CHARS) {
       throw new InputError(`passage is ${content.length} characters, more than the ${MAX_PASSAGE_CHARS} allowed; split it into chunks`, {
@@ -59,11 +62,4 @@ export function corpusFromRecords(data: unknown, file: string): Passage[] {
     passages.push({ id, title, text, content });
   });
   return passages;
-}
-
-export function typeName(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "number" && Number.isNaN(value)) return "NaN";
-  return `a ${typeof value}`;
 }

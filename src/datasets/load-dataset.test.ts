@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { md5Hex } from "../core/ids.js";
 import { SHARED_DATASETS, tempDir, writeJson } from "../test-support/cli-harness.js";
@@ -65,5 +66,16 @@ describe("gold answers and passages in every upstream style", () => {
     expect(q!.goldDocs).toEqual(["X\nx"]);
     expect(q!.goldAnswers.sort()).toEqual(["A.", "Ann", "Ann (singer)", "Anne"]);
     expect(q!.id).toBe("0");
+  });
+});
+
+describe("ill-formed text in a corpus", () => {
+  it("is an InputError through the CLI, naming file, record and field", async () => {
+    const { runCli } = await import("../test-support/cli-harness.js");
+    const dir = tempDir();
+    writeJson(dir, "bad_corpus.json", '[{"title": "A", "text": "fine"}, {"title": "B\\udc00", "text": "x"}]');
+    const result = await runCli(["index", "--dataset", "bad", "--dataset-dir", dir, "--save-dir", join(dir, "ws")]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/bad_corpus\.json: record 1: field "title": text with a lone UTF-16 surrogate/);
   });
 });

@@ -1,44 +1,86 @@
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { InputError } from "../core/errors.js";
 import type { Dataset } from "./dataset-types.js";
+import { documentsToPassages, type Chunking } from "./documents-to-passages.js";
 import { loadCorpus } from "./load-corpus.js";
-import { loadQuestions } from "./load-questions.js";
+import { loadDocuments } from "./load-documents.js";
+import { loadQuestionsWithNotes } from "./load-questions.js";
 
 export const DEFAULT_DATASET_DIR = "reproduce/dataset";
+
+export interface LoadDatasetOptions {
+  requireQuestions?: boolean;
+  /** Read passages from this file or folder instead of `<dir>/<name>_corpus.json` (see `loadDocuments`). */
+  corpus?: string;
+  /** The questions file for a `corpus`; default `<name>.json` beside a `*_corpus.json`, else in `dir`. */
+  questions?: string;
+  /** Split long passages (only with `corpus`). */
+  chunking?: Chunking;
+}
 
 export function datasetPaths(name: string, dir: string): { corpusPath: string; questionsPath: string } {
   return { corpusPath: join(dir, `${name}_corpus.json`), questionsPath: join(dir, `${name}.json`) };
 }
 
+/** The name a corpus path gives a dataset: `x_corpus.json` → x, `x.jsonl` → x, folder `x/` → x (other characters become "_"). */
+export function datasetNameFromCorpus(path: string): string {
+  const base = basename(path.replace(/[\\/]+$/, "")).replace(/(_corpus)?\.jsonl?$/, "");
+  return base.replace(/[^A-Za-z0-9_.-]/g, "_") || "corpus";
+}
+
 /**
- * Loads `<dir>/<name>_corpus.json` and, when present (or required), `<dir>/<name>.json`.
+ * Loads `<dir>/<name>_corpus.json` and, when present (or required), `<dir>/<name>.json`; or, with
+ * `corpus`, the documents there (chunked when asked) and the questions that go with them.
  * A corpus-only dataset (no questions file) is fine for `openie` and `index`.
  */
-export function loadDataset(name: string, dir: string, options: { requireQuestions?: boolean } = {}): Dataset {
+export function loadDataset(name: string, dir: string, options: LoadDatasetOptions = {}): Dataset {
   if (!/^[A-Za-z0-9_.-]+$/.test(name)) {
     throw new InputError(`invalid dataset name "${name}" (letters, digits, "_", "-", "." only)`, {}, {
       suggestion: "Pass the name without the _corpus.json suffix, e.g. --dataset musique",
     });
   }
-  const { corpusPath, questionsPath } = datasetPaths(name, dir);
-  if (!existsSync(corpusPath)) {
-    throw new InputError(`dataset "${name}" not found: no ${corpusPath}`, {}, {
-      suggestion: `Put ${name}_corpus.json (and ${name}.json for questions) in ${dir}, or point --dataset-dir at the folder that has them`,
-    });
+  const notes: string[] = [];
+  let corpusPath: string;
+  let questionsPath: string;
+  let passages;
+  if (options.corpus) {
+    corpusPath = options.corpus;
+    const base = datasetNameFromCorpus(options.corpus);
+    const beside = options.corpus.endsWith("_corpus.json") ? join(dirname(options.corpus), `${base}.json`) : undefined;
+    questionsPath = options.questions ?? (beside && existsSync(beside) ? beside : join(dir, `${base}.json`));
+    if (options.questions && !existsSync(options.questions)) throw new InputError("file not found", { file: options.questions });
+    const loaded = loadDocuments(options.corpus);
+    notes.push(...loaded.notes);
+    const converted = documentsToPassages(loaded.documents, options.corpus, options.chunking);
+    passages = converted.passages;
+    if (options.chunking) {
+      notes.push(`${loaded.documents.length} documents → ${passages.length} passages (${converted.split} split into chunks of ≤ ${options.chunking.maxTokens} tokens, overlap ${options.chunking.overlapTokens}, tokens counted by ${options.chunking.counter.id})`);
+    }
+  } else {
+    ({ corpusPath, questionsPath } = datasetPaths(name, dir));
+    if (!existsSync(corpusPath)) {
+      throw new InputError(`dataset "${name}" not found: no ${corpusPath}`, {}, {
+        suggestion: `hipporag datasets pull ${name}${dir === DEFAULT_DATASET_DIR ? "" : ` --dataset-dir ${dir}`} fetches the paper's datasets; for your own, put ${name}_corpus.json (and ${name}.json for questions) in ${dir}, or pass --corpus`,
+      });
+    }
+    passages = loadCorpus(corpusPath);
   }
-  const passages = loadCorpus(corpusPath);
   const hasQuestions = existsSync(questionsPath);
   if (!hasQuestions && options.requireQuestions) {
     throw new InputError(`dataset "${name}" has no questions file ${questionsPath}`, {}, {
-      suggestion: "This command needs questions; add the questions file or pass --predictions for eval",
+      suggestion: options.corpus ? "pass --questions FILE with the questions for this corpus" : "This command needs questions; add the questions file or pass --predictions for eval",
     });
   }
+  const questions = hasQuestions ? loadQuestionsWithNotes(questionsPath, options.corpus ? datasetNameFromCorpus(options.corpus) : name) : undefined;
+  if (questions) notes.push(...questions.notes);
+  if (questions && options.chunking) notes.push("gold passages are whole passages: with --chunk-tokens only passages left unsplit can match, so Recall@k understates retrieval (EM/F1 are unaffected)");
   return {
     name,
     corpusPath,
     questionsPath: hasQuestions ? questionsPath : undefined,
     passages,
-    questions: hasQuestions ? loadQuestions(questionsPath, name) : [],
+    questions: questions?.questions ?? [],
+    notes,
   };
 }

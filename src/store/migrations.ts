@@ -94,4 +94,9 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (run, question_key)
   ) WITHOUT ROWID;
   `,
+  `
+  -- Where a passage came from, as JSON (upstream HEAD's doc_metadata): for --corpus documents the
+  -- source file or record and the document's own fields, for chunks also their position. NULL otherwise.
+  ALTER TABLE passages ADD COLUMN metadata TEXT;
+  `,
 ];

@@ -1,11 +1,12 @@
 import { Command } from "commander";
+import { corpusOptions, type CorpusCliOptions } from "../corpus-options.js";
 import { commonOptions, isQuiet, parsePositiveInt, resolveCommon, type CommonOptions } from "../common-options.js";
 import { embeddingOptions, type EmbeddingCliOptions } from "../embedding-options.js";
 import { llmOptions, type LlmOptions } from "../llm-options.js";
 import type { CommandContext } from "../register-commands.js";
 import { QA_TOP_K } from "../../qa/qa-prompt.js";
 
-interface QaOptions extends CommonOptions, LlmOptions, EmbeddingCliOptions {
+interface QaOptions extends CommonOptions, CorpusCliOptions, LlmOptions, EmbeddingCliOptions {
   run: string;
   qaTopK: number;
 }
@@ -15,15 +16,15 @@ export function qaCommand(context: CommandContext): Command {
     .description("answer each question from the top passages of a stored retrieval run, then score EM/F1")
     .option("--run <name>", "retrieval run to read (see hipporag eval)", "hipporag2")
     .option("--qa-top-k <n>", "passages in the QA prompt (upstream 5)", parsePositiveInt("--qa-top-k"), QA_TOP_K);
-  embeddingOptions(llmOptions(commonOptions(command))).action(async (raw: QaOptions) => {
+  corpusOptions(embeddingOptions(llmOptions(commonOptions(command)))).action(async (raw: QaOptions) => {
     const common = resolveCommon(raw, "qa");
-    const { loadDataset } = await import("../../datasets/load-dataset.js");
+    const { loadCommandDataset } = await import("../load-command-dataset.js");
     const { openHippo } = await import("../open-hippo.js");
     const { evaluateRun } = await import("../../eval/run-eval.js");
     const { formatEvalTable } = await import("../../eval/format-eval-report.js");
     const { storedRuns } = await import("../../retrieval/retrieval-store.js");
     const { usageError } = await import("../../core/errors.js");
-    const dataset = loadDataset(common.dataset, common.datasetDir, { requireQuestions: true });
+    const dataset = await loadCommandDataset(common, context.output, { embeddingName: raw.embeddingName, requireQuestions: true });
     const hippo = await openHippo(common, raw, {}, { qaTopK: raw.qaTopK, mustExist: true });
     try {
       if (!storedRuns(hippo.workspace).includes(raw.run)) {

@@ -1,5 +1,5 @@
-import { loadDataset } from "../../datasets/load-dataset.js";
 import { exportGraph } from "../../graph/export-graph.js";
+import { loadCommandDataset } from "../load-command-dataset.js";
 import { isQuiet, type ResolvedCommon } from "../common-options.js";
 import type { EmbeddingCliOptions } from "../embedding-options.js";
 import { indexProgress } from "../index-progress.js";
@@ -11,7 +11,7 @@ import { formatTable, plural, type Output } from "../output.js";
 
 export async function runIndexCommand(common: ResolvedCommon, options: LlmOptions & EmbeddingCliOptions & { exportGraph?: string; openiePrompts?: string }, output: Output): Promise<number> {
   checkOutputFile("--export-graph", options.exportGraph);
-  const dataset = loadDataset(common.dataset, common.datasetDir);
+  const dataset = await loadCommandDataset(common, output, { embeddingName: options.embeddingName });
   const hippo = await openHippo(common, options);
   const interrupt = installInterruptHandler();
   try {

@@ -11,6 +11,7 @@ import { loadOpenIEPrompts } from "../../openie/prompts/load-openie-prompts.js";
 import { runOpenIE, type OpenIESummary } from "../../openie/run-openie.js";
 import { insertPassages } from "../../store/passage-store.js";
 import { Workspace } from "../../store/workspace.js";
+import { loadCommandDataset } from "../load-command-dataset.js";
 import { isQuiet, type ResolvedCommon } from "../common-options.js";
 import { installInterruptHandler } from "../interrupt.js";
 import { DEFAULT_LLM, resolveLlm } from "../llm-options.js";
@@ -44,7 +45,7 @@ export async function runOpenIECommand(common: ResolvedCommon, options: OpenIECo
     }
   }
 
-  const dataset = loadDataset(common.dataset, common.datasetDir);
+  const dataset = await loadCommandDataset(common, output);
   const model = options.llmName ?? DEFAULT_LLM;
   const workspace = Workspace.open(common.saveDir);
   try {

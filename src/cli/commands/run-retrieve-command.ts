@@ -1,8 +1,8 @@
 import { writeFileSync } from "node:fs";
-import { loadDataset } from "../../datasets/load-dataset.js";
 import { evaluate } from "../../eval/evaluate.js";
 import { formatEvalTable } from "../../eval/format-eval-report.js";
 import type { RetrievedDocs } from "../../hipporag.js";
+import { loadCommandDataset } from "../load-command-dataset.js";
 import { isQuiet, type ResolvedCommon } from "../common-options.js";
 import { createProgress } from "../../core/progress.js";
 import { runLabel } from "../../hipporag.js";
@@ -23,7 +23,7 @@ export async function runRetrieveCommand(common: ResolvedCommon, options: Retrie
       output.stdout(common.json ? JSON.stringify(result, null, 2) : explainText(result!));
       return 0;
     }
-    const dataset = loadDataset(common.dataset, common.datasetDir, { requireQuestions: true });
+    const dataset = await loadCommandDataset(common, output, { embeddingName: options.embeddingName, requireQuestions: true });
     hippo.workspace.acquireWriterLock("retrieve");
     // Rankings of a corpus the index no longer matches would not be what a fresh workspace gives.
     hippo.memoryIndex().assertFresh(dataset.passages.map((p) => p.id));
@@ -37,7 +37,7 @@ export async function runRetrieveCommand(common: ResolvedCommon, options: Retrie
         interrupt.dispose();
       });
     if (options.predictionsOut) {
-      writeFileSync(options.predictionsOut, JSON.stringify(dataset.questions.map((q) => ({ id: q.id, question: q.question, docs: results.get(q.id)!.docs })), null, 1));
+      writeFileSync(options.predictionsOut, JSON.stringify(dataset.questions.map((q) => ({ id: q.id, question: q.question, docs: results.get(q.id)!.docs, ...(results.get(q.id)!.metadata ? { metadata: results.get(q.id)!.metadata } : {}) })), null, 1));
     }
     const report = evaluate(dataset.questions.map((q) => ({ docs: results.get(q.id)!.docs, goldDocs: q.goldDocs, goldAnswers: q.goldAnswers })));
     if (common.json) output.stdout(JSON.stringify({ run, questions: dataset.questions.length, reused, recomputed: recomputed.reasons, fallbacks, ...report }, null, 2));
@@ -85,5 +85,14 @@ export function explainText(result: RetrievedDocs): string {
   lines.push("", "top passages:");
   const scored = t.method !== "hipporag" || t.fallback ? "score" : t.passageNodes === false ? "Σ phrase PPR" : "PPR";
   lines.push(formatTable(["rank", scored, "dense", "title"], t.top.map((p, i) => [i + 1, p.score, p.dense, p.title])));
+  if (result.metadata) lines.push("", "sources:", ...t.top.map((_, i) => `  ${i + 1}. ${describeSource(result.metadata![i])}`));
   return lines.join("\n");
+}
+
+/** "guide.md, chunk 2 of 5 (chars 1200-2480)" from a passage's metadata. */
+function describeSource(metadata: Record<string, unknown> | null | undefined): string {
+  if (!metadata) return "-";
+  const chunk = typeof metadata.chunk === "number" ? `, chunk ${metadata.chunk + 1} of ${String(metadata.chunks)} (chars ${String(metadata.start)}-${String(metadata.end)})` : "";
+  const record = typeof metadata.record === "number" ? ` record ${metadata.record}` : "";
+  return `${String(metadata.source ?? "?")}${record}${chunk}`;
 }

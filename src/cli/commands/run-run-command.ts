@@ -1,4 +1,3 @@
-import { loadDataset } from "../../datasets/load-dataset.js";
 import { evaluateRun } from "../../eval/run-eval.js";
 import { formatEvalTable } from "../../eval/format-eval-report.js";
 import { writeReport } from "../../eval/report-writer.js";
@@ -7,6 +6,7 @@ import { paperNumbers } from "../../eval/paper-numbers.js";
 import { importOpenIEFile, modelFromOpenIEFileName } from "../../openie/openie-file.js";
 import { OpenIEStore } from "../../openie/openie-store.js";
 import type { RetrievalOptions } from "../../retrieval/retriever.js";
+import { loadCommandDataset } from "../load-command-dataset.js";
 import { isQuiet, type ResolvedCommon } from "../common-options.js";
 import { createProgress } from "../../core/progress.js";
 import { indexProgress } from "../index-progress.js";
@@ -26,7 +26,7 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
   const notes: string[] = [];
   const quiet = isQuiet(common);
   const say = (line: string) => quiet || output.stderr(line);
-  const dataset = loadDataset(common.dataset, common.datasetDir, { requireQuestions: true });
+  const dataset = await loadCommandDataset(common, output, { embeddingName: options.embeddingName, requireQuestions: true });
   const hasLlm = llmConfigured(options);
   let llmName = options.llmName;
   if (options.importOpenie && !llmName) llmName = modelFromOpenIEFileName(options.importOpenie);

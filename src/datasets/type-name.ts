@@ -1,0 +1,7 @@
+/** How a JSON value is named in error messages: "a number", "an array", "null", "NaN". */
+export function typeName(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "number" && Number.isNaN(value)) return "NaN";
+  return `a ${typeof value}`;
+}
