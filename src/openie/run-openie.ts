@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import pLimit from "p-limit";
 import { HippoError, isFatal } from "../core/errors.js";
 import { storageFailure } from "../store/storage-error.js";
@@ -68,6 +69,7 @@ export async function runOpenIE(passages: readonly Passage[], options: RunOpenIE
   // finished is kept. Those abandoned are not this passage's failure, so nothing is recorded for them.
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  setMaxListeners(0, signal); // every request in flight listens on it: hundreds at once are expected
   let fatal: HippoError | undefined;
   const stopStage = (error: HippoError) => {
     fatal ??= error;
