@@ -1,4 +1,4 @@
-import { formatTable } from "../cli/output.js";
+import { formatTable } from "../core/format-table.js";
 import type { EvalReport } from "./evaluate.js";
 import { RECALL_KS } from "./metrics.js";
 
