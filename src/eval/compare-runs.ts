@@ -44,9 +44,8 @@ export function compareRuns(a: ScoredRun, b: ScoredRun, options: BootstrapOption
     names.push(name);
     differences.push(Float64Array.from(pairs, ([i, j]) => values[i]! - other[j]!));
   }
-  const comparison: RunComparison = { a: a.name, b: b.name, count: pairs.length, ci95: {}, p: {} };
-  if (names.length === 0) return comparison;
+  if (names.length === 0) return { a: a.name, b: b.name, count: pairs.length, ci95: {}, p: {} };
   const summaries = bootstrapMeans(differences, options);
   const means = perMetric(names, differences.map((d) => round4(d.reduce((sum, x) => sum + x, 0) / d.length)));
-  return { ...comparison, ...means, ci95: perMetric(names, summaries.map(roundInterval)), p: perMetric(names, summaries.map((s) => s.atOrBelowZero)) };
+  return { a: a.name, b: b.name, count: pairs.length, ...means, ci95: perMetric(names, summaries.map(roundInterval)), p: perMetric(names, summaries.map((s) => s.atOrBelowZero)) };
 }
