@@ -2,6 +2,8 @@
  * Published numbers users compare with (shared/spec/paper-numbers.md; HippoRAG 2, arXiv 2502.14802,
  * Tables 2, 8 and 9: Llama-3.3-70B-Instruct + NV-Embed-v2, 1,000 questions per dataset; Table 4 ablations).
  */
+import { MISSING } from "./format-eval-report.js";
+
 export interface PaperRow {
   system: string;
   recall2?: number;
@@ -99,4 +101,9 @@ export function paperNumbers(dataset: string): (PaperDataset & { exact: boolean 
   if (!key) return undefined;
   // Only the full dataset name is the paper's split; e.g. musique_train_dev is a training subset.
   return { ...TABLES[key]!, exact: dataset === key };
+}
+
+/** The paper's numbers as printed there, one decimal ("73.0", not "73"). */
+export function paperValue(value: number | undefined): string {
+  return value === undefined ? MISSING : value.toFixed(1);
 }

@@ -1,7 +1,7 @@
 import type { NamedReport } from "./format-eval-report.js";
 import { escapeHtml } from "./html.js";
 import { RECALL_KS } from "./metrics.js";
-import type { PaperRow } from "./paper-numbers.js";
+import { paperValue, type PaperRow } from "./paper-numbers.js";
 
 const COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"];
 /** Dash patterns by series, so that two identical curves still show both (with the small offset below). */
@@ -48,14 +48,14 @@ export function recallChart(series: readonly NamedReport[], paper: { rows: reado
         const labelY = Math.max(cy + 4, previous + LABEL_GAP);
         previous = labelY;
         const lx = x(column) + side * 8;
-        parts.push(`<circle cx="${x(column)}" cy="${cy.toFixed(1)}" r="4" fill="none" stroke="#555"><title>paper: ${escapeHtml(mark.system)} R@${ks[column]} ${mark.value}</title></circle>`);
+        parts.push(`<circle cx="${x(column)}" cy="${cy.toFixed(1)}" r="4" fill="none" stroke="#555"><title>paper: ${escapeHtml(mark.system)} R@${ks[column]} ${paperValue(mark.value)}</title></circle>`);
         if (labelY - cy > 7) parts.push(`<line x1="${x(column)}" y1="${cy.toFixed(1)}" x2="${lx}" y2="${(labelY - 4).toFixed(1)}" stroke="#999" stroke-width="0.5"/>`);
-        parts.push(`<text x="${lx}" y="${labelY.toFixed(1)}" font-size="10" fill="#333" text-anchor="${side < 0 ? "end" : "start"}" stroke="#fff" stroke-width="3" paint-order="stroke">${mark.letter} ${mark.value}</text>`);
+        parts.push(`<text x="${lx}" y="${labelY.toFixed(1)}" font-size="10" fill="#333" text-anchor="${side < 0 ? "end" : "start"}" stroke="#fff" stroke-width="3" paint-order="stroke">${mark.letter} ${paperValue(mark.value)}</text>`);
       }
     }
     parts.push(`<text x="${width + 4}" y="${pad - 20}" font-size="11" font-weight="bold">${escapeHtml(paper.caption)}</text>`);
     paper.rows.forEach((row, i) => {
-      const values = [row.recall2 !== undefined ? `R@2 ${row.recall2}` : "", row.recall5 !== undefined ? `R@5 ${row.recall5}` : ""].filter(Boolean).join(", ");
+      const values = [row.recall2 !== undefined ? `R@2 ${paperValue(row.recall2)}` : "", row.recall5 !== undefined ? `R@5 ${paperValue(row.recall5)}` : ""].filter(Boolean).join(", ");
       parts.push(`<text x="${width + 4}" y="${pad - 4 + i * 14}" font-size="11">${letters[i]} ${escapeHtml(row.system)}: ${values}</text>`);
     });
   }

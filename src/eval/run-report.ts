@@ -4,7 +4,7 @@ import type { EvalReport } from "./evaluate.js";
 import { evalHtmlBody } from "./eval-html.js";
 import { evalMarkdown, markdownTable, type NamedReport } from "./format-eval-report.js";
 import { escapeHtml, htmlList, htmlPage, htmlTable } from "./html.js";
-import { paperNumbers } from "./paper-numbers.js";
+import { paperNumbers, paperValue } from "./paper-numbers.js";
 import { recallChart } from "./recall-chart.js";
 
 export interface StageCost {
@@ -57,7 +57,10 @@ interface Section {
   header?: string[];
   body?: (string | number)[][];
   list?: string[];
+  /** Text columns (settings, stage counts as key/value): left-aligned in Markdown. */
+  leftAligned?: boolean;
 }
+
 
 function sections(report: RunReport): Section[] {
   const out: Section[] = [];
@@ -67,7 +70,7 @@ function sections(report: RunReport): Section[] {
       heading: `The paper's numbers: ${paper.name}`,
       intro: paper.exact ? "Same dataset name as the paper's evaluation split." : `Not the same split: ${report.dataset} is not the paper's test set, so these numbers are context, not a target.`,
       header: ["system", "R@2", "R@5", "EM", "F1"],
-      body: paper.rows.map((r) => [r.system, r.recall2 ?? "–", r.recall5 ?? "–", r.em ?? "–", r.f1 ?? "–"]),
+      body: paper.rows.map((r) => [r.system, ...[r.recall2, r.recall5, r.em, r.f1].map(paperValue)]),
     });
   }
   if (report.costs.length) {
@@ -80,9 +83,9 @@ function sections(report: RunReport): Section[] {
   const fallbacks = report.results.filter((r) => r.fallbacks && Object.keys(r.fallbacks).length);
   if (fallbacks.length) out.push({ heading: "Dense fallbacks", list: fallbacks.map((r) => `${r.name}: ${Object.entries(r.fallbacks!).map(([k, v]) => `${v} ${k}`).join(", ")}`) });
   for (const [stage, stats] of Object.entries(report.stages)) {
-    out.push({ heading: `Stage: ${stage}`, header: ["", "value"], body: Object.entries(stats).map(([k, v]) => [k, typeof v === "object" ? JSON.stringify(v) : String(v)]) });
+    out.push({ heading: `Stage: ${stage}`, header: ["", "value"], body: Object.entries(stats).map(([k, v]) => [k, typeof v === "object" ? JSON.stringify(v) : String(v)]), leftAligned: true });
   }
-  out.push({ heading: "Settings", header: ["setting", "value"], body: Object.entries(report.settings).map(([k, v]) => [k, v === null ? "none" : typeof v === "object" ? JSON.stringify(v) : String(v)]) });
+  out.push({ heading: "Settings", header: ["setting", "value"], body: Object.entries(report.settings).map(([k, v]) => [k, v === null ? "none" : typeof v === "object" ? JSON.stringify(v) : String(v)]), leftAligned: true });
   out.push({ heading: "Timings", list: Object.entries(report.timingsMs).map(([k, v]) => `${k}: ${(v / 1000).toFixed(1)} s`) });
   return out;
 }
@@ -93,7 +96,7 @@ export function runMarkdown(report: RunReport): string {
   for (const s of sections(report)) {
     parts.push(`## ${s.heading}`, "");
     if (s.intro) parts.push(s.intro, "");
-    if (s.header) parts.push(...markdownTable(s.header, s.body ?? []), "");
+    if (s.header) parts.push(...markdownTable(s.header, s.body ?? [], s.leftAligned), "");
     if (s.list) parts.push(...s.list.map((item) => `- ${item}`), "");
   }
   return parts.join("\n");
