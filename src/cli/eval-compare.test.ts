@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import { signedPct } from "../eval/format-eval-report.js";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadDataset } from "../datasets/load-dataset.js";
@@ -22,6 +23,9 @@ beforeAll(async () => {
     const rows = JSON.parse(readFileSync(out, "utf8")) as { id: string; docs: string[] }[];
     docsOf[run] = new Map(rows.map((r) => [r.id, r.docs]));
   }
+  // two of the paper's Table 4 ablations, for hipporag report
+  expect((await runCli(["retrieve", ...base, "--linking", "query"])).code).toBe(0);
+  expect((await runCli(["retrieve", ...base, "--no-filter", "--no-passage-nodes"])).code).toBe(0);
 }, 120_000);
 
 /** A reference bootstrap written independently of src/eval: its own PRNG (mulberry32), plain arrays, sorted means. */
@@ -138,7 +142,7 @@ describe("hipporag eval --compare: paired bootstrap against a reference computat
 
   const usage: [string, string[], RegExp][] = [
     ["one run to --compare", ["--compare", "dense"], /--compare takes two run names, got 1/],
-    ["an unknown run", ["--compare", "dense", "nope"], /no stored run named "nope" .*\(have: dense, hipporag2-nofilter, hipporag2-nofilter-top5\)/],
+    ["an unknown run", ["--compare", "dense", "nope"], /no stored run named "nope" .*\(have: dense, hipporag2-nofilter, hipporag2-nofilter-nopassagenodes, hipporag2-nofilter-top5, hipporag2-querynode\)/],
     ["the same run twice", ["--compare", "dense", "dense"], /two different runs/],
     ["a negative seed", ["--seed", "-1"], /--seed must be an integer from 0 to 4294967295/],
     ["zero resamples", ["--bootstrap", "0"], /--bootstrap must be a positive integer/],
@@ -152,4 +156,63 @@ describe("hipporag eval --compare: paired bootstrap against a reference computat
       expect(result.stderr).toMatch(pattern);
     });
   }
+});
+
+describe("hipporag report: stored runs laid out like the paper's tables", () => {
+  it("reads the workspace's dataset from its reports and puts the paper's numbers and the differences beside ours", async () => {
+    await runCli(["eval", ...base, "--run", "dense", "--bootstrap", "200"]); // a stored report names the dataset
+    const out = join(saveDir, "tables.html");
+    const result = await runCli(["report", saveDir, "--dataset-dir", SHARED_DATASETS, "--json", "--bootstrap", "500", "--out", out]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    const json = JSON.parse(result.stdout);
+    expect(json.datasets.map((d: { dataset: string }) => d.dataset)).toEqual(["musique_train_dev"]);
+    const means = Object.fromEntries(json.datasets[0].reports.map((r: { name: string; report: { recall: Record<string, number> } }) => [r.name, r.report.recall]));
+    expect(Object.keys(means).sort()).toEqual(["dense", "hipporag2-nofilter", "hipporag2-nofilter-nopassagenodes", "hipporag2-nofilter-top5", "hipporag2-querynode"]);
+    expect(json.datasets[0].reports[0].report.ci95.recall["5"]).toHaveLength(2);
+    const [retrieval, ablations] = json.tables;
+    expect(retrieval.title).toMatch(/Recall@2 \/ Recall@5.*Tables 3 and 9/);
+    expect(retrieval.header).toEqual(["run", "paper system", "musique_train_dev", "paper", "ours − paper"]);
+    // rows in the paper's order: HippoRAG 2 variants, then dense
+    expect(retrieval.body.map((row: string[]) => row[0])).toEqual(["hipporag2-nofilter", "hipporag2-nofilter-nopassagenodes", "hipporag2-nofilter-top5", "hipporag2-querynode", "dense"]);
+    const pct = (v: number) => (v * 100).toFixed(1);
+    const dense = retrieval.body.find((row: string[]) => row[0] === "dense");
+    expect(dense).toEqual(["dense", "NV-Embed-v2 (dense)", `${pct(means.dense["2"])} / ${pct(means.dense["5"])}`, "52.7 / 69.7", `${signedPct(means.dense["2"] - 0.527)} / ${signedPct(means.dense["5"] - 0.697)}`]);
+    const noFilter = retrieval.body.find((row: string[]) => row[0] === "hipporag2-nofilter");
+    expect(noFilter[1]).toBe("HippoRAG 2 w/o filter");
+    expect(noFilter[3]).toBe("– / 73.0"); // the paper gives only R@5 for this variant
+    // Table 4: each ablation against our full system (hipporag2-nofilter here) and the paper's against its own
+    expect(ablations.title).toMatch(/Ablations.*Table 4/);
+    const query = ablations.body.find((row: string[]) => row[0] === "w/ Query-to-node");
+    const q5 = means["hipporag2-querynode"]["5"];
+    const full5 = means["hipporag2-nofilter"]["5"];
+    expect(query).toEqual(["w/ Query-to-node", "hipporag2-querynode", `${pct(q5)} (${signedPct(q5 - full5)})`, "44.9 (−29.8)", signedPct(q5 - 0.449)]);
+    const noPassages = ablations.body.find((row: string[]) => row[0] === "w/o passage nodes");
+    expect(noPassages.slice(1, 2)).toEqual(["hipporag2-nofilter-nopassagenodes"]);
+    expect(noPassages[3]).toBe("63.7 (−11.0)");
+    expect(ablations.body.find((row: string[]) => row[0] === "w/ NER-to-node")).toEqual(["w/ NER-to-node", "–", "–", "53.8 (−20.9)", "–"]);
+    const html = readFileSync(out, "utf8");
+    expect(html).toContain("<td>w/ Query-to-node</td><td>hipporag2-querynode</td>");
+    expect(html).toContain("<td>52.7 / 69.7</td>");
+  });
+
+  it("takes several workspaces (one column group each) and names the folder when the dataset repeats", async () => {
+    const result = await runCli(["report", "--save-dir", saveDir, saveDir, "--dataset", "musique_train_dev", "musique_train_dev", "--dataset-dir", SHARED_DATASETS, "--bootstrap", "200"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`musique_train_dev (${saveDir})`);
+    expect(result.stdout).toMatch(/^dense\s+NV-Embed-v2 \(dense\)\s+(\S+ \/ \S+\s+52\.7 \/ 69\.7\s+\S+ \/ \S+\s*){2}$/m);
+  });
+
+  it("refuses a folder without a workspace and a --dataset count that does not match, exit 2", async () => {
+    const missing = await runCli(["report", join(saveDir, "nowhere"), "--dataset-dir", SHARED_DATASETS]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no workspace at .*nowhere/);
+    expect(existsSync(join(saveDir, "nowhere"))).toBe(false);
+    const mismatch = await runCli(["report", saveDir, saveDir, "--dataset", "musique_train_dev", "--dataset-dir", SHARED_DATASETS]);
+    expect(mismatch.code).toBe(2);
+    expect(mismatch.stderr).toMatch(/--dataset was given 1 times for 2 workspaces/);
+    const none = await runCli(["report"]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/at least one workspace/);
+  });
 });
