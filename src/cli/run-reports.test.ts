@@ -16,6 +16,9 @@ describe("hipporag run: one report per dataset and run label, with intervals and
     expect(report.report.markdownPath).toBe(join(saveDir, "reports", "run-demo-hipporag2-nofilter.md"));
     // every run's means carry their 95% interval; HippoRAG 2 is compared with each baseline
     for (const { report: r } of report.results) {
+      // the demo corpus is smaller than --top-k 200: its rankings are complete, so every Recall@k is defined
+      expect(r.topK).toBe(200);
+      expect(Object.keys(r.recall)).toHaveLength(10);
       expect(Object.keys(r.ci95.recall)).toEqual(Object.keys(r.recall));
       for (const [k, [low, high]] of Object.entries(r.ci95.recall as Record<string, [number, number]>)) {
         expect(low).toBeLessThanOrEqual(r.recall[k]);

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { compareRuns } from "./compare-runs.js";
 import { scoreQuestions } from "./evaluate.js";
 import { metricIntervals } from "./metric-intervals.js";
+import { requestedTopK } from "./run-eval.js";
 
 const gold = (i: number) => [`G${i}\ng`, `H${i}\nh`];
 const item = (i: number, docs: string[], answer: string) => ({ docs, goldDocs: gold(i), answer, goldAnswers: [`answer ${i}`] });
@@ -9,10 +10,10 @@ const item = (i: number, docs: string[], answer: string) => ({ docs, goldDocs: g
 describe("compareRuns: paired A − B over the questions both runs scored", () => {
   // A finds both gold passages in its top 2 for every question; B finds one of them, in second place
   const ids = Array.from({ length: 40 }, (_, i) => `q${i}`);
-  const a = { name: "A", ids, scores: scoreQuestions(ids.map((_, i) => item(i, [`G${i}\ng`, `H${i}\nh`, "X\nx"], i % 4 ? `answer ${i}` : "no"))) };
+  const a = { name: "A", ids, scores: scoreQuestions(ids.map((_, i) => item(i, [`G${i}\ng`, `H${i}\nh`, "X\nx"], i % 4 ? `answer ${i}` : "no")), { topK: 3 }) };
   // B is stored in another order and lacks q0: pairing is by id, not position
   const bIds = ids.slice(1).reverse();
-  const b = { name: "B", ids: bIds, scores: scoreQuestions(bIds.map((id) => { const i = Number(id.slice(1)); return item(i, ["X\nx", `H${i}\nh`], "no"); })) };
+  const b = { name: "B", ids: bIds, scores: scoreQuestions(bIds.map((id) => { const i = Number(id.slice(1)); return item(i, ["X\nx", `H${i}\nh`], "no"); }), { topK: 2 }) };
   const options = { resamples: 2000, seed: 5 };
 
   it("pairs by question id and reports the mean difference, its interval and p", () => {
@@ -49,5 +50,14 @@ describe("compareRuns: paired A − B over the questions both runs scored", () =
     expect(intervals.recall!["2"]).toEqual([1, 1]);
     expect(intervals.em![0]).toBeLessThan(0.75);
     expect(intervals.em![1]).toBeGreaterThan(0.75);
+  });
+});
+
+describe("requestedTopK: a stored run's --top-k from its label", () => {
+  it("reads the -top<k> suffix runLabel adds away from the default, else the default 200", () => {
+    expect(requestedTopK("hipporag2-nofilter")).toBe(200);
+    expect(requestedTopK("hipporag2-nofilter-top5")).toBe(5);
+    expect(requestedTopK("dense-top50")).toBe(50);
+    expect(requestedTopK("hipporag2-pnw0.01-top20")).toBe(20);
   });
 });

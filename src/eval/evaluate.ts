@@ -13,14 +13,14 @@ export interface EvalReport {
   count: number;
   /**
    * Recall@k keyed by k as a string ("1", "2", "5", …), means rounded to 4 dp; absent with no docs.
-   * Only k up to `topK`: beyond the longest ranking upstream would carry the last value forward.
+   * With a `topK`, only k up to it: beyond the run's cut-off upstream carries the last value forward.
    */
   recall?: Record<string, number>;
   em?: number;
   f1?: number;
   /** Questions with fewer retrieved docs than the largest k (upstream warns about this). */
   shortRankings?: number;
-  /** The longest ranking over questions: the run's effective `--top-k`. */
+  /** The run's `--top-k` when known: Recall@k above it is left out. */
   topK?: number;
   /** 95% bootstrap intervals over questions, the same shape as the means beside them. */
   ci95?: MetricIntervals;
@@ -37,15 +37,23 @@ export interface QuestionScores {
   shortRankings?: number;
 }
 
-export function scoreQuestions(items: readonly EvalItem[]): QuestionScores {
+export interface ScoreOptions {
+  /**
+   * The run's cut-off (`--top-k`): Recall@k is scored only for k up to it. A ranking shorter than
+   * the cut-off (a corpus smaller than k) is complete, so its Recall@k stays defined. Without it,
+   * every k is scored, as upstream does.
+   */
+  topK?: number;
+}
+
+export function scoreQuestions(items: readonly EvalItem[], options: ScoreOptions = {}): QuestionScores {
   const scores: QuestionScores = { count: items.length };
   if (items.length === 0) return scores;
   if (items.every((item) => item.docs !== undefined)) {
-    const topK = Math.max(...items.map((item) => item.docs!.length));
-    scores.topK = topK;
+    scores.topK = options.topK;
     scores.recall = new Map();
     for (const k of RECALL_KS) {
-      if (k > topK) break;
+      if (options.topK !== undefined && k > options.topK) break;
       scores.recall.set(k, Float64Array.from(items, (item) => recallAtK(item.docs!, item.goldDocs, k)));
     }
     scores.shortRankings = items.filter((item) => item.docs!.length < RECALL_KS[RECALL_KS.length - 1]!).length;
@@ -64,7 +72,7 @@ export function poolScores(scores: QuestionScores): EvalReport {
     report.recall = {};
     for (const [k, values] of scores.recall) report.recall[String(k)] = round4(sum(values) / scores.count);
     report.shortRankings = scores.shortRankings;
-    report.topK = scores.topK;
+    if (scores.topK !== undefined) report.topK = scores.topK;
   }
   if (scores.em && scores.f1) {
     report.em = round4(sum(scores.em) / scores.count);
@@ -73,8 +81,8 @@ export function poolScores(scores: QuestionScores): EvalReport {
   return report;
 }
 
-export function evaluate(items: readonly EvalItem[]): EvalReport {
-  return poolScores(scoreQuestions(items));
+export function evaluate(items: readonly EvalItem[], options: ScoreOptions = {}): EvalReport {
+  return poolScores(scoreQuestions(items, options));
 }
 
 function sum(values: Float64Array): number {

@@ -74,6 +74,12 @@ describe("evaluate (pooled)", () => {
 });
 
 describe("scoreQuestions / evaluate: per-question values and the run's top-k", () => {
+  it("without a top-k scores every cut-off, as upstream (a short ranking carries its recall forward)", () => {
+    const report = evaluate([{ docs: ["A\na"], goldDocs: ["A\na", "B\nb"], goldAnswers: [] }]);
+    expect(Object.keys(report.recall!)).toHaveLength(10);
+    expect(report.recall!["200"]).toBe(0.5);
+    expect(report.topK).toBeUndefined();
+  });
   it("pools exactly as the per-question sums in question order (upstream's np.mean then round 4)", () => {
     const items = Array.from({ length: 37 }, (_, i) => ({
       docs: Array.from({ length: 1 + (i % 12) }, (_, r) => `D${(i * 7 + r * 3) % 20}\nd`),
@@ -81,11 +87,11 @@ describe("scoreQuestions / evaluate: per-question values and the run's top-k", (
       answer: i % 3 ? "Paris" : "the cat sat",
       goldAnswers: ["cat", "Paris France"],
     }));
-    const scores = scoreQuestions(items);
-    const report = evaluate(items);
+    const scores = scoreQuestions(items, { topK: 12 });
+    const report = evaluate(items, { topK: 12 });
     expect(scores.topK).toBe(12);
     expect(report.topK).toBe(12);
-    // Recall@k only up to the longest ranking (12): 1, 2, 5, 10; never 20…200 carried forward
+    // Recall@k only up to the run's top-k (12): 1, 2, 5, 10; never 20…200 carried forward
     expect([...scores.recall!.keys()]).toEqual([1, 2, 5, 10]);
     expect(Object.keys(report.recall!)).toEqual(["1", "2", "5", "10"]);
     for (const k of [1, 2, 5, 10]) {
@@ -99,6 +105,6 @@ describe("scoreQuestions / evaluate: per-question values and the run's top-k", (
   });
   it("a full-length ranking keeps all ten cut-offs", () => {
     const docs = Array.from({ length: 200 }, (_, i) => `P${i}\np`);
-    expect(Object.keys(evaluate([{ docs, goldDocs: ["P150\np"], goldAnswers: [] }]).recall!)).toEqual(["1", "2", "5", "10", "20", "30", "50", "100", "150", "200"]);
+    expect(Object.keys(evaluate([{ docs, goldDocs: ["P150\np"], goldAnswers: [] }], { topK: 200 }).recall!)).toEqual(["1", "2", "5", "10", "20", "30", "50", "100", "150", "200"]);
   });
 });

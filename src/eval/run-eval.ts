@@ -2,6 +2,7 @@ import { basename } from "node:path";
 import { usageError } from "../core/errors.js";
 import type { Question } from "../datasets/dataset-types.js";
 import { loadDataset } from "../datasets/load-dataset.js";
+import { DEFAULT_RETRIEVAL } from "../retrieval/retriever.js";
 import { Workspace } from "../store/workspace.js";
 import { DEFAULT_RESAMPLES, DEFAULT_SEED, type BootstrapOptions } from "./bootstrap-means.js";
 import { compareRuns, type RunComparison, type ScoredRun } from "./compare-runs.js";
@@ -46,7 +47,7 @@ export function runEval(options: RunEvalOptions): EvalResult {
   const workspace = Workspace.open(options.saveDir);
   try {
     const scored: ScoredRun[] = items
-      ? [{ name: "predictions", ids: items.map((_, i) => String(i)), scores: scoreQuestions(items) }]
+      ? [{ name: "predictions", ids: items.map((_, i) => String(i)), scores: scoreQuestions(items, { topK: longestRanking(items) }) }]
       : scoreStoredRuns(workspace, dataset.questions, options.compare ?? (options.run ? [options.run] : undefined));
     const reports = scored.map((run) => withIntervals(run, bootstrap));
     const comparisons = options.compare ? [compareRuns(scored[0]!, scored[1]!, bootstrap)] : [];
@@ -138,5 +139,19 @@ export function scoreRun(workspace: Workspace, run: string, questions: readonly 
       answer: answers.size > 0 ? (answers.get(question.id) ?? "") : undefined,
     });
   }
-  return { name: run, ids, scores: scoreQuestions(items) };
+  return { name: run, ids, scores: scoreQuestions(items, { topK: requestedTopK(run) }) };
+}
+
+/**
+ * The `--top-k` a stored run was retrieved with, read from its label: runLabel (hipporag.ts) appends
+ * `-top<k>` exactly when it differs from the default, which the retriever defines.
+ */
+export function requestedTopK(run: string): number {
+  const match = /-top(\d+)(?=-|$)/.exec(run);
+  return match ? Number(match[1]) : DEFAULT_RETRIEVAL.topK;
+}
+
+/** A predictions file states no top-k: its longest ranking is the cut-off. */
+function longestRanking(items: readonly EvalItem[]): number | undefined {
+  return items.every((item) => item.docs !== undefined) ? Math.max(...items.map((item) => item.docs!.length)) : undefined;
 }

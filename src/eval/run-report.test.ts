@@ -10,7 +10,7 @@ const ranking = (i: number, length: number, shift: number) => Array.from({ lengt
 const scored = (name: string, length: number, shift = 0) => ({
   name,
   ids: questions.map((q) => q.id),
-  scores: scoreQuestions(questions.map((q, i) => ({ docs: ranking(i, length, shift), goldDocs: q.gold, goldAnswers: [] }))),
+  scores: scoreQuestions(questions.map((q, i) => ({ docs: ranking(i, length, shift), goldDocs: q.gold, goldAnswers: [] })), { topK: length }),
 });
 // "short" also ranks the gold passages two places lower: worse than same-a at R@1…R@5
 const runs = [scored("same-a", 200), scored("same-b", 200), scored("short", 5, 2)];
