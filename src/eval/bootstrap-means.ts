@@ -30,8 +30,9 @@ const ZERO_TOLERANCE = 1e-9;
  * columns: M arrays of n per-question values. Cost: resamples × n draws and resamples × n × M
  * additions. Each resample's n draws are made once, then summed column by column in local
  * accumulators (a column of 1,000 questions is 8 KB, in L1), keeping each column's summation in draw
- * order: 1,000 questions × 12 metrics × 10,000 resamples take 0.3 s on this machine (1.0 s when
- * summed row-wise into an array of M sums through a method call per draw).
+ * order: 1,000 questions × 12 metrics × 10,000 resamples take 0.2–0.3 s on this machine
+ * (scripts/bench-bootstrap.ts; 1.0 s when summed row-wise into an array of M sums through a method
+ * call per draw).
  */
 export function bootstrapMeans(columns: readonly Float64Array[], options: BootstrapOptions): BootstrapSummary[] {
   const m = columns.length;
