@@ -105,7 +105,7 @@ export function runMarkdown(report: RunReport): string {
 /** A self-contained HTML page with everything the Markdown has, plus the Recall@k chart. */
 export function runHtml(report: RunReport): string {
   const paper = paperNumbers(report.dataset);
-  const caption = paper ? `The paper${paper.exact ? "" : " (its test split, not this dataset)"}:` : "";
+  const caption = paper ? `The paper${paper.exact ? "" : " (its test split)"}:` : "";
   const body = [
     htmlList(report.warnings ?? [], "warn"),
     evalHtmlBody(report.results, { notes: report.notes, comparisons: report.comparisons, bootstrap: report.bootstrap }),
