@@ -17,7 +17,7 @@ const LABEL_GAP = 11;
  */
 export function recallChart(series: readonly NamedReport[], paper: { rows: readonly PaperRow[]; caption: string } | undefined): string {
   const width = 640;
-  const margin = 330; // room for the key of the paper's points
+  const margin = paper?.rows.length ? 330 : 20; // room for the key of the paper's points
   const height = 340;
   const pad = 48;
   const ks = RECALL_KS;
