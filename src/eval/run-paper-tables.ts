@@ -36,7 +36,9 @@ export function runPaperTables(options: PaperTablesOptions): PaperTablesResult {
     try {
       const name = options.datasets?.[i] ?? datasetOf(workspace) ?? basename(resolve(saveDir));
       const dataset = loadDataset(name, options.datasetDir, { requireQuestions: true });
-      return { dataset: name, saveDir, reports: scoreStoredRuns(workspace, dataset.questions).map((run) => withIntervals(run, bootstrap)) };
+      // a workspace may also hold runs on another dataset: those share no question with this one
+      const runs = scoreStoredRuns(workspace, dataset.questions).filter((run) => run.scores.count > 0);
+      return { dataset: name, saveDir, reports: runs.map((run) => withIntervals(run, bootstrap)) };
     } finally {
       workspace.close();
     }
