@@ -15,16 +15,26 @@ export const SIGNIFICANCE = 0.05;
 /** Shown for a metric a run does not have: Recall@k beyond its top-k, or EM/F1 without answers. */
 export const MISSING = "–";
 
+/** A metric of a report: Recall@k (with its k) or EM / F1. Means, intervals and p-values share its shape. */
 interface Metric {
   label: string;
-  get<T>(values: PerMetric<T> | EvalReport | RunComparison): T | undefined;
+  /** The metric's value in any per-metric record: means (EvalReport, RunComparison), `ci95`, `p`. */
+  get<T>(values: PerMetric<T> | undefined): T | undefined;
+}
+
+function recallMetric(k: number): Metric {
+  return { label: `R@${k}`, get: (values) => values?.recall?.[String(k)] };
+}
+
+function answerMetric(name: "em" | "f1"): Metric {
+  return { label: name.toUpperCase(), get: (values) => values?.[name] };
 }
 
 /** The metrics present in any of the reports, in report order: R@k by k, then EM and F1. */
-export function metricsOf(reports: readonly (EvalReport | RunComparison)[]): Metric[] {
+export function metricsOf(reports: readonly PerMetric<number>[]): Metric[] {
   const ks = RECALL_KS.filter((k) => reports.some((r) => r.recall?.[String(k)] !== undefined));
-  const metrics: Metric[] = ks.map((k) => ({ label: `R@${k}`, get: (v) => v.recall?.[String(k)] as never }));
-  if (reports.some((r) => r.em !== undefined)) metrics.push({ label: "EM", get: (v) => v.em as never }, { label: "F1", get: (v) => v.f1 as never });
+  const metrics = ks.map(recallMetric);
+  if (reports.some((r) => r.em !== undefined)) metrics.push(answerMetric("em"), answerMetric("f1"));
   return metrics;
 }
 
@@ -58,8 +68,8 @@ export function evalRows(rows: readonly NamedReport[], withIntervals = false): {
     name,
     report.count,
     ...metrics.map((m) => {
-      const mean = m.get<number>(report);
-      const interval = withIntervals && report.ci95 ? m.get<Interval>(report.ci95) : undefined;
+      const mean = m.get(report);
+      const interval = withIntervals ? m.get(report.ci95) : undefined;
       return interval && mean !== undefined ? `${pct(mean)} ${pctInterval(interval)}` : pct(mean);
     }),
   ]);
@@ -77,7 +87,7 @@ export function formatIntervalTable(rows: readonly NamedReport[]): string {
   const metrics = metricsOf(rows.map((r) => r.report));
   return formatTable(
     ["metric", ...rows.map((r) => `${r.name} (95% CI)`)],
-    metrics.map((m) => [m.label, ...rows.map(({ report }) => { const mean = m.get<number>(report); return mean === undefined ? MISSING : `${pct(mean)} ${pctInterval(report.ci95 && m.get<Interval>(report.ci95))}`; })]),
+    metrics.map((m) => [m.label, ...rows.map(({ report }) => { const mean = m.get(report); return mean === undefined ? MISSING : `${pct(mean)} ${pctInterval(m.get(report.ci95))}`; })]),
   );
 }
 
@@ -88,11 +98,11 @@ export function comparisonRows(comparison: RunComparison, reports: readonly Name
   const header = ["metric", comparison.a, comparison.b, `${comparison.a} − ${comparison.b}`, "95% CI", "p (one-sided)"];
   const body = metricsOf([comparison]).map((m) => [
     m.label,
-    pct(a && m.get<number>(a)),
-    pct(b && m.get<number>(b)),
-    signedPct(m.get<number>(comparison)),
-    pctInterval(m.get<Interval>(comparison.ci95), true),
-    formatP(m.get<number>(comparison.p)),
+    pct(m.get(a)),
+    pct(m.get(b)),
+    signedPct(m.get(comparison)),
+    pctInterval(m.get(comparison.ci95), true),
+    formatP(m.get(comparison.p)),
   ]);
   return { header, body };
 }
