@@ -39,7 +39,7 @@ describe("hipporag run: the full pipeline through the CLI with a loopback LLM", 
     expect(systems.filter((s) => s === QA_SYSTEM)).toHaveLength(2); // hipporag2 and dense
     expect(calls.length).toBe(3 * 2 + 1 + 2); // NER + triples per passage, filter, QA ×2
     expect(report.costs.map((c: any) => c.stage).sort()).toEqual(["filter (test-model)", "openie-ner (test-model)", "openie-triples (test-model)", "qa (test-model)"]);
-    const html = readFileSync(join(saveDir, "reports", "run-sample.html"), "utf8");
+    const html = readFileSync(join(saveDir, "reports", "run-sample-hipporag2.html"), "utf8"); // one report per dataset and run label
     expect(html).toContain("<svg");
     expect(html).toContain("hipporag2");
 

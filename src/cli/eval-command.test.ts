@@ -25,9 +25,15 @@ describe("hipporag eval --predictions", () => {
     const gold0 = dataset.questions[0]!.goldDocs.length;
     const expectedR1 = (1 / gold0) / 50;
     expect(report.recall["1"]).toBeCloseTo(expectedR1, 4);
-    expect(report.recall["200"]).toBe(1);
     expect(report.em).toBe(0.02);
-    expect(Object.keys(report.recall)).toEqual(["1", "2", "5", "10", "20", "30", "50", "100", "150", "200"]);
+    // Recall@k only up to the longest ranking given (wrong doc + gold): never carried forward to 200
+    const topK = Math.max(...predictions.map((p) => p.docs.length));
+    expect(report.topK).toBe(topK);
+    expect(Object.keys(report.recall)).toEqual(["1", "2", "5", "10", "20", "30", "50", "100", "150", "200"].filter((k) => Number(k) <= topK));
+    expect(report.recall["200"]).toBeUndefined();
+    expect(Object.keys(report.ci95.recall)).toEqual(Object.keys(report.recall));
+    expect(report.ci95.em[0]).toBeLessThanOrEqual(0.02);
+    expect(report.ci95.em[1]).toBeGreaterThan(0.02);
   });
 
   const malformed: [string, unknown, RegExp][] = [

@@ -5,6 +5,7 @@ import { evalCommand } from "./commands/eval-command.js";
 import { indexCommand } from "./commands/index-command.js";
 import { openieCommand } from "./commands/openie-command.js";
 import { qaCommand } from "./commands/qa-command.js";
+import { reportCommand } from "./commands/report-command.js";
 import { retrieveCommand } from "./commands/retrieve-command.js";
 import { runCommand } from "./commands/run-command.js";
 import type { Output } from "./output.js";
@@ -20,7 +21,7 @@ export interface CommandContext {
 
 /** Every working command, in pipeline order. A command is listed here only once it works. */
 export function registerCommands(program: Command, context: CommandContext): void {
-  for (const make of [openieCommand, indexCommand, retrieveCommand, qaCommand, evalCommand, runCommand, deleteCommand, datasetsCommand]) {
+  for (const make of [openieCommand, indexCommand, retrieveCommand, qaCommand, evalCommand, runCommand, deleteCommand, datasetsCommand, reportCommand]) {
     // Commands built with `new Command()` do not inherit exitOverride/output settings; copy them so
     // every error reaches handle-error.ts.
     const command = make(context).copyInheritedSettings(program);

@@ -1,3 +1,4 @@
+import type { MetricIntervals } from "./metric-intervals.js";
 import { bestOverGold, exactMatch, recallAtK, RECALL_KS, round4, tokenF1 } from "./metrics.js";
 
 export interface EvalItem {
@@ -10,36 +11,82 @@ export interface EvalItem {
 
 export interface EvalReport {
   count: number;
-  /** Recall@k keyed by k as a string ("1", "2", "5", …), means rounded to 4 dp; absent with no docs. */
+  /**
+   * Recall@k keyed by k as a string ("1", "2", "5", …), means rounded to 4 dp; absent with no docs.
+   * With a `topK`, only k up to it: beyond the run's cut-off upstream carries the last value forward.
+   */
   recall?: Record<string, number>;
   em?: number;
   f1?: number;
   /** Questions with fewer retrieved docs than the largest k (upstream warns about this). */
   shortRankings?: number;
+  /** The run's `--top-k` when known: Recall@k above it is left out. */
+  topK?: number;
+  /** 95% bootstrap intervals over questions, the same shape as the means beside them. */
+  ci95?: MetricIntervals;
 }
 
-/** Means over questions, rounded to 4 dp, exactly as upstream's evaluators pool them. */
-export function evaluate(items: readonly EvalItem[]): EvalReport {
-  const report: EvalReport = { count: items.length };
-  if (items.length === 0) return report;
-  const withDocs = items.every((item) => item.docs !== undefined);
-  if (withDocs) {
-    report.recall = {};
+/** Every question's score, in item order: what the pooled means and the bootstrap are computed from. */
+export interface QuestionScores {
+  count: number;
+  /** Per-question recall@k for each k in RECALL_KS up to topK; absent with no docs. */
+  recall?: Map<number, Float64Array>;
+  em?: Float64Array;
+  f1?: Float64Array;
+  topK?: number;
+  shortRankings?: number;
+}
+
+export interface ScoreOptions {
+  /**
+   * The run's cut-off (`--top-k`): Recall@k is scored only for k up to it. A ranking shorter than
+   * the cut-off (a corpus smaller than k) is complete, so its Recall@k stays defined. Without it,
+   * every k is scored, as upstream does.
+   */
+  topK?: number;
+}
+
+export function scoreQuestions(items: readonly EvalItem[], options: ScoreOptions = {}): QuestionScores {
+  const scores: QuestionScores = { count: items.length };
+  if (items.length === 0) return scores;
+  if (items.every((item) => item.docs !== undefined)) {
+    scores.topK = options.topK;
+    scores.recall = new Map();
     for (const k of RECALL_KS) {
-      const mean = items.reduce((sum, item) => sum + recallAtK(item.docs!, item.goldDocs, k), 0) / items.length;
-      report.recall[String(k)] = round4(mean);
+      if (options.topK !== undefined && k > options.topK) break;
+      scores.recall.set(k, Float64Array.from(items, (item) => recallAtK(item.docs!, item.goldDocs, k)));
     }
-    report.shortRankings = items.filter((item) => item.docs!.length < RECALL_KS[RECALL_KS.length - 1]!).length;
+    scores.shortRankings = items.filter((item) => item.docs!.length < RECALL_KS[RECALL_KS.length - 1]!).length;
   }
   if (items.every((item) => item.answer !== undefined)) {
-    let em = 0;
-    let f1 = 0;
-    for (const item of items) {
-      em += bestOverGold(exactMatch, item.goldAnswers, item.answer!);
-      f1 += bestOverGold(tokenF1, item.goldAnswers, item.answer!);
-    }
-    report.em = round4(em / items.length);
-    report.f1 = round4(f1 / items.length);
+    scores.em = Float64Array.from(items, (item) => bestOverGold(exactMatch, item.goldAnswers, item.answer!));
+    scores.f1 = Float64Array.from(items, (item) => bestOverGold(tokenF1, item.goldAnswers, item.answer!));
+  }
+  return scores;
+}
+
+/** Means over questions, rounded to 4 dp, exactly as upstream's evaluators pool them (summed in question order). */
+export function poolScores(scores: QuestionScores): EvalReport {
+  const report: EvalReport = { count: scores.count };
+  if (scores.recall) {
+    report.recall = {};
+    for (const [k, values] of scores.recall) report.recall[String(k)] = round4(sum(values) / scores.count);
+    report.shortRankings = scores.shortRankings;
+    if (scores.topK !== undefined) report.topK = scores.topK;
+  }
+  if (scores.em && scores.f1) {
+    report.em = round4(sum(scores.em) / scores.count);
+    report.f1 = round4(sum(scores.f1) / scores.count);
   }
   return report;
+}
+
+export function evaluate(items: readonly EvalItem[], options: ScoreOptions = {}): EvalReport {
+  return poolScores(scoreQuestions(items, options));
+}
+
+function sum(values: Float64Array): number {
+  let total = 0;
+  for (const value of values) total += value;
+  return total;
 }

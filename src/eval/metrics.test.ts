@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { evaluate } from "./evaluate.js";
+import { evaluate, scoreQuestions } from "./evaluate.js";
 import { exactMatch, recallAtK, tokenF1 } from "./metrics.js";
 import { normalizeAnswer } from "./normalize-answer.js";
 
@@ -70,5 +70,41 @@ describe("evaluate (pooled)", () => {
   it("omits QA metrics when answers are missing and recall when docs are missing", () => {
     expect(evaluate([{ docs: ["A\na"], goldDocs: ["A\na"], goldAnswers: ["x"] }]).em).toBeUndefined();
     expect(evaluate([{ goldDocs: ["A\na"], answer: "x", goldAnswers: ["x"] }]).recall).toBeUndefined();
+  });
+});
+
+describe("scoreQuestions / evaluate: per-question values and the run's top-k", () => {
+  it("without a top-k scores every cut-off, as upstream (a short ranking carries its recall forward)", () => {
+    const report = evaluate([{ docs: ["A\na"], goldDocs: ["A\na", "B\nb"], goldAnswers: [] }]);
+    expect(Object.keys(report.recall!)).toHaveLength(10);
+    expect(report.recall!["200"]).toBe(0.5);
+    expect(report.topK).toBeUndefined();
+  });
+  it("pools exactly as the per-question sums in question order (upstream's np.mean then round 4)", () => {
+    const items = Array.from({ length: 37 }, (_, i) => ({
+      docs: Array.from({ length: 1 + (i % 12) }, (_, r) => `D${(i * 7 + r * 3) % 20}\nd`),
+      goldDocs: [`D${i % 20}\nd`, `D${(i + 5) % 20}\nd`, `D${(i + 9) % 20}\nd`],
+      answer: i % 3 ? "Paris" : "the cat sat",
+      goldAnswers: ["cat", "Paris France"],
+    }));
+    const scores = scoreQuestions(items, { topK: 12 });
+    const report = evaluate(items, { topK: 12 });
+    expect(scores.topK).toBe(12);
+    expect(report.topK).toBe(12);
+    // Recall@k only up to the run's top-k (12): 1, 2, 5, 10; never 20…200 carried forward
+    expect([...scores.recall!.keys()]).toEqual([1, 2, 5, 10]);
+    expect(Object.keys(report.recall!)).toEqual(["1", "2", "5", "10"]);
+    for (const k of [1, 2, 5, 10]) {
+      const legacy = items.reduce((sum, item) => sum + recallAtK(item.docs, item.goldDocs, k), 0) / items.length;
+      expect(report.recall![String(k)]).toBe(Math.round(legacy * 10_000) / 10_000);
+      expect(Array.from(scores.recall!.get(k)!)).toEqual(items.map((item) => recallAtK(item.docs, item.goldDocs, k)));
+    }
+    expect(Array.from(scores.em!)).toEqual(items.map((item) => Math.max(...item.goldAnswers.map((g) => exactMatch(g, item.answer)))));
+    expect(Array.from(scores.f1!)).toEqual(items.map((item) => Math.max(...item.goldAnswers.map((g) => tokenF1(g, item.answer)))));
+    expect(report.em).toBe(Math.round((scores.em!.reduce((s, x) => s + x, 0) / 37) * 10_000) / 10_000);
+  });
+  it("a full-length ranking keeps all ten cut-offs", () => {
+    const docs = Array.from({ length: 200 }, (_, i) => `P${i}\np`);
+    expect(Object.keys(evaluate([{ docs, goldDocs: ["P150\np"], goldAnswers: [] }], { topK: 200 }).recall!)).toEqual(["1", "2", "5", "10", "20", "30", "50", "100", "150", "200"]);
   });
 });

@@ -1,15 +1,22 @@
+import { existsSync } from "node:fs";
+import { basename, join } from "node:path";
 import { usageError } from "../core/errors.js";
 import type { Question } from "../datasets/dataset-types.js";
 import { loadDataset } from "../datasets/load-dataset.js";
 import { storedIndexFingerprint } from "../graph/memory-index.js";
+import { DEFAULT_RETRIEVAL } from "../retrieval/retriever.js";
 import { loadAnswers, loadRetrievals, questionKey, storedRuns } from "../retrieval/retrieval-store.js";
 import { Workspace, WORKSPACE_FILE } from "../store/workspace.js";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { evaluate, type EvalItem, type EvalReport } from "./evaluate.js";
+import { DEFAULT_RESAMPLES, DEFAULT_SEED, type BootstrapOptions } from "./bootstrap-means.js";
+import { compareRuns, type RunComparison, type ScoredRun } from "./compare-runs.js";
+import { evalHtml } from "./eval-html.js";
+import { poolScores, scoreQuestions, type EvalItem, type EvalReport } from "./evaluate.js";
 import { evalMarkdown, type NamedReport } from "./format-eval-report.js";
 import { loadPredictions, matchPredictions } from "./load-predictions.js";
+import { metricIntervals } from "./metric-intervals.js";
 import { writeReport, writeReportFiles, type WrittenReport } from "./report-writer.js";
+
+export const DEFAULT_BOOTSTRAP: BootstrapOptions = { resamples: DEFAULT_RESAMPLES, seed: DEFAULT_SEED };
 
 export interface RunEvalOptions {
   dataset: string;
@@ -19,56 +26,108 @@ export interface RunEvalOptions {
   predictions?: string;
   /** Only this stored run (default: every stored run). */
   run?: string;
+  /** Two stored runs A and B: both are scored and A − B is tested (paired bootstrap). */
+  compare?: readonly [string, string];
+  bootstrap?: BootstrapOptions;
 }
 
 export interface EvalResult {
   dataset: string;
   reports: NamedReport[];
+  comparisons: RunComparison[];
+  bootstrap: BootstrapOptions;
   written?: WrittenReport;
 }
 
-/** Scores an external predictions file, or every retrieval/QA run stored in the workspace. */
+/** Scores an external predictions file, or every retrieval/QA run stored in the workspace (or two, compared). */
 export function runEval(options: RunEvalOptions): EvalResult {
+  const bootstrap = options.bootstrap ?? DEFAULT_BOOTSTRAP;
+  if (options.compare && (options.predictions || options.run)) throw usageError("--compare scores two stored runs: it cannot be combined with --predictions or --run");
+  if (options.compare && options.compare[0] === options.compare[1]) throw usageError(`--compare needs two different runs, got "${options.compare[0]}" twice`);
   const dataset = loadDataset(options.dataset, options.datasetDir, { requireQuestions: true });
   // Inputs are validated before the workspace is opened: bad input leaves it untouched.
   const items = options.predictions ? matchPredictions(loadPredictions(options.predictions), dataset.questions, options.predictions) : undefined;
   // eval only reads: it never creates a workspace (a typo in --save-dir must not make an empty one).
   // A predictions file needs none: it is scored, and the report is written without a workspace row.
   if (items && !existsSync(join(options.saveDir, WORKSPACE_FILE))) {
-    const reports: NamedReport[] = [{ name: "predictions", report: evaluate(items) }];
-    const written = writeReportFiles(options.saveDir, { name: "eval-predictions", body: { dataset: options.dataset, predictions: options.predictions, reports }, markdown: evalMarkdown(`Evaluation: ${options.dataset}`, reports) });
-    return { dataset: options.dataset, reports, written };
+    const reports = [withIntervals({ name: "predictions", ids: items.map((_, i) => String(i)), scores: scoreQuestions(items, { topK: longestRanking(items) }) }, bootstrap)];
+    const title = `Evaluation: ${options.dataset}`;
+    const written = writeReportFiles(options.saveDir, {
+      kind: "eval",
+      dataset: options.dataset,
+      label: `predictions-${basename(options.predictions!).replace(/\.json$/i, "")}`,
+      runs: ["predictions"],
+      body: { dataset: options.dataset, createdAt: new Date().toISOString(), predictions: options.predictions, bootstrap, reports, comparisons: [] },
+      markdown: evalMarkdown(title, reports, { comparisons: [], bootstrap }),
+      html: evalHtml(title, reports, { comparisons: [], bootstrap }),
+    });
+    return { dataset: options.dataset, reports, comparisons: [], bootstrap, written };
   }
   const workspace = Workspace.open(options.saveDir, { create: false });
   try {
-    const reports: NamedReport[] = items ? [{ name: "predictions", report: evaluate(items) }] : evaluateStoredRuns(workspace, dataset.questions, options.run);
-    const name = options.predictions ? "eval-predictions" : `eval-${options.run ?? "all"}`;
+    const scored: ScoredRun[] = items
+      ? [{ name: "predictions", ids: items.map((_, i) => String(i)), scores: scoreQuestions(items, { topK: longestRanking(items) }) }]
+      : scoreStoredRuns(workspace, dataset.questions, options.compare ?? (options.run ? [options.run] : undefined));
+    const reports = scored.map((run) => withIntervals(run, bootstrap));
+    const comparisons = options.compare ? [compareRuns(scored[0]!, scored[1]!, bootstrap)] : [];
+    const label = options.predictions ? `predictions-${basename(options.predictions).replace(/\.json$/i, "")}` : options.compare ? `${options.compare[0]}-vs-${options.compare[1]}` : (options.run ?? "all");
+    const title = options.compare ? `Comparison: ${options.compare[0]} vs ${options.compare[1]} on ${options.dataset}` : `Evaluation: ${options.dataset}`;
+    const createdAt = new Date().toISOString();
     const written = writeReport(workspace, {
-      kind: "eval",
-      name,
-      body: { dataset: options.dataset, predictions: options.predictions, reports },
-      markdown: evalMarkdown(`Evaluation: ${options.dataset}`, reports),
+      kind: options.compare ? "compare" : "eval",
+      dataset: options.dataset,
+      label,
+      runs: reports.map((r) => r.name),
+      body: { dataset: options.dataset, createdAt, predictions: options.predictions, bootstrap, reports, comparisons },
+      markdown: evalMarkdown(title, reports, { comparisons, bootstrap }),
+      html: evalHtml(title, reports, { comparisons, bootstrap }),
     });
-    return { dataset: options.dataset, reports, written };
+    return { dataset: options.dataset, reports, comparisons, bootstrap, written };
   } finally {
     workspace.close();
   }
 }
 
-/** One report per stored run: its retrievals (mapped back to passage strings) and answers, if any. */
-export function evaluateStoredRuns(workspace: Workspace, questions: readonly Question[], onlyRun?: string): NamedReport[] {
+/** The pooled means of a run (exactly as upstream) with a 95% bootstrap interval beside each. */
+export function withIntervals(run: ScoredRun, bootstrap: BootstrapOptions): NamedReport {
+  return { name: run.name, report: { ...poolScores(run.scores), ci95: metricIntervals(run.scores, bootstrap) } };
+}
+
+/**
+ * The stored runs of a workspace scored for `run`: the HippoRAG run first, with intervals, and the
+ * first run compared with every other (as the paper's † compares HippoRAG 2 with NV-Embed-v2).
+ */
+export function evaluateRuns(workspace: Workspace, runs: readonly string[], questions: readonly Question[], bootstrap: BootstrapOptions = DEFAULT_BOOTSTRAP): { results: NamedReport[]; comparisons: RunComparison[]; bootstrap: BootstrapOptions } {
+  const scored = scoreStoredRuns(workspace, questions, runs);
+  return {
+    results: scored.map((run) => withIntervals(run, bootstrap)),
+    comparisons: scored.slice(1).map((other) => compareRuns(scored[0]!, other, bootstrap)),
+    bootstrap,
+  };
+}
+
+/** Every stored run (or just `only`, in that order), scored per question; unknown names are a usage error. */
+export function scoreStoredRuns(workspace: Workspace, questions: readonly Question[], only?: readonly string[]): ScoredRun[] {
   const runs = storedRuns(workspace);
-  const selected = onlyRun ? runs.filter((run) => run === onlyRun) : runs;
-  if (selected.length === 0) {
+  const missing = (only ?? []).filter((run) => !runs.includes(run));
+  if (missing.length > 0 || runs.length === 0) {
     throw usageError(
-      onlyRun ? `no stored run named "${onlyRun}" in ${workspace.path} (have: ${runs.join(", ") || "none"})` : `no retrieval results stored in ${workspace.path}`,
+      missing.length ? `no stored run named "${missing[0]}" in ${workspace.path} (have: ${runs.join(", ") || "none"})` : `no retrieval results stored in ${workspace.path}`,
       "Run hipporag retrieve (or hipporag run) first, or score a file with --predictions",
     );
   }
-  return selected.map((run) => {
-    const stale = runStaleness(workspace, run, questions);
-    return { name: stale ? `${run} (stale)` : run, report: evaluateRun(workspace, run, questions), ...(stale ? { stale } : {}) };
+  return (only ?? runs).map((run) => {
+    // A run retrieved from an index that has changed since is not current: say so beside its numbers.
+    const scored = scoreRun(workspace, run, questions);
+    return runStaleness(workspace, run, questions) ? { ...scored, name: `${run} (stale)` } : scored;
   });
+}
+
+export { storedRuns };
+
+/** One report per stored run (no intervals): what `qa` and older callers print. */
+export function evaluateStoredRuns(workspace: Workspace, questions: readonly Question[], onlyRun?: string): NamedReport[] {
+  return scoreStoredRuns(workspace, questions, onlyRun ? [onlyRun] : undefined).map((run) => ({ name: run.name, report: poolScores(run.scores) }));
 }
 
 /**
@@ -76,14 +135,21 @@ export function evaluateStoredRuns(workspace: Workspace, questions: readonly Que
  * by content). Answers count only when they were computed from the stored ranking they sit beside.
  */
 export function evaluateRun(workspace: Workspace, run: string, questions: readonly Question[]): EvalReport {
+  return poolScores(scoreRun(workspace, run, questions).scores);
+}
+
+/** A stored run's retrievals (mapped back to passage strings) and answers, if any, scored per question. */
+export function scoreRun(workspace: Workspace, run: string, questions: readonly Question[]): ScoredRun {
   const content = workspace.db.prepare("SELECT content FROM passages WHERE id = ?").pluck();
   const retrieved = loadRetrievals(workspace, run);
   const answers = loadAnswers(workspace, run);
   const items: EvalItem[] = [];
+  const ids: string[] = [];
   for (const question of questions) {
     const row = retrieved.get(questionKey(question.question));
     if (!row) continue;
     const answer = answers.get(row.questionKey);
+    ids.push(question.id);
     items.push({
       docs: row.passageIds.map((id) => content.get(id) as string),
       goldDocs: question.goldDocs,
@@ -91,7 +157,21 @@ export function evaluateRun(workspace: Workspace, run: string, questions: readon
       answer: answers.size > 0 ? (answer?.answer ?? "") : undefined,
     });
   }
-  return evaluate(items);
+  return { name: run, ids, scores: scoreQuestions(items, { topK: requestedTopK(run) }) };
+}
+
+/**
+ * The `--top-k` a stored run was retrieved with, read from its label: runLabel (hipporag.ts) appends
+ * `-top<k>` exactly when it differs from the default, which the retriever defines.
+ */
+export function requestedTopK(run: string): number {
+  const match = /-top(\d+)(?=-|$)/.exec(run);
+  return match ? Number(match[1]) : DEFAULT_RETRIEVAL.topK;
+}
+
+/** A predictions file states no top-k: its longest ranking is the cut-off. */
+function longestRanking(items: readonly EvalItem[]): number | undefined {
+  return items.every((item) => item.docs !== undefined) ? Math.max(...items.map((item) => item.docs!.length)) : undefined;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { evaluateRun } from "../../eval/run-eval.js";
+import { evaluateRuns } from "../../eval/run-eval.js";
 import { formatEvalTable } from "../../eval/format-eval-report.js";
 import { writeReport } from "../../eval/report-writer.js";
 import { estimateUsd, runHtml, runMarkdown, type RunReport, type StageCost } from "../../eval/run-report.js";
@@ -83,7 +83,8 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
     }
 
     // ---------- eval + report
-    const results = labels.map((run) => ({ name: run, report: evaluateRun(hippo.workspace, run, dataset.questions), fallbacks: fallbacks[run] }));
+    const evaluated = evaluateRuns(hippo.workspace, labels, dataset.questions);
+    const results = evaluated.results.map((r) => ({ ...r, fallbacks: fallbacks[r.name] }));
     timings.total = Date.now() - started;
     const paper = paperNumbers(common.dataset);
     if (paper && !paper.exact) notes.push(`${common.dataset} is not the paper's evaluation split: the paper's ${paper.name} numbers are shown for context only.`);
@@ -95,11 +96,13 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
       settings: { openieModel: hippo.openieModel(), encoder: hippo.encoder.id, llm: hasLlm ? hippo.llm?.model ?? null : null, ...base, filter },
       notes,
       results,
+      comparisons: evaluated.comparisons,
+      bootstrap: evaluated.bootstrap,
       stages: { index: { ...update.stats, added: update.added, removed: update.removed, changed: update.changed, timingsMs: update.timings } },
       costs: llmCosts(hippo.workspace.db),
       timingsMs: timings,
     };
-    const written = writeReport(hippo.workspace, { kind: "run", name: `run-${common.dataset}`, body: report, markdown: runMarkdown(report), html: runHtml(report) });
+    const written = writeReport(hippo.workspace, { kind: "run", dataset: common.dataset, label: labels[0]!, runs: labels, body: report, markdown: runMarkdown(report), html: runHtml(report) });
     if (options.show > 0) {
       const { results: shown } = await hippo.retrieveQuestions(dataset.questions.slice(0, options.show), { ...base, method: "hipporag", filter });
       for (const q of dataset.questions.slice(0, options.show)) {
