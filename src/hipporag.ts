@@ -9,8 +9,8 @@ import type { Encoder } from "./embedding/encoder.js";
 import { evaluate, type EvalReport } from "./eval/evaluate.js";
 import { MemoryIndex, type IndexProgress, type IndexUpdate } from "./graph/memory-index.js";
 import { CachedChatModel } from "./llm/cached-chat-model.js";
-import { LLM_DEFAULTS, resolveLlmConfig, type LlmConfig, type ResolvedLlmConfig } from "./llm/llm-config.js";
-import { OpenAIChatModel } from "./llm/openai-chat-model.js";
+import { LLM_DEFAULTS, type LlmConfig } from "./llm/llm-config.js";
+import { resolveStageLlms, type LlmStage, type StageLlm, type StageLlmConfig } from "./llm/stage-llms.js";
 import { openieModels } from "./openie/openie-store.js";
 import { DEFAULT_OPENIE_PROMPTS, type OpenIEPrompts } from "./openie/prompts/openie-prompts.js";
 import { runOpenIE, type OpenIESummary } from "./openie/run-openie.js";
@@ -28,9 +28,17 @@ export type { LlmConfig } from "./llm/llm-config.js";
 export interface HippoRagConfig {
   /** Workspace folder (one SQLite file inside). */
   saveDir: string;
-  /** The LLM for OpenIE, the filter and QA; without one, only imported/batch OpenIE and --no-filter retrieval work. */
-  llm?: LlmConfig;
-  /** Which OpenIE results index on (default: the LLM's name, else the only model in the workspace). */
+  /**
+   * The LLM: one config for OpenIE, the filter and QA, or one per stage (`{ openie, filter, qa }`, each a
+   * config or a ChatModel object; the filter follows QA unless given). Without one, only imported/batch
+   * OpenIE and retrieval without the filter work.
+   */
+  llm?: LlmConfig | StageLlmConfig;
+  /**
+   * Which OpenIE results the index is built from (and, with an OpenIE LLM of that model, extracted).
+   * Default: the results the workspace already holds (so a QA model never re-extracts a corpus whose
+   * OpenIE was imported), else the OpenIE LLM's model.
+   */
   openieModel?: string;
   embedding?: EncoderSettings;
   /** Or a ready encoder (takes precedence over `embedding`). */
@@ -97,58 +105,60 @@ export function runLabel(options: RetrievalOptions): string {
  */
 export class HippoRag {
   readonly workspace: Workspace;
-  /** The LLM settings with every default filled in and validated (undefined: no LLM). */
-  readonly llm?: ResolvedLlmConfig;
-  private chatModel?: CachedChatModel;
+  /** Each stage's LLM, validated with every default filled in (a stage without one is absent). */
+  private readonly llms: Partial<Record<LlmStage, StageLlm>>;
+  private readonly chats: Partial<Record<LlmStage, CachedChatModel>> = {};
   private retrieverCache?: { key: string; retriever: Retriever };
 
   private constructor(
     readonly config: HippoRagConfig,
     readonly encoder: Encoder,
-    llm: ResolvedLlmConfig | undefined,
+    llms: Partial<Record<LlmStage, StageLlm>>,
   ) {
-    this.llm = llm;
+    this.llms = llms;
     this.workspace = Workspace.open(config.saveDir, { create: config.createWorkspace ?? true });
   }
 
   /** Validates the config once (the same rules and messages as the CLI), then opens the workspace. */
   static async open(config: HippoRagConfig): Promise<HippoRag> {
-    const llm = config.llm ? resolveLlmConfig(config.llm) : undefined;
+    const llms = resolveStageLlms(config.llm);
     if (config.qaTopK !== undefined) positiveInt("qaTopK", config.qaTopK);
     const encoder = config.encoder ?? (await createEncoder(config.embedding ?? { name: DEFAULT_ENCODER }));
-    return new HippoRag(config, encoder, llm);
+    return new HippoRag(config, encoder, llms);
   }
 
   close(): void {
     this.workspace.close();
   }
 
-  /** The LLM behind OpenIE, the filter and QA, wrapped in the workspace's response cache. */
-  chat(): CachedChatModel {
-    if (!this.llm) {
-      throw usageError("this step needs an LLM and none is configured", "configure one (llm.model with llm.baseUrl or llm.apiKey; on the command line --llm-base-url or OPENAI_API_KEY), or take the graph-only path without the filter and QA");
-    }
-    this.chatModel ??= new CachedChatModel(
-      new OpenAIChatModel(this.llm.model, {
-        baseUrl: this.llm.baseUrl,
-        apiKey: this.llm.apiKey,
-        timeoutMs: this.llm.timeoutMs,
-        retry: { maxRetries: this.llm.maxRetries, maxRetryAfterMs: this.llm.maxRetryAfterMs },
-        onRetry: this.llm.onRetry,
-      }),
-      this.workspace,
-    );
-    return this.chatModel;
+  /** A stage's LLM (model id, concurrency, max tokens), or undefined when none is configured for it. */
+  stageLlm(stage: LlmStage): StageLlm | undefined {
+    return this.llms[stage];
   }
 
-  /** OpenIE model whose results are indexed: configured, else the LLM's, else the only one present. */
+  /** A stage's LLM wrapped in the workspace's response cache. */
+  chat(stage: LlmStage): CachedChatModel {
+    const llm = this.llms[stage];
+    if (!llm) {
+      throw usageError(`this step needs an LLM for ${stage} and none is configured`, "configure one (llm.model with llm.baseUrl or llm.apiKey, or llm.${stage}; on the command line --llm-base-url or OPENAI_API_KEY, or --" + stage + "-llm-*), or take the graph-only path without the filter and QA");
+    }
+    return (this.chats[stage] ??= new CachedChatModel(llm.model, this.workspace));
+  }
+
+  /**
+   * Whose OpenIE results the index is built from: the configured `openieModel`; else results the
+   * workspace already holds (the OpenIE LLM's own if it has some, else the only model there), so that
+   * a QA or filter model never re-extracts a corpus whose OpenIE was imported; else the OpenIE LLM's
+   * model (extraction will run). Extraction with another model happens only when it is named.
+   */
   openieModel(): string {
     if (this.config.openieModel) return this.config.openieModel;
     const present = openieModels(this.workspace).filter((m) => m.done > 0);
-    if (this.llm && (present.length === 0 || present.some((m) => m.model === this.llm!.model))) return this.llm.model;
+    const own = this.llms.openie?.modelId;
+    if (own && (present.length === 0 || present.some((m) => m.model === own))) return own;
     if (present.length === 1) return present[0]!.model;
-    if (present.length === 0) return this.llm?.model ?? LLM_DEFAULTS.model;
-    throw usageError(`the workspace holds OpenIE results of several models (${present.map((m) => m.model).join(", ")})`, "choose one with openieModel (--llm-name on the command line)");
+    if (present.length === 0) return own ?? LLM_DEFAULTS.model;
+    throw usageError(`the workspace holds OpenIE results of several models (${present.map((m) => m.model).join(", ")})`, "choose one with openieModel (--openie-llm-name on the command line)");
   }
 
   memoryIndex(): MemoryIndex {
@@ -163,40 +173,60 @@ export class HippoRag {
    */
   async index(
     docs: readonly DocInput[],
-    options: { signal?: AbortSignal; sync?: boolean; onOpenIEProgress?: (s: OpenIESummary, done: number) => void } & IndexProgress = {},
+    options: {
+      signal?: AbortSignal;
+      sync?: boolean;
+      /** Index only the passages whose OpenIE is finished; the rest are left out (the index is then partial). */
+      skipFailed?: boolean;
+      onOpenIEProgress?: (s: OpenIESummary, done: number) => void;
+      /** Told before OpenIE starts: whose results are used, how many passages lack them, whether they will be extracted. */
+      onOpenIEPlan?: (plan: { model: string; missing: number; total: number; extract: boolean }) => void;
+    } & IndexProgress = {},
   ): Promise<IndexUpdate & { openie?: OpenIESummary }> {
     const passages = toPassages(docs);
     insertPassages(this.workspace, passages);
     const index = this.memoryIndex();
     let openie: OpenIESummary | undefined;
     const lacking = index.missingOpenIE(passages.map((p) => p.id));
-    if (lacking.missing.length > 0 && !this.llm) {
+    // The OpenIE LLM extracts only into its own model's results: never two models in one index.
+    const extractor = this.llms.openie?.modelId === index.openieModel ? this.llms.openie : undefined;
+    if (lacking.missing.length > 0 && !options.skipFailed && !this.llms.openie) {
       throw new HippoError("INPUT", `${lacking.missing.length} of ${passages.length} passages have no OpenIE results for model ${index.openieModel}, and no LLM is configured to extract them${lacking.failed ? ` (${lacking.failed} failed before)` : ""}`, {
         suggestion: "configure an LLM (OPENAI_API_KEY for OpenAI, or --llm-base-url for a local server), or import results (openie --import, --import-batch)",
       });
     }
-    if (lacking.missing.length > 0 && this.llm) {
+    if (lacking.missing.length > 0 && !options.skipFailed && !extractor) {
+      // Never spend on extraction silently, and never mix two models' OpenIE in one index.
+      throw new HippoError("INPUT", `${lacking.missing.length} of ${passages.length} passages have no OpenIE results of ${index.openieModel} (the workspace's OpenIE), and the configured LLM is ${this.llms.openie!.modelId}`, {
+        suggestion: `extract them with ${index.openieModel} (--openie-llm-name ${index.openieModel} and its server), import them, re-extract everything with another model by naming it with --openie-llm-name, or index without them (--skip-failed)`,
+      });
+    }
+    options.onOpenIEPlan?.({ model: index.openieModel, missing: lacking.missing.length, total: passages.length, extract: Boolean(extractor && lacking.missing.length) });
+    if (lacking.missing.length > 0 && extractor) {
       const missing = new Set(lacking.missing);
       openie = await runOpenIE(passages.filter((p) => missing.has(p.id)), {
         store: index.openie,
-        chat: this.chat(),
+        chat: this.chat("openie"),
         prompts: this.config.openiePrompts ?? DEFAULT_OPENIE_PROMPTS,
-        concurrency: this.llm.concurrency,
-        maxTokens: this.llm.maxTokens,
+        concurrency: extractor.concurrency,
+        maxTokens: extractor.maxTokens,
         acceptTruncated: this.config.acceptTruncated,
         signal: options.signal,
         onProgress: options.onOpenIEProgress,
       });
       if (openie.interrupted) throw new HippoError("INTERRUPTED", "interrupted during OpenIE; finished passages are kept", { suggestion: "re-run to resume" });
-      if (openie.failed > 0) {
+      if (openie.failed > 0 && !options.skipFailed) {
         throw new HippoError("INCOMPLETE", `OpenIE failed for ${openie.failed} passages (first: ${openie.failures[0]!.error})`, {
           suggestion: "re-run: only the failed passages are retried, everything else is kept",
         });
       }
     }
-    const ids = passages.map((p) => p.id);
+    // --skip-failed: what still lacks finished OpenIE is left out, and the index says it is partial.
+    const excluded = options.skipFailed ? index.missingOpenIE(passages.map((p) => p.id)).missing : [];
+    const left = new Set(excluded);
+    const ids = passages.map((p) => p.id).filter((id) => !left.has(id));
     const progress = { onStage: options.onStage, onProgress: options.onProgress };
-    const update = options.sync ? await index.update(ids, progress, options.signal) : await index.add(ids, progress, options.signal);
+    const update = options.sync ? await index.update(ids, progress, options.signal, excluded) : await index.add(ids, progress, options.signal);
     this.retrieverCache = undefined;
     return { ...update, openie };
   }
@@ -220,8 +250,8 @@ export class HippoRag {
     const key = index.fingerprint();
     if (this.retrieverCache?.key !== key) {
       // The filter can be switched on per call, so the retriever gets the LLM whenever one is configured.
-      const chat = this.llm ? this.chat() : undefined;
-      this.retrieverCache = { key, retriever: await Retriever.create(index, chat, this.llm?.concurrency ?? 8) };
+      const filter = this.llms.filter;
+      this.retrieverCache = { key, retriever: await Retriever.create(index, filter ? this.chat("filter") : undefined, filter?.concurrency ?? 8) };
     }
     return this.retrieverCache.retriever;
   }
@@ -229,10 +259,10 @@ export class HippoRag {
   /** Ranked passages for each query (upstream `retrieve`); results carry a trace of every decision. */
   async retrieve(queries: readonly string[], numToRetrieve?: number, overrides: Partial<RetrievalOptions> = {}, onEach?: (done: number) => void, signal?: AbortSignal): Promise<RetrievedDocs[]> {
     const options = this.retrievalOptions({ ...overrides, ...(numToRetrieve ? { topK: numToRetrieve } : {}) });
-    if (options.method === "hipporag" && options.filter && !this.llm) {
+    if (options.method === "hipporag" && options.filter && !this.llms.filter) {
       throw usageError("the recognition-memory filter needs an LLM", "configure one, or turn the filter off (--no-filter; the paper's w/o-filter ablation)");
     }
-    if (options.method === "hipporag" && options.linking === "ner" && !this.llm) {
+    if (options.method === "hipporag" && options.linking === "ner" && !this.llms.filter) {
       throw usageError("NER-to-node linking needs an LLM for the questions' named entities", "configure an LLM (--llm-base-url and --llm-name on the command line)");
     }
     const retriever = await this.retriever();
@@ -253,7 +283,7 @@ export class HippoRag {
       question: questionKey(question),
       index: indexFingerprint,
       settings: fingerprint(options),
-      llm: fingerprint(usesLlm ? { model: this.llm?.model, prompt } : null),
+      llm: fingerprint(usesLlm ? { model: this.llms.filter?.modelId, prompt } : null),
     };
   }
 
@@ -325,8 +355,8 @@ export class HippoRag {
     const topK = this.config.qaTopK ?? QA_TOP_K;
     const outcomes = await runQa(
       retrievals.map((r, i) => ({ key: String(i), question: r.question, passages: r.docs.slice(0, topK) })),
-      this.chat(),
-      { concurrency: this.llm!.concurrency, maxTokens: this.llm!.maxTokens, acceptTruncated: this.config.acceptTruncated },
+      this.chat("qa"),
+      { concurrency: this.llms.qa!.concurrency, maxTokens: this.llms.qa!.maxTokens, acceptTruncated: this.config.acceptTruncated },
     );
     const results = outcomes.map((o, i) => ({ question: retrievals[i]!.question, answer: o.answer, raw: o.raw, error: o.error, docs: retrievals[i]!.docs }));
     let evaluation: EvalReport | undefined;
@@ -367,7 +397,8 @@ export class HippoRag {
     }
     const answers = loadAnswers(this.workspace, run);
     const topK = this.config.qaTopK ?? QA_TOP_K;
-    const qa = fingerprint({ model: this.llm?.model, maxTokens: this.llm?.maxTokens ?? null, prompt: qaMessages(["{passage}"], "{question}") });
+    const qaLlm = this.llms.qa;
+    const qa = fingerprint({ model: qaLlm?.modelId, maxTokens: qaLlm?.maxTokens ?? null, prompt: qaMessages(["{passage}"], "{question}") });
     const inputsOf = (key: string): Inputs => ({ question: key, passages: fingerprint(stored.get(key)!.passageIds.slice(0, topK)), qa });
     const tally = new RecomputeTally();
     const todo: string[] = [];
@@ -379,10 +410,10 @@ export class HippoRag {
     }
     const outcomes = await runQa(
       todo.map((key) => ({ key, question: stored.get(key)!.question, passages: index.passageContents(stored.get(key)!.passageIds.slice(0, topK)) })),
-      this.chat(),
+      this.chat("qa"),
       {
-        concurrency: this.llm!.concurrency,
-        maxTokens: this.llm!.maxTokens,
+        concurrency: qaLlm!.concurrency,
+        maxTokens: qaLlm!.maxTokens,
         acceptTruncated: this.config.acceptTruncated,
         onEach: (done) => onEach?.(tally.reused + done),
         onAnswer: (outcome) => saveAnswer(this.workspace, run, outcome.key, inputsOf(outcome.key), outcome.answer!, outcome.raw!),

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { httpUrl, nonNegativeInt } from "../core/validate.js";
-import { LLM_DEFAULTS, resolveLlmConfig, type LlmSettingNames, type ResolvedLlmConfig } from "../llm/llm-config.js";
+import { LLM_DEFAULTS, resolveLlmConfig, type LlmConfig, type LlmSettingNames, type ResolvedLlmConfig } from "../llm/llm-config.js";
+import { LLM_STAGES, type LlmStage, type StageLlmConfig } from "../llm/stage-llms.js";
 import { parsePositiveInt } from "./common-options.js";
 
 export const DEFAULT_LLM = LLM_DEFAULTS.model;
@@ -67,3 +68,71 @@ export function resolveLlm(options: LlmOptions): ResolvedLlmConfig {
 }
 
 export { httpUrl as checkHttpUrl };
+
+const STAGE_ROLES: Record<LlmStage, string> = {
+  openie: "OpenIE (entities and triples)",
+  filter: "the recognition-memory filter and query NER (default: the QA LLM)",
+  qa: "QA (reading the passages)",
+};
+
+/**
+ * A model per stage: `--<stage>-llm-name`, `--<stage>-llm-base-url`, `--<stage>-llm-key-env` (the
+ * environment variable holding that stage's key), `--<stage>-concurrency`, `--<stage>-max-tokens`.
+ * Each defaults to the shared --llm-* setting; the filter follows QA unless given its own.
+ */
+export function stageLlmOptions(command: Command, stages: readonly LlmStage[] = LLM_STAGES): Command {
+  for (const stage of stages) {
+    command
+      .option(`--${stage}-llm-name <model>`, `model for ${STAGE_ROLES[stage]}${stage === "openie" ? "; naming it chooses whose OpenIE the index uses, extracting what is missing" : ""}`)
+      .option(`--${stage}-llm-base-url <url>`, `server for ${STAGE_ROLES[stage]}`)
+      .option(`--${stage}-llm-key-env <var>`, `environment variable holding that server's key (default OPENAI_API_KEY)`)
+      .option(`--${stage}-concurrency <n>`, `requests in flight for ${stage}`, parsePositiveInt(`--${stage}-concurrency`))
+      .option(`--${stage}-max-tokens <n>`, `max tokens per ${stage} reply`, parsePositiveInt(`--${stage}-max-tokens`));
+  }
+  return command;
+}
+
+export type StageLlmCliOptions = Partial<Record<`${LlmStage}LlmName` | `${LlmStage}LlmBaseUrl` | `${LlmStage}LlmKeyEnv`, string>> &
+  Partial<Record<`${LlmStage}Concurrency` | `${LlmStage}MaxTokens`, number>>;
+
+/**
+ * The library's LLM config from the CLI: one shared config when no stage has its own settings,
+ * otherwise a config per stage (each filled from the shared flags), validated with flag names. The
+ * OpenIE results to use are named only by --openie-llm-name, or by --llm-name when no LLM is
+ * configured at all (a graph-only run on imported OpenIE).
+ */
+export function resolveStageLlmCli(options: LlmOptions & StageLlmCliOptions): { llm?: LlmConfig | StageLlmConfig; openieModel?: string } {
+  const shared = llmConfigured(options) ? resolveLlm(options) : undefined;
+  const stageConfig = (stage: LlmStage): LlmConfig | undefined => {
+    const o = options as unknown as Record<string, string | number | undefined>;
+    const name = o[`${stage}LlmName`] as string | undefined;
+    const baseUrl = o[`${stage}LlmBaseUrl`] as string | undefined;
+    const keyEnv = o[`${stage}LlmKeyEnv`] as string | undefined;
+    const concurrency = o[`${stage}Concurrency`] as number | undefined;
+    const maxTokens = o[`${stage}MaxTokens`] as number | undefined;
+    if (name === undefined && baseUrl === undefined && keyEnv === undefined && concurrency === undefined && maxTokens === undefined) return undefined;
+    const apiKey = keyEnv ? process.env[keyEnv] : (baseUrl ?? shared?.baseUrl) === shared?.baseUrl ? shared?.apiKey : process.env.OPENAI_API_KEY;
+    if (!baseUrl && !shared && !apiKey) return undefined; // a name alone, with no server: it only names whose results to use
+    return resolveLlmConfig(
+      { ...(shared ?? {}), model: name ?? shared?.model ?? DEFAULT_LLM, baseUrl: baseUrl ?? shared?.baseUrl, apiKey, concurrency: concurrency ?? shared?.concurrency ?? options.concurrency, maxTokens: maxTokens ?? shared?.maxTokens, timeoutMs: options.requestTimeout * 1000, maxRetries: options.maxRetries, maxRetryAfterMs: options.maxRetryAfter * 1000 },
+      stageNames(stage, keyEnv),
+    );
+  };
+  const own = { openie: stageConfig("openie"), filter: stageConfig("filter"), qa: stageConfig("qa") };
+  const openieModel = options.openieLlmName ?? (shared || own.openie ? undefined : options.llmName);
+  if (!own.openie && !own.filter && !own.qa) return { llm: shared, openieModel };
+  return { llm: { openie: own.openie ?? shared, qa: own.qa ?? shared, filter: own.filter ?? own.qa ?? shared }, openieModel };
+}
+
+function stageNames(stage: LlmStage, keyEnv: string | undefined): LlmSettingNames {
+  return {
+    model: `--${stage}-llm-name`,
+    baseUrl: `--${stage}-llm-base-url`,
+    apiKey: keyEnv ?? "OPENAI_API_KEY",
+    concurrency: `--${stage}-concurrency`,
+    timeoutMs: "--request-timeout",
+    maxRetries: "--max-retries",
+    maxRetryAfterMs: "--max-retry-after",
+    maxTokens: `--${stage}-max-tokens`,
+  };
+}

@@ -1,28 +1,26 @@
 import { createLogger } from "../core/logger.js";
-import { HippoRag, type LlmConfig } from "../hipporag.js";
+import { HippoRag } from "../hipporag.js";
 import { loadOpenIEPrompts } from "../openie/prompts/load-openie-prompts.js";
 import type { RetrievalOptions } from "../retrieval/retriever.js";
 import type { ResolvedCommon } from "./common-options.js";
 import { resolveEmbedding, type EmbeddingCliOptions } from "./embedding-options.js";
-import { llmConfigured, resolveLlm, type LlmOptions } from "./llm-options.js";
+import { resolveStageLlmCli, type LlmOptions, type StageLlmCliOptions } from "./llm-options.js";
 
 /** Builds the library object from validated CLI options; the LLM is set only when the user configured one. */
 export async function openHippo(
   common: ResolvedCommon,
-  options: Partial<LlmOptions> & EmbeddingCliOptions & { openiePrompts?: string },
+  options: Partial<LlmOptions> & StageLlmCliOptions & EmbeddingCliOptions & { openiePrompts?: string },
   retrieval: Partial<RetrievalOptions> = {},
-  extra: { onRetry?: LlmConfig["onRetry"]; qaTopK?: number; mustExist?: boolean } = {},
+  extra: { qaTopK?: number; mustExist?: boolean } = {},
 ): Promise<HippoRag> {
   const logger = createLogger(common.logLevel);
-  let llm: LlmConfig | undefined;
-  if (llmConfigured(options as LlmOptions)) {
-    const settings = resolveLlm(options as LlmOptions);
-    llm = { ...settings, onRetry: extra.onRetry };
-  }
+  // --llm-name is the shared LLM; whose OpenIE the index uses is named only by --openie-llm-name (or
+  // by --llm-name when there is no LLM at all): a QA model never re-extracts the corpus.
+  const { llm, openieModel } = resolveStageLlmCli(options as LlmOptions & StageLlmCliOptions);
   return HippoRag.open({
     saveDir: common.saveDir,
     llm,
-    openieModel: options.llmName,
+    openieModel,
     embedding: resolveEmbedding(options),
     retrieval,
     openiePrompts: loadOpenIEPrompts(options.openiePrompts),

@@ -38,6 +38,8 @@ export interface IndexUpdate {
   removed: number;
   /** Passages already indexed whose OpenIE triples changed since (re-imported or re-extracted). */
   changed: number;
+  /** Corpus passages left out because their OpenIE is not finished (--skip-failed): the index is partial. */
+  excluded: string[];
   /** Phrases whose synonym list was (re)computed in this update. */
   synonymQueries: number;
   stats: MemoryGraph["stats"];
@@ -107,7 +109,7 @@ export class MemoryIndex {
    * triples changed since they were indexed are rebuilt. Passage order is part of the graph (node and
    * fact order, hence ties), so the result equals a fresh build of `wanted` in that order.
    */
-  async update(wanted: readonly string[], progress: IndexProgress = {}, signal?: AbortSignal): Promise<IndexUpdate> {
+  async update(wanted: readonly string[], progress: IndexProgress = {}, signal?: AbortSignal, excluded: readonly string[] = []): Promise<IndexUpdate> {
     const ids = [...new Set(wanted)];
     const lacking = this.missingOpenIE(ids);
     if (lacking.missing.length > 0) {
@@ -129,9 +131,10 @@ export class MemoryIndex {
       this.workspace.db.prepare("DELETE FROM index_passages WHERE index_id = ?").run(this.id);
       const insert = this.workspace.db.prepare("INSERT INTO index_passages (index_id, passage_id, seq, triples_hash) VALUES (?, ?, ?, ?)");
       ids.forEach((id, seq) => insert.run(this.id, id, seq, current.get(id)!.hash));
+      this.workspace.db.prepare("UPDATE indexes SET excluded = ? WHERE id = ?").run(excluded.length ? JSON.stringify(excluded) : null, this.id);
     };
     const update = await this.refresh(chunks, chunks.filter((c) => touched.has(c.passageId)), progress, commitPassages, removed > 0 || changed > 0, signal);
-    return { ...update, added: touched.size - changed, removed, changed };
+    return { ...update, added: touched.size - changed, removed, changed, excluded: [...excluded] };
   }
 
   /** Passage id → the hash of the triples it was indexed with (null: indexed by an older version), in index order. */
@@ -148,6 +151,9 @@ export class MemoryIndex {
   staleness(corpus?: readonly string[]): string | undefined {
     const indexed = this.indexedHashes();
     const current = this.openie.doneTriples();
+    // A partial index (--skip-failed) left these out; it is stale once one of them has its OpenIE.
+    const excluded = this.excluded();
+    const nowDone = excluded.filter((id) => current.has(id)).length;
     let changed = 0;
     let gone = 0;
     for (const [id, hash] of indexed) {
@@ -158,8 +164,10 @@ export class MemoryIndex {
     const problems: string[] = [];
     if (changed) problems.push(`the OpenIE results of ${changed} passage${changed === 1 ? "" : "s"} changed since it was built`);
     if (gone) problems.push(`${gone} indexed passage${gone === 1 ? " no longer has" : "s no longer have"} finished OpenIE results`);
+    if (nowDone) problems.push(`${nowDone} passage${nowDone === 1 ? "" : "s"} left out for lack of OpenIE now ha${nowDone === 1 ? "s" : "ve"} it`);
     if (corpus) {
-      const wanted = [...new Set(corpus)];
+      const left = new Set(excluded);
+      const wanted = [...new Set(corpus)].filter((id) => !left.has(id));
       const wantedSet = new Set(wanted);
       const added = wanted.filter((id) => !indexed.has(id)).length;
       const removed = [...indexed.keys()].filter((id) => !wantedSet.has(id)).length;
@@ -175,6 +183,12 @@ export class MemoryIndex {
     if (problem) throw new HippoError("INPUT", problem, { suggestion: "run hipporag index (with the same --llm-name and --embedding-name) to bring it up to date; results stored before stay unused until then" });
   }
 
+  /** Corpus passages the index left out for lack of finished OpenIE (--skip-failed); empty when it is complete. */
+  excluded(): string[] {
+    const row = this.workspace.db.prepare("SELECT excluded FROM indexes WHERE id = ?").pluck().get(this.id) as string | null | undefined;
+    return row ? (JSON.parse(row) as string[]) : [];
+  }
+
   /**
    * A fingerprint of everything the index is computed from: its identity (OpenIE model, encoder,
    * vector precision), synonymy settings, and each passage with the hash of its triples, in order.
@@ -183,6 +197,7 @@ export class MemoryIndex {
   fingerprint(): string {
     return indexFingerprint(this.id, this.synonymy, this.indexedHashes());
   }
+
 
   /** The graph of the current passages (no OpenIE, no encoder calls: lists and OpenIE are stored). */
   load(): { graph: MemoryGraph; chunks: ProcessedChunk[] } {
@@ -233,7 +248,7 @@ export class MemoryIndex {
     commitPassages: () => void,
     removedAny = false,
     signal?: AbortSignal,
-  ): Promise<Omit<IndexUpdate, "added" | "removed" | "changed">> {
+  ): Promise<Omit<IndexUpdate, "added" | "removed" | "changed" | "excluded">> {
     const changed = added.length > 0 || removedAny;
     const timings: Record<string, number> = {};
     let stage = "";

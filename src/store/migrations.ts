@@ -99,4 +99,9 @@ export const MIGRATIONS: readonly string[] = [
   -- source file or record and the document's own fields, for chunks also their position. NULL otherwise.
   ALTER TABLE passages ADD COLUMN metadata TEXT;
   `,
+  `
+  -- A partial index (--skip-failed): the corpus passages it left out for lack of finished OpenIE (JSON
+  -- list of ids), so that retrieval knows it is partial and reports say so; NULL when complete.
+  ALTER TABLE indexes ADD COLUMN excluded TEXT;
+  `,
 ];

@@ -2,11 +2,11 @@ import { Command } from "commander";
 import { corpusOptions, type CorpusCliOptions } from "../corpus-options.js";
 import { commonOptions, isQuiet, parsePositiveInt, resolveCommon, type CommonOptions } from "../common-options.js";
 import { embeddingOptions, type EmbeddingCliOptions } from "../embedding-options.js";
-import { llmOptions, type LlmOptions } from "../llm-options.js";
+import { llmOptions, stageLlmOptions, type LlmOptions, type StageLlmCliOptions } from "../llm-options.js";
 import type { CommandContext } from "../register-commands.js";
 import { QA_TOP_K } from "../../qa/qa-prompt.js";
 
-interface QaOptions extends CommonOptions, CorpusCliOptions, LlmOptions, EmbeddingCliOptions {
+interface QaOptions extends CommonOptions, CorpusCliOptions, LlmOptions, StageLlmCliOptions, EmbeddingCliOptions {
   run: string;
   qaTopK: number;
 }
@@ -16,7 +16,7 @@ export function qaCommand(context: CommandContext): Command {
     .description("answer each question from the top passages of a stored retrieval run, then score EM/F1")
     .option("--run <name>", "retrieval run to read (see hipporag eval)", "hipporag2")
     .option("--qa-top-k <n>", "passages in the QA prompt (upstream 5)", parsePositiveInt("--qa-top-k"), QA_TOP_K);
-  corpusOptions(embeddingOptions(llmOptions(commonOptions(command)))).action(async (raw: QaOptions) => {
+  corpusOptions(embeddingOptions(stageLlmOptions(llmOptions(commonOptions(command)), ["qa"]))).action(async (raw: QaOptions) => {
     const common = resolveCommon(raw, "qa");
     const { loadCommandDataset } = await import("../load-command-dataset.js");
     const { openHippo } = await import("../open-hippo.js");

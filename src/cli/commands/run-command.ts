@@ -2,30 +2,32 @@ import { Command } from "commander";
 import { corpusOptions, type CorpusCliOptions } from "../corpus-options.js";
 import { commonOptions, parsePositiveInt, resolveCommon, type CommonOptions } from "../common-options.js";
 import { embeddingOptions, type EmbeddingCliOptions } from "../embedding-options.js";
-import { llmOptions, type LlmOptions } from "../llm-options.js";
+import { llmOptions, stageLlmOptions, type LlmOptions, type StageLlmCliOptions } from "../llm-options.js";
 import type { CommandContext } from "../register-commands.js";
 import { QA_TOP_K } from "../../qa/qa-prompt.js";
 import { retrievalOptions, type RetrievalCliOptions } from "../retrieval-options.js";
 
-export interface RunOptions extends CommonOptions, CorpusCliOptions, LlmOptions, EmbeddingCliOptions, RetrievalCliOptions {
+export interface RunOptions extends CommonOptions, CorpusCliOptions, LlmOptions, StageLlmCliOptions, EmbeddingCliOptions, RetrievalCliOptions {
   skipQa: boolean;
   openiePrompts?: string;
   importOpenie?: string;
   baselines: boolean;
   show: number;
   qaTopK: number;
+  skipFailed: boolean;
 }
 
 export function runCommand(context: CommandContext): Command {
   const command = new Command("run")
     .description("a whole experiment: openie → index → retrieve (HippoRAG 2, dense, BM25) → qa → eval, reusing the workspace")
     .option("--skip-qa", "stop after retrieval (the graph-only path)", false)
+    .option("--skip-failed", "index the passages whose OpenIE is finished and leave out the rest: the index and the report are marked partial, exit 5", false)
     .option("--import-openie <file>", "import an upstream OpenIE results file first (then no LLM is needed for indexing)")
     .option("--no-baselines", "only HippoRAG 2 (skip the dense and BM25 runs)")
     .option("--show <n>", "print the top passages of the first n questions", (v) => (v === "0" ? 0 : parsePositiveInt("--show")(v)), 0)
     .option("--openie-prompts <file>", "JSON file overriding OpenIE prompt fields")
     .option("--qa-top-k <n>", "passages in the QA prompt (upstream 5)", parsePositiveInt("--qa-top-k"), QA_TOP_K);
-  corpusOptions(retrievalOptions(embeddingOptions(llmOptions(commonOptions(command))))).action(async (raw: RunOptions) => {
+  corpusOptions(retrievalOptions(embeddingOptions(stageLlmOptions(llmOptions(commonOptions(command)))))).action(async (raw: RunOptions) => {
     const common = resolveCommon(raw, "run");
     const { runRunCommand } = await import("./run-run-command.js");
     context.state.exitCode = await runRunCommand(common, raw, context.output);

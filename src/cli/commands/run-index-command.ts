@@ -4,12 +4,12 @@ import { isQuiet, type ResolvedCommon } from "../common-options.js";
 import type { EmbeddingCliOptions } from "../embedding-options.js";
 import { indexProgress } from "../index-progress.js";
 import { installInterruptHandler } from "../interrupt.js";
-import type { LlmOptions } from "../llm-options.js";
+import type { LlmOptions, StageLlmCliOptions } from "../llm-options.js";
 import { openHippo } from "../open-hippo.js";
 import { checkOutputFile } from "../output-path.js";
 import { formatTable, plural, type Output } from "../output.js";
 
-export async function runIndexCommand(common: ResolvedCommon, options: LlmOptions & EmbeddingCliOptions & { exportGraph?: string; openiePrompts?: string }, output: Output): Promise<number> {
+export async function runIndexCommand(common: ResolvedCommon, options: LlmOptions & StageLlmCliOptions & EmbeddingCliOptions & { exportGraph?: string; openiePrompts?: string; skipFailed?: boolean }, output: Output): Promise<number> {
   checkOutputFile("--export-graph", options.exportGraph);
   const dataset = await loadCommandDataset(common, output, { embeddingName: options.embeddingName });
   const hippo = await openHippo(common, options);
@@ -18,7 +18,9 @@ export async function runIndexCommand(common: ResolvedCommon, options: LlmOption
     hippo.workspace.acquireWriterLock("index");
     const progress = indexProgress(isQuiet(common), (line) => output.stderr(line));
     // The index holds exactly the corpus, in its order: what a fresh workspace would build from it.
-    const update = await hippo.index(dataset.passages, { sync: true, signal: interrupt.signal, ...progress }).finally(() => progress.stop());
+    const update = await hippo
+      .index(dataset.passages, { sync: true, skipFailed: options.skipFailed, signal: interrupt.signal, onOpenIEPlan: (plan) => isQuiet(common) || output.stderr(openiePlanLine(plan)), ...progress })
+      .finally(() => progress.stop());
     const index = hippo.memoryIndex();
     let graphFile: { file: string; nodes: number; edges: number } | undefined;
     if (options.exportGraph) {
@@ -27,15 +29,16 @@ export async function runIndexCommand(common: ResolvedCommon, options: LlmOption
       const contents = new Map(graph.passageIds.map((id, i) => [id, texts[i]!]));
       graphFile = { file: options.exportGraph, ...exportGraph(graph, contents, options.exportGraph) };
     }
-    const report = { dataset: common.dataset, index: update.indexId, openieModel: index.openieModel, encoder: index.encoder.id, added: update.added, removed: update.removed, changed: update.changed, synonymQueries: update.synonymQueries, ...update.stats, timingsMs: update.timings, graphFile };
+    const report = { dataset: common.dataset, index: update.indexId, openieModel: index.openieModel, encoder: index.encoder.id, added: update.added, removed: update.removed, changed: update.changed, excluded: update.excluded, partial: update.excluded.length > 0, synonymQueries: update.synonymQueries, ...update.stats, timingsMs: update.timings, graphFile };
     if (common.json) output.stdout(JSON.stringify(report, null, 2));
     else {
       output.stdout(formatTable(["phrase nodes", "passage nodes", "facts", "fact keys", "passage edges", "synonymy edges", "graph edges"], [[
         update.stats.phraseNodes, update.stats.passageNodes, update.stats.facts, update.stats.factEdges, update.stats.passageEdges, update.stats.synonymyEdges, update.stats.undirectedEdges,
       ]]));
       output.stderr(`index ${update.indexId}: ${indexChanges(update)}${graphFile ? `; graph written to ${graphFile.file}` : ""}`);
+      if (update.excluded.length) output.stderr(partialLine(update.excluded));
     }
-    return 0;
+    return update.excluded.length ? 5 : 0;
   } finally {
     interrupt.dispose();
     hippo.close();
@@ -46,4 +49,18 @@ export async function runIndexCommand(common: ResolvedCommon, options: LlmOption
 export function indexChanges(update: { added: number; removed: number; changed: number }): string {
   const parts = [update.added ? `${plural(update.added, "passage")} added` : "", update.removed ? `${update.removed} removed (no longer in the corpus)` : "", update.changed ? `${update.changed} rebuilt (their OpenIE changed)` : ""].filter(Boolean);
   return parts.length ? parts.join(", ") : "up to date, nothing changed";
+}
+
+/** Whose OpenIE the index uses, and whether anything will be extracted (spending is never silent). */
+export function openiePlanLine(plan: { model: string; missing: number; total: number; extract: boolean }): string {
+  const have = plan.total - plan.missing;
+  if (!plan.missing) return `openie: using the workspace's results of ${plan.model} (${have}/${plan.total} passages)`;
+  return plan.extract
+    ? `openie: extracting ${plural(plan.missing, "passage")} with ${plan.model} (${have}/${plan.total} have results)`
+    : `openie: ${plan.missing} of ${plan.total} passages have no results of ${plan.model}; they are left out (--skip-failed)`;
+}
+
+/** The warning a partial index gives, with the first passages it left out. */
+export function partialLine(excluded: readonly string[]): string {
+  return `partial index: ${plural(excluded.length, "passage")} left out for lack of finished OpenIE (${excluded.slice(0, 3).join(", ")}${excluded.length > 3 ? ", …" : ""}); every result built on it is marked partial (exit 5)`;
 }

@@ -14,7 +14,7 @@ import { installInterruptHandler } from "../interrupt.js";
 import { llmConfigured } from "../llm-options.js";
 import { openHippo } from "../open-hippo.js";
 import { reuseLine, type Output } from "../output.js";
-import { indexChanges } from "./run-index-command.js";
+import { indexChanges, openiePlanLine, partialLine } from "./run-index-command.js";
 import { resolveRetrieval } from "../retrieval-options.js";
 import type { RunOptions } from "./run-command.js";
 import { reportLlmFallbacks } from "./run-retrieve-command.js";
@@ -24,25 +24,32 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
   const started = Date.now();
   const timings: Record<string, number> = {};
   const notes: string[] = [];
+  const warnings: string[] = [];
   const quiet = isQuiet(common);
   const say = (line: string) => quiet || output.stderr(line);
   const dataset = await loadCommandDataset(common, output, { embeddingName: options.embeddingName, requireQuestions: true });
   const hasLlm = llmConfigured(options);
-  let llmName = options.llmName;
-  if (options.importOpenie && !llmName) llmName = modelFromOpenIEFileName(options.importOpenie);
+  // The imported file names whose OpenIE it is (openie_results_ner_<model>.json), never the QA model.
+  const importModel = options.importOpenie ? (options.openieLlmName ?? modelFromOpenIEFileName(options.importOpenie) ?? (hasLlm ? undefined : options.llmName)) : undefined;
   const base = resolveRetrieval(options);
-  const hippo = await openHippo(common, { ...options, llmName }, base, { qaTopK: options.qaTopK });
+  const hippo = await openHippo(common, { ...options, openieLlmName: options.openieLlmName ?? importModel }, base, { qaTopK: options.qaTopK });
   const interrupt = installInterruptHandler();
   try {
     hippo.workspace.acquireWriterLock("run");
     // ---------- openie (import) + index
     let t = Date.now();
     if (options.importOpenie) {
-      const summary = importOpenIEFile(hippo.workspace, new OpenIEStore(hippo.workspace, hippo.openieModel()), options.importOpenie);
+      const summary = importOpenIEFile(hippo.workspace, new OpenIEStore(hippo.workspace, importModel ?? hippo.openieModel()), options.importOpenie);
       say(`openie: imported ${summary.docs} docs for ${summary.model}`);
     }
     const progress = indexProgress(quiet, say);
-    const update = await hippo.index(dataset.passages, { sync: true, signal: interrupt.signal, ...progress }).finally(() => progress.stop());
+    const update = await hippo
+      .index(dataset.passages, { sync: true, skipFailed: options.skipFailed, signal: interrupt.signal, onOpenIEPlan: (plan) => say(openiePlanLine(plan)), ...progress })
+      .finally(() => progress.stop());
+    if (update.excluded.length) {
+      warnings.push(partialLine(update.excluded));
+      say(partialLine(update.excluded));
+    }
     timings["openie + index"] = Date.now() - t;
     say(`index: ${update.stats.passageNodes} passages, ${update.stats.phraseNodes} phrases, ${update.stats.facts} facts, ${update.stats.synonymyEdges} synonymy edges (${indexChanges(update)})`);
 
@@ -93,12 +100,13 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
     const report: RunReport = {
       dataset: common.dataset,
       createdAt: new Date().toISOString(),
-      settings: { openieModel: hippo.openieModel(), encoder: hippo.encoder.id, llm: hasLlm ? hippo.llm?.model ?? null : null, ...base, filter },
+      settings: { openieModel: hippo.openieModel(), encoder: hippo.encoder.id, llm: { openie: hippo.stageLlm("openie")?.modelId ?? null, filter: filter ? (hippo.stageLlm("filter")?.modelId ?? null) : null, qa: hippo.stageLlm("qa")?.modelId ?? null }, ...base, filter },
       notes,
+      warnings,
       results,
       comparisons: evaluated.comparisons,
       bootstrap: evaluated.bootstrap,
-      stages: { index: { ...update.stats, added: update.added, removed: update.removed, changed: update.changed, timingsMs: update.timings } },
+      stages: { index: { ...update.stats, added: update.added, removed: update.removed, changed: update.changed, excluded: update.excluded, timingsMs: update.timings } },
       costs: llmCosts(hippo.workspace.db),
       timingsMs: timings,
     };
@@ -119,7 +127,8 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
       output.stderr(`report: ${written.markdownPath} (+ .json, .html)`);
     }
     const llmErrors = reportLlmFallbacks(fb, output);
-    return qaFailed > 0 || llmErrors > 0 ? 5 : 0;
+    if (warnings.length && !common.json) for (const warning of warnings) output.stderr(`warning: ${warning}`);
+    return qaFailed > 0 || llmErrors > 0 || update.excluded.length > 0 ? 5 : 0;
   } finally {
     interrupt.dispose();
     hippo.close();

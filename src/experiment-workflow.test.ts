@@ -1,0 +1,100 @@
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { FakeOpenAIServer, type FakeServerOptions } from "./test-support/fake-openai-server.js";
+import { fakeLlm } from "./test-support/fake-llm.js";
+import { openieStage } from "./test-support/fake-openie-model.js";
+import { runCli, tempDir, writeJson } from "./test-support/cli-harness.js";
+import { FILTER_SYSTEM } from "./retrieval/filter-prompt.js";
+import { QA_SYSTEM } from "./qa/qa-prompt.js";
+
+/** Issue "The experiment workflow": a model per stage, no surprise spending, partial indexes, sweeps, dry runs, config files. */
+const DEMO = resolve(import.meta.dirname, "../reproduce/demo");
+const DEMO_OPENIE = join(DEMO, "openie_results_ner_handwritten.json");
+const demo = (saveDir: string) => ["--dataset", "demo", "--dataset-dir", DEMO, "--save-dir", saveDir];
+
+let servers: FakeOpenAIServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.map((s) => s.stop()));
+  servers = [];
+});
+async function server(options: FakeServerOptions): Promise<FakeOpenAIServer> {
+  const s = await new FakeOpenAIServer(options).start();
+  servers.push(s);
+  return s;
+}
+const kinds = (s: FakeOpenAIServer) => {
+  const count: Record<string, number> = {};
+  for (const body of s.chatRequests()) {
+    const kind = openieStage(body) ?? (body.messages[0]!.content === FILTER_SYSTEM ? "filter" : body.messages[0]!.content === QA_SYSTEM ? "qa" : "other");
+    const key = `${kind}:${body.model}`;
+    count[key] = (count[key] ?? 0) + 1;
+  }
+  return count;
+};
+
+describe("a model per stage, and the OpenIE model is the index's", () => {
+  it("imported OpenIE + another --llm-name: zero OpenIE calls; the filter and QA use that model; the output says whose OpenIE", async () => {
+    const s = await server({ chat: fakeLlm });
+    const saveDir = tempDir();
+    const result = await runCli(["run", ...demo(saveDir), "--import-openie", DEMO_OPENIE, "--llm-base-url", s.url, "--llm-name", "my-qa-model", "--no-baselines"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/openie: using the workspace's results of handwritten \(\d+\/\d+ passages\)/);
+    const counted = kinds(s);
+    expect(Object.keys(counted).filter((k) => k.startsWith("ner") || k.startsWith("triples"))).toEqual([]);
+    expect(Object.keys(counted).sort()).toEqual(["filter:my-qa-model", "qa:my-qa-model"]);
+    // a later run with yet another QA model re-extracts nothing either
+    expect((await runCli(["run", ...demo(saveDir), "--llm-base-url", s.url, "--llm-name", "another-model", "--no-baselines"])).code).toBe(0);
+    expect(Object.keys(kinds(s)).filter((k) => k.startsWith("ner") || k.startsWith("triples"))).toEqual([]);
+  });
+
+  it("--openie-llm-name asks for extraction with that model and says so; QA keeps its own model and server", async () => {
+    const openie = await server({ chat: fakeLlm });
+    const qa = await server({ chat: fakeLlm });
+    const saveDir = tempDir();
+    await runCli(["openie", ...demo(saveDir), "--import", DEMO_OPENIE]);
+    const result = await runCli(["run", ...demo(saveDir), "--openie-llm-name", "extractor", "--openie-llm-base-url", openie.url, "--llm-base-url", qa.url, "--llm-name", "reader", "--no-baselines", "--no-filter"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/openie: extracting \d+ passages with extractor \(0\/\d+ have results\)/);
+    expect(Object.keys(kinds(openie)).sort()).toEqual(["ner:extractor", "triples:extractor"]);
+    expect(Object.keys(kinds(qa))).toEqual(["qa:reader"]);
+  });
+
+  it("a QA model with no OpenIE for new passages refuses instead of extracting with the wrong model", async () => {
+    const s = await server({ chat: fakeLlm });
+    const dir = tempDir();
+    const corpus = JSON.parse(readFileSync(join(DEMO, "demo_corpus.json"), "utf8"));
+    writeJson(dir, "demo_corpus.json", [...corpus, { title: "Extra", text: "Extra is a new passage with no OpenIE." }]);
+    writeJson(dir, "demo.json", JSON.parse(readFileSync(join(DEMO, "demo.json"), "utf8")));
+    const saveDir = join(dir, "ws");
+    const base = ["--dataset", "demo", "--dataset-dir", dir, "--save-dir", saveDir];
+    await runCli(["openie", ...base, "--import", DEMO_OPENIE]);
+    const result = await runCli(["index", ...base, "--llm-base-url", s.url, "--llm-name", "my-qa-model"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/1 of \d+ passages have no OpenIE results of handwritten \(the workspace's OpenIE\), and the configured LLM is my-qa-model \(hint: extract them with handwritten \(--openie-llm-name handwritten/);
+    expect(s.chatRequests()).toHaveLength(0);
+  });
+});
+
+describe("--skip-failed", () => {
+  it("a passage that always fails: index and run build from the rest, list it, mark the index partial, exit 5; retrieval works", async () => {
+    const s = await server({ chat: fakeLlm, fault: ({ body }) => ((body as any).messages.at(-1).content.startsWith("Marie Curie") && openieStage(body as any) === "ner" ? { kind: "status", status: 500 } : undefined) });
+    const saveDir = tempDir();
+    const llm = ["--llm-base-url", s.url, "--llm-name", "m", "--max-retries", "0"];
+    const without = await runCli(["run", ...demo(saveDir), ...llm, "--no-filter", "--skip-qa", "--no-baselines"]);
+    expect(without.code).toBe(5);
+    expect(without.stderr).toMatch(/OpenIE failed for 1 passages/);
+    const skipped = await runCli(["run", ...demo(saveDir), ...llm, "--no-filter", "--skip-qa", "--no-baselines", "--skip-failed", "--json"]);
+    expect(skipped.code).toBe(5);
+    const report = JSON.parse(skipped.stdout);
+    expect(report.warnings.join()).toMatch(/partial index: 1 passage left out for lack of finished OpenIE \(chunk-[0-9a-f]{32}\)/);
+    expect(report.stages.index.excluded).toHaveLength(1);
+    const html = readFileSync(join(saveDir, "reports", "run-demo-hipporag2-nofilter.html"), "utf8");
+    expect(html).toMatch(/partial index/);
+    const indexed = await runCli(["index", ...demo(saveDir), ...llm, "--skip-failed", "--json"]);
+    expect(indexed.code).toBe(5);
+    expect(JSON.parse(indexed.stdout)).toMatchObject({ partial: true });
+    // the partial index serves retrieval (it is not stale: it left that passage out on purpose)
+    expect((await runCli(["retrieve", ...demo(saveDir), "--llm-name", "m", "--no-filter"])).code).toBe(0);
+  });
+});
