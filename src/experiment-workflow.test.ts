@@ -94,7 +94,75 @@ describe("--skip-failed", () => {
     const indexed = await runCli(["index", ...demo(saveDir), ...llm, "--skip-failed", "--json"]);
     expect(indexed.code).toBe(5);
     expect(JSON.parse(indexed.stdout)).toMatchObject({ partial: true });
-    // the partial index serves retrieval (it is not stale: it left that passage out on purpose)
-    expect((await runCli(["retrieve", ...demo(saveDir), "--llm-name", "m", "--no-filter"])).code).toBe(0);
+    // the partial index serves retrieval (it is not stale: it left that passage out on purpose), said so, exit 5
+    const retrieved = await runCli(["retrieve", ...demo(saveDir), "--llm-name", "m", "--no-filter"]);
+    expect(retrieved.code).toBe(5);
+    expect(retrieved.stderr).toMatch(/partial index: 1 passage left out/);
+  });
+});
+
+describe("sweeps and experiment files", () => {
+  it("a comma list stores one run per value, sharing the index; eval prints them side by side", async () => {
+    const saveDir = tempDir();
+    await runCli(["openie", ...demo(saveDir), "--import", DEMO_OPENIE]);
+    await runCli(["index", ...demo(saveDir)]);
+    const swept = await runCli(["retrieve", ...demo(saveDir), "--no-filter", "--passage-node-weight", "0.01,0.05,0.3", "--json"]);
+    expect(swept.code, swept.stderr).toBe(0);
+    expect(JSON.parse(swept.stdout).map((r: { run: string }) => r.run)).toEqual(["hipporag2-nofilter-pnw0.01", "hipporag2-nofilter", "hipporag2-nofilter-pnw0.3"]);
+    const table = await runCli(["eval", ...demo(saveDir)]);
+    for (const run of ["hipporag2-nofilter-pnw0.01", "hipporag2-nofilter ", "hipporag2-nofilter-pnw0.3"]) expect(table.stdout).toContain(run);
+    // a sweep of two options is their product; --explain takes no sweep
+    const product = JSON.parse((await runCli(["retrieve", ...demo(saveDir), "--no-filter", "--linking-top-k", "3,5", "--damping", "0.3,0.5", "--json"])).stdout);
+    expect(product.map((r: { run: string }) => r.run)).toEqual(["hipporag2-nofilter-link3-damping0.3", "hipporag2-nofilter-link3", "hipporag2-nofilter-damping0.3", "hipporag2-nofilter"]);
+    const explain = await runCli(["retrieve", ...demo(saveDir), "--no-filter", "--damping", "0.3,0.5", "--explain", "Who?"]);
+    expect(explain.code).toBe(2);
+    expect(explain.stderr).toMatch(/--explain takes one value per option, not a sweep \(2 settings given\)/);
+  });
+
+  it("--config holds any flag; flags on the command line override it; unknown keys name the file and key", async () => {
+    const dir = tempDir();
+    const saveDir = join(dir, "ws");
+    await runCli(["openie", ...demo(saveDir), "--import", DEMO_OPENIE]);
+    await runCli(["index", ...demo(saveDir)]);
+    const config = writeJson(dir, "exp.json", { dataset: "demo", "dataset-dir": DEMO, saveDir, filter: false, linkingTopK: [3, 10], json: true });
+    const fromFile = await runCli(["retrieve", "--config", config]);
+    expect(fromFile.code, fromFile.stderr).toBe(0);
+    expect(JSON.parse(fromFile.stdout).map((r: { run: string }) => r.run)).toEqual(["hipporag2-nofilter-link3", "hipporag2-nofilter-link10"]);
+    const overridden = await runCli(["retrieve", "--config", config, "--linking-top-k", "7"]);
+    expect(JSON.parse(overridden.stdout).run).toBe("hipporag2-nofilter-link7");
+    const bad = writeJson(dir, "bad.json", { dataset: "demo", linkingTopKs: 3 });
+    const refused = await runCli(["retrieve", "--config", bad]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/bad\.json: field "linkingTopKs": not an option of hipporag retrieve/);
+  });
+});
+
+describe("--dry-run and --max-cost", () => {
+  it("run --dry-run sends nothing; its counts per stage equal what the real run then sends", async () => {
+    const s = await server({ chat: fakeLlm });
+    const saveDir = tempDir();
+    const args = ["run", ...demo(saveDir), "--llm-base-url", s.url, "--llm-name", "gpt-4o-mini", "--no-baselines"];
+    const dry = await runCli([...args, "--dry-run", "--json"]);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(s.chatRequests()).toHaveLength(0);
+    const plan = JSON.parse(dry.stdout);
+    const planned = Object.fromEntries(plan.stages.filter((st: { calls: number }) => st.calls > 0).map((st: { stage: string; calls: number }) => [st.stage.split(" ")[0], st.calls]));
+    expect(plan.estimatedUsd).toBeGreaterThan(0); // gpt-4o-mini has a list price
+    const real = await runCli(args);
+    expect(real.code, real.stderr).toBe(0);
+    const sent = kinds(s);
+    expect({ "openie-ner": sent["ner:gpt-4o-mini"], "openie-triples": sent["triples:gpt-4o-mini"], filter: sent["filter:gpt-4o-mini"], qa: sent["qa:gpt-4o-mini"] }).toEqual(planned);
+    // everything is cached now: a second dry run plans nothing new
+    const again = JSON.parse((await runCli([...args, "--dry-run", "--json"])).stdout);
+    expect(again.stages.every((st: { calls: number }) => st.calls === 0)).toBe(true);
+  });
+
+  it("--max-cost refuses a run whose estimate is higher, before any request", async () => {
+    const s = await server({ chat: fakeLlm });
+    const saveDir = tempDir();
+    const result = await runCli(["run", ...demo(saveDir), "--llm-base-url", s.url, "--llm-name", "gpt-4o", "--max-cost", "0.00001"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/the estimated cost is \$[\d.]+, more than --max-cost \$0\.00001/);
+    expect(s.chatRequests()).toHaveLength(0);
   });
 });

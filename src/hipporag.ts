@@ -15,7 +15,7 @@ import { openieModels } from "./openie/openie-store.js";
 import { DEFAULT_OPENIE_PROMPTS, type OpenIEPrompts } from "./openie/prompts/openie-prompts.js";
 import { runOpenIE, type OpenIESummary } from "./openie/run-openie.js";
 import { QA_TOP_K, qaMessages } from "./qa/qa-prompt.js";
-import { runQa, type QaOutcome } from "./qa/run-qa.js";
+import { runQa, type QaItem, type QaOutcome } from "./qa/run-qa.js";
 import { filterMessages } from "./retrieval/filter-prompt.js";
 import { queryNerMessages } from "./retrieval/query-ner-prompt.js";
 import { loadAnswers, loadRetrievals, questionKey, saveAnswer, saveRetrievals } from "./retrieval/retrieval-store.js";
@@ -293,12 +293,11 @@ export class HippoRag {
    * NER error is retried. Results are saved every 64 questions, so an interrupted run resumes.
    * `onEach(done, todo)` counts the questions retrieved in this call (reused ones are not retrieved).
    */
-  async retrieveQuestions(
-    questions: readonly Question[],
-    overrides: Partial<RetrievalOptions> = {},
-    onEach?: (done: number, todo: number) => void,
-    signal?: AbortSignal,
-  ): Promise<{ run: string; results: Map<string, RetrievedDocs>; reused: number; recomputed: RecomputeTally; fallbacks: Record<string, number> }> {
+  /**
+   * Which of these questions a retrieval with `overrides` must compute, and why (the reuse rule);
+   * reads only. What `retrieveQuestions` does first, and what a dry run reports.
+   */
+  planRetrieval(questions: readonly Question[], overrides: Partial<RetrievalOptions> = {}): { run: string; options: RetrievalOptions; todo: Question[]; tally: RecomputeTally; usesLlm: boolean } {
     const options = this.retrievalOptions(overrides);
     const run = runLabel(options);
     const index = this.memoryIndex();
@@ -323,6 +322,19 @@ export class HippoRag {
       tally.add(reason);
       if (reason) todo.push(q);
     }
+    const usesLlm = options.method === "hipporag" && (options.filter || options.linking === "ner");
+    return { run, options, todo, tally, usesLlm };
+  }
+
+  async retrieveQuestions(
+    questions: readonly Question[],
+    overrides: Partial<RetrievalOptions> = {},
+    onEach?: (done: number, todo: number) => void,
+    signal?: AbortSignal,
+  ): Promise<{ run: string; results: Map<string, RetrievedDocs>; reused: number; recomputed: RecomputeTally; fallbacks: Record<string, number> }> {
+    const { run, options, todo, tally } = this.planRetrieval(questions, overrides);
+    const index = this.memoryIndex();
+    const indexFingerprint = index.fingerprint();
     for (let start = 0; start < todo.length; start += 64) {
       if (signal?.aborted) throw new HippoError("INTERRUPTED", `interrupted: ${start} of ${todo.length} questions retrieved and stored for run ${run}`, { suggestion: "re-run the same command to resume" });
       const group = todo.slice(start, start + 64);
@@ -377,12 +389,11 @@ export class HippoRag {
    * prompt. The run must be current: a ranking retrieved from an index that has changed since is
    * refused, as are questions the run never retrieved. Failures are retried next time.
    */
-  async answerStored(
-    run: string,
-    questions: readonly Question[],
-    onEach?: (done: number) => void,
-    signal?: AbortSignal,
-  ): Promise<{ answered: number; reused: number; recomputed: RecomputeTally; failed: QaOutcome[]; tokens: { prompt: number; completion: number } }> {
+  /**
+   * Which answers of a stored run QA must compute, and why (the reuse rule), with the QA item of
+   * each; reads only. Refuses questions the run never retrieved and rankings from a changed index.
+   */
+  planAnswers(run: string, questions: readonly Question[]): { keys: string[]; todo: QaItem[]; tally: RecomputeTally; inputsOf: (key: string) => Inputs } {
     const stored = loadRetrievals(this.workspace, run);
     const index = this.memoryIndex();
     const indexFingerprint = index.fingerprint();
@@ -401,15 +412,26 @@ export class HippoRag {
     const qa = fingerprint({ model: qaLlm?.modelId, maxTokens: qaLlm?.maxTokens ?? null, prompt: qaMessages(["{passage}"], "{question}") });
     const inputsOf = (key: string): Inputs => ({ question: key, passages: fingerprint(stored.get(key)!.passageIds.slice(0, topK)), qa });
     const tally = new RecomputeTally();
-    const todo: string[] = [];
+    const todo: QaItem[] = [];
     for (const key of keys) {
       const changed = changedParts(answers.get(key)?.inputs, inputsOf(key));
       const reason = !changed.length ? undefined : changed[0] === "new" ? "new" : changed[0] === "passages" ? "passages changed (ranking or qa top-k)" : "QA model or prompt changed";
       tally.add(reason);
-      if (reason) todo.push(key);
+      if (reason) todo.push({ key, question: stored.get(key)!.question, passages: index.passageContents(stored.get(key)!.passageIds.slice(0, topK)) });
     }
+    return { keys, todo, tally, inputsOf };
+  }
+
+  async answerStored(
+    run: string,
+    questions: readonly Question[],
+    onEach?: (done: number) => void,
+    signal?: AbortSignal,
+  ): Promise<{ answered: number; reused: number; recomputed: RecomputeTally; failed: QaOutcome[]; tokens: { prompt: number; completion: number } }> {
+    const { keys, todo, tally, inputsOf } = this.planAnswers(run, questions);
+    const qaLlm = this.llms.qa;
     const outcomes = await runQa(
-      todo.map((key) => ({ key, question: stored.get(key)!.question, passages: index.passageContents(stored.get(key)!.passageIds.slice(0, topK)) })),
+      todo,
       this.chat("qa"),
       {
         concurrency: qaLlm!.concurrency,

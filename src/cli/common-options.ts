@@ -13,6 +13,7 @@ export function commonOptions(command: Command): Command {
     .option("--dataset-dir <dir>", "folder holding the dataset files", DEFAULT_DATASET_DIR)
     .option("--save-dir <dir>", "workspace folder (default: outputs/<dataset>)")
     .option("--json", "print machine-readable JSON on stdout", false)
+    .option("--config <file>", "a JSON file of this command's options, e.g. {\"linkingTopK\": [3, 5, 10]}; flags given here override it")
     .addOption(new Option("--log-level <level>", "log verbosity").choices([...LOG_LEVELS]).default("info"));
 }
 
@@ -61,4 +62,20 @@ export function parsePositiveInt(name: string) {
 
 export function parseUnitFloat(name: string, options: { below1?: boolean } = {}) {
   return (value: string): number => unitFloat(name, value, options);
+}
+
+/** `--dry-run` and `--max-cost`, for the commands that may spend (openie, index, retrieve, qa, run). */
+export function planOptions(command: Command): Command {
+  return command
+    .option("--dry-run", "print the LLM and embedding requests this would send, per stage (new vs cached), with estimated tokens and price; send nothing", false)
+    .option("--max-cost <usd>", "refuse to start when the estimated price is higher (known OpenAI models)", (v) => {
+      const n = Number(v);
+      if (!Number.isFinite(n) || n < 0) throw usageError(`--max-cost must be a non-negative number of US dollars, got "${v}"`);
+      return n;
+    });
+}
+
+export interface PlanCliOptions {
+  dryRun: boolean;
+  maxCost?: number;
 }

@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { createRequire } from "node:module";
+import { expandConfigFile } from "./config-file.js";
 import { handleError } from "./handle-error.js";
 import { processOutput, type Output } from "./output.js";
 import { registerCommands, type CliState } from "./register-commands.js";
@@ -29,7 +30,7 @@ export async function main(argv: readonly string[], output: Output = processOutp
     return 0;
   }
   try {
-    await program.parseAsync([...argv]);
+    await program.parseAsync(expandConfigFile(argv, program));
     return state.exitCode;
   } catch (error) {
     const debug = argv.includes("debug") && argv.includes("--log-level");

@@ -1,5 +1,6 @@
 import { Option, type Command } from "commander";
 import { DEFAULT_RETRIEVAL, effectiveRetrievalOptions, type RetrievalOptions } from "../retrieval/retriever.js";
+import { usageError } from "../core/errors.js";
 import { parsePositiveInt, parseUnitFloat } from "./common-options.js";
 
 /** Retrieval options shared by retrieve and run; defaults are upstream's. */
@@ -7,12 +8,12 @@ export function retrievalOptions(command: Command): Command {
   return command
     .addOption(new Option("--method <method>", "hipporag (HippoRAG 2), dense (StandardRAG) or bm25").choices(["hipporag", "dense", "bm25"]).default("hipporag"))
     .option("--no-filter", "skip the recognition-memory filter (the paper's ablation; needs no LLM)")
-    .option("--top-k <n>", "passages returned per question", parsePositiveInt("--top-k"), DEFAULT_RETRIEVAL.topK)
-    .option("--linking-top-k <n>", "candidate facts for the filter and max seed phrases", parsePositiveInt("--linking-top-k"), DEFAULT_RETRIEVAL.linkingTopK)
-    .option("--passage-node-weight <w>", "weight of dense passage scores in the PPR reset", parseUnitFloat("--passage-node-weight"), DEFAULT_RETRIEVAL.passageNodeWeight)
-    .option("--damping <d>", "PPR damping (probability of following an edge)", parseUnitFloat("--damping", { below1: true }), DEFAULT_RETRIEVAL.damping)
+    .option("--top-k <n>", `passages returned per question (a comma list sweeps; default ${DEFAULT_RETRIEVAL.topK})`, listOf(parsePositiveInt("--top-k")), [DEFAULT_RETRIEVAL.topK])
+    .option("--linking-top-k <n>", `candidate facts for the filter and max seed phrases (a comma list sweeps; default ${DEFAULT_RETRIEVAL.linkingTopK})`, listOf(parsePositiveInt("--linking-top-k")), [DEFAULT_RETRIEVAL.linkingTopK])
+    .option("--passage-node-weight <w>", `weight of dense passage scores in the PPR reset (a comma list sweeps, e.g. 0.01,0.05,0.3; default ${DEFAULT_RETRIEVAL.passageNodeWeight})`, listOf(parseUnitFloat("--passage-node-weight")), [DEFAULT_RETRIEVAL.passageNodeWeight])
+    .option("--damping <d>", `PPR damping, the probability of following an edge (a comma list sweeps; default ${DEFAULT_RETRIEVAL.damping})`, listOf(parseUnitFloat("--damping", { below1: true })), [DEFAULT_RETRIEVAL.damping])
     .addOption(new Option("--seed-weighting <mode>", "paper (the code behind the paper's numbers) or head (upstream since 2025-06)").choices(["paper", "head"]).default("paper"))
-    .option("--filter-match-cutoff <r>", "min difflib ratio to map a filter output to a candidate (upstream 0)", parseUnitFloat("--filter-match-cutoff"), DEFAULT_RETRIEVAL.filterMatchCutoff)
+    .option("--filter-match-cutoff <r>", "min difflib ratio to map a filter output to a candidate (upstream 0; a comma list sweeps)", listOf(parseUnitFloat("--filter-match-cutoff")), [DEFAULT_RETRIEVAL.filterMatchCutoff])
     .addOption(
       new Option("--linking <how>", "seed phrases from: fact (query-to-triple, HippoRAG 2), query (query-to-node ablation) or ner (NER-to-node ablation, needs an LLM); node linkings skip the filter")
         .choices(["fact", "query", "ner"])
@@ -24,27 +25,54 @@ export function retrievalOptions(command: Command): Command {
 export interface RetrievalCliOptions {
   method: RetrievalOptions["method"];
   filter: boolean;
-  topK: number;
-  linkingTopK: number;
-  passageNodeWeight: number;
-  damping: number;
+  /** Numeric settings are lists: one value, or the values of a sweep. */
+  topK: number[];
+  linkingTopK: number[];
+  passageNodeWeight: number[];
+  damping: number[];
   seedWeighting: RetrievalOptions["seedWeighting"];
-  filterMatchCutoff: number;
+  filterMatchCutoff: number[];
   linking: RetrievalOptions["linking"];
   passageNodes: boolean;
 }
 
-export function resolveRetrieval(options: RetrievalCliOptions): RetrievalOptions {
-  return effectiveRetrievalOptions({
-    method: options.method,
-    filter: options.filter,
-    topK: options.topK,
-    linkingTopK: options.linkingTopK,
-    passageNodeWeight: options.passageNodeWeight,
-    damping: options.damping,
-    seedWeighting: options.seedWeighting,
-    filterMatchCutoff: options.filterMatchCutoff,
-    linking: options.linking,
-    passageNodes: options.passageNodes,
-  });
+/** A numeric option that takes one value or a comma list (a sweep); each value is checked by `parse`. */
+function listOf(parse: (value: string) => number) {
+  return (value: string): number[] => [...new Set(value.split(",").map((part) => parse(part.trim())))];
+}
+
+/**
+ * Every combination of the swept values, in the order given (the first list varies slowest). Each is
+ * a run of its own: its label names every non-default setting (runLabel), so the runs share the index
+ * and sit side by side in eval.
+ */
+export function resolveRetrievalSweep(options: RetrievalCliOptions): RetrievalOptions[] {
+  const combos: RetrievalOptions[] = [];
+  for (const topK of options.topK)
+    for (const linkingTopK of options.linkingTopK)
+      for (const passageNodeWeight of options.passageNodeWeight)
+        for (const damping of options.damping)
+          for (const filterMatchCutoff of options.filterMatchCutoff)
+            combos.push(
+              effectiveRetrievalOptions({
+                method: options.method,
+                filter: options.filter,
+                topK,
+                linkingTopK,
+                passageNodeWeight,
+                damping,
+                seedWeighting: options.seedWeighting,
+                filterMatchCutoff,
+                linking: options.linking,
+                passageNodes: options.passageNodes,
+              }),
+            );
+  return combos;
+}
+
+/** The one setting of a command that takes no sweep (--explain, --predictions-out). */
+export function resolveRetrieval(options: RetrievalCliOptions, why?: string): RetrievalOptions {
+  const combos = resolveRetrievalSweep(options);
+  if (combos.length > 1 && why) throw usageError(`${why} takes one value per option, not a sweep (${combos.length} settings given)`);
+  return combos[0]!;
 }

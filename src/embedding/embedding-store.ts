@@ -77,6 +77,25 @@ export class EmbeddingStore {
     return { names: [...cached.texts, ...missing], matrix: { rows: cached.texts.length + fresh.rows, dim: fresh.dim, data } };
   }
 
+  /** How many distinct inputs of `texts` have no stored vector yet (reads only: what a dry run reports). */
+  countMissing(texts: readonly string[], purpose: EmbedPurpose): { missing: number; chars: number } {
+    const select = this.workspace.db.prepare("SELECT 1 FROM embeddings WHERE encoder = ? AND hash = ?").pluck();
+    const seen = new Set<string>();
+    let missing = 0;
+    let chars = 0;
+    for (const text of texts) {
+      const input = this.encoder.formatInput(text, purpose);
+      const hash = md5Hex(input);
+      if (seen.has(hash)) continue;
+      seen.add(hash);
+      if (select.get(this.key, hash) === undefined) {
+        missing++;
+        chars += input.length;
+      }
+    }
+    return { missing, chars };
+  }
+
   /** Embeds (if missing) without loading: for texts that only need to be in the store. */
   async ensure(texts: readonly string[], purpose: EmbedPurpose, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<void> {
     const inputs = texts.map((text) => this.encoder.formatInput(text, purpose));

@@ -33,7 +33,8 @@ export function modelFromOpenIEFileName(path: string): string | undefined {
  * Triples are kept exactly as in the file (wrong-arity ones included) so export round-trips;
  * indexing filters them as upstream's `reformat_openie_results` does.
  */
-export function importOpenIEFile(workspace: Workspace, store: OpenIEStore, file: string): ImportSummary {
+/** The records of an upstream OpenIE results file, validated (every problem names the record and field). */
+export function readOpenIEFile(file: string): { passage: string; passageId: string; entities: string[]; triples: unknown[][] }[] {
   const data = readJsonFile(file, { allowNaN: true });
   if (typeof data !== "object" || data === null || !Array.isArray((data as Record<string, unknown>).docs)) {
     throw new InputError('expected an object with a "docs" list (upstream openie_results_ner_<llm>.json)', { file, field: "docs" });
@@ -69,6 +70,11 @@ export function importOpenIEFile(workspace: Workspace, store: OpenIEStore, file:
     const stored = (triples as unknown[][]).map((triple) => triple.map((part) => (typeof part === "number" && !Number.isFinite(part) ? pyStr(part) : part)));
     return { passage, passageId: passageId(passage), entities: [...new Set(entities.map(pyStr))], triples: stored };
   });
+  return records;
+}
+
+export function importOpenIEFile(workspace: Workspace, store: OpenIEStore, file: string): ImportSummary {
+  const records = readOpenIEFile(file);
   const newPassages = insertPassages(
     workspace,
     records.map((r) => ({ id: r.passageId, content: r.passage, ...splitPassage(r.passage) })),

@@ -1,11 +1,11 @@
 import { Command } from "commander";
 import { corpusOptions, type CorpusCliOptions } from "../corpus-options.js";
-import { commonOptions, resolveCommon, type CommonOptions } from "../common-options.js";
+import { commonOptions, planOptions, type PlanCliOptions, resolveCommon, type CommonOptions } from "../common-options.js";
 import { embeddingOptions, type EmbeddingCliOptions } from "../embedding-options.js";
 import { llmOptions, stageLlmOptions, type LlmOptions, type StageLlmCliOptions } from "../llm-options.js";
 import type { CommandContext } from "../register-commands.js";
 
-interface IndexOptions extends CommonOptions, CorpusCliOptions, LlmOptions, StageLlmCliOptions, EmbeddingCliOptions {
+interface IndexOptions extends CommonOptions, PlanCliOptions, CorpusCliOptions, LlmOptions, StageLlmCliOptions, EmbeddingCliOptions {
   exportGraph?: string;
   openiePrompts?: string;
   skipFailed: boolean;
@@ -16,7 +16,7 @@ export function indexCommand(context: CommandContext): Command {
     .description("build or extend the memory graph of a dataset's corpus (only new passages are processed)")
     .option("--export-graph <file>", "also write the graph as .graphml (Gephi, Cytoscape) or .json")
     .option("--skip-failed", "index the passages whose OpenIE is finished and leave out the rest (failed or missing): the index is marked partial, exit 5", false);
-  corpusOptions(embeddingOptions(stageLlmOptions(llmOptions(commonOptions(command)), ["openie"]))).action(async (raw: IndexOptions) => {
+  corpusOptions(embeddingOptions(stageLlmOptions(llmOptions(planOptions(commonOptions(command))), ["openie"]))).action(async (raw: IndexOptions) => {
     const common = resolveCommon(raw, "index");
     const { runIndexCommand } = await import("./run-index-command.js");
     context.state.exitCode = await runIndexCommand(common, raw, context.output);

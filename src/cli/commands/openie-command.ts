@@ -1,10 +1,10 @@
 import { Command } from "commander";
 import { corpusOptions, type CorpusCliOptions } from "../corpus-options.js";
-import { commonOptions, resolveCommon, type CommonOptions } from "../common-options.js";
+import { commonOptions, planOptions, type PlanCliOptions, resolveCommon, type CommonOptions } from "../common-options.js";
 import { llmOptions, type LlmOptions } from "../llm-options.js";
 import type { CommandContext } from "../register-commands.js";
 
-export interface OpenIECommandOptions extends CommonOptions, CorpusCliOptions, LlmOptions {
+export interface OpenIECommandOptions extends CommonOptions, PlanCliOptions, CorpusCliOptions, LlmOptions {
   import?: string;
   export?: string;
   exportBatch?: string;
@@ -22,7 +22,7 @@ export function openieCommand(context: CommandContext): Command {
     .option("--import-batch <file>", "ingest Batch output JSONL; NER results create the triple requests of a second round")
     .option("--openie-prompts <file>", "JSON file overriding prompt fields (nerSystem, nerDemoInput, …)")
     .option("--force", "let --import-batch lines overwrite finished results (by default a finished passage is never undone)", false);
-  corpusOptions(llmOptions(commonOptions(command))).action(async (raw: OpenIECommandOptions) => {
+  corpusOptions(llmOptions(planOptions(commonOptions(command)))).action(async (raw: OpenIECommandOptions) => {
     const common = resolveCommon(raw, "openie");
     const { runOpenIECommand } = await import("./run-openie-command.js");
     context.state.exitCode = await runOpenIECommand(common, raw, context.output);

@@ -1,12 +1,12 @@
 import { Command } from "commander";
 import { corpusOptions, type CorpusCliOptions } from "../corpus-options.js";
-import { commonOptions, isQuiet, parsePositiveInt, resolveCommon, type CommonOptions } from "../common-options.js";
+import { commonOptions, planOptions, type PlanCliOptions, isQuiet, parsePositiveInt, resolveCommon, type CommonOptions } from "../common-options.js";
 import { embeddingOptions, type EmbeddingCliOptions } from "../embedding-options.js";
 import { llmOptions, stageLlmOptions, type LlmOptions, type StageLlmCliOptions } from "../llm-options.js";
 import type { CommandContext } from "../register-commands.js";
 import { QA_TOP_K } from "../../qa/qa-prompt.js";
 
-interface QaOptions extends CommonOptions, CorpusCliOptions, LlmOptions, StageLlmCliOptions, EmbeddingCliOptions {
+interface QaOptions extends CommonOptions, PlanCliOptions, CorpusCliOptions, LlmOptions, StageLlmCliOptions, EmbeddingCliOptions {
   run: string;
   qaTopK: number;
 }
@@ -16,7 +16,7 @@ export function qaCommand(context: CommandContext): Command {
     .description("answer each question from the top passages of a stored retrieval run, then score EM/F1")
     .option("--run <name>", "retrieval run to read (see hipporag eval)", "hipporag2")
     .option("--qa-top-k <n>", "passages in the QA prompt (upstream 5)", parsePositiveInt("--qa-top-k"), QA_TOP_K);
-  corpusOptions(embeddingOptions(stageLlmOptions(llmOptions(commonOptions(command)), ["qa"]))).action(async (raw: QaOptions) => {
+  corpusOptions(embeddingOptions(stageLlmOptions(llmOptions(planOptions(commonOptions(command))), ["qa"]))).action(async (raw: QaOptions) => {
     const common = resolveCommon(raw, "qa");
     const { loadCommandDataset } = await import("../load-command-dataset.js");
     const { openHippo } = await import("../open-hippo.js");
@@ -30,8 +30,17 @@ export function qaCommand(context: CommandContext): Command {
       if (!storedRuns(hippo.workspace).includes(raw.run)) {
         throw usageError(`no stored retrieval run "${raw.run}" (have: ${storedRuns(hippo.workspace).join(", ") || "none"})`, "run hipporag retrieve first, or pick a run with --run");
       }
-      hippo.workspace.acquireWriterLock("qa");
       hippo.memoryIndex().assertFresh(dataset.passages.map((p) => p.id));
+      if (raw.dryRun || raw.maxCost !== undefined) {
+        const { checkMaxCost, planQa, printPlan } = await import("../dry-run.js");
+        const plans = [planQa(hippo, raw.run, dataset.questions, true)];
+        if (raw.dryRun) {
+          printPlan(plans, context.output, common.json);
+          return;
+        }
+        checkMaxCost(plans, raw.maxCost);
+      }
+      hippo.workspace.acquireWriterLock("qa");
       const { createProgress } = await import("../../core/progress.js");
       const progress = createProgress({ label: `qa ${raw.run}`, total: dataset.questions.length, quiet: isQuiet(common) });
       const { installInterruptHandler } = await import("../interrupt.js");

@@ -1,12 +1,12 @@
 import { Command } from "commander";
 import { corpusOptions, type CorpusCliOptions } from "../corpus-options.js";
-import { commonOptions, resolveCommon, type CommonOptions } from "../common-options.js";
+import { commonOptions, planOptions, type PlanCliOptions, resolveCommon, type CommonOptions } from "../common-options.js";
 import { embeddingOptions, type EmbeddingCliOptions } from "../embedding-options.js";
 import { llmOptions, stageLlmOptions, type LlmOptions, type StageLlmCliOptions } from "../llm-options.js";
 import type { CommandContext } from "../register-commands.js";
 import { retrievalOptions, type RetrievalCliOptions } from "../retrieval-options.js";
 
-export interface RetrieveOptions extends CommonOptions, CorpusCliOptions, LlmOptions, StageLlmCliOptions, EmbeddingCliOptions, RetrievalCliOptions {
+export interface RetrieveOptions extends CommonOptions, PlanCliOptions, CorpusCliOptions, LlmOptions, StageLlmCliOptions, EmbeddingCliOptions, RetrievalCliOptions {
   explain?: string;
   predictionsOut?: string;
 }
@@ -16,7 +16,7 @@ export function retrieveCommand(context: CommandContext): Command {
     .description("rank passages for every question of a dataset (stored per run), or --explain one question")
     .option("--explain <question>", "retrieve one question and print every step: facts, filter, seeds, passages")
     .option("--predictions-out <file>", "also write [{id, question, docs}] as read by eval --predictions");
-  corpusOptions(retrievalOptions(embeddingOptions(stageLlmOptions(llmOptions(commonOptions(command)), ["filter", "qa"])))).action(async (raw: RetrieveOptions) => {
+  corpusOptions(retrievalOptions(embeddingOptions(stageLlmOptions(llmOptions(planOptions(commonOptions(command))), ["filter", "qa"])))).action(async (raw: RetrieveOptions) => {
     const common = resolveCommon(raw, "retrieve");
     const { runRetrieveCommand } = await import("./run-retrieve-command.js");
     context.state.exitCode = await runRetrieveCommand(common, raw, context.output);

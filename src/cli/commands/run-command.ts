@@ -1,13 +1,13 @@
 import { Command } from "commander";
 import { corpusOptions, type CorpusCliOptions } from "../corpus-options.js";
-import { commonOptions, parsePositiveInt, resolveCommon, type CommonOptions } from "../common-options.js";
+import { commonOptions, planOptions, type PlanCliOptions, parsePositiveInt, resolveCommon, type CommonOptions } from "../common-options.js";
 import { embeddingOptions, type EmbeddingCliOptions } from "../embedding-options.js";
 import { llmOptions, stageLlmOptions, type LlmOptions, type StageLlmCliOptions } from "../llm-options.js";
 import type { CommandContext } from "../register-commands.js";
 import { QA_TOP_K } from "../../qa/qa-prompt.js";
 import { retrievalOptions, type RetrievalCliOptions } from "../retrieval-options.js";
 
-export interface RunOptions extends CommonOptions, CorpusCliOptions, LlmOptions, StageLlmCliOptions, EmbeddingCliOptions, RetrievalCliOptions {
+export interface RunOptions extends CommonOptions, PlanCliOptions, CorpusCliOptions, LlmOptions, StageLlmCliOptions, EmbeddingCliOptions, RetrievalCliOptions {
   skipQa: boolean;
   openiePrompts?: string;
   importOpenie?: string;
@@ -27,7 +27,7 @@ export function runCommand(context: CommandContext): Command {
     .option("--show <n>", "print the top passages of the first n questions", (v) => (v === "0" ? 0 : parsePositiveInt("--show")(v)), 0)
     .option("--openie-prompts <file>", "JSON file overriding OpenIE prompt fields")
     .option("--qa-top-k <n>", "passages in the QA prompt (upstream 5)", parsePositiveInt("--qa-top-k"), QA_TOP_K);
-  corpusOptions(retrievalOptions(embeddingOptions(stageLlmOptions(llmOptions(commonOptions(command)))))).action(async (raw: RunOptions) => {
+  corpusOptions(retrievalOptions(embeddingOptions(stageLlmOptions(llmOptions(planOptions(commonOptions(command))))))).action(async (raw: RunOptions) => {
     const common = resolveCommon(raw, "run");
     const { runRunCommand } = await import("./run-run-command.js");
     context.state.exitCode = await runRunCommand(common, raw, context.output);

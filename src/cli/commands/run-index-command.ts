@@ -1,20 +1,33 @@
 import { exportGraph } from "../../graph/export-graph.js";
 import { loadCommandDataset } from "../load-command-dataset.js";
-import { isQuiet, type ResolvedCommon } from "../common-options.js";
+import { isQuiet, type PlanCliOptions, type ResolvedCommon } from "../common-options.js";
 import type { EmbeddingCliOptions } from "../embedding-options.js";
 import { indexProgress } from "../index-progress.js";
 import { installInterruptHandler } from "../interrupt.js";
 import type { LlmOptions, StageLlmCliOptions } from "../llm-options.js";
 import { openHippo } from "../open-hippo.js";
 import { checkOutputFile } from "../output-path.js";
+import { checkMaxCost, planEmbeddings, planOpenIE, printPlan, type StagePlan } from "../dry-run.js";
+import type { Passage } from "../../datasets/dataset-types.js";
+import type { HippoRag } from "../../hipporag.js";
+import { loadOpenIEPrompts } from "../../openie/prompts/load-openie-prompts.js";
+import type { OpenIEPrompts } from "../../openie/prompts/openie-prompts.js";
 import { formatTable, plural, type Output } from "../output.js";
 
-export async function runIndexCommand(common: ResolvedCommon, options: LlmOptions & StageLlmCliOptions & EmbeddingCliOptions & { exportGraph?: string; openiePrompts?: string; skipFailed?: boolean }, output: Output): Promise<number> {
+export async function runIndexCommand(common: ResolvedCommon, options: LlmOptions & StageLlmCliOptions & EmbeddingCliOptions & PlanCliOptions & { exportGraph?: string; openiePrompts?: string; skipFailed?: boolean }, output: Output): Promise<number> {
   checkOutputFile("--export-graph", options.exportGraph);
   const dataset = await loadCommandDataset(common, output, { embeddingName: options.embeddingName });
   const hippo = await openHippo(common, options);
   const interrupt = installInterruptHandler();
   try {
+    if (options.dryRun || options.maxCost !== undefined) {
+      const plans = planIndex(hippo, dataset.passages, loadOpenIEPrompts(options.openiePrompts));
+      if (options.dryRun) {
+        printPlan(plans, output, common.json);
+        return 0;
+      }
+      checkMaxCost(plans, options.maxCost);
+    }
     hippo.workspace.acquireWriterLock("index");
     const progress = indexProgress(isQuiet(common), (line) => output.stderr(line));
     // The index holds exactly the corpus, in its order: what a fresh workspace would build from it.
@@ -63,4 +76,19 @@ export function openiePlanLine(plan: { model: string; missing: number; total: nu
 /** The warning a partial index gives, with the first passages it left out. */
 export function partialLine(excluded: readonly string[]): string {
   return `partial index: ${plural(excluded.length, "passage")} left out for lack of finished OpenIE (${excluded.slice(0, 3).join(", ")}${excluded.length > 3 ? ", …" : ""}); every result built on it is marked partial (exit 5)`;
+}
+
+/**
+ * What indexing these passages would send: OpenIE of those lacking it (only with an LLM of the
+ * index's OpenIE model: nothing else is ever extracted), then the vectors the index lacks.
+ * `alreadyDone` are passages whose OpenIE an import in the same command provides.
+ */
+export function planIndex(hippo: HippoRag, passages: readonly Passage[], prompts: OpenIEPrompts, alreadyDone: ReadonlySet<string> = new Set()): StagePlan[] {
+  const index = hippo.memoryIndex();
+  const extractor = hippo.stageLlm("openie");
+  const lacking = new Set(index.missingOpenIE(passages.map((p) => p.id)).missing.filter((id) => !alreadyDone.has(id)));
+  const plans: StagePlan[] = [];
+  if (lacking.size && extractor?.modelId === index.openieModel) plans.push(...planOpenIE(passages.filter((p) => lacking.has(p.id)), index.openie, hippo.chat("openie"), prompts, extractor.maxTokens));
+  plans.push(planEmbeddings(hippo, passages));
+  return plans;
 }

@@ -18,6 +18,7 @@ import { DEFAULT_LLM, resolveLlm } from "../llm-options.js";
 import { formatOpenIEProgress, openieFields } from "../openie-progress.js";
 import { formatTable, plural, type Output } from "../output.js";
 import { checkOutputFile } from "../output-path.js";
+import { checkMaxCost, planOpenIE, printPlan } from "../dry-run.js";
 import type { OpenIECommandOptions } from "./openie-command.js";
 
 /** `hipporag openie`: import/export, batch export/import, or the online run. Returns the exit code. */
@@ -98,6 +99,14 @@ export async function runOpenIECommand(common: ResolvedCommon, options: OpenIECo
       }),
       workspace,
     );
+    if (options.dryRun || options.maxCost !== undefined) {
+      const plans = planOpenIE(dataset.passages, store, chat, prompts, settings.maxTokens);
+      if (options.dryRun) {
+        printPlan(plans, output, common.json);
+        return 0;
+      }
+      checkMaxCost(plans, options.maxCost);
+    }
     const interrupt = installInterruptHandler();
     const progress = createProgress({
       label: "openie",

@@ -8,15 +8,21 @@ import { createProgress } from "../../core/progress.js";
 import { runLabel } from "../../hipporag.js";
 import { installInterruptHandler } from "../interrupt.js";
 import { openHippo } from "../open-hippo.js";
+import { checkMaxCost, planRetrievals, printPlan } from "../dry-run.js";
 import { checkOutputFile } from "../output-path.js";
 import { formatTable, plural, reuseLine, type Output } from "../output.js";
-import { resolveRetrieval } from "../retrieval-options.js";
+import { resolveRetrieval, resolveRetrievalSweep } from "../retrieval-options.js";
+import { partialLine } from "./run-index-command.js";
+import type { EvalReport } from "../../eval/evaluate.js";
 import type { RetrieveOptions } from "./retrieve-command.js";
 
 export async function runRetrieveCommand(common: ResolvedCommon, options: RetrieveOptions, output: Output): Promise<number> {
-  const retrieval = resolveRetrieval(options);
+  // A comma list on a numeric option is a sweep: every combination is a stored run of its own.
+  const sweep = resolveRetrievalSweep(options);
+  if (options.explain) resolveRetrieval(options, "--explain");
+  if (options.predictionsOut) resolveRetrieval(options, "--predictions-out");
   checkOutputFile("--predictions-out", options.predictionsOut);
-  const hippo = await openHippo(common, options, retrieval, { mustExist: true });
+  const hippo = await openHippo(common, options, sweep[0]!, { mustExist: true });
   try {
     if (options.explain) {
       const [result] = await hippo.retrieve([options.explain]);
@@ -27,26 +33,45 @@ export async function runRetrieveCommand(common: ResolvedCommon, options: Retrie
     hippo.workspace.acquireWriterLock("retrieve");
     // Rankings of a corpus the index no longer matches would not be what a fresh workspace gives.
     hippo.memoryIndex().assertFresh(dataset.passages.map((p) => p.id));
+    if (options.dryRun || options.maxCost !== undefined) {
+      const plans = planRetrievals(hippo, dataset.questions, sweep);
+      if (options.dryRun) {
+        printPlan(plans, output, common.json);
+        return 0;
+      }
+      checkMaxCost(plans, options.maxCost);
+    }
     const quiet = isQuiet(common);
-    const progress = createProgress({ label: `retrieve ${runLabel(retrieval)}`, total: dataset.questions.length, quiet });
     const interrupt = installInterruptHandler();
-    const { run, results, reused, recomputed, fallbacks } = await hippo
-      .retrieveQuestions(dataset.questions, retrieval, (done, todo) => progress.update(dataset.questions.length - todo + done), interrupt.signal)
-      .finally(() => {
-        progress.stop();
-        interrupt.dispose();
-      });
-    if (options.predictionsOut) {
-      writeFileSync(options.predictionsOut, JSON.stringify(dataset.questions.map((q) => ({ id: q.id, question: q.question, docs: results.get(q.id)!.docs, ...(results.get(q.id)!.metadata ? { metadata: results.get(q.id)!.metadata } : {}) })), null, 1));
+    const runs: { run: string; report: EvalReport; reused: number; recomputed: Record<string, number>; fallbacks: Record<string, number> }[] = [];
+    let llmErrors = 0;
+    try {
+      for (const retrieval of sweep) {
+        const progress = createProgress({ label: `retrieve ${runLabel(retrieval)}`, total: dataset.questions.length, quiet });
+        const { run, results, reused, recomputed, fallbacks } = await hippo
+          .retrieveQuestions(dataset.questions, retrieval, (done, todo) => progress.update(dataset.questions.length - todo + done), interrupt.signal)
+          .finally(() => progress.stop());
+        if (options.predictionsOut) {
+          writeFileSync(options.predictionsOut, JSON.stringify(dataset.questions.map((q) => ({ id: q.id, question: q.question, docs: results.get(q.id)!.docs, ...(results.get(q.id)!.metadata ? { metadata: results.get(q.id)!.metadata } : {}) })), null, 1));
+        }
+        const report = evaluate(dataset.questions.map((q) => ({ docs: results.get(q.id)!.docs, goldDocs: q.goldDocs, goldAnswers: q.goldAnswers })), { topK: retrieval.topK });
+        runs.push({ run, report, reused, recomputed: recomputed.reasons, fallbacks });
+        if (!common.json) {
+          const fallbackText = Object.entries(fallbacks).map(([k, v]) => `${v} ${k}`).join(", ");
+          output.stderr(`retrieve ${run}: ${reuseLine(dataset.questions.length, "question", recomputed)}${fallbackText ? `; dense fallback: ${fallbackText}` : ""}${options.predictionsOut ? `; wrote ${options.predictionsOut}` : ""}`);
+        }
+        llmErrors += reportLlmFallbacks(fallbacks, output);
+      }
+    } finally {
+      interrupt.dispose();
     }
-    const report = evaluate(dataset.questions.map((q) => ({ docs: results.get(q.id)!.docs, goldDocs: q.goldDocs, goldAnswers: q.goldAnswers })));
-    if (common.json) output.stdout(JSON.stringify({ run, questions: dataset.questions.length, reused, recomputed: recomputed.reasons, fallbacks, ...report }, null, 2));
-    else {
-      output.stdout(formatEvalTable([{ name: run, report }]));
-      const fallbackText = Object.entries(fallbacks).map(([k, v]) => `${v} ${k}`).join(", ");
-      output.stderr(`retrieve ${run}: ${reuseLine(dataset.questions.length, "question", recomputed)}${fallbackText ? `; dense fallback: ${fallbackText}` : ""}${options.predictionsOut ? `; wrote ${options.predictionsOut}` : ""}`);
-    }
-    return reportLlmFallbacks(fallbacks, output) > 0 ? 5 : 0;
+    const partial = hippo.memoryIndex().excluded();
+    if (partial.length && !common.json) output.stderr(partialLine(partial));
+    if (common.json) {
+      const bodies = runs.map(({ run, reused, recomputed, fallbacks, report }) => ({ run, questions: dataset.questions.length, reused, recomputed, fallbacks, ...(partial.length ? { partial: { excluded: partial.length } } : {}), ...report }));
+      output.stdout(JSON.stringify(bodies.length === 1 ? bodies[0] : bodies, null, 2));
+    } else output.stdout(formatEvalTable(runs.map(({ run, report }) => ({ name: run, report }))));
+    return llmErrors > 0 || partial.length > 0 ? 5 : 0;
   } finally {
     hippo.close();
   }

@@ -15,9 +15,15 @@ import { llmConfigured } from "../llm-options.js";
 import { openHippo } from "../open-hippo.js";
 import { reuseLine, type Output } from "../output.js";
 import { indexChanges, openiePlanLine, partialLine } from "./run-index-command.js";
-import { resolveRetrieval } from "../retrieval-options.js";
+import { resolveRetrievalSweep } from "../retrieval-options.js";
 import type { RunOptions } from "./run-command.js";
 import { reportLlmFallbacks } from "./run-retrieve-command.js";
+import { checkMaxCost, planQa, planRetrievals, printPlan, type StagePlan } from "../dry-run.js";
+import { planIndex } from "./run-index-command.js";
+import { readOpenIEFile } from "../../openie/openie-file.js";
+import { loadOpenIEPrompts } from "../../openie/prompts/load-openie-prompts.js";
+import { runLabel, type HippoRag } from "../../hipporag.js";
+import type { Dataset } from "../../datasets/dataset-types.js";
 
 /** `hipporag run`: every stage in order, each reusing what the workspace already holds. */
 export async function runRunCommand(common: ResolvedCommon, options: RunOptions, output: Output): Promise<number> {
@@ -31,8 +37,23 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
   const hasLlm = llmConfigured(options);
   // The imported file names whose OpenIE it is (openie_results_ner_<model>.json), never the QA model.
   const importModel = options.importOpenie ? (options.openieLlmName ?? modelFromOpenIEFileName(options.importOpenie) ?? (hasLlm ? undefined : options.llmName)) : undefined;
-  const base = resolveRetrieval(options);
+  // A comma list on a numeric retrieval option sweeps: one HippoRAG 2 run per combination.
+  const sweep = resolveRetrievalSweep(options);
+  const base = sweep[0]!;
   const hippo = await openHippo(common, { ...options, openieLlmName: options.openieLlmName ?? importModel }, base, { qaTopK: options.qaTopK });
+  if (options.dryRun || options.maxCost !== undefined) {
+    try {
+      const plans = planRun(hippo, dataset, options, sweep, hasLlm);
+      if (options.dryRun) {
+        printPlan(plans, output, common.json);
+        return 0;
+      }
+      checkMaxCost(plans, options.maxCost);
+    } catch (error) {
+      hippo.close();
+      throw error;
+    }
+  }
   const interrupt = installInterruptHandler();
   try {
     hippo.workspace.acquireWriterLock("run");
@@ -56,7 +77,7 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
     // ---------- retrieve
     const filter = base.filter && hasLlm;
     if (base.filter && !hasLlm) notes.push("No LLM configured: graph-only path (HippoRAG 2 without the recognition-memory filter, no QA).");
-    const runs: Partial<RetrievalOptions>[] = [{ ...base, method: "hipporag", filter }];
+    const runs: Partial<RetrievalOptions>[] = sweep.map((setting) => ({ ...setting, method: "hipporag" as const, filter }));
     if (options.baselines) runs.push({ ...base, method: "dense" }, { ...base, method: "bm25" });
     const qaRuns = new Set<string>(); // BM25 is a retrieval baseline only, as in the paper
     const fallbacks: Record<string, Record<string, number>> = {};
@@ -149,4 +170,28 @@ function llmCosts(db: import("../../store/workspace.js").Db): StageCost[] {
     byStage.set(key, entry);
   }
   return [...byStage.values()].map(({ model, ...c }) => ({ ...c, estimatedUsd: estimateUsd(model, c.promptTokens, c.completionTokens) }));
+}
+
+/**
+ * `run --dry-run`: every stage's requests before anything is sent. When the index will change (new,
+ * changed or imported passages), every question is retrieved and answered again, counted as such.
+ */
+function planRun(hippo: HippoRag, dataset: Dataset, options: RunOptions, sweep: RetrievalOptions[], hasLlm: boolean): StagePlan[] {
+  const imported = options.importOpenie ? new Set(readOpenIEFile(options.importOpenie).map((r) => r.passageId)) : new Set<string>();
+  const plans = planIndex(hippo, dataset.passages, loadOpenIEPrompts(options.openiePrompts), imported);
+  const indexWillChange = imported.size > 0 || hippo.memoryIndex().staleness(dataset.passages.map((p) => p.id)) !== undefined;
+  const filter = sweep[0]!.filter && hasLlm;
+  const hipporagRuns = sweep.map((setting) => ({ ...setting, method: "hipporag" as const, filter }));
+  const questions = new Set(dataset.questions.map((q) => q.question)).size;
+  if (indexWillChange) {
+    if (filter) for (const setting of hipporagRuns) plans.push({ stage: `filter ${runLabel(setting)}`, model: hippo.stageLlm("filter")?.modelId ?? "-", calls: questions, cached: 0, tokensIn: questions * 1600, tokensOut: questions * 80, note: "at most: the index changes first" });
+  } else plans.push(...planRetrievals(hippo, dataset.questions, hipporagRuns));
+  if (hasLlm && !options.skipQa) {
+    const qaRuns = [...hipporagRuns, ...(options.baselines ? [{ ...sweep[0]!, method: "dense" as const }] : [])];
+    for (const setting of qaRuns) {
+      const current = !indexWillChange && hippo.planRetrieval(dataset.questions, setting).todo.length === 0;
+      plans.push(planQa(hippo, runLabel(setting), dataset.questions, current));
+    }
+  }
+  return plans;
 }

@@ -1,0 +1,174 @@
+import type { Passage, Question } from "../datasets/dataset-types.js";
+import { estimateUsd } from "../eval/run-report.js";
+import { pyTupleRepr } from "../core/ids.js";
+import { phrasesAndFacts } from "../graph/build-graph.js";
+import { processChunk } from "../graph/process-openie.js";
+import type { HippoRag } from "../hipporag.js";
+import type { ChatMessage, ChatRequest } from "../llm/chat-model.js";
+import type { CachedChatModel } from "../llm/cached-chat-model.js";
+import type { OpenIEStore } from "../openie/openie-store.js";
+import { parseNerOutput } from "../openie/parse-openie-output.js";
+import { nerMessages, tripleMessages } from "../openie/prompts/build-openie-messages.js";
+import type { OpenIEPrompts } from "../openie/prompts/openie-prompts.js";
+import { qaMessages } from "../qa/qa-prompt.js";
+import type { RetrievalOptions } from "../retrieval/retriever.js";
+import { formatTable, type Output } from "./output.js";
+import { usageError } from "../core/errors.js";
+
+/**
+ * `--dry-run`: what a command would send, per stage, with nothing sent and nothing written. Requests
+ * are built exactly as the stage builds them and looked up in the LLM cache (an OpenIE triples request
+ * is built from a cached NER reply), so in a workspace whose cache holds nothing the counts are the
+ * calls the real run makes. Token counts are estimates: prompt characters / 4, and a typical reply
+ * length per stage (below); prices are list prices of known OpenAI models (eval/run-report.ts).
+ */
+export interface StagePlan {
+  stage: string;
+  model: string;
+  /** Requests (LLM) or texts (embeddings) that would be computed. */
+  calls: number;
+  cached: number;
+  tokensIn: number;
+  tokensOut: number;
+  usd?: number;
+  note?: string;
+}
+
+/** Typical reply lengths in tokens, for the estimate (measured loosely on gpt-4o-mini replies). */
+const REPLY_TOKENS: Record<string, number> = { "openie-ner": 80, "openie-triples": 300, filter: 80, qa: 120 };
+
+const promptTokens = (messages: readonly ChatMessage[]) => Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / 4);
+
+function row(stage: string, model: string): StagePlan {
+  return { stage, model, calls: 0, cached: 0, tokensIn: 0, tokensOut: 0 };
+}
+
+function priced(plan: StagePlan): StagePlan {
+  const usd = estimateUsd(plan.model, plan.tokensIn, plan.tokensOut);
+  return usd === undefined ? plan : { ...plan, usd };
+}
+
+/** OpenIE of the passages without finished results: NER, then triples on its entities. */
+export function planOpenIE(passages: readonly Passage[], store: OpenIEStore, cache: CachedChatModel, prompts: OpenIEPrompts, maxTokens?: number): StagePlan[] {
+  const ner = row("openie-ner", cache.modelId);
+  const triples = row("openie-triples", cache.modelId);
+  const records = store.all();
+  const ask = (plan: StagePlan, request: ChatRequest, accept: (text: string, finish: string) => boolean) => {
+    const hit = cache.lookup(request);
+    if (hit && accept(hit.text, hit.finishReason) && hit.finishReason !== "length") {
+      plan.cached++;
+      return hit;
+    }
+    plan.calls++;
+    plan.tokensIn += promptTokens(request.messages);
+    plan.tokensOut += REPLY_TOKENS[request.stage]!;
+    return undefined;
+  };
+  for (const passage of passages) {
+    const record = records.get(passage.id);
+    if (record?.status === "done") continue;
+    let entities = record?.entities;
+    if (!entities) {
+      const hit = ask(ner, { messages: nerMessages(prompts, passage.content), stage: "openie-ner", maxTokens }, (text, finish) => parseNerOutput(text, finish).ok);
+      if (hit) entities = (parseNerOutput(hit.text, hit.finishReason) as { ok: true; value: string[] }).value;
+    }
+    // Without the NER reply the triples request is unknown, and no earlier run can have cached it.
+    ask(triples, { messages: tripleMessages(prompts, passage.content, entities ?? []), stage: "openie-triples", maxTokens }, () => entities !== undefined);
+  }
+  return [priced(ner), priced(triples)];
+}
+
+/** Vectors the index would compute for these passages (with finished OpenIE): passages, facts, entities. */
+export function planEmbeddings(hippo: HippoRag, passages: readonly Passage[]): StagePlan {
+  const index = hippo.memoryIndex();
+  const done = index.openie.doneTriples();
+  const chunks = passages.filter((p) => done.has(p.id)).map((p) => processChunk(p.id, done.get(p.id)!.triples));
+  const { phrases, facts } = phrasesAndFacts(chunks);
+  const plan = row("embeddings", hippo.encoder.id);
+  for (const [texts, purpose] of [[passages.filter((p) => done.has(p.id)).map((p) => p.content), "passage"], [facts.map(pyTupleRepr), "fact"], [phrases, "entity"]] as const) {
+    const { missing, chars } = index.embeddings.countMissing(texts, purpose);
+    plan.calls += missing;
+    plan.cached += new Set(texts).size - missing;
+    plan.tokensIn += Math.ceil(chars / 4);
+  }
+  const remote = Boolean(hippo.encoder.endpoint);
+  plan.note = remote ? "texts to embed at the server" : "computed locally: no requests";
+  if (!remote) plan.tokensIn = 0;
+  return remote ? priced({ ...plan, model: hippo.encoder.id.replace(/^openai:/, "").split(":")[0]! }) : plan;
+}
+
+/** Retrieval runs: questions computed again, and the filter (or query-NER) request each of those makes. */
+export function planRetrievals(hippo: HippoRag, questions: readonly Question[], settings: readonly Partial<RetrievalOptions>[]): StagePlan[] {
+  const plans: StagePlan[] = [];
+  for (const overrides of settings) {
+    const { run, todo, usesLlm } = hippo.planRetrieval(questions, overrides);
+    if (!usesLlm) {
+      plans.push({ ...row(`retrieve ${run}`, "-"), cached: questions.length - todo.length, note: `${todo.length} questions to retrieve, no LLM` });
+      continue;
+    }
+    const plan = row(`filter ${run}`, hippo.stageLlm("filter")?.modelId ?? "(no filter LLM)");
+    plan.calls = todo.length;
+    plan.cached = questions.length - todo.length;
+    plan.tokensIn = todo.length * 1600; // the filter prompt: ten demonstrations and five facts, ~1,600 tokens
+    plan.tokensOut = todo.length * REPLY_TOKENS.filter!;
+    plan.note = "at most: a filter reply cached for the same candidates is not sent";
+    plans.push(priced(plan));
+  }
+  return plans;
+}
+
+/** QA of a stored run: exact requests looked up in the cache; for a run not retrieved yet, one per question. */
+export function planQa(hippo: HippoRag, run: string, questions: readonly Question[], retrievedAlready: boolean): StagePlan {
+  const cache = hippo.chat("qa");
+  const plan = row(`qa ${run}`, cache.modelId);
+  if (!retrievedAlready) {
+    plan.calls = new Set(questions.map((q) => q.question)).size;
+    plan.tokensIn = plan.calls * 900;
+    plan.tokensOut = plan.calls * REPLY_TOKENS.qa!;
+    plan.note = "at most: the run is retrieved first";
+    return priced(plan);
+  }
+  const { keys, todo } = hippo.planAnswers(run, questions);
+  plan.cached = keys.length - todo.length;
+  const maxTokens = hippo.stageLlm("qa")?.maxTokens;
+  for (const item of todo) {
+    const request: ChatRequest = { messages: qaMessages(item.passages, item.question), stage: "qa", maxTokens };
+    const hit = cache.lookup(request);
+    if (hit && hit.text.trim() !== "" && hit.finishReason !== "length") plan.cached++;
+    else {
+      plan.calls++;
+      plan.tokensIn += promptTokens(request.messages);
+      plan.tokensOut += REPLY_TOKENS.qa!;
+    }
+  }
+  return priced(plan);
+}
+
+export function totalUsd(plans: readonly StagePlan[]): { usd: number; unknown: boolean } {
+  let usd = 0;
+  let unknown = false;
+  for (const plan of plans) {
+    if (plan.calls === 0) continue;
+    if (plan.usd === undefined && plan.tokensIn > 0) unknown = true;
+    usd += plan.usd ?? 0;
+  }
+  return { usd: Math.round(usd * 10_000) / 10_000, unknown };
+}
+
+/** `--max-cost`: refuse before any work when the estimate is higher. */
+export function checkMaxCost(plans: readonly StagePlan[], maxCost: number | undefined): void {
+  if (maxCost === undefined) return;
+  const { usd, unknown } = totalUsd(plans);
+  if (usd > maxCost) throw usageError(`the estimated cost is $${usd}, more than --max-cost $${maxCost}`, "see it stage by stage with --dry-run; nothing was sent");
+  if (unknown) process.stderr.write(`warning: --max-cost: some stages use models without a known price; the estimate ($${usd}) leaves them out\n`);
+}
+
+export function printPlan(plans: readonly StagePlan[], output: Output, json: boolean): void {
+  const total = totalUsd(plans);
+  if (json) {
+    output.stdout(JSON.stringify({ dryRun: true, stages: plans, estimatedUsd: total.usd, priceUnknown: total.unknown }, null, 2));
+    return;
+  }
+  output.stdout(formatTable(["stage", "model", "to send", "cached", "est. tokens in", "est. tokens out", "est. USD", "note"], plans.map((p) => [p.stage, p.model, p.calls, p.cached, p.tokensIn, p.tokensOut, p.usd === undefined ? "n/a" : p.usd.toFixed(4), p.note ?? ""])));
+  output.stderr(`dry run: nothing was sent or written; estimated $${total.usd}${total.unknown ? " (some models have no known price)" : ""}`);
+}
