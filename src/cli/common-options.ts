@@ -1,7 +1,6 @@
 import { Option, type Command } from "commander";
 import { join } from "node:path";
 import { usageError } from "../core/errors.js";
-import { positiveInt, unitFloat } from "../core/validate.js";
 import { LOG_LEVELS, type LogLevel } from "../core/logger.js";
 import { DEFAULT_DATASET_DIR } from "../datasets/load-dataset.js";
 import { datasetNameOf, saveDirSuffix, type CorpusCliOptions } from "./corpus-options.js";
@@ -56,13 +55,7 @@ export function isQuiet(common: Pick<ResolvedCommon, "json" | "logLevel">): bool
   return common.json || common.logLevel === "warn" || common.logLevel === "error" || common.logLevel === "silent";
 }
 
-export function parsePositiveInt(name: string) {
-  return (value: string): number => positiveInt(name, value);
-}
-
-export function parseUnitFloat(name: string, options: { below1?: boolean } = {}) {
-  return (value: string): number => unitFloat(name, value, options);
-}
+export { parsePositiveInt, parseUnitFloat } from "./parse-number.js";
 
 /** `--dry-run` and `--max-cost`, for the commands that may spend (openie, index, retrieve, qa, run). */
 export function planOptions(command: Command): Command {

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { usageError } from "../core/errors.js";
 import { defaultOverlap } from "../datasets/chunk-text.js";
 import { datasetNameFromCorpus } from "../datasets/load-dataset.js";
-import { parsePositiveInt } from "./common-options.js";
+import { parsePositiveInt } from "./parse-number.js";
 import { hubOptions } from "./hub-options.js";
 
 /** `--corpus`, `--questions` and the chunking flags, on openie, index, retrieve and run (the commands that read passages). */

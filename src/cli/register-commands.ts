@@ -8,16 +8,10 @@ import { qaCommand } from "./commands/qa-command.js";
 import { reportCommand } from "./commands/report-command.js";
 import { retrieveCommand } from "./commands/retrieve-command.js";
 import { runCommand } from "./commands/run-command.js";
-import type { Output } from "./output.js";
+import type { CommandContext } from "./command-context.js";
 
-export interface CliState {
-  exitCode: number;
-}
+export type { CliState, CommandContext } from "./command-context.js";
 
-export interface CommandContext {
-  output: Output;
-  state: CliState;
-}
 
 /** Every working command, in pipeline order. A command is listed here only once it works. */
 export function registerCommands(program: Command, context: CommandContext): void {

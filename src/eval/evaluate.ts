@@ -1,4 +1,4 @@
-import type { MetricIntervals } from "./metric-intervals.js";
+import type { MetricIntervals } from "./per-metric.js";
 import { bestOverGold, exactMatch, recallAtK, RECALL_KS, round4, tokenF1 } from "./metrics.js";
 
 export interface EvalItem {

@@ -2,15 +2,9 @@ import { bootstrapMeans, type BootstrapOptions, type BootstrapSummary } from "./
 import type { QuestionScores } from "./evaluate.js";
 import { round4 } from "./metrics.js";
 
-/** One value per metric, in the shape of the means: `recall["5"]`, `em`, `f1`. */
-export interface PerMetric<T> {
-  recall?: Record<string, T>;
-  em?: T;
-  f1?: T;
-}
+import type { Interval, MetricIntervals, PerMetric } from "./per-metric.js";
 
-export type Interval = [number, number];
-export type MetricIntervals = PerMetric<Interval>;
+export type { Interval, MetricIntervals, PerMetric } from "./per-metric.js";
 
 /** The per-question columns of a score set, named as in the report: "recall.5", "em", "f1". */
 export function metricColumns(scores: QuestionScores): { name: string; values: Float64Array }[] {

@@ -1,18 +1,11 @@
 import { HippoError } from "../core/errors.js";
-import type { FailureFacts } from "./retry.js";
+import { networkCode, type FailureFacts } from "./failure.js";
+
+export { networkCode } from "./failure.js";
 
 /** Codes of a server that cannot be reached at all (nothing listens, no such host, no route, bad TLS). */
 const UNREACHABLE = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|CERT_|UNABLE_TO_VERIFY|DEPTH_ZERO_SELF_SIGNED|SELF_SIGNED|ERR_TLS_CERT)/;
 
-/** The system error code somewhere in an error's cause chain (the openai SDK wraps fetch's, which wraps the socket's). */
-export function networkCode(error: unknown): string | undefined {
-  let current = error as { code?: unknown; cause?: unknown } | undefined;
-  for (let depth = 0; depth < 6 && current; depth++) {
-    if (typeof current.code === "string") return current.code;
-    current = current.cause as typeof current;
-  }
-  return undefined;
-}
 
 /**
  * Faults that retries cannot fix stop a stage at once instead of being paid for passage by passage:

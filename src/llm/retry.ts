@@ -1,6 +1,9 @@
 import { HippoError } from "../core/errors.js";
 import { redactSecrets } from "../core/redact.js";
-import { networkCode, type CircuitBreaker } from "./circuit-breaker.js";
+import type { CircuitBreaker } from "./circuit-breaker.js";
+import { networkCode, type FailureFacts } from "./failure.js";
+
+export type { FailureFacts } from "./failure.js";
 
 export interface RetryPolicy {
   /** Attempts after the first. */
@@ -30,13 +33,6 @@ export interface RetryInfo {
   reason: string;
 }
 
-/** HTTP-ish failure facts the retry loop needs, extracted from any client's error. */
-export interface FailureFacts {
-  retryable: boolean;
-  status?: number;
-  retryAfterMs?: number;
-  reason: string;
-}
 
 /** Classifies an error of the openai SDK (or a fetch/network error). 408, 409, 429, 5xx and connection errors retry. */
 export function classifyError(error: unknown): FailureFacts {

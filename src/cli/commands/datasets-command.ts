@@ -8,7 +8,7 @@ import { formatBytes } from "../format-bytes.js";
 import { hubOptions, resolveHub, type HubCliOptions } from "../hub-options.js";
 import { formatTable } from "../output.js";
 import { pullWithProgress } from "../pull-with-progress.js";
-import type { CommandContext } from "../register-commands.js";
+import type { CommandContext } from "../command-context.js";
 
 interface DatasetsOptions extends HubCliOptions {
   datasetDir: string;

@@ -4,7 +4,7 @@ import { readJsonFile } from "../../core/read-json-file.js";
 import { commonOptions, resolveCommon, type CommonOptions } from "../common-options.js";
 import { embeddingOptions, type EmbeddingCliOptions } from "../embedding-options.js";
 import { llmOptions, type LlmOptions } from "../llm-options.js";
-import type { CommandContext } from "../register-commands.js";
+import type { CommandContext } from "../command-context.js";
 
 interface DeleteOptions extends CommonOptions, LlmOptions, EmbeddingCliOptions {
   docs: string;

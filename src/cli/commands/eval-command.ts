@@ -2,7 +2,7 @@ import { Command } from "commander";
 import { usageError } from "../../core/errors.js";
 import { bootstrapOptions, resolveBootstrap } from "../bootstrap-options.js";
 import { commonOptions, resolveCommon, type CommonOptions } from "../common-options.js";
-import type { CommandContext } from "../register-commands.js";
+import type { CommandContext } from "../command-context.js";
 
 interface EvalOptions extends CommonOptions {
   predictions?: string;

@@ -3,7 +3,7 @@ import { corpusOptions, type CorpusCliOptions } from "../corpus-options.js";
 import { commonOptions, planOptions, type PlanCliOptions, resolveCommon, type CommonOptions } from "../common-options.js";
 import { embeddingOptions, type EmbeddingCliOptions } from "../embedding-options.js";
 import { llmOptions, stageLlmOptions, type LlmOptions, type StageLlmCliOptions } from "../llm-options.js";
-import type { CommandContext } from "../register-commands.js";
+import type { CommandContext } from "../command-context.js";
 
 interface IndexOptions extends CommonOptions, PlanCliOptions, CorpusCliOptions, LlmOptions, StageLlmCliOptions, EmbeddingCliOptions {
   exportGraph?: string;

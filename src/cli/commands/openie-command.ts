@@ -1,17 +1,10 @@
 import { Command } from "commander";
-import { corpusOptions, type CorpusCliOptions } from "../corpus-options.js";
-import { commonOptions, planOptions, type PlanCliOptions, resolveCommon, type CommonOptions } from "../common-options.js";
-import { llmOptions, type LlmOptions } from "../llm-options.js";
-import type { CommandContext } from "../register-commands.js";
+import { corpusOptions } from "../corpus-options.js";
+import { commonOptions, planOptions, resolveCommon } from "../common-options.js";
+import { llmOptions } from "../llm-options.js";
+import type { CommandContext } from "../command-context.js";
+import type { OpenIECommandOptions } from "./run-openie-command.js";
 
-export interface OpenIECommandOptions extends CommonOptions, PlanCliOptions, CorpusCliOptions, LlmOptions {
-  import?: string;
-  export?: string;
-  exportBatch?: string;
-  importBatch?: string;
-  openiePrompts?: string;
-  force: boolean;
-}
 
 export function openieCommand(context: CommandContext): Command {
   const command = new Command("openie")

@@ -3,7 +3,7 @@ import { corpusOptions, type CorpusCliOptions } from "../corpus-options.js";
 import { commonOptions, planOptions, type PlanCliOptions, isQuiet, parsePositiveInt, resolveCommon, type CommonOptions } from "../common-options.js";
 import { embeddingOptions, type EmbeddingCliOptions } from "../embedding-options.js";
 import { llmOptions, stageLlmOptions, type LlmOptions, type StageLlmCliOptions } from "../llm-options.js";
-import type { CommandContext } from "../register-commands.js";
+import type { CommandContext } from "../command-context.js";
 import { QA_TOP_K } from "../../qa/qa-prompt.js";
 
 interface QaOptions extends CommonOptions, PlanCliOptions, CorpusCliOptions, LlmOptions, StageLlmCliOptions, EmbeddingCliOptions {

@@ -4,7 +4,7 @@ import { formatTable } from "../../core/format-table.js";
 import { DEFAULT_DATASET_DIR } from "../../datasets/load-dataset.js";
 import { bootstrapOptions, resolveBootstrap } from "../bootstrap-options.js";
 import { LOG_LEVELS, type LogLevel } from "../../core/logger.js";
-import type { CommandContext } from "../register-commands.js";
+import type { CommandContext } from "../command-context.js";
 
 interface ReportOptions {
   saveDir: string[];

@@ -1,15 +1,12 @@
 import { Command } from "commander";
-import { corpusOptions, type CorpusCliOptions } from "../corpus-options.js";
-import { commonOptions, planOptions, type PlanCliOptions, resolveCommon, type CommonOptions } from "../common-options.js";
-import { embeddingOptions, type EmbeddingCliOptions } from "../embedding-options.js";
-import { llmOptions, stageLlmOptions, type LlmOptions, type StageLlmCliOptions } from "../llm-options.js";
-import type { CommandContext } from "../register-commands.js";
-import { retrievalOptions, type RetrievalCliOptions } from "../retrieval-options.js";
+import { corpusOptions } from "../corpus-options.js";
+import { commonOptions, planOptions, resolveCommon } from "../common-options.js";
+import { embeddingOptions } from "../embedding-options.js";
+import { llmOptions, stageLlmOptions } from "../llm-options.js";
+import type { CommandContext } from "../command-context.js";
+import type { RetrieveOptions } from "./run-retrieve-command.js";
+import { retrievalOptions } from "../retrieval-options.js";
 
-export interface RetrieveOptions extends CommonOptions, PlanCliOptions, CorpusCliOptions, LlmOptions, StageLlmCliOptions, EmbeddingCliOptions, RetrievalCliOptions {
-  explain?: string;
-  predictionsOut?: string;
-}
 
 export function retrieveCommand(context: CommandContext): Command {
   const command = new Command("retrieve")

@@ -1,21 +1,13 @@
 import { Command } from "commander";
-import { corpusOptions, type CorpusCliOptions } from "../corpus-options.js";
-import { commonOptions, planOptions, type PlanCliOptions, parsePositiveInt, resolveCommon, type CommonOptions } from "../common-options.js";
-import { embeddingOptions, type EmbeddingCliOptions } from "../embedding-options.js";
-import { llmOptions, stageLlmOptions, type LlmOptions, type StageLlmCliOptions } from "../llm-options.js";
-import type { CommandContext } from "../register-commands.js";
+import { corpusOptions } from "../corpus-options.js";
+import { commonOptions, planOptions, parsePositiveInt, resolveCommon } from "../common-options.js";
+import { embeddingOptions } from "../embedding-options.js";
+import { llmOptions, stageLlmOptions } from "../llm-options.js";
+import type { CommandContext } from "../command-context.js";
+import type { RunOptions } from "./run-run-command.js";
 import { QA_TOP_K } from "../../qa/qa-prompt.js";
-import { retrievalOptions, type RetrievalCliOptions } from "../retrieval-options.js";
+import { retrievalOptions } from "../retrieval-options.js";
 
-export interface RunOptions extends CommonOptions, PlanCliOptions, CorpusCliOptions, LlmOptions, StageLlmCliOptions, EmbeddingCliOptions, RetrievalCliOptions {
-  skipQa: boolean;
-  openiePrompts?: string;
-  importOpenie?: string;
-  baselines: boolean;
-  show: number;
-  qaTopK: number;
-  skipFailed: boolean;
-}
 
 export function runCommand(context: CommandContext): Command {
   const command = new Command("run")

@@ -19,9 +19,21 @@ import { formatOpenIEProgress, openieFields } from "../openie-progress.js";
 import { formatTable, plural, type Output } from "../output.js";
 import { checkOutputFile } from "../output-path.js";
 import { checkMaxCost, planOpenIE, printPlan } from "../dry-run.js";
-import type { OpenIECommandOptions } from "./openie-command.js";
+import type { CommonOptions, PlanCliOptions } from "../common-options.js";
+import type { CorpusCliOptions } from "../corpus-options.js";
+import type { LlmOptions } from "../llm-options.js";
 
 /** `hipporag openie`: import/export, batch export/import, or the online run. Returns the exit code. */
+/** Options of the command, as commander parses them. */
+export interface OpenIECommandOptions extends CommonOptions, PlanCliOptions, CorpusCliOptions, LlmOptions {
+  import?: string;
+  export?: string;
+  exportBatch?: string;
+  importBatch?: string;
+  openiePrompts?: string;
+  force: boolean;
+}
+
 export async function runOpenIECommand(common: ResolvedCommon, options: OpenIECommandOptions, output: Output): Promise<number> {
   const modes = [options.import, options.export, options.exportBatch, options.importBatch].filter(Boolean).length;
   if (modes > 1) throw usageError("use one of --import, --export, --export-batch, --import-batch at a time");

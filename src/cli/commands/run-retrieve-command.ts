@@ -14,7 +14,17 @@ import { formatTable, plural, reuseLine, type Output } from "../output.js";
 import { resolveRetrieval, resolveRetrievalSweep } from "../retrieval-options.js";
 import { partialLine } from "./run-index-command.js";
 import type { EvalReport } from "../../eval/evaluate.js";
-import type { RetrieveOptions } from "./retrieve-command.js";
+import type { CommonOptions, PlanCliOptions } from "../common-options.js";
+import type { CorpusCliOptions } from "../corpus-options.js";
+import type { LlmOptions, StageLlmCliOptions } from "../llm-options.js";
+import type { EmbeddingCliOptions } from "../embedding-options.js";
+import type { RetrievalCliOptions } from "../retrieval-options.js";
+
+/** Options of the command, as commander parses them. */
+export interface RetrieveOptions extends CommonOptions, PlanCliOptions, CorpusCliOptions, LlmOptions, StageLlmCliOptions, EmbeddingCliOptions, RetrievalCliOptions {
+  explain?: string;
+  predictionsOut?: string;
+}
 
 export async function runRetrieveCommand(common: ResolvedCommon, options: RetrieveOptions, output: Output): Promise<number> {
   // A comma list on a numeric option is a sweep: every combination is a stored run of its own.

@@ -16,7 +16,6 @@ import { openHippo } from "../open-hippo.js";
 import { reuseLine, type Output } from "../output.js";
 import { indexChanges, openiePlanLine, partialLine } from "./run-index-command.js";
 import { resolveRetrievalSweep } from "../retrieval-options.js";
-import type { RunOptions } from "./run-command.js";
 import { reportLlmFallbacks } from "./run-retrieve-command.js";
 import { checkMaxCost, planQa, planRetrievals, printPlan, type StagePlan } from "../dry-run.js";
 import { planIndex } from "./run-index-command.js";
@@ -24,8 +23,24 @@ import { readOpenIEFile } from "../../openie/openie-file.js";
 import { loadOpenIEPrompts } from "../../openie/prompts/load-openie-prompts.js";
 import { runLabel, type HippoRag } from "../../hipporag.js";
 import type { Dataset } from "../../datasets/dataset-types.js";
+import type { CommonOptions, PlanCliOptions } from "../common-options.js";
+import type { CorpusCliOptions } from "../corpus-options.js";
+import type { LlmOptions, StageLlmCliOptions } from "../llm-options.js";
+import type { EmbeddingCliOptions } from "../embedding-options.js";
+import type { RetrievalCliOptions } from "../retrieval-options.js";
 
 /** `hipporag run`: every stage in order, each reusing what the workspace already holds. */
+/** Options of the command, as commander parses them. */
+export interface RunOptions extends CommonOptions, PlanCliOptions, CorpusCliOptions, LlmOptions, StageLlmCliOptions, EmbeddingCliOptions, RetrievalCliOptions {
+  skipQa: boolean;
+  openiePrompts?: string;
+  importOpenie?: string;
+  baselines: boolean;
+  show: number;
+  qaTopK: number;
+  skipFailed: boolean;
+}
+
 export async function runRunCommand(common: ResolvedCommon, options: RunOptions, output: Output): Promise<number> {
   const started = Date.now();
   const timings: Record<string, number> = {};
