@@ -63,4 +63,3 @@ function asCommanderError(error: unknown): { exitCode: number; message: string; 
   return undefined;
 }
 
-export { redactSecrets };

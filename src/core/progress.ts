@@ -28,14 +28,14 @@ export function createProgress(options: {
   // Under half a second a rate says nothing (a cached stage would show millions per second).
   const rate = (done: number) => {
     const seconds = (Date.now() - started) / 1000;
-    return seconds < 0.5 ? "-" : (done / seconds).toFixed(1);
+    return seconds < 0.5 ? "" : `${(done / seconds).toFixed(1)}/s`;
   };
   if (stream.isTTY) {
     const bar = new cliProgress.SingleBar(
-      { format: `${options.label} [{bar}] {value}/{total} | {rate}/s | {extra}`, stream, hideCursor: true, clearOnComplete: false },
+      { format: `${options.label} [{bar}] {value}/{total} | {rate} | {extra}`, stream, hideCursor: true, clearOnComplete: false },
       cliProgress.Presets.shades_classic,
     );
-    bar.start(options.total, 0, { rate: "0.0", extra: "" });
+    bar.start(options.total, 0, { rate: "", extra: "" });
     return {
       update: (done, fields = {}) => bar.update(done, { rate: rate(done), extra: describe(fields) }),
       stop: () => bar.stop(),
@@ -46,7 +46,7 @@ export function createProgress(options: {
   let lastDone = -1;
   let lastFields: ProgressFields = {};
   const line = (done: number, fields: ProgressFields) =>
-    stream.write(`${options.label}: ${done}/${options.total} (${rate(done)}/s)${describe(fields) ? ` | ${describe(fields)}` : ""}\n`);
+    stream.write(`${options.label}: ${done}/${options.total}${rate(done) ? ` (${rate(done)})` : ""}${describe(fields) ? ` | ${describe(fields)}` : ""}\n`);
   return {
     update(done, fields = {}) {
       lastDone = done;

@@ -3,7 +3,7 @@ import type { Matrix } from "./encoder.js";
 /**
  * Scores = A · Bᵀ for row-major A (n×d) and B (m×d): out is n×m row-major (out[i*m + j] = a_i·b_j).
  * Blocked over 4 rows of B at a time so each row of A is read once per block, with no allocation
- * per row. About 1–2 GFLOP/s in plain JS; `matmul-onnx.ts` is the fast path for big products.
+ * per row. About 1–2 GFLOP/s in plain JS; `onnx-matmul.ts` is the fast path for big products.
  */
 export function dotAll(a: Matrix, b: Matrix): Float32Array {
   if (a.dim !== b.dim) throw new Error(`dimension mismatch: ${a.dim} vs ${b.dim}`);

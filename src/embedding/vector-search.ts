@@ -1,5 +1,5 @@
 import { dotAll } from "./dense-search.js";
-import { isSparse, type Matrix, type SparseMatrix, type VectorMatrix } from "./encoder.js";
+import { isSparse, type Matrix, type VectorMatrix } from "./encoder.js";
 import type { MatmulEngine } from "./onnx-matmul.js";
 import { invertedIndex, sparseScoresInto, type InvertedIndex } from "./sparse.js";
 
@@ -55,24 +55,4 @@ export class VectorCorpus {
   }
 }
 
-/** Stacks rows (in order) of a matrix into a new one: used to select kinds' rows. */
-export function selectRows(matrix: VectorMatrix, rows: readonly number[]): VectorMatrix {
-  if (!isSparse(matrix)) {
-    const data = new Float32Array(rows.length * matrix.dim);
-    rows.forEach((r, i) => data.set(matrix.data.subarray(r * matrix.dim, (r + 1) * matrix.dim), i * matrix.dim));
-    return { rows: rows.length, dim: matrix.dim, data };
-  }
-  return selectSparseRows(matrix, rows);
-}
 
-function selectSparseRows(matrix: SparseMatrix, rows: readonly number[]): SparseMatrix {
-  const indptr = new Uint32Array(rows.length + 1);
-  rows.forEach((r, i) => (indptr[i + 1] = indptr[i]! + matrix.indptr[r + 1]! - matrix.indptr[r]!));
-  const indices = new Uint32Array(indptr[rows.length]!);
-  const values = new Float32Array(indptr[rows.length]!);
-  rows.forEach((r, i) => {
-    indices.set(matrix.indices.subarray(matrix.indptr[r]!, matrix.indptr[r + 1]!), indptr[i]!);
-    values.set(matrix.values.subarray(matrix.indptr[r]!, matrix.indptr[r + 1]!), indptr[i]!);
-  });
-  return { kind: "sparse", rows: rows.length, indptr, indices, values };
-}

@@ -89,13 +89,6 @@ export class OpenIEStore {
     return this.workspace.db.transaction(work).immediate();
   }
 
-  delete(passageIds: readonly string[]): void {
-    const del = this.workspace.db.prepare("DELETE FROM openie WHERE model = ? AND passage_id = ?");
-    this.workspace.db.transaction(() => {
-      for (const id of passageIds) del.run(this.model, id);
-    })();
-  }
-
   private write(
     passageId: string,
     status: OpenIEStatus,

@@ -42,7 +42,7 @@ const CASES: Case[] = [
   corpusCase("invalid UTF-8", Buffer.from([0x5b, 0x7b, 0x22, 0x74, 0xff, 0xfe, 0x22, 0x7d, 0x5d]), /bad_corpus\.json: invalid UTF-8 at byte 4/),
   questionCase("missing question", [{ id: "1", answer: "x" }], /bad\.json: record 0: field "question": missing/),
   questionCase("duplicate ids", [GOOD_QUESTIONS[0], GOOD_QUESTIONS[0]], /bad\.json: record 1: field "id": duplicate id "q1" \(also record 0\)/),
-  questionCase("answer of the wrong type", [{ id: "1", question: "q?", answer: { x: 1 } }], /bad\.json: record 0: field "answer": expected a string or a list of strings, got a object/),
+  questionCase("answer of the wrong type", [{ id: "1", question: "q?", answer: { x: 1 } }], /bad\.json: record 0: field "answer": expected a string or a list of strings, got an object/),
   questionCase("no answer at all", [{ id: "1", question: "q?" }], /bad\.json: record 0: field "answer": missing/),
   questionCase("paragraphs not a list", [{ id: "1", question: "q?", answer: "a", paragraphs: "A" }], /bad\.json: record 0: field "paragraphs": expected a list/),
   questionCase("bad supporting_facts", [{ id: "1", question: "q?", answer: "a", supporting_facts: [[3]], context: [] }], /bad\.json: record 0: field "supporting_facts": item 0/),

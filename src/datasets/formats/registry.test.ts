@@ -56,7 +56,7 @@ describe("the format registry recognises every dataset of the paper", () => {
     expect(loaded.notes.join("\n")).toMatch(/fields not understood and ignored: "mystery" \(1 records\)/);
   });
   it("a bad item inside a style names the file, record and field", () => {
-    expect(() => read([{ question: "q?", answers: [{ nope: 1 }] }], "narrativeqa")).toThrow(/narrativeqa\.json: record 0: field "answers": item 0: expected a string, got a object/);
+    expect(() => read([{ question: "q?", answers: [{ nope: 1 }] }], "narrativeqa")).toThrow(/narrativeqa\.json: record 0: field "answers": item 0: expected a string, got an object/);
     expect(() => read([{ question: "q?" }], "lveval")).toThrow(/field "answer": missing \(expected "answer", "gold_ans", "reference", "answers" or PopQA's "obj"\)/);
   });
   it("text that cannot round-trip through UTF-8 is an InputError naming file, record and field", () => {
