@@ -166,3 +166,16 @@ describe("--dry-run and --max-cost", () => {
     expect(s.chatRequests()).toHaveLength(0);
   });
 });
+
+describe("qa picks the run there is", () => {
+  it("after a graph-only retrieve, qa without --run answers hipporag2-nofilter", async () => {
+    const s = await server({ chat: fakeLlm });
+    const saveDir = tempDir();
+    await runCli(["openie", ...demo(saveDir), "--import", DEMO_OPENIE]);
+    await runCli(["index", ...demo(saveDir)]);
+    await runCli(["retrieve", ...demo(saveDir), "--no-filter"]);
+    const qa = await runCli(["qa", ...demo(saveDir), "--llm-base-url", s.url, "--llm-name", "reader", "--json"]);
+    expect(qa.code, qa.stderr).toBe(0);
+    expect(JSON.parse(qa.stdout).run).toBe("hipporag2-nofilter");
+  });
+});

@@ -7,14 +7,14 @@ import type { CommandContext } from "../command-context.js";
 import { QA_TOP_K } from "../../qa/qa-prompt.js";
 
 interface QaOptions extends CommonOptions, PlanCliOptions, CorpusCliOptions, LlmOptions, StageLlmCliOptions, EmbeddingCliOptions {
-  run: string;
+  run?: string;
   qaTopK: number;
 }
 
 export function qaCommand(context: CommandContext): Command {
   const command = new Command("qa")
     .description("answer each question from the top passages of a stored retrieval run, then score EM/F1")
-    .option("--run <name>", "retrieval run to read (see hipporag eval)", "hipporag2")
+    .option("--run <name>", "retrieval run to read (see hipporag eval; default: hipporag2, else the only HippoRAG 2 run stored)")
     .option("--qa-top-k <n>", "passages in the QA prompt (upstream 5)", parsePositiveInt("--qa-top-k"), QA_TOP_K);
   corpusOptions(embeddingOptions(stageLlmOptions(llmOptions(planOptions(commonOptions(command))), ["qa"]))).action(async (raw: QaOptions) => {
     const common = resolveCommon(raw, "qa");
@@ -27,13 +27,19 @@ export function qaCommand(context: CommandContext): Command {
     const dataset = await loadCommandDataset(common, context.output, { embeddingName: raw.embeddingName, requireQuestions: true });
     const hippo = await openHippo(common, raw, {}, { qaTopK: raw.qaTopK, mustExist: true });
     try {
-      if (!storedRuns(hippo.workspace).includes(raw.run)) {
-        throw usageError(`no stored retrieval run "${raw.run}" (have: ${storedRuns(hippo.workspace).join(", ") || "none"})`, "run hipporag retrieve first, or pick a run with --run");
+      const runs = storedRuns(hippo.workspace);
+      // Without --run: the default HippoRAG 2 run, else the one HippoRAG 2 run there is (a graph-only
+      // workspace holds hipporag2-nofilter, not hipporag2).
+      const hipporagRuns = runs.filter((r) => r.startsWith("hipporag2"));
+      const run = raw.run ?? (runs.includes("hipporag2") ? "hipporag2" : hipporagRuns.length === 1 ? hipporagRuns[0]! : undefined);
+      if (!run) throw usageError(`no --run given and ${hipporagRuns.length ? `several HippoRAG 2 runs are stored (${hipporagRuns.join(", ")})` : `no HippoRAG 2 run is stored (have: ${runs.join(", ") || "none"})`}`, "pick one with --run, or run hipporag retrieve first");
+      if (!runs.includes(run)) {
+        throw usageError(`no stored retrieval run "${run}" (have: ${runs.join(", ") || "none"})`, "run hipporag retrieve first, or pick a run with --run");
       }
       hippo.memoryIndex().assertFresh(dataset.passages.map((p) => p.id));
       if (raw.dryRun || raw.maxCost !== undefined) {
         const { checkMaxCost, planQa, printPlan } = await import("../dry-run.js");
-        const plans = [planQa(hippo, raw.run, dataset.questions, true)];
+        const plans = [planQa(hippo, run, dataset.questions, true)];
         if (raw.dryRun) {
           printPlan(plans, context.output, common.json);
           return;
@@ -42,19 +48,19 @@ export function qaCommand(context: CommandContext): Command {
       }
       hippo.workspace.acquireWriterLock("qa");
       const { createProgress } = await import("../../core/progress.js");
-      const progress = createProgress({ label: `qa ${raw.run}`, total: dataset.questions.length, quiet: isQuiet(common) });
+      const progress = createProgress({ label: `qa ${run}`, total: dataset.questions.length, quiet: isQuiet(common) });
       const { installInterruptHandler } = await import("../interrupt.js");
       const interrupt = installInterruptHandler();
-      const outcome = await hippo.answerStored(raw.run, dataset.questions, (done) => progress.update(done), interrupt.signal).finally(() => {
+      const outcome = await hippo.answerStored(run, dataset.questions, (done) => progress.update(done), interrupt.signal).finally(() => {
         progress.stop();
         interrupt.dispose();
       });
-      const report = evaluateRun(hippo.workspace, raw.run, dataset.questions);
-      if (common.json) context.output.stdout(JSON.stringify({ run: raw.run, answered: outcome.answered, reused: outcome.reused, recomputed: outcome.recomputed.reasons, failed: outcome.failed.length, tokens: outcome.tokens, ...report }, null, 2));
+      const report = evaluateRun(hippo.workspace, run, dataset.questions);
+      if (common.json) context.output.stdout(JSON.stringify({ run: run, answered: outcome.answered, reused: outcome.reused, recomputed: outcome.recomputed.reasons, failed: outcome.failed.length, tokens: outcome.tokens, ...report }, null, 2));
       else {
-        context.output.stdout(formatEvalTable([{ name: raw.run, report }]));
+        context.output.stdout(formatEvalTable([{ name: run, report }]));
         const { reuseLine } = await import("../output.js");
-        context.output.stderr(`qa ${raw.run}: ${reuseLine(dataset.questions.length, "question", outcome.recomputed)}; ${outcome.answered} answered, ${outcome.failed.length} failed`);
+        context.output.stderr(`qa ${run}: ${reuseLine(dataset.questions.length, "question", outcome.recomputed)}; ${outcome.answered} answered, ${outcome.failed.length} failed`);
         for (const f of outcome.failed.slice(0, 3)) context.output.stderr(`failed ${f.key}: ${f.error}`);
       }
       context.state.exitCode = outcome.failed.length > 0 ? 5 : 0;
