@@ -179,3 +179,17 @@ describe("qa picks the run there is", () => {
     expect(JSON.parse(qa.stdout).run).toBe("hipporag2-nofilter");
   });
 });
+
+describe("the demo shows what the graph adds", () => {
+  it("run names the question the graph wins over dense, and the --explain command for it", async () => {
+    const saveDir = tempDir();
+    const result = await runCli(["run", ...demo(saveDir), "--import-openie", DEMO_OPENIE]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/graph vs dense, gold passages in the top 2: the graph finds more for 1 question/);
+    expect(result.stdout).toMatch(/\+ In which country is the town where Lord Byron died\? \(hipporag2-nofilter 2\/2, dense 1\/2\)/);
+    expect(result.stdout).toMatch(/why: hipporag retrieve --explain "In which country is the town where Lord Byron died\?"/);
+    const explained = await runCli(["retrieve", ...demo(saveDir), "--no-filter", "--explain", "In which country is the town where Lord Byron died?"]);
+    expect(explained.stdout).toMatch(/lord byron\s+died in\s+missolonghi/);
+    expect(explained.stdout).toMatch(/\n\s+2\s+[\d.]+\s+[\d.]+\s+Missolonghi/);
+  });
+});

@@ -4,9 +4,10 @@ import { usageError } from "../core/errors.js";
 import { parsePositiveInt, parseUnitFloat } from "./common-options.js";
 
 /** Retrieval options shared by retrieve and run; defaults are upstream's. */
-export function retrievalOptions(command: Command): Command {
+export function retrievalOptions(command: Command, options: { method?: boolean } = {}): Command {
+  // `run` runs all three methods, so it takes no --method (it would only confuse).
+  if (options.method !== false) command.addOption(new Option("--method <method>", "hipporag (HippoRAG 2), dense (StandardRAG) or bm25").choices(["hipporag", "dense", "bm25"]).default("hipporag"));
   return command
-    .addOption(new Option("--method <method>", "hipporag (HippoRAG 2), dense (StandardRAG) or bm25").choices(["hipporag", "dense", "bm25"]).default("hipporag"))
     .option("--no-filter", "skip the recognition-memory filter (the paper's ablation; needs no LLM)")
     .option("--top-k <n>", `passages returned per question (a comma list sweeps; default ${DEFAULT_RETRIEVAL.topK})`, listOf(parsePositiveInt("--top-k")), [DEFAULT_RETRIEVAL.topK])
     .option("--linking-top-k <n>", `candidate facts for the filter and max seed phrases (a comma list sweeps; default ${DEFAULT_RETRIEVAL.linkingTopK})`, listOf(parsePositiveInt("--linking-top-k")), [DEFAULT_RETRIEVAL.linkingTopK])

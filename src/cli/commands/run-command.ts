@@ -19,7 +19,7 @@ export function runCommand(context: CommandContext): Command {
     .option("--show <n>", "print the top passages of the first n questions", (v) => (v === "0" ? 0 : parsePositiveInt("--show")(v)), 0)
     .option("--openie-prompts <file>", "JSON file overriding OpenIE prompt fields")
     .option("--qa-top-k <n>", "passages in the QA prompt (upstream 5)", parsePositiveInt("--qa-top-k"), QA_TOP_K);
-  corpusOptions(retrievalOptions(embeddingOptions(stageLlmOptions(llmOptions(planOptions(commonOptions(command))))))).action(async (raw: RunOptions) => {
+  corpusOptions(retrievalOptions(embeddingOptions(stageLlmOptions(llmOptions(planOptions(commonOptions(command))))), { method: false })).action(async (raw: RunOptions) => {
     const common = resolveCommon(raw, "run");
     const { runRunCommand } = await import("./run-run-command.js");
     context.state.exitCode = await runRunCommand(common, raw, context.output);

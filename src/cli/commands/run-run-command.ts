@@ -13,7 +13,7 @@ import { indexProgress } from "../index-progress.js";
 import { installInterruptHandler } from "../interrupt.js";
 import { llmConfigured } from "../llm-options.js";
 import { openHippo } from "../open-hippo.js";
-import { reuseLine, type Output } from "../output.js";
+import { plural, reuseLine, type Output } from "../output.js";
 import { indexChanges, openiePlanLine, partialLine } from "./run-index-command.js";
 import { resolveRetrievalSweep } from "../retrieval-options.js";
 import { reportLlmFallbacks } from "./run-retrieve-command.js";
@@ -22,7 +22,8 @@ import { planIndex } from "./run-index-command.js";
 import { readOpenIEFile } from "../../openie/openie-file.js";
 import { loadOpenIEPrompts } from "../../openie/prompts/load-openie-prompts.js";
 import { runLabel, type HippoRag } from "../../hipporag.js";
-import type { Dataset } from "../../datasets/dataset-types.js";
+import type { Dataset, Question } from "../../datasets/dataset-types.js";
+import { loadRetrievals, questionKey } from "../../retrieval/retrieval-store.js";
 import type { CommonOptions, PlanCliOptions } from "../common-options.js";
 import type { CorpusCliOptions } from "../corpus-options.js";
 import type { LlmOptions, StageLlmCliOptions } from "../llm-options.js";
@@ -156,9 +157,12 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
       }
       output.stdout("");
     }
-    if (common.json) output.stdout(JSON.stringify({ ...report, report: written }, null, 2));
+    const denseRun = labels.find((l) => l.startsWith("dense"));
+    const gains = denseRun ? graphGains(hippo, dataset.questions, labels[0]!, denseRun) : undefined;
+    if (common.json) output.stdout(JSON.stringify({ ...report, ...(gains ? { graphVsDense: gains.summary } : {}), report: written }, null, 2));
     else {
       output.stdout(formatEvalTable(results));
+      if (gains) output.stdout(gains.text);
       for (const note of notes) output.stdout(`note: ${note}`);
       output.stderr(`report: ${written.markdownPath} (+ .json, .html)`);
     }
@@ -209,4 +213,31 @@ function planRun(hippo: HippoRag, dataset: Dataset, options: RunOptions, sweep: 
     }
   }
   return plans;
+}
+
+/**
+ * Where the graph changed the answer set: questions whose gold passages HippoRAG 2 ranks in its top 2 (R@2, the paper's headline)
+ * more often than its own dense retriever does (and the reverse), with the command that explains the
+ * clearest one. Means alone can hide that (the demo's are equal while single questions differ).
+ */
+const TOP = 2;
+
+function graphGains(hippo: HippoRag, questions: readonly Question[], graphRun: string, denseRun: string): { text: string; summary: Record<string, unknown> } | undefined {
+  const graph = loadRetrievals(hippo.workspace, graphRun);
+  const dense = loadRetrievals(hippo.workspace, denseRun);
+  const content = hippo.workspace.db.prepare("SELECT content FROM passages WHERE id = ?").pluck();
+  const found = (ids: string[] | undefined, gold: ReadonlySet<string>) => (ids ?? []).slice(0, TOP).filter((id) => gold.has(content.get(id) as string)).length;
+  const rows = questions.filter((q) => q.goldDocs.length > 0).map((q) => {
+    const gold = new Set(q.goldDocs);
+    const key = questionKey(q.question);
+    return { q, gold: gold.size, graph: found(graph.get(key)?.passageIds, gold), dense: found(dense.get(key)?.passageIds, gold) };
+  });
+  const better = rows.filter((r) => r.graph > r.dense).sort((a, b) => b.graph - b.dense - (a.graph - a.dense));
+  const worse = rows.filter((r) => r.graph < r.dense);
+  if (rows.length === 0) return undefined;
+  const lines = [`\ngraph vs dense, gold passages in the top ${TOP}: the graph finds more for ${plural(better.length, "question")}, fewer for ${worse.length}, as many for ${rows.length - better.length - worse.length}`];
+  for (const r of better.slice(0, 3)) lines.push(`  + ${r.q.question} (${graphRun} ${r.graph}/${r.gold}, ${denseRun} ${r.dense}/${r.gold})`);
+  for (const r of worse.slice(0, 3)) lines.push(`  - ${r.q.question} (${graphRun} ${r.graph}/${r.gold}, ${denseRun} ${r.dense}/${r.gold})`);
+  if (better[0]) lines.push(`  why: hipporag retrieve --explain ${JSON.stringify(better[0].q.question)} (with this command's --dataset, --save-dir and retrieval options)`);
+  return { text: lines.join("\n"), summary: { better: better.length, worse: worse.length, same: rows.length - better.length - worse.length, examples: better.slice(0, 3).map((r) => r.q.question) } };
 }
