@@ -11,12 +11,12 @@ export async function openHippo(
   common: ResolvedCommon,
   options: Partial<LlmOptions> & StageLlmCliOptions & EmbeddingCliOptions & { openiePrompts?: string },
   retrieval: Partial<RetrievalOptions> = {},
-  extra: { qaTopK?: number; mustExist?: boolean } = {},
+  extra: { qaTopK?: number; mustExist?: boolean; noLlm?: boolean } = {},
 ): Promise<HippoRag> {
   const logger = createLogger(common.logLevel);
   // --llm-name is the shared LLM; whose OpenIE the index uses is named only by --openie-llm-name (or
   // by --llm-name when there is no LLM at all): a QA model never re-extracts the corpus.
-  const { llm, openieModel } = resolveStageLlmCli(options as LlmOptions & StageLlmCliOptions);
+  const { llm, openieModel } = extra.noLlm ? { llm: undefined, openieModel: options.openieLlmName ?? options.llmName } : resolveStageLlmCli(options as LlmOptions & StageLlmCliOptions);
   return HippoRag.open({
     saveDir: common.saveDir,
     llm,

@@ -3,10 +3,10 @@ import { InputError } from "../../core/errors.js";
 import { readJsonFile } from "../../core/read-json-file.js";
 import { commonOptions, resolveCommon, type CommonOptions } from "../common-options.js";
 import { embeddingOptions, type EmbeddingCliOptions } from "../embedding-options.js";
-import { llmOptions, type LlmOptions } from "../llm-options.js";
 import type { CommandContext } from "../command-context.js";
 
-interface DeleteOptions extends CommonOptions, LlmOptions, EmbeddingCliOptions {
+interface DeleteOptions extends CommonOptions, EmbeddingCliOptions {
+  llmName?: string;
   docs: string;
 }
 
@@ -14,7 +14,9 @@ export function deleteCommand(context: CommandContext): Command {
   const command = new Command("delete")
     .description("remove passages from the memory, with the facts, entities and edges only they supported")
     .requiredOption("--docs <file>", 'JSON array of passages to remove: "title\\ntext" strings or {title, text} objects');
-  embeddingOptions(llmOptions(commonOptions(command))).action(async (raw: DeleteOptions) => {
+  // Only what names the index: whose OpenIE (--llm-name) and which encoder. Deleting calls no LLM.
+  command.option("--llm-name <model>", "whose OpenIE the index is built from (default: the workspace's)");
+  embeddingOptions(commonOptions(command)).action(async (raw: DeleteOptions) => {
     const common = resolveCommon(raw, "delete");
     const data = readJsonFile(raw.docs);
     if (!Array.isArray(data) || data.length === 0) throw new InputError("expected a non-empty JSON array of passages", { file: raw.docs });
@@ -23,7 +25,7 @@ export function deleteCommand(context: CommandContext): Command {
       if (!ok) throw new InputError('expected a "title\\ntext" string or {title, text}', { file: raw.docs, record: i });
     });
     const { openHippo } = await import("../open-hippo.js");
-    const hippo = await openHippo(common, raw, {}, { mustExist: true });
+    const hippo = await openHippo(common, raw, {}, { mustExist: true, noLlm: true });
     try {
       hippo.workspace.acquireWriterLock("delete");
       const before = hippo.memoryIndex().passageIds().length;
