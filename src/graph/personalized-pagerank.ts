@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import { csrFromEdges, type CsrGraph } from "./csr-graph.js";
 import { createManySolver, type ManySolver } from "./ppr-many.js";
-import { createWasmGraph, jsSolver, wasmSolver, type PprKernelName, type PprSolve, type WasmPprGraph } from "./ppr-kernel.js";
+import { BLOCK, createWasmGraph, jsSolver, wasmLane, type LaneSolvers, type PprKernelName, type PprSolve, type WasmPprGraph } from "./ppr-kernel.js";
 
 export interface PprOptions {
   /** Probability of following an edge (upstream and the paper: 0.5). */
@@ -26,7 +26,7 @@ export type PprGraph = CsrGraph | { nodeCount: number; edges: readonly (readonly
 interface Prepared {
   csr: CsrGraph;
   wasm?: WasmPprGraph | null; // null: WebAssembly cannot hold this graph
-  wasmSolve?: PprSolve;
+  wasmLane?: LaneSolvers;
   jsSolve?: PprSolve;
   many?: ManySolver;
 }
@@ -73,7 +73,7 @@ function solverFor(prepared: Prepared, kernel: PprKernelName | undefined): PprSo
         prepared.wasm = null; // WebAssembly memory could not be reserved: use the JavaScript kernel
       }
     }
-    if (prepared.wasm) return (prepared.wasmSolve ??= wasmSolver(prepared.wasm, 0));
+    if (prepared.wasm) return (prepared.wasmLane ??= wasmLane(prepared.wasm, 0)).one;
     if (kernel === "wasm") throw new RangeError("the wasm PageRank kernel is unavailable here (no WebAssembly, or the graph exceeds 4 GiB); use kernel: \"js\"");
   }
   return (prepared.jsSolve ??= jsSolver(prepared.csr, scaledWeights(prepared.csr)));
@@ -135,21 +135,25 @@ function normalise(u: Float64Array): Float64Array {
 }
 
 /**
- * Personalized PageRank for many resets on one graph (an evaluation run's questions). Same results
- * as calling `personalizedPageRank` on each; on large graphs with two cores the queries are shared
- * between the main thread and a worker, for about twice the throughput.
+ * Personalized PageRank for many resets on one graph (an evaluation run's questions). Same results,
+ * bit for bit, as calling `personalizedPageRank` on each: with the WebAssembly kernel the resets are
+ * solved 8 at a time (one pass over the graph per sweep serves 8 queries, see sweep8 in
+ * ppr-sweep.wat), and on large graphs with two cores the blocks are shared between the main thread
+ * and a worker.
  */
 export async function personalizedPageRankMany(graph: PprGraph, resets: readonly ArrayLike<number>[], options: PprOptions = {}): Promise<Float64Array[]> {
   const prepared = prepare(graph);
   const { d, omega, tolerance, maxIterations } = settings(options);
   const vs = resets.map((reset) => normalisedReset(reset, prepared.csr.nodeCount));
   const solve = solverFor(prepared, options.kernel);
+  if (options.kernel === "js" || !prepared.wasm) return vs.map((v) => normalise(solve(v, d, omega, tolerance, maxIterations)));
+  const lane = prepared.wasmLane!;
   const threads = options.threads ?? (prepared.csr.targets.length >= 200_000 && availableParallelism() >= 2 ? 2 : 1);
-  if (threads < 2 || vs.length < 2 || !prepared.wasm || options.kernel === "js") return vs.map((v) => normalise(solve(v, d, omega, tolerance, maxIterations)));
+  if (threads < 2 || vs.length <= BLOCK) return lane.list(vs, d, omega, tolerance, maxIterations).map(normalise);
   if (!prepared.many) {
     prepared.many = createManySolver(prepared.wasm);
     workersOf.register(prepared.csr, prepared.many);
   }
-  const solved = await prepared.many.solveAll(vs, d, omega, tolerance, maxIterations, solve);
+  const solved = await prepared.many.solveAll(vs, d, omega, tolerance, maxIterations, lane.list);
   return solved.map(normalise);
 }

@@ -21,6 +21,10 @@ interface Lane {
   u: number;
   v: number;
   out: number;
+  /** n × 8 row-major blocks for sweep8: 8 reset vectors solved together. */
+  u8: number;
+  v8: number;
+  out8: number;
 }
 
 /** A graph laid out in shared WebAssembly memory: [offsets u32][targets u32][weights f64] then one Lane per thread. */
@@ -34,28 +38,86 @@ export interface WasmPprGraph {
   lanes: Lane[];
 }
 
+/** Columns per block in sweep8; a block with fewer resets than this solves them one at a time. */
+export const BLOCK = 8;
+export const MIN_BLOCK = 3;
+
+/** One thread's solvers on one lane: a single reset, or a list of resets in blocks of 8. */
+export interface LaneSolvers {
+  one: PprSolve;
+  list: (vs: Float64Array[], damping: number, omega: number, tolerance: number, maxIterations: number) => Float64Array[];
+}
+
 /**
  * Lane solver source, evaluated both here and in the personalizedPageRankMany worker, so the two
  * threads cannot drift apart. (A worker made from a string runs from dist/ and under vitest alike.)
+ *
+ * list(): blocks of 8 resets go through sweep8. Every column does the single sweep's arithmetic, and
+ * a column is copied out after the very sweep at which the single-query loop would stop (its own
+ * running Σu and max |δ|), so the block's answers are bit-identical to one(); later sweeps of the
+ * block (for columns not yet converged) change only the block's copy. A block with fewer than
+ * MIN_BLOCK (3) columns is solved one at a time (sweep8 costs about as much as 2–3 single sweeps).
  */
 export const LANE_SOURCE = `function makeLane(module, memory, g, lane) {
-  const sweep = new WebAssembly.Instance(module, { env: { memory } }).exports.sweep;
-  const { u, v, out } = g.lanes[lane];
-  const U = new Float64Array(memory.buffer, u, g.n), V = new Float64Array(memory.buffer, v, g.n), OUT = new Float64Array(memory.buffer, out, 2);
-  return (reset, d, omega, tolerance, maxIterations) => {
+  const { sweep, sweep8 } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  const { u, v, out, u8, v8, out8 } = g.lanes[lane];
+  const n = g.n;
+  const U = new Float64Array(memory.buffer, u, n), V = new Float64Array(memory.buffer, v, n), OUT = new Float64Array(memory.buffer, out, 2);
+  const U8 = new Float64Array(memory.buffer, u8, 8 * n), V8 = new Float64Array(memory.buffer, v8, 8 * n), OUT8 = new Float64Array(memory.buffer, out8, 16);
+  const one = (reset, d, omega, tolerance, maxIterations) => {
     V.set(reset);
     U.set(reset);
     let sum = 1;
     for (let iteration = 0; iteration < maxIterations; iteration++) {
-      sweep(g.n, g.off, g.tgt, g.w, u, v, d, omega, out);
+      sweep(n, g.off, g.tgt, g.w, u, v, d, omega, out);
       sum += OUT[1];
       if (OUT[0] / sum < tolerance) break;
     }
     return U.slice();
   };
+  const column = (c) => {
+    const x = new Float64Array(n);
+    for (let j = 0, k = c; j < n; j++, k += 8) x[j] = U8[k];
+    return x;
+  };
+  const block = (resets, d, omega, tolerance, maxIterations) => {
+    const m = resets.length;
+    U8.fill(0);
+    for (let c = 0; c < m; c++) {
+      const r = resets[c];
+      for (let j = 0, k = c; j < n; j++, k += 8) U8[k] = r[j];
+    }
+    V8.set(U8);
+    const sums = [1, 1, 1, 1, 1, 1, 1, 1];
+    const done = new Array(m).fill(undefined);
+    let left = m;
+    for (let iteration = 0; iteration < maxIterations && left > 0; iteration++) {
+      sweep8(n, g.off, g.tgt, g.w, u8, v8, d, omega, out8);
+      for (let c = 0; c < m; c++) {
+        if (done[c]) continue;
+        sums[c] += OUT8[8 + c];
+        if (OUT8[c] / sums[c] < tolerance) {
+          done[c] = column(c);
+          left--;
+        }
+      }
+    }
+    for (let c = 0; c < m; c++) done[c] ??= column(c);
+    return done;
+  };
+  const list = (vs, d, omega, tolerance, maxIterations) => {
+    const solved = [];
+    for (let i = 0; i < vs.length; i += 8) {
+      const chunk = vs.slice(i, i + 8);
+      if (chunk.length < ${MIN_BLOCK}) for (const x of chunk) solved.push(one(x, d, omega, tolerance, maxIterations));
+      else solved.push(...block(chunk, d, omega, tolerance, maxIterations));
+    }
+    return solved;
+  };
+  return { one, list };
 }`;
 
-const makeLane = new Function(`return ${LANE_SOURCE}`)() as (module: WebAssembly.Module, memory: WebAssembly.Memory, g: WasmPprGraph, lane: number) => PprSolve;
+const makeLane = new Function(`return ${LANE_SOURCE}`)() as (module: WebAssembly.Module, memory: WebAssembly.Memory, g: WasmPprGraph, lane: number) => LaneSolvers;
 
 let compiled: WebAssembly.Module | undefined;
 const PAGE = 65_536;
@@ -67,15 +129,16 @@ export function createWasmGraph(csr: CsrGraph, scaled: Float64Array, lanes: numb
   const n = csr.nodeCount;
   const nnz = csr.targets.length;
   let top = 0;
+  // 64-byte alignment: a node's row of an n × 8 block is then exactly one cache line.
   const alloc = (bytes: number) => {
     const at = top;
-    top += Math.ceil(bytes / 16) * 16;
+    top += Math.ceil(bytes / 64) * 64;
     return at;
   };
   const off = alloc(4 * (n + 1));
   const tgt = alloc(4 * nnz);
   const w = alloc(8 * nnz);
-  const laneAreas = Array.from({ length: lanes }, () => ({ u: alloc(8 * n), v: alloc(8 * n), out: alloc(16) }));
+  const laneAreas = Array.from({ length: lanes }, () => ({ u: alloc(8 * n), v: alloc(8 * n), out: alloc(16), u8: alloc(64 * n), v8: alloc(64 * n), out8: alloc(128) }));
   const pages = Math.max(1, Math.ceil(top / PAGE));
   if (pages > MAX_PAGES) return undefined;
   compiled ??= new WebAssembly.Module(Buffer.from(PPR_SWEEP_WASM_BASE64, "base64"));
@@ -86,9 +149,14 @@ export function createWasmGraph(csr: CsrGraph, scaled: Float64Array, lanes: numb
   return { module: compiled, memory, n, off, tgt, w, lanes: laneAreas };
 }
 
-/** A solver on lane `lane` of a WebAssembly graph, for this thread. */
-export function wasmSolver(graph: WasmPprGraph, lane: number): PprSolve {
+/** Solvers on lane `lane` of a WebAssembly graph, for this thread. */
+export function wasmLane(graph: WasmPprGraph, lane: number): LaneSolvers {
   return makeLane(graph.module, graph.memory, graph, lane);
+}
+
+/** The single-reset solver on lane `lane` of a WebAssembly graph, for this thread. */
+export function wasmSolver(graph: WasmPprGraph, lane: number): PprSolve {
+  return wasmLane(graph, lane).one;
 }
 
 /** The JavaScript reference kernel: the same sweeps and summation order as ppr-sweep.wat. */
