@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import { csrFromEdges, type CsrGraph } from "./csr-graph.js";
 import { createManySolver, type ManySolver } from "./ppr-many.js";
-import { BLOCK, createWasmGraph, jsSolver, wasmLane, type LaneSolvers, type PprKernelName, type PprSolve, type WasmPprGraph } from "./ppr-kernel.js";
+import { createWasmGraph, jsSolver, wasmLane, type LaneSolvers, type PprKernelName, type PprSolve, type WasmPprGraph } from "./ppr-kernel.js";
 
 export interface PprOptions {
   /** Probability of following an edge (upstream and the paper: 0.5). */
@@ -138,8 +138,8 @@ function normalise(u: Float64Array): Float64Array {
  * Personalized PageRank for many resets on one graph (an evaluation run's questions). Same results,
  * bit for bit, as calling `personalizedPageRank` on each: with the WebAssembly kernel the resets are
  * solved 8 at a time (one pass over the graph per sweep serves 8 queries, see sweep8 in
- * ppr-sweep.wat), and on large graphs with two cores the blocks are shared between the main thread
- * and a worker.
+ * ppr-sweep.wat), and on large graphs with two cores each half goes to one of the main thread and a
+ * worker.
  */
 export async function personalizedPageRankMany(graph: PprGraph, resets: readonly ArrayLike<number>[], options: PprOptions = {}): Promise<Float64Array[]> {
   const prepared = prepare(graph);
@@ -149,7 +149,7 @@ export async function personalizedPageRankMany(graph: PprGraph, resets: readonly
   if (options.kernel === "js" || !prepared.wasm) return vs.map((v) => normalise(solve(v, d, omega, tolerance, maxIterations)));
   const lane = prepared.wasmLane!;
   const threads = options.threads ?? (prepared.csr.targets.length >= 200_000 && availableParallelism() >= 2 ? 2 : 1);
-  if (threads < 2 || vs.length <= BLOCK) return lane.list(vs, d, omega, tolerance, maxIterations).map(normalise);
+  if (threads < 2 || vs.length < 2) return lane.list(vs, d, omega, tolerance, maxIterations).map(normalise);
   if (!prepared.many) {
     prepared.many = createManySolver(prepared.wasm);
     workersOf.register(prepared.csr, prepared.many);

@@ -97,8 +97,8 @@ describe("the WebAssembly PageRank kernel", () => {
     let stops = new Set<number>();
     for (const [d, omega, tolerance, maxIterations] of [[0.5, 1.2, 1e-9, 1000], [0.85, 1, 1e-12, 1000], [0.5, 1.2, 1e-14, 5]] as const) {
       const expected = resets.map((v) => reference(v, d, omega, tolerance, maxIterations));
-      // 19 = 8 + 8 + 3 (a block of 3 with 5 padding columns); 10 = 8 + 2 (2 solved one at a time).
-      for (const count of [19, 10, 3]) {
+      // 19 and 10: slots refilled as columns converge; 3: 5 unused columns; 2: one at a time.
+      for (const count of [19, 10, 3, 2]) {
         const solved = lane.list(resets.slice(0, count), d, omega, tolerance, maxIterations);
         expect(solved).toHaveLength(count);
         solved.forEach((u, i) => expect(Buffer.from(u.buffer).equals(Buffer.from(expected[i]!.buffer)), `reset ${i} of ${count}`).toBe(true));
@@ -108,8 +108,8 @@ describe("the WebAssembly PageRank kernel", () => {
     expect(stops.size).toBeGreaterThan(1); // the test covers columns that stop at different sweeps
   });
 
-  it("cuts a batch between the two threads after whole blocks", () => {
-    expect([1, 8, 9, 16, 17, 200, 201].map(splitPoint)).toEqual([1, 8, 8, 8, 16, 104, 104]);
+  it("cuts a batch between the two threads in halves", () => {
+    expect([1, 2, 9, 200, 201].map(splitPoint)).toEqual([1, 1, 5, 100, 101]);
   });
 });
 

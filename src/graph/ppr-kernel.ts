@@ -38,7 +38,7 @@ export interface WasmPprGraph {
   lanes: Lane[];
 }
 
-/** Columns per block in sweep8; a block with fewer resets than this solves them one at a time. */
+/** Columns per block in sweep8; a list of fewer than MIN_BLOCK resets is solved one at a time. */
 export const BLOCK = 8;
 export const MIN_BLOCK = 3;
 
@@ -52,14 +52,14 @@ export interface LaneSolvers {
  * Lane solver source, evaluated both here and in the personalizedPageRankMany worker, so the two
  * threads cannot drift apart. (A worker made from a string runs from dist/ and under vitest alike.)
  *
- * list(): blocks of 8 resets go through sweep8. Every column does the single sweep's arithmetic, and
- * a column is copied out after the very sweep at which the single-query loop would stop (its own
- * running Σu and max |δ|), so the block's answers are bit-identical to one(); later sweeps of the
- * block (for columns not yet converged) change only the block's copy. A block with fewer than
- * MIN_BLOCK (3) columns is solved one at a time (sweep8 costs about as much as 2–3 single sweeps).
+ * list(): resets go through sweep8, 8 columns at a time. Every column does the single sweep's
+ * arithmetic, and a column is copied out after the very sweep at which the single-query loop would
+ * stop (its own running Σu, max |δ| and sweep count), so the answers are bit-identical to one(); its
+ * slot then takes the next reset (columns never interact). Fewer than MIN_BLOCK (3) resets are
+ * solved one at a time (a sweep8 costs about as much as 3–4 single sweeps).
  */
 export const LANE_SOURCE = `function makeLane(module, memory, g, lane) {
-  const { sweep, sweep8 } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  const { sweep, sweep8, put8, get8 } = new WebAssembly.Instance(module, { env: { memory } }).exports;
   const { u, v, out, u8, v8, out8 } = g.lanes[lane];
   const n = g.n;
   const U = new Float64Array(memory.buffer, u, n), V = new Float64Array(memory.buffer, v, n), OUT = new Float64Array(memory.buffer, out, 2);
@@ -75,42 +75,40 @@ export const LANE_SOURCE = `function makeLane(module, memory, g, lane) {
     }
     return U.slice();
   };
-  const column = (c) => {
-    const x = new Float64Array(n);
-    for (let j = 0, k = c; j < n; j++, k += 8) x[j] = U8[k];
-    return x;
-  };
-  const block = (resets, d, omega, tolerance, maxIterations) => {
-    const m = resets.length;
-    U8.fill(0);
-    for (let c = 0; c < m; c++) {
-      const r = resets[c];
-      for (let j = 0, k = c; j < n; j++, k += 8) U8[k] = r[j];
+  // Streaming blocks: 8 columns in flight; when a column converges it is copied out and the next
+  // reset is loaded into it, so no sweep is spent on finished or padding columns.
+  const list = (vs, d, omega, tolerance, maxIterations) => {
+    const m = vs.length;
+    if (m < ${MIN_BLOCK} || !(maxIterations > 0)) return vs.map((x) => one(x, d, omega, tolerance, maxIterations));
+    const solved = new Array(m);
+    const slot = [-1, -1, -1, -1, -1, -1, -1, -1], sums = [1, 1, 1, 1, 1, 1, 1, 1], sweeps = [0, 0, 0, 0, 0, 0, 0, 0];
+    let next = 0, active = 0;
+    const load = (c) => {
+      V.set(vs[next]);
+      put8(n, v, u8, v8, c);
+      slot[c] = next++;
+      sums[c] = 1;
+      sweeps[c] = 0;
+      active++;
+    };
+    if (m < 8) {
+      U8.fill(0); // unused columns: zeros stay zeros (no stale or subnormal values in the arithmetic)
+      V8.fill(0);
     }
-    V8.set(U8);
-    const sums = [1, 1, 1, 1, 1, 1, 1, 1];
-    const done = new Array(m).fill(undefined);
-    let left = m;
-    for (let iteration = 0; iteration < maxIterations && left > 0; iteration++) {
+    for (let c = 0; c < 8 && next < m; c++) load(c);
+    while (active > 0) {
       sweep8(n, g.off, g.tgt, g.w, u8, v8, d, omega, out8);
-      for (let c = 0; c < m; c++) {
-        if (done[c]) continue;
+      for (let c = 0; c < 8; c++) {
+        if (slot[c] < 0) continue;
         sums[c] += OUT8[8 + c];
-        if (OUT8[c] / sums[c] < tolerance) {
-          done[c] = column(c);
-          left--;
+        if (OUT8[c] / sums[c] < tolerance || ++sweeps[c] >= maxIterations) {
+          get8(n, u, u8, c);
+          solved[slot[c]] = U.slice();
+          slot[c] = -1;
+          active--;
+          if (next < m) load(c);
         }
       }
-    }
-    for (let c = 0; c < m; c++) done[c] ??= column(c);
-    return done;
-  };
-  const list = (vs, d, omega, tolerance, maxIterations) => {
-    const solved = [];
-    for (let i = 0; i < vs.length; i += 8) {
-      const chunk = vs.slice(i, i + 8);
-      if (chunk.length < ${MIN_BLOCK}) for (const x of chunk) solved.push(one(x, d, omega, tolerance, maxIterations));
-      else solved.push(...block(chunk, d, omega, tolerance, maxIterations));
     }
     return solved;
   };
