@@ -1,7 +1,8 @@
 import { availableParallelism } from "node:os";
 import { csrFromEdges, type CsrGraph } from "./csr-graph.js";
+import { degreeOrder, permuteCsr, type NodeOrder } from "./node-order.js";
 import { createManySolver, type ManySolver } from "./ppr-many.js";
-import { createWasmGraph, jsSolver, wasmSolver, type PprKernelName, type PprSolve, type WasmPprGraph } from "./ppr-kernel.js";
+import { createWasmGraph, jsSolver, wasmLane, type LaneSolvers, type PprKernelName, type PprSolve, type WasmPprGraph } from "./ppr-kernel.js";
 
 export interface PprOptions {
   /** Probability of following an edge (upstream and the paper: 0.5). */
@@ -22,11 +23,18 @@ export interface PprOptions {
 
 export type PprGraph = CsrGraph | { nodeCount: number; edges: readonly (readonly [number, number, number])[] };
 
-/** Per-graph solver state, cached: the kernels need the weights pre-divided by the neighbour's degree. */
+/**
+ * Per-graph solver state, cached: the kernels sweep the graph renumbered by descending degree
+ * (node-order.ts; both kernels in the same order, so they stay bit-identical), with the weights
+ * pre-divided by the neighbour's degree. Resets are permuted in and scores out.
+ */
 interface Prepared {
   csr: CsrGraph;
+  /** The graph in sweep order, and that order. */
+  swept: CsrGraph;
+  order: NodeOrder;
   wasm?: WasmPprGraph | null; // null: WebAssembly cannot hold this graph
-  wasmSolve?: PprSolve;
+  wasmLane?: LaneSolvers;
   jsSolve?: PprSolve;
   many?: ManySolver;
 }
@@ -58,7 +66,10 @@ function prepare(graph: PprGraph): Prepared {
     preparedCsr.set(graph, csr);
   }
   let prepared = preparedState.get(csr);
-  if (!prepared) preparedState.set(csr, (prepared = { csr }));
+  if (!prepared) {
+    const order = degreeOrder(csr);
+    preparedState.set(csr, (prepared = { csr, order, swept: permuteCsr(csr, order) }));
+  }
   return prepared;
 }
 
@@ -68,18 +79,19 @@ function solverFor(prepared: Prepared, kernel: PprKernelName | undefined): PprSo
     // Two lanes: one for this thread, one for personalizedPageRankMany's worker.
     if (prepared.wasm === undefined) {
       try {
-        prepared.wasm = createWasmGraph(prepared.csr, scaledWeights(prepared.csr), 2) ?? null;
+        prepared.wasm = createWasmGraph(prepared.swept, scaledWeights(prepared.swept), 2) ?? null;
       } catch {
         prepared.wasm = null; // WebAssembly memory could not be reserved: use the JavaScript kernel
       }
     }
-    if (prepared.wasm) return (prepared.wasmSolve ??= wasmSolver(prepared.wasm, 0));
+    if (prepared.wasm) return (prepared.wasmLane ??= wasmLane(prepared.wasm, 0)).one;
     if (kernel === "wasm") throw new RangeError("the wasm PageRank kernel is unavailable here (no WebAssembly, or the graph exceeds 4 GiB); use kernel: \"js\"");
   }
-  return (prepared.jsSolve ??= jsSolver(prepared.csr, scaledWeights(prepared.csr)));
+  return (prepared.jsSolve ??= jsSolver(prepared.swept, scaledWeights(prepared.swept)));
 }
 
-function normalisedReset(reset: ArrayLike<number>, n: number): Float64Array {
+/** v = reset / Σ reset, in sweep order (v[rank[i]] for node i). */
+function normalisedReset(reset: ArrayLike<number>, n: number, rank: Uint32Array): Float64Array {
   if (reset.length !== n) throw new RangeError(`reset has ${reset.length} values for ${n} nodes`);
   let total = 0;
   for (let i = 0; i < n; i++) {
@@ -89,7 +101,7 @@ function normalisedReset(reset: ArrayLike<number>, n: number): Float64Array {
   }
   if (!(total > 0)) throw new RangeError("the reset vector sums to 0: at least one node must have a positive reset weight");
   const v = new Float64Array(n);
-  for (let i = 0; i < n; i++) v[i] = reset[i]! / total;
+  for (let i = 0; i < n; i++) v[rank[i]!] = reset[i]! / total;
   return v;
 }
 
@@ -122,34 +134,41 @@ function settings(options: PprOptions): { d: number; omega: number; tolerance: n
 export function personalizedPageRank(graph: PprGraph, reset: ArrayLike<number>, options: PprOptions = {}): Float64Array {
   const prepared = prepare(graph);
   const { d, omega, tolerance, maxIterations } = settings(options);
-  const v = normalisedReset(reset, prepared.csr.nodeCount);
+  const v = normalisedReset(reset, prepared.csr.nodeCount, prepared.order.rank);
   const solve = solverFor(prepared, options.kernel);
-  return normalise(solve(v, d, omega, tolerance, maxIterations));
+  return normalise(solve(v, d, omega, tolerance, maxIterations), prepared.order.rank);
 }
 
-function normalise(u: Float64Array): Float64Array {
+/** p = u / Σu, back in the graph's node order (u is in sweep order). */
+function normalise(u: Float64Array, rank: Uint32Array): Float64Array {
   let sum = 0;
   for (let i = 0; i < u.length; i++) sum += u[i]!;
-  for (let i = 0; i < u.length; i++) u[i]! /= sum;
-  return u;
+  const p = new Float64Array(u.length);
+  for (let i = 0; i < u.length; i++) p[i] = u[rank[i]!]! / sum;
+  return p;
 }
 
 /**
- * Personalized PageRank for many resets on one graph (an evaluation run's questions). Same results
- * as calling `personalizedPageRank` on each; on large graphs with two cores the queries are shared
- * between the main thread and a worker, for about twice the throughput.
+ * Personalized PageRank for many resets on one graph (an evaluation run's questions). Same results,
+ * bit for bit, as calling `personalizedPageRank` on each: with the WebAssembly kernel the resets are
+ * solved 8 at a time (one pass over the graph per sweep serves 8 queries, see sweep8 in
+ * ppr-sweep.wat), and on large graphs with two cores each half goes to one of the main thread and a
+ * worker.
  */
 export async function personalizedPageRankMany(graph: PprGraph, resets: readonly ArrayLike<number>[], options: PprOptions = {}): Promise<Float64Array[]> {
   const prepared = prepare(graph);
   const { d, omega, tolerance, maxIterations } = settings(options);
-  const vs = resets.map((reset) => normalisedReset(reset, prepared.csr.nodeCount));
+  const { rank } = prepared.order;
+  const vs = resets.map((reset) => normalisedReset(reset, prepared.csr.nodeCount, rank));
   const solve = solverFor(prepared, options.kernel);
+  if (options.kernel === "js" || !prepared.wasm) return vs.map((v) => normalise(solve(v, d, omega, tolerance, maxIterations), rank));
+  const lane = prepared.wasmLane!;
   const threads = options.threads ?? (prepared.csr.targets.length >= 200_000 && availableParallelism() >= 2 ? 2 : 1);
-  if (threads < 2 || vs.length < 2 || !prepared.wasm || options.kernel === "js") return vs.map((v) => normalise(solve(v, d, omega, tolerance, maxIterations)));
+  if (threads < 2 || vs.length < 2) return lane.list(vs, d, omega, tolerance, maxIterations).map((u) => normalise(u, rank));
   if (!prepared.many) {
     prepared.many = createManySolver(prepared.wasm);
     workersOf.register(prepared.csr, prepared.many);
   }
-  const solved = await prepared.many.solveAll(vs, d, omega, tolerance, maxIterations, solve);
-  return solved.map(normalise);
+  const solved = await prepared.many.solveAll(vs, d, omega, tolerance, maxIterations, lane.list);
+  return solved.map((u) => normalise(u, rank));
 }

@@ -6,8 +6,8 @@ import { assembleWat } from "../../scripts/assemble-wat.js";
 import { mulberry32, syntheticGraph, syntheticReset } from "../../scripts/synthetic-graph.js";
 import { csrFromEdges } from "./csr-graph.js";
 import { personalizedPageRank, personalizedPageRankMany } from "./personalized-pagerank.js";
-import { createWasmGraph, jsSolver, wasmSolver } from "./ppr-kernel.js";
-import { createManySolver } from "./ppr-many.js";
+import { createWasmGraph, jsSolver, wasmLane } from "./ppr-kernel.js";
+import { createManySolver, splitPoint } from "./ppr-many.js";
 import { PPR_SWEEP_WASM_BASE64 } from "./ppr-sweep-wasm.js";
 
 describe("the WebAssembly PageRank kernel", () => {
@@ -57,10 +57,10 @@ describe("the WebAssembly PageRank kernel", () => {
     for (let i = 0; i < csr.nodeCount; i++) for (let k = csr.offsets[i]!; k < csr.offsets[i + 1]!; k++) degree[i] += csr.weights[k]!;
     for (let i = 0; i < csr.nodeCount; i++) for (let k = csr.offsets[i]!; k < csr.offsets[i + 1]!; k++) scaled[k] = csr.weights[k]! / degree[csr.targets[k]!]!;
     const graph = createWasmGraph(csr, scaled, 2)!;
-    const here = wasmSolver(graph, 0);
+    const here = wasmLane(graph, 0).list;
     const reference = jsSolver(csr, scaled);
     const random = mulberry32(2);
-    const resets = Array.from({ length: 4 }, () => {
+    const resets = Array.from({ length: 20 }, () => {
       const r = syntheticReset(g, random);
       const total = r.reduce((a, b) => a + b, 0);
       return r.map((x) => x / total);
@@ -76,4 +76,51 @@ describe("the WebAssembly PageRank kernel", () => {
       expect(Array.from(afterDeath[i]!)).toEqual(expected);
     });
   });
+
+  it("solves blocks of 8 resets (sweep8) bit-identically to one at a time, whatever the block's fill and stopping sweeps", () => {
+    const g = syntheticGraph(0.03, 9);
+    const csr = csrFromEdges(g.entities + g.passages, g.edges);
+    const scaled = new Float64Array(csr.weights.length);
+    const degree = new Float64Array(csr.nodeCount);
+    for (let i = 0; i < csr.nodeCount; i++) for (let k = csr.offsets[i]!; k < csr.offsets[i + 1]!; k++) degree[i] += csr.weights[k]!;
+    for (let i = 0; i < csr.nodeCount; i++) for (let k = csr.offsets[i]!; k < csr.offsets[i + 1]!; k++) scaled[k] = csr.weights[k]! / degree[csr.targets[k]!]!;
+    const lane = wasmLane(createWasmGraph(csr, scaled, 1)!, 0);
+    const reference = jsSolver(csr, scaled);
+    const random = mulberry32(21);
+    const resets = Array.from({ length: 19 }, (_, i) => {
+      // Mixed resets so columns of one block stop at different sweeps: some on a single node.
+      const r = i % 4 === 3 ? new Float64Array(csr.nodeCount).fill(0, 0) : syntheticReset(g, random);
+      if (i % 4 === 3) r[Math.floor(random() * g.entities)] = 1;
+      const total = r.reduce((a, b) => a + b, 0);
+      return r.map((x) => x / total);
+    });
+    let stops = new Set<number>();
+    for (const [d, omega, tolerance, maxIterations] of [[0.5, 1.2, 1e-9, 1000], [0.85, 1, 1e-12, 1000], [0.5, 1.2, 1e-14, 5]] as const) {
+      const expected = resets.map((v) => reference(v, d, omega, tolerance, maxIterations));
+      // 19 and 10: slots refilled as columns converge; 3: 5 unused columns; 2: one at a time.
+      for (const count of [19, 10, 3, 2]) {
+        const solved = lane.list(resets.slice(0, count), d, omega, tolerance, maxIterations);
+        expect(solved).toHaveLength(count);
+        solved.forEach((u, i) => expect(Buffer.from(u.buffer).equals(Buffer.from(expected[i]!.buffer)), `reset ${i} of ${count}`).toBe(true));
+      }
+      if (d === 0.5 && maxIterations === 1000) stops = new Set(resets.map((v) => sweepsOf(reference, v, d, omega, tolerance)));
+    }
+    expect(stops.size).toBeGreaterThan(1); // the test covers columns that stop at different sweeps
+  });
+
+  it("cuts a batch between the two threads in halves", () => {
+    expect([1, 2, 9, 200, 201].map(splitPoint)).toEqual([1, 1, 5, 100, 101]);
+  });
 });
+
+/** How many sweeps the reference needs for v: the smallest maxIterations giving the converged answer. */
+function sweepsOf(reference: ReturnType<typeof jsSolver>, v: Float64Array, d: number, omega: number, tolerance: number): number {
+  const converged = Buffer.from(reference(v, d, omega, tolerance, 1000).buffer);
+  let [lo, hi] = [0, 1000]; // the answer after k sweeps equals the converged one exactly when k ≥ the count
+  while (lo < hi) {
+    const k = (lo + hi) >> 1;
+    if (Buffer.from(reference(v, d, omega, tolerance, k).buffer).equals(converged)) hi = k;
+    else lo = k + 1;
+  }
+  return lo;
+}

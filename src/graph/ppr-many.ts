@@ -1,30 +1,37 @@
 import { Worker } from "node:worker_threads";
-import { LANE_SOURCE, type PprSolve, type WasmPprGraph } from "./ppr-kernel.js";
+import { LANE_SOURCE, type LaneSolvers, type WasmPprGraph } from "./ppr-kernel.js";
 
 /**
- * Many resets on one graph (evaluation runs): the main thread and one worker each solve whole
- * queries with the WebAssembly kernel over the same shared memory (lane 0 here, lane 1 there), so
- * two cores give about twice the throughput, with results identical to one-at-a-time solving.
+ * Many resets on one graph (evaluation runs): the main thread and one worker each solve half of
+ * the resets, 8 at a time (sweep8), over the same shared memory (lane 0 here, lane 1 there), so two
+ * cores give about twice the throughput, with results identical to one-at-a-time solving.
  */
 const WORKER_CODE = `
 const { parentPort } = require("node:worker_threads");
 ${LANE_SOURCE}
-let solve;
+let lane;
 parentPort.on("message", (m) => {
   if (m.graph) {
-    solve = makeLane(m.graph.module, m.graph.memory, m.graph, 1);
+    lane = makeLane(m.graph.module, m.graph.memory, m.graph, 1);
     return;
   }
-  const out = m.jobs.map((v) => solve(v, m.d, m.omega, m.tolerance, m.maxIterations));
+  const out = lane.list(m.jobs, m.d, m.omega, m.tolerance, m.maxIterations);
   parentPort.postMessage(out, out.map((u) => u.buffer));
 });
 `;
 
+export type SolveList = LaneSolvers["list"];
+
 export interface ManySolver {
-  /** Solves every reset (normalised); `solveHere` solves one on this thread, on lane 0. */
-  solveAll(resets: Float64Array[], d: number, omega: number, tolerance: number, maxIterations: number, solveHere: PprSolve): Promise<Float64Array[]>;
+  /** Solves every reset (normalised); `solveHere` solves a list on this thread, on lane 0. */
+  solveAll(resets: Float64Array[], d: number, omega: number, tolerance: number, maxIterations: number, solveHere: SolveList): Promise<Float64Array[]>;
   /** Stops the worker (its graph is no longer reachable). */
   close(): void;
+}
+
+/** Where to cut a batch between the two threads: halves (each thread streams its half through sweep8). */
+export function splitPoint(count: number): number {
+  return Math.ceil(count / 2);
 }
 
 export function createManySolver(graph: WasmPprGraph): ManySolver {
@@ -45,11 +52,11 @@ export function createManySolver(graph: WasmPprGraph): ManySolver {
   let queue: Promise<unknown> = Promise.resolve();
   return {
     solveAll(resets, d, omega, tolerance, maxIterations, solveHere) {
-      const here = (v: Float64Array) => solveHere(v, d, omega, tolerance, maxIterations);
+      const here = (vs: Float64Array[]) => solveHere(vs, d, omega, tolerance, maxIterations);
       const run = async () => {
-        // The worker takes every other query; the main thread solves the rest meanwhile.
-        const theirs = resets.filter((_, i) => i % 2 === 1);
-        if (theirs.length === 0 || dead) return resets.map(here);
+        const cut = splitPoint(resets.length);
+        const theirs = resets.slice(cut);
+        if (theirs.length === 0 || dead) return here(resets);
         const done = new Promise<Float64Array[]>((resolve, reject) => {
           pending = reject;
           worker.once("message", resolve);
@@ -57,10 +64,9 @@ export function createManySolver(graph: WasmPprGraph): ManySolver {
         worker.ref();
         try {
           worker.postMessage({ jobs: theirs, d, omega, tolerance, maxIterations });
-          const mine = resets.map((v, i) => (i % 2 === 0 ? here(v) : undefined));
-          const fromWorker = await done.catch(() => theirs.map(here));
-          let k = 0;
-          return mine.map((u) => u ?? fromWorker[k++]!);
+          const mine = here(resets.slice(0, cut));
+          const fromWorker = await done.catch(() => here(theirs));
+          return [...mine, ...fromWorker];
         } finally {
           pending = undefined;
           worker.removeAllListeners("message");
