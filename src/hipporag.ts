@@ -14,6 +14,7 @@ import { resolveStageLlms, type LlmStage, type StageLlm, type StageLlmConfig } f
 import { openieModels } from "./openie/openie-store.js";
 import { DEFAULT_OPENIE_PROMPTS, type OpenIEPrompts } from "./openie/prompts/openie-prompts.js";
 import { runOpenIE, type OpenIESummary } from "./openie/run-openie.js";
+import { openieSetId, openieSetModel } from "./openie/openie-set.js";
 import { QA_TOP_K, qaMessages } from "./qa/qa-prompt.js";
 import { runQa, type QaItem, type QaOutcome } from "./qa/run-qa.js";
 import { filterMessages } from "./retrieval/filter-prompt.js";
@@ -152,13 +153,18 @@ export class HippoRag {
    * model (extraction will run). Extraction with another model happens only when it is named.
    */
   openieModel(): string {
-    if (this.config.openieModel) return this.config.openieModel;
+    if (this.config.openieModel) return this.openieSet(this.config.openieModel);
     const present = openieModels(this.workspace).filter((m) => m.done > 0);
-    const own = this.llms.openie?.modelId;
+    const own = this.llms.openie && this.openieSet(this.llms.openie.modelId);
     if (own && (present.length === 0 || present.some((m) => m.model === own))) return own;
     if (present.length === 1) return present[0]!.model;
     if (present.length === 0) return own ?? LLM_DEFAULTS.model;
     throw usageError(`the workspace holds OpenIE results of several models (${present.map((m) => m.model).join(", ")})`, "choose one with openieModel (--openie-llm-name on the command line)");
+  }
+
+  /** The OpenIE set a model extracts into with this config's prompts (openie/openie-set.ts). */
+  openieSet(model: string): string {
+    return openieSetId(model, this.config.openiePrompts ?? DEFAULT_OPENIE_PROMPTS);
   }
 
   memoryIndex(): MemoryIndex {
@@ -189,7 +195,7 @@ export class HippoRag {
     let openie: OpenIESummary | undefined;
     const lacking = index.missingOpenIE(passages.map((p) => p.id));
     // The OpenIE LLM extracts only into its own model's results: never two models in one index.
-    const extractor = this.llms.openie?.modelId === index.openieModel ? this.llms.openie : undefined;
+    const extractor = this.llms.openie && this.openieSet(this.llms.openie.modelId) === index.openieModel ? this.llms.openie : undefined;
     if (lacking.missing.length > 0 && !options.skipFailed && !this.llms.openie) {
       throw new HippoError("INPUT", `${lacking.missing.length} of ${passages.length} passages have no OpenIE results for model ${index.openieModel}, and no LLM is configured to extract them${lacking.failed ? ` (${lacking.failed} failed before)` : ""}`, {
         suggestion: "configure an LLM (OPENAI_API_KEY for OpenAI, or --llm-base-url for a local server), or import results (openie --import, --import-batch)",
@@ -198,7 +204,7 @@ export class HippoRag {
     if (lacking.missing.length > 0 && !options.skipFailed && !extractor) {
       // Never spend on extraction silently, and never mix two models' OpenIE in one index.
       throw new HippoError("INPUT", `${lacking.missing.length} of ${passages.length} passages have no OpenIE results of ${index.openieModel} (the workspace's OpenIE), and the configured LLM is ${this.llms.openie!.modelId}`, {
-        suggestion: `extract them with ${index.openieModel} (--openie-llm-name ${index.openieModel} and its server), import them, re-extract everything with another model by naming it with --openie-llm-name, or index without them (--skip-failed)`,
+        suggestion: `extract them with ${openieSetModel(index.openieModel)} (--openie-llm-name ${openieSetModel(index.openieModel)} and its server), import them, re-extract everything with another model by naming it with --openie-llm-name, or index without them (--skip-failed)`,
       });
     }
     options.onOpenIEPlan?.({ model: index.openieModel, missing: lacking.missing.length, total: passages.length, extract: Boolean(extractor && lacking.missing.length) });

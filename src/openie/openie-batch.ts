@@ -30,6 +30,8 @@ export function exportOpenIEBatch(
   prompts: OpenIEPrompts,
   file: string,
   maxTokens?: number,
+  /** The model named in each request (the store's set may carry a prompts suffix). */
+  model = store.model,
 ): BatchExportSummary {
   const records = store.all();
   const lines: string[] = [];
@@ -43,7 +45,7 @@ export function exportOpenIEBatch(
       : { messages: nerMessages(prompts, passage.content), stage: NER, maxTokens };
     if (request.stage === NER) ner++;
     else triples++;
-    lines.push(JSON.stringify({ custom_id: `${request.stage}:${passage.id}`, method: "POST", url: "/v1/chat/completions", body: chatRequestBody(store.model, request) }));
+    lines.push(JSON.stringify({ custom_id: `${request.stage}:${passage.id}`, method: "POST", url: "/v1/chat/completions", body: chatRequestBody(model, request) }));
   }
   writeFileSync(file, lines.length ? `${lines.join("\n")}\n` : "");
   return { ner, triples, file };

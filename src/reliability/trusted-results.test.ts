@@ -321,6 +321,24 @@ describe("8. text is stored as given, or refused", () => {
   });
 });
 
+describe("the OpenIE prompts are an input of every OpenIE result", () => {
+  it("other prompts extract into a set of their own: nothing of the default prompts' results is reused or overwritten", async () => {
+    const s = await server({ chat: fakeLlm });
+    const dir = tempDir();
+    writeJson(dir, "towns_corpus.json", [{ title: "Town 1", text: "Town 1 lies in County 2." }, { title: "Town 2", text: "Town 2 lies in County 3." }]);
+    writeJson(dir, "prompts.json", { nerDemoInput: "Halley's Comet\nHalley's Comet was seen in 1986 from Kavalur." });
+    const openie = ["openie", "--dataset", "towns", "--dataset-dir", dir, "--save-dir", join(dir, "ws"), "--llm-base-url", s.url, "--llm-name", "m", "--json"];
+    expect(JSON.parse((await ok(openie)).stdout)).toMatchObject({ extracted: 2, skipped: 0 });
+    const custom = JSON.parse((await ok([...openie, "--openie-prompts", join(dir, "prompts.json")])).stdout);
+    expect(custom).toMatchObject({ extracted: 2, skipped: 0, cacheHits: 0 });
+    expect(s.chatRequests()).toHaveLength(8);
+    expect(JSON.parse((await ok(openie)).stdout)).toMatchObject({ skipped: 2 }); // the default set is intact
+    const index = await ok(["index", "--dataset", "towns", "--dataset-dir", dir, "--save-dir", join(dir, "ws"), "--llm-base-url", s.url, "--llm-name", "m", "--openie-prompts", join(dir, "prompts.json"), "--json"]);
+    expect(JSON.parse(index.stdout).openieModel).toMatch(/^m@prompts:[0-9a-f]{8}$/);
+    expect(s.chatRequests()).toHaveLength(8);
+  });
+});
+
 describe("9. the library applies its defaults and validates its config once", () => {
   it("no key and no base URL is an error at open, not a silent loop", async () => {
     await expect(HippoRag.open({ saveDir: tempDir(), llm: { model: "gpt-4o-mini", apiKey: undefined } })).rejects.toThrow(/no LLM configured: llm\.apiKey is not set and no llm\.baseUrl was given/);

@@ -15,6 +15,7 @@ export function indexCommand(context: CommandContext): Command {
   const command = new Command("index")
     .description("build or extend the memory graph of a dataset's corpus (only new passages are processed)")
     .option("--export-graph <file>", "also write the graph as .graphml (Gephi, Cytoscape) or .json")
+    .option("--openie-prompts <file>", "JSON file overriding OpenIE prompt fields (a set of results of its own)")
     .option("--skip-failed", "index the passages whose OpenIE is finished and leave out the rest (failed or missing): the index is marked partial, exit 5", false);
   corpusOptions(embeddingOptions(stageLlmOptions(llmOptions(planOptions(commonOptions(command))), ["openie"]))).action(async (raw: IndexOptions) => {
     const common = resolveCommon(raw, "index");

@@ -88,7 +88,7 @@ export function planIndex(hippo: HippoRag, passages: readonly Passage[], prompts
   const extractor = hippo.stageLlm("openie");
   const lacking = new Set(index.missingOpenIE(passages.map((p) => p.id)).missing.filter((id) => !alreadyDone.has(id)));
   const plans: StagePlan[] = [];
-  if (lacking.size && extractor?.modelId === index.openieModel) plans.push(...planOpenIE(passages.filter((p) => lacking.has(p.id)), index.openie, hippo.chat("openie"), prompts, extractor.maxTokens));
+  if (lacking.size && extractor && hippo.openieSet(extractor.modelId) === index.openieModel) plans.push(...planOpenIE(passages.filter((p) => lacking.has(p.id)), index.openie, hippo.chat("openie"), prompts, extractor.maxTokens));
   plans.push(planEmbeddings(hippo, passages));
   return plans;
 }

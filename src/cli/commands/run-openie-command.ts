@@ -7,6 +7,7 @@ import { OpenAIChatModel } from "../../llm/openai-chat-model.js";
 import { exportOpenIEBatch, importOpenIEBatch } from "../../openie/openie-batch.js";
 import { exportOpenIEFile, importOpenIEFile, modelFromOpenIEFileName } from "../../openie/openie-file.js";
 import { OpenIEStore } from "../../openie/openie-store.js";
+import { openieSetId } from "../../openie/openie-set.js";
 import { loadOpenIEPrompts } from "../../openie/prompts/load-openie-prompts.js";
 import { runOpenIE, type OpenIESummary } from "../../openie/run-openie.js";
 import { insertPassages } from "../../store/passage-store.js";
@@ -64,7 +65,8 @@ export async function runOpenIECommand(common: ResolvedCommon, options: OpenIECo
   try {
     workspace.acquireWriterLock("openie");
     insertPassages(workspace, dataset.passages);
-    const store = new OpenIEStore(workspace, model);
+    // Custom prompts extract into a set of their own: results of other prompts are never reused.
+    const store = new OpenIEStore(workspace, openieSetId(model, prompts));
 
     if (options.export) {
       const { docs } = exportOpenIEFile(workspace, store, options.export, new Set(dataset.passages.map((p) => p.id)));
@@ -72,7 +74,7 @@ export async function runOpenIECommand(common: ResolvedCommon, options: OpenIECo
       return 0;
     }
     if (options.exportBatch) {
-      const summary = exportOpenIEBatch(dataset.passages, store, prompts, options.exportBatch, options.maxTokens);
+      const summary = exportOpenIEBatch(dataset.passages, store, prompts, options.exportBatch, options.maxTokens, model);
       print(`wrote ${summary.ner} NER and ${summary.triples} triple requests to ${summary.file}${summary.ner + summary.triples === 0 ? " (nothing pending)" : ""}`, summary);
       return 0;
     }
