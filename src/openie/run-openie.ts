@@ -67,13 +67,18 @@ export async function runOpenIE(passages: readonly Passage[], options: RunOpenIE
   // A fault no retry can fix (rejected key, unreachable server, a write that fails) stops the stage:
   // no new passage starts, requests in flight are abandoned (their passages stay to do), and what
   // finished is kept. Those abandoned are not this passage's failure, so nothing is recorded for them.
+  // A failed write (disk full, read-only) only stops new passages: replies in flight are still
+  // received and kept in memory, and written at the end if the cause has gone away meanwhile.
   const stop = new AbortController();
-  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const abortInFlight = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, abortInFlight.signal]) : abortInFlight.signal;
   setMaxListeners(0, signal); // every request in flight listens on it: hundreds at once are expected
   let fatal: HippoError | undefined;
+  const unsaved: { passageId: string; entities: string[]; triples?: string[][] }[] = [];
   const stopStage = (error: HippoError) => {
     fatal ??= error;
     stop.abort();
+    if (error.code !== "WORKSPACE") abortInFlight.abort();
   };
   const asFatal = (error: unknown) => (isFatal(error) ? error : storageFailure(error, store.path));
 
@@ -87,8 +92,9 @@ export async function runOpenIE(passages: readonly Passage[], options: RunOpenIE
   };
 
   async function processPassage(passage: Passage): Promise<void> {
-    if (signal.aborted) return;
+    if (signal.aborted || stop.signal.aborted) return;
     let entities = existing.get(passage.id)?.entities;
+    let extracted: string[][] | undefined;
     let stage: "ner" | "triples" = "ner";
     try {
       if (!entities) {
@@ -112,11 +118,15 @@ export async function runOpenIE(passages: readonly Passage[], options: RunOpenIE
       account(triple);
       const parsed = parseTripleOutput(triple.text, triple.finishReason);
       if (!parsed.ok) throw new HippoError("REMOTE", `triple reply unusable: ${parsed.error}`);
-      store.saveDone(passage.id, entities, parsed.value, OPENIE_SOURCE);
+      extracted = parsed.value;
+      store.saveDone(passage.id, entities, extracted, OPENIE_SOURCE);
       summary.extracted++;
     } catch (error) {
       const stopping = asFatal(error);
-      if (stopping) return stopStage(stopping);
+      if (stopping) {
+        if (stopping.code === "WORKSPACE" && entities) unsaved.push({ passageId: passage.id, entities, triples: extracted });
+        return stopStage(stopping);
+      }
       if (signal.aborted || (HippoError.isInstance(error) && error.code === "INTERRUPTED")) return;
       const message = error instanceof Error ? error.message : String(error);
       try {
@@ -135,6 +145,24 @@ export async function runOpenIE(passages: readonly Passage[], options: RunOpenIE
   }
 
   await Promise.all(todo.map((passage) => limit(() => processPassage(passage))));
+  if (fatal && unsaved.length) {
+    // One more try for the replies received after the write failed: kept if there is room now.
+    let written = 0;
+    for (const item of unsaved) {
+      try {
+        if (item.triples) store.saveDone(item.passageId, item.entities, item.triples, OPENIE_SOURCE);
+        else store.saveNer(item.passageId, item.entities, OPENIE_SOURCE);
+        written++;
+      } catch {
+        break;
+      }
+    }
+    summary.extracted += unsaved.slice(0, written).filter((item) => item.triples).length;
+    throw new HippoError(fatal.code, `${fatal.message}; of ${unsaved.length} replies received after that, ${written} were written on a second try and ${unsaved.length - written} dropped (they are extracted again by the next run)`, {
+      suggestion: fatal.suggestion,
+      fatal: true,
+    });
+  }
   if (fatal) throw fatal;
   summary.interrupted = options.signal?.aborted ?? false;
   return summary;
