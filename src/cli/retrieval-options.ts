@@ -1,11 +1,19 @@
 import { Option, type Command } from "commander";
+import { usageError } from "../core/errors.js";
+import { DEFAULT_IRCOT_STEPS } from "../retrieval/ircot/ircot-retrieve.js";
+import { RETRIEVAL_METHODS } from "../retrieval/method-registry.js";
 import { DEFAULT_RETRIEVAL, effectiveRetrievalOptions, type RetrievalOptions } from "../retrieval/retriever.js";
 import { parsePositiveInt, parseUnitFloat } from "./common-options.js";
 
 /** Retrieval options shared by retrieve and run; defaults are upstream's. */
 export function retrievalOptions(command: Command): Command {
   return command
-    .addOption(new Option("--method <method>", "hipporag (HippoRAG 2), dense (StandardRAG) or bm25").choices(["hipporag", "dense", "bm25"]).default("hipporag"))
+    .addOption(
+      // The choices are the registry's (retrieval/method-registry.ts): a new method needs no edit here.
+      new Option("--method <method>", RETRIEVAL_METHODS.map((m) => `${m.id} (${m.description})`).join(", "))
+        .choices(RETRIEVAL_METHODS.map((m) => m.id))
+        .default(DEFAULT_RETRIEVAL.method),
+    )
     .option("--no-filter", "skip the recognition-memory filter (the paper's ablation; needs no LLM)")
     .option("--top-k <n>", "passages returned per question", parsePositiveInt("--top-k"), DEFAULT_RETRIEVAL.topK)
     .option("--linking-top-k <n>", "candidate facts for the filter and max seed phrases", parsePositiveInt("--linking-top-k"), DEFAULT_RETRIEVAL.linkingTopK)
@@ -18,7 +26,10 @@ export function retrievalOptions(command: Command): Command {
         .choices(["fact", "query", "ner"])
         .default("fact"),
     )
-    .option("--no-passage-nodes", "the w/o-passage-nodes ablation: PPR over phrase nodes only; a passage scores the sum of its phrases' PageRank");
+    .option("--no-passage-nodes", "the w/o-passage-nodes ablation: PPR over phrase nodes only; a passage scores the sum of its phrases' PageRank")
+    .option("--ircot", "IRCoT around the method: retrieve, write one reasoning sentence with the LLM, retrieve again with it, until \"So the answer is\" or --max-steps (needs an LLM)")
+    .option("--max-steps <n>", `IRCoT's retrieval steps (and reasoning calls) per question at most (default ${DEFAULT_IRCOT_STEPS})`, parsePositiveInt("--max-steps"))
+    .option("--ircot-prompt <file>", "JSON file overriding IRCoT prompt fields (system, frame, demoInput, demoOutput)");
 }
 
 export interface RetrievalCliOptions {
@@ -32,9 +43,15 @@ export interface RetrievalCliOptions {
   filterMatchCutoff: number;
   linking: RetrievalOptions["linking"];
   passageNodes: boolean;
+  ircot?: boolean;
+  maxSteps?: number;
+  ircotPrompt?: string;
 }
 
 export function resolveRetrieval(options: RetrievalCliOptions): RetrievalOptions {
+  if (!options.ircot && (options.maxSteps !== undefined || options.ircotPrompt !== undefined)) {
+    throw usageError(`${options.maxSteps !== undefined ? "--max-steps" : "--ircot-prompt"} applies to IRCoT only`, "add --ircot");
+  }
   return effectiveRetrievalOptions({
     method: options.method,
     filter: options.filter,
@@ -46,5 +63,6 @@ export function resolveRetrieval(options: RetrievalCliOptions): RetrievalOptions
     filterMatchCutoff: options.filterMatchCutoff,
     linking: options.linking,
     passageNodes: options.passageNodes,
+    ...(options.ircot ? { ircotSteps: options.maxSteps ?? DEFAULT_IRCOT_STEPS } : {}),
   });
 }
