@@ -9,13 +9,15 @@ import { QA_TOP_K } from "../../qa/qa-prompt.js";
 interface QaOptions extends CommonOptions, CorpusCliOptions, LlmOptions, EmbeddingCliOptions {
   run: string;
   qaTopK: number;
+  ircotAnswer?: boolean;
 }
 
 export function qaCommand(context: CommandContext): Command {
   const command = new Command("qa")
     .description("answer each question from the top passages of a stored retrieval run, then score EM/F1")
     .option("--run <name>", "retrieval run to read (see hipporag eval)", "hipporag2")
-    .option("--qa-top-k <n>", "passages in the QA prompt (upstream 5)", parsePositiveInt("--qa-top-k"), QA_TOP_K);
+    .option("--qa-top-k <n>", "passages in the QA prompt (upstream 5)", parsePositiveInt("--qa-top-k"), QA_TOP_K)
+    .option("--ircot-answer", "score IRCoT's own answers (after \"So the answer is\") of an IRCoT --run instead of asking the QA reader; stored as run <run>-ircotanswer, no LLM needed");
   corpusOptions(embeddingOptions(llmOptions(commonOptions(command)))).action(async (raw: QaOptions) => {
     const common = resolveCommon(raw, "qa");
     const { loadCommandDataset } = await import("../load-command-dataset.js");
@@ -32,6 +34,17 @@ export function qaCommand(context: CommandContext): Command {
       }
       hippo.workspace.acquireWriterLock("qa");
       hippo.memoryIndex().assertFresh(dataset.passages.map((p) => p.id));
+      if (raw.ircotAnswer) {
+        // The answers are in the stored reasoning: nothing to ask, so no progress bar and no LLM.
+        const own = hippo.storeIrcotAnswers(raw.run, dataset.questions);
+        const report = evaluateRun(hippo.workspace, own.run, dataset.questions);
+        if (common.json) context.output.stdout(JSON.stringify({ run: own.run, answered: own.answered, unconcluded: own.unconcluded, ...report }, null, 2));
+        else {
+          context.output.stdout(formatEvalTable([{ name: own.run, report }]));
+          context.output.stderr(`qa ${own.run}: IRCoT's own answers of ${raw.run}; ${own.answered} concluded, ${own.unconcluded} reached the step limit without an answer (scored as empty)`);
+        }
+        return;
+      }
       const { createProgress } = await import("../../core/progress.js");
       const progress = createProgress({ label: `qa ${raw.run}`, total: dataset.questions.length, quiet: isQuiet(common) });
       const { installInterruptHandler } = await import("../interrupt.js");
