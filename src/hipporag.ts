@@ -19,6 +19,7 @@ import { runQa, type QaOutcome } from "./qa/run-qa.js";
 import { DEFAULT_IRCOT_PROMPT, ircotMessages, type IrcotPrompt } from "./retrieval/ircot/ircot-prompt.js";
 import { IRCOT_MAX_TOKENS, ircotRetrieve } from "./retrieval/ircot/ircot-retrieve.js";
 import { ircotUsage, type IrcotUsage } from "./retrieval/ircot/ircot-usage.js";
+import { storeIrcotAnswers } from "./retrieval/ircot/store-ircot-answers.js";
 import { methodId, methodOf } from "./retrieval/method-registry.js";
 import { loadAnswers, loadRetrievals, questionKey, saveAnswer, saveRetrievals } from "./retrieval/retrieval-store.js";
 import { DEFAULT_RETRIEVAL, effectiveRetrievalOptions, Retriever, type RetrievalOptions, type RetrievalResult } from "./retrieval/retriever.js";
@@ -410,31 +411,9 @@ export class HippoRag {
     return { answered: outcomes.filter((o) => o.answer !== undefined).length, reused: tally.reused, recomputed: tally, failed: outcomes.filter((o) => o.error), tokens };
   }
 
-  /**
-   * IRCoT's own answers (the text after "So the answer is" in each question's concluding sentence)
-   * of a stored IRCoT run, stored as a run of their own, `<run>-ircotanswer`, with the same rankings,
-   * so eval and reports score the reasoner's answer beside the QA reader's. No LLM is called: the
-   * answers are in the stored traces, and are re-read each time (a re-retrieved run gives new ones).
-   * A question whose reasoning reached the step limit without concluding gets an empty answer.
-   */
+  /** IRCoT's own answers of a stored IRCoT run, stored and scored as a run of their own (retrieval/ircot/store-ircot-answers.ts). */
   storeIrcotAnswers(run: string, questions: readonly Question[]): { run: string; answered: number; unconcluded: number } {
-    const stored = loadRetrievals(this.workspace, run);
-    const keys = [...new Set(questions.map((q) => questionKey(q.question)))];
-    const missing = keys.filter((key) => !stored.has(key));
-    if (missing.length) throw usageError(`${missing.length} of ${keys.length} questions have no stored retrieval in run ${run}`, `retrieve them first (hipporag retrieve with the settings of ${run})`);
-    const indexFingerprint = this.memoryIndex().fingerprint();
-    if (keys.some((key) => stored.get(key)!.inputs.index !== indexFingerprint)) throw usageError(`run ${run} is out of date: the index changed since it was retrieved`, `retrieve again (hipporag retrieve with the settings of ${run})`);
-    if (keys.some((key) => !stored.get(key)!.trace.ircot)) throw usageError(`run ${run} is not an IRCoT run: its traces hold no reasoning`, "retrieve with --ircot first, and pass that run (e.g. hipporag2-ircot4)");
-    const own = `${run}-ircotanswer`;
-    const rows = keys.map((key) => stored.get(key)!);
-    saveRetrievals(this.workspace, own, rows[0]?.indexId ?? "", rows.map((row) => ({ questionId: row.questionId, inputs: row.inputs, result: { question: row.question, passageIds: row.passageIds, scores: row.scores, trace: row.trace } })));
-    let unconcluded = 0;
-    for (const row of rows) {
-      const ircot = row.trace.ircot!;
-      if (ircot.answer === undefined) unconcluded++;
-      saveAnswer(this.workspace, own, row.questionKey, { question: row.questionKey, ircot: fingerprint(ircot) }, ircot.answer ?? "", ircot.steps.map((s) => s.sentence ?? "").join(" "));
-    }
-    return { run: own, answered: rows.length - unconcluded, unconcluded };
+    return storeIrcotAnswers(this.workspace, run, questions, this.memoryIndex().fingerprint());
   }
 }
 
