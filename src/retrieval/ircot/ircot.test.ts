@@ -135,6 +135,19 @@ describe("IRCoT with a perfect reasoner", () => {
   }, 120_000);
 });
 
+describe("run --ircot", () => {
+  it("runs HippoRAG 2 and the baselines with IRCoT, each under its own label, and reports the reasoning's tokens", async () => {
+    server = await new FakeOpenAIServer({ chat: perfectReasoner }).start();
+    const run = await runCli(["run", ...base, ...llmAt(server), "--no-filter", "--ircot", "--max-steps", "3", "--skip-qa", "--json"]);
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report.results.map((r: { name: string }) => r.name)).toEqual(["hipporag2-nofilter-ircot3", "dense-ircot3", "bm25-ircot3"]);
+    const ircot = report.costs.find((c: { stage: string }) => c.stage === "ircot (gpt-3.5-turbo-1106)");
+    expect(ircot.calls).toBeGreaterThan(0);
+    expect(ircot.promptTokens).toBeGreaterThan(0);
+  }, 120_000);
+});
+
 describe("IRCoT limits and faults", () => {
   it("a reasoner that never concludes stops at --max-steps: exactly that many calls per question", async () => {
     server = await new FakeOpenAIServer({ chat: endlessReasoner }).start();
