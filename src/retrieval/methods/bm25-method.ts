@@ -5,7 +5,7 @@ import type { RetrievalResult } from "../retrieval-types.js";
 /** BM25 over the passages' text (the paper's sparse baseline); no vectors, no graph, no LLM. */
 export const bm25Method: RetrievalMethod = {
   id: "bm25",
-  description: "BM25 (sparse baseline)",
+  description: "the sparse baseline",
   label: (options) => `bm25${options.topK !== DEFAULT_RETRIEVAL.topK ? `-top${options.topK}` : ""}`,
   llmUse: () => null,
   async doRetrieve(memory, questions, options, { onEach, tick }) {

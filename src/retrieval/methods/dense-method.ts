@@ -5,7 +5,7 @@ import type { RetrievalResult } from "../retrieval-types.js";
 /** Dense passage retrieval with the index's encoder (StandardRAG, spec §11): min-max normalised cosine. */
 export const denseMethod: RetrievalMethod = {
   id: "dense",
-  description: "dense passage retrieval (StandardRAG)",
+  description: "dense passage retrieval, StandardRAG",
   label: (options) => `dense${options.topK !== DEFAULT_RETRIEVAL.topK ? `-top${options.topK}` : ""}`,
   llmUse: () => null,
   async doRetrieve(memory, questions, options, { onEach, tick }) {
