@@ -2,6 +2,7 @@ import { Option, type Command } from "commander";
 import { usageError } from "../core/errors.js";
 import { DEFAULT_IRCOT_STEPS } from "../retrieval/ircot/ircot-retrieve.js";
 import { RETRIEVAL_METHODS } from "../retrieval/method-registry.js";
+import { SEED_POLICIES } from "../retrieval/seed-policies/seed-policy-registry.js";
 import { DEFAULT_RETRIEVAL, effectiveRetrievalOptions, type RetrievalOptions } from "../retrieval/retriever.js";
 import { parsePositiveInt, parseUnitFloat } from "./common-options.js";
 
@@ -23,7 +24,7 @@ export function retrievalOptions(command: Command): Command {
     .option("--filter-match-cutoff <r>", "min difflib ratio to map a filter output to a candidate (upstream 0)", parseUnitFloat("--filter-match-cutoff"), DEFAULT_RETRIEVAL.filterMatchCutoff)
     .addOption(
       new Option("--linking <how>", "seed phrases from: fact (query-to-triple, HippoRAG 2), query (query-to-node ablation) or ner (NER-to-node ablation, needs an LLM); node linkings skip the filter")
-        .choices(["fact", "query", "ner"])
+        .choices(Object.keys(SEED_POLICIES))
         .default("fact"),
     )
     .option("--no-passage-nodes", "the w/o-passage-nodes ablation: PPR over phrase nodes only; a passage scores the sum of its phrases' PageRank")
