@@ -1,4 +1,4 @@
-import type { RetrievalResult } from "../retrieval-types.js";
+import type { RetrievalTrace } from "../retrieval-types.js";
 
 /** What an IRCoT run cost and did, over its questions (for the retrieve/run output and reports). */
 export interface IrcotUsage {
@@ -15,7 +15,8 @@ export interface IrcotUsage {
   tokens: { prompt: number; completion: number };
 }
 
-export function ircotUsage(results: readonly RetrievalResult[]): IrcotUsage {
+/** Usage over results (fresh or stored); undefined traces (single-step results) are skipped. */
+export function ircotUsage(results: readonly { trace: RetrievalTrace }[]): IrcotUsage {
   const traces = results.map((r) => r.trace.ircot).filter((t) => t !== undefined);
   const tokens = { prompt: 0, completion: 0 };
   for (const t of traces) (tokens.prompt += t.tokens.prompt), (tokens.completion += t.tokens.completion);

@@ -116,6 +116,10 @@ describe("IRCoT with a perfect reasoner", () => {
     expect(reworded.stderr).toMatch(/50 computed \(50 IRCoT reasoning LLM or prompt changed\)/);
     expect(server.chatRequests().slice(asked).filter(isReasoning).every((b) => b.messages[2]!.content === "So the answer is: Bahir Dar.")).toBe(true);
 
+    // eval reads the reasoning back from the stored traces
+    const evaluated = await json(["eval", ...base, "--run", "hipporag2-nofilter-ircot4", "--json"]);
+    expect(evaluated.ircot).toMatchObject({ questions: 50, concluded: 50 });
+
     // IRCoT's own answers, scored as a run of their own (no LLM asked)
     const before = server.chatRequests().length;
     const own = await json(["qa", ...base, "--run", "hipporag2-nofilter-ircot4", "--ircot-answer", "--json"]);
@@ -145,6 +149,10 @@ describe("run --ircot", () => {
     const ircot = report.costs.find((c: { stage: string }) => c.stage === "ircot (gpt-3.5-turbo-1106)");
     expect(ircot.calls).toBeGreaterThan(0);
     expect(ircot.promptTokens).toBeGreaterThan(0);
+    // and every run's reasoning: calls, steps per question, conclusions
+    expect(report.results[0].ircot).toMatchObject({ questions: 50, maxCallsPerQuestion: 3 });
+    expect(report.results[0].ircot.meanSteps).toBeGreaterThan(1);
+    expect(readFileSync(report.report.markdownPath, "utf8")).toMatch(/IRCoT[\s\S]*hipporag2-nofilter-ircot3 \| 50 \|/);
   }, 120_000);
 });
 
