@@ -26,4 +26,10 @@ describe("run labels name what a run measures, so different settings never overw
     expect(label({ topK: 5 })).toBe("hipporag2-top5"); // a shorter list would lose Recall@10 and beyond
     expect(label({ method: "dense", topK: 5 })).toBe("dense-top5");
   });
+
+  it("IRCoT around any method adds -ircot<max steps> after the method's own name", () => {
+    expect(label({ filter: false, ircotSteps: 4 })).toBe("hipporag2-nofilter-ircot4");
+    expect(label({ method: "dense", topK: 5, ircotSteps: 2 })).toBe("dense-top5-ircot2");
+    expect(label({ method: "bm25", ircotSteps: 3 })).toBe("bm25-ircot3");
+  });
 });

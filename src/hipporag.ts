@@ -17,8 +17,11 @@ import { runOpenIE, type OpenIESummary } from "./openie/run-openie.js";
 import { openieSetId, openieSetModel } from "./openie/openie-set.js";
 import { QA_TOP_K, qaMessages } from "./qa/qa-prompt.js";
 import { runQa, type QaItem, type QaOutcome } from "./qa/run-qa.js";
-import { filterMessages } from "./retrieval/filter-prompt.js";
-import { queryNerMessages } from "./retrieval/query-ner-prompt.js";
+import { DEFAULT_IRCOT_PROMPT, ircotMessages, type IrcotPrompt } from "./retrieval/ircot/ircot-prompt.js";
+import { IRCOT_MAX_TOKENS, ircotRetrieve } from "./retrieval/ircot/ircot-retrieve.js";
+import { ircotUsage, type IrcotUsage } from "./retrieval/ircot/ircot-usage.js";
+import { storeIrcotAnswers } from "./retrieval/ircot/store-ircot-answers.js";
+import { methodId, methodOf } from "./retrieval/method-registry.js";
 import { loadAnswers, loadRetrievals, questionKey, saveAnswer, saveRetrievals } from "./retrieval/retrieval-store.js";
 import { DEFAULT_RETRIEVAL, effectiveRetrievalOptions, Retriever, type RetrievalOptions, type RetrievalResult } from "./retrieval/retriever.js";
 import { insertPassages, rankedMetadata, splitPassage } from "./store/passage-store.js";
@@ -50,6 +53,8 @@ export interface HippoRagConfig {
   /** How new dense vectors are stored: f32, or f16 (half the space; ~1e-3 relative error). */
   vectorDtype?: "f32" | "f16";
   openiePrompts?: OpenIEPrompts;
+  /** The IRCoT reasoning prompt (retrieval.ircotSteps); default: ours, one demonstration (retrieval/ircot/ircot-prompt.ts). */
+  ircotPrompt?: IrcotPrompt;
   /** false: open only an existing workspace (never create one); default true. */
   createWorkspace?: boolean;
   /**
@@ -80,23 +85,11 @@ export interface QaResult {
 /**
  * Runs are named by what they measure: "hipporag2", "hipporag2-nofilter", "dense", "bm25", with a
  * suffix for each setting away from its default, so a sweep (Table 5's passage-node weights) keeps
- * one stored run per value: "hipporag2-pnw0.01", "hipporag2-nofilter-link10-damping0.85".
+ * one stored run per value: "hipporag2-pnw0.01", "hipporag2-nofilter-link10-damping0.85". Each
+ * method names its own runs (RetrievalMethod.label); IRCoT around it adds "-ircot<max steps>".
  */
 export function runLabel(options: RetrievalOptions): string {
-  const d = DEFAULT_RETRIEVAL;
-  const top = options.topK !== d.topK ? `-top${options.topK}` : "";
-  if (options.method !== "hipporag") return `${options.method}${top}`;
-  const linking = options.linking === "fact" ? (options.filter ? "" : "-nofilter") : options.linking === "query" ? "-querynode" : "-nernode";
-  return [
-    `hipporag2${linking}`,
-    options.passageNodes ? "" : "-nopassagenodes",
-    options.passageNodes && options.passageNodeWeight !== d.passageNodeWeight ? `-pnw${options.passageNodeWeight}` : "",
-    options.linkingTopK !== d.linkingTopK ? `-link${options.linkingTopK}` : "",
-    options.damping !== d.damping ? `-damping${options.damping}` : "",
-    options.filter && options.filterMatchCutoff !== d.filterMatchCutoff ? `-cutoff${options.filterMatchCutoff}` : "",
-    options.seedWeighting === "head" ? "-headseeds" : "",
-    top,
-  ].join("");
+  return `${methodOf(options.method).label(options)}${options.ircotSteps ? `-ircot${options.ircotSteps}` : ""}`;
 }
 
 /**
@@ -265,32 +258,49 @@ export class HippoRag {
   /** Ranked passages for each query (upstream `retrieve`); results carry a trace of every decision. */
   async retrieve(queries: readonly string[], numToRetrieve?: number, overrides: Partial<RetrievalOptions> = {}, onEach?: (done: number) => void, signal?: AbortSignal): Promise<RetrievedDocs[]> {
     const options = this.retrievalOptions({ ...overrides, ...(numToRetrieve ? { topK: numToRetrieve } : {}) });
-    if (options.method === "hipporag" && options.filter && !this.llms.filter) {
-      throw usageError("the recognition-memory filter needs an LLM", "configure one, or turn the filter off (--no-filter; the paper's w/o-filter ablation)");
-    }
-    if (options.method === "hipporag" && options.linking === "ner" && !this.llms.filter) {
-      throw usageError("NER-to-node linking needs an LLM for the questions' named entities", "configure an LLM (--llm-base-url and --llm-name on the command line)");
-    }
+    const use = methodOf(options.method).llmUse(options);
+    if (use && !this.llms.filter) throw usageError(...use.missing);
+    // IRCoT's reasoning sentences are written by the QA stage's LLM (the reader).
+    if (options.ircotSteps && !this.llms.qa) throw usageError("IRCoT needs an LLM to write its reasoning sentences", "configure one (--llm-base-url and --llm-name, or --qa-llm-*, on the command line), or retrieve without --ircot");
     const retriever = await this.retriever();
-    const results = await retriever.retrieve(queries, options, onEach, signal);
     const contentOf = new Map(retriever.graph.passageIds.map((id, i) => [id, retriever.contents[i]!]));
+    // ---------- IRCoT: the method retrieves at every step; the reasoning between steps is ircotRetrieve's
+    const results = options.ircotSteps
+      ? await ircotRetrieve(queries, (steps) => retriever.retrieve(steps, { ...options, ircotSteps: undefined }, undefined, signal), {
+          maxSteps: options.ircotSteps,
+          topK: options.topK,
+          chat: this.chat("qa"),
+          prompt: this.config.ircotPrompt ?? DEFAULT_IRCOT_PROMPT,
+          concurrency: this.llms.qa!.concurrency,
+          acceptTruncated: this.config.acceptTruncated,
+          contentOf: (id) => contentOf.get(id)!,
+          signal,
+          onEach,
+        })
+      : await retriever.retrieve(queries, options, onEach, signal);
     return results.map((r) => withMetadata({ ...r, docs: r.passageIds.map((id) => contentOf.get(id)!) }, rankedMetadata(this.workspace, r.passageIds)));
   }
 
   /**
    * What a retrieval of `question` with `options` is computed from (the reuse rule, core/fingerprint):
    * the question's text, the index (OpenIE, corpus, encoder), the settings, and the LLM and prompt
-   * of the filter or query NER when they take part.
+   * of the filter or query NER when they take part; for IRCoT also the reasoning LLM and its prompt.
    */
   private retrievalInputs(question: string, options: RetrievalOptions, indexFingerprint: string): Inputs {
-    const usesLlm = options.method === "hipporag" && (options.filter || options.linking === "ner");
-    const prompt = !usesLlm ? null : options.linking === "ner" ? queryNerMessages("{question}") : filterMessages("{question}", [["{s}", "{p}", "{o}"]]);
-    return {
+    const use = methodOf(options.method).llmUse(options);
+    const inputs: Inputs = {
       question: questionKey(question),
       index: indexFingerprint,
-      settings: fingerprint(options),
-      llm: fingerprint(usesLlm ? { model: this.llms.filter?.modelId, prompt } : null),
+      // A method object (library) is fingerprinted by its id, as a registered one is.
+      settings: fingerprint({ ...options, method: methodId(options.method) }),
+      llm: fingerprint(use ? { model: this.llms.filter?.modelId, prompt: use.prompt } : null),
     };
+    // Only IRCoT runs have this part, so single-step results keep the inputs they were stored with.
+    if (options.ircotSteps) {
+      const prompt = ircotMessages(this.config.ircotPrompt ?? DEFAULT_IRCOT_PROMPT, "{question}", ["{passage}"], ["{thought}"]);
+      inputs.reasoner = fingerprint({ model: this.llms.qa?.modelId, prompt, maxTokens: IRCOT_MAX_TOKENS });
+    }
+    return inputs;
   }
 
   /**
@@ -321,14 +331,14 @@ export class HippoRag {
       const row = stored.get(key);
       const inputs = this.retrievalInputs(q.question, options, indexFingerprint);
       const changed = changedParts(row?.inputs, inputs);
-      const retry = row?.trace.fallback === "filter-error" || row?.trace.fallback === "ner-error";
+      const retry = row?.trace.fallback === "filter-error" || row?.trace.fallback === "ner-error" || row?.trace.ircot?.error !== undefined;
       const reason = !row
         ? storedKeyOfId.has(q.id) && storedKeyOfId.get(q.id) !== key ? "question text changed" : "new"
         : changed.length ? RECOMPUTE_REASONS[changed[0]!] ?? `${changed[0]} changed` : retry ? "retried after an LLM error" : undefined;
       tally.add(reason);
       if (reason) todo.push(q);
     }
-    const usesLlm = options.method === "hipporag" && (options.filter || options.linking === "ner");
+    const usesLlm = Boolean(methodOf(options.method).llmUse(options)) || Boolean(options.ircotSteps);
     return { run, options, todo, tally, usesLlm };
   }
 
@@ -337,7 +347,7 @@ export class HippoRag {
     overrides: Partial<RetrievalOptions> = {},
     onEach?: (done: number, todo: number) => void,
     signal?: AbortSignal,
-  ): Promise<{ run: string; results: Map<string, RetrievedDocs>; reused: number; recomputed: RecomputeTally; fallbacks: Record<string, number> }> {
+  ): Promise<{ run: string; results: Map<string, RetrievedDocs>; reused: number; recomputed: RecomputeTally; fallbacks: Record<string, number>; ircot?: IrcotUsage }> {
     const { run, options, todo, tally } = this.planRetrieval(questions, overrides);
     const index = this.memoryIndex();
     const indexFingerprint = index.fingerprint();
@@ -357,8 +367,9 @@ export class HippoRag {
       const row = all.get(questionKey(q.question))!;
       results.set(q.id, withMetadata({ question: row.question, passageIds: row.passageIds, scores: row.scores, trace: row.trace, docs: row.passageIds.map((id) => contentOf.get(id)!) }, rankedMetadata(this.workspace, row.passageIds)));
       if (row.trace.fallback) fallbacks[row.trace.fallback] = (fallbacks[row.trace.fallback] ?? 0) + 1;
+      if (row.trace.ircot?.error !== undefined) fallbacks["ircot-error"] = (fallbacks["ircot-error"] ?? 0) + 1;
     }
-    return { run, results, reused: tally.reused, recomputed: tally, fallbacks };
+    return { run, results, reused: tally.reused, recomputed: tally, fallbacks, ...(options.ircotSteps ? { ircot: ircotUsage([...results.values()]) } : {}) };
   }
 
   /**
@@ -459,6 +470,11 @@ export class HippoRag {
     }
     return { answered: outcomes.filter((o) => o.answer !== undefined).length, reused: tally.reused, recomputed: tally, failed: outcomes.filter((o) => o.error), tokens };
   }
+
+  /** IRCoT's own answers of a stored IRCoT run, stored and scored as a run of their own (retrieval/ircot/store-ircot-answers.ts). */
+  storeIrcotAnswers(run: string, questions: readonly Question[]): { run: string; answered: number; unconcluded: number } {
+    return storeIrcotAnswers(this.workspace, run, questions, this.memoryIndex().fingerprint());
+  }
 }
 
 /** The output's words for each input of a retrieval that changed. */
@@ -468,6 +484,7 @@ const RECOMPUTE_REASONS: Record<string, string> = {
   index: "index changed since the stored run",
   settings: "settings changed",
   llm: "filter LLM or prompt changed",
+  reasoner: "IRCoT reasoning LLM or prompt changed",
 };
 
 /** `{ ...defaults, ...partial }` must not let an `undefined` erase a default. */

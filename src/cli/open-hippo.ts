@@ -1,6 +1,7 @@
 import { createLogger } from "../core/logger.js";
 import { HippoRag } from "../hipporag.js";
 import { loadOpenIEPrompts } from "../openie/prompts/load-openie-prompts.js";
+import { loadIrcotPrompt } from "../retrieval/ircot/load-ircot-prompt.js";
 import type { RetrievalOptions } from "../retrieval/retriever.js";
 import type { ResolvedCommon } from "./common-options.js";
 import { resolveEmbedding, type EmbeddingCliOptions } from "./embedding-options.js";
@@ -9,7 +10,7 @@ import { resolveStageLlmCli, type LlmOptions, type StageLlmCliOptions } from "./
 /** Builds the library object from validated CLI options; the LLM is set only when the user configured one. */
 export async function openHippo(
   common: ResolvedCommon,
-  options: Partial<LlmOptions> & StageLlmCliOptions & EmbeddingCliOptions & { openiePrompts?: string },
+  options: Partial<LlmOptions> & StageLlmCliOptions & EmbeddingCliOptions & { openiePrompts?: string; ircotPrompt?: string },
   retrieval: Partial<RetrievalOptions> = {},
   extra: { qaTopK?: number; mustExist?: boolean; noLlm?: boolean } = {},
 ): Promise<HippoRag> {
@@ -24,6 +25,7 @@ export async function openHippo(
     embedding: resolveEmbedding(options),
     retrieval,
     openiePrompts: loadOpenIEPrompts(options.openiePrompts),
+    ircotPrompt: loadIrcotPrompt(options.ircotPrompt),
     qaTopK: extra.qaTopK,
     vectorDtype: options.vectors,
     createWorkspace: !extra.mustExist,

@@ -1,12 +1,22 @@
 import { Option, type Command } from "commander";
-import { DEFAULT_RETRIEVAL, effectiveRetrievalOptions, type RetrievalOptions } from "../retrieval/retriever.js";
 import { usageError } from "../core/errors.js";
-import { parsePositiveInt, parseUnitFloat } from "./common-options.js";
+import { DEFAULT_IRCOT_STEPS } from "../retrieval/ircot/ircot-retrieve.js";
+import { RETRIEVAL_METHODS } from "../retrieval/method-registry.js";
+import { SEED_POLICIES } from "../retrieval/seed-policies/seed-policy-registry.js";
+import { DEFAULT_RETRIEVAL, effectiveRetrievalOptions, type RetrievalOptions } from "../retrieval/retriever.js";
+import { parsePositiveInt, parseUnitFloat } from "./parse-number.js";
 
 /** Retrieval options shared by retrieve and run; defaults are upstream's. */
 export function retrievalOptions(command: Command, options: { method?: boolean } = {}): Command {
   // `run` runs all three methods, so it takes no --method (it would only confuse).
-  if (options.method !== false) command.addOption(new Option("--method <method>", "hipporag (HippoRAG 2), dense (StandardRAG) or bm25").choices(["hipporag", "dense", "bm25"]).default("hipporag"));
+  // The choices are the registry's (retrieval/method-registry.ts): a new method needs no edit here.
+  if (options.method !== false) {
+    command.addOption(
+      new Option("--method <method>", RETRIEVAL_METHODS.map((m) => `${m.id} (${m.description})`).join(", "))
+        .choices(RETRIEVAL_METHODS.map((m) => m.id))
+        .default(DEFAULT_RETRIEVAL.method),
+    );
+  }
   return command
     .option("--no-filter", "skip the recognition-memory filter (the paper's ablation; needs no LLM)")
     .option("--top-k <n>", `passages returned per question (a comma list sweeps; default ${DEFAULT_RETRIEVAL.topK})`, listOf(parsePositiveInt("--top-k")), [DEFAULT_RETRIEVAL.topK])
@@ -17,10 +27,13 @@ export function retrievalOptions(command: Command, options: { method?: boolean }
     .option("--filter-match-cutoff <r>", "min difflib ratio to map a filter output to a candidate (upstream 0; a comma list sweeps)", listOf(parseUnitFloat("--filter-match-cutoff")), [DEFAULT_RETRIEVAL.filterMatchCutoff])
     .addOption(
       new Option("--linking <how>", "seed phrases from: fact (query-to-triple, HippoRAG 2), query (query-to-node ablation) or ner (NER-to-node ablation, needs an LLM); node linkings skip the filter")
-        .choices(["fact", "query", "ner"])
+        .choices(Object.keys(SEED_POLICIES))
         .default("fact"),
     )
-    .option("--no-passage-nodes", "the w/o-passage-nodes ablation: PPR over phrase nodes only; a passage scores the sum of its phrases' PageRank");
+    .option("--no-passage-nodes", "the w/o-passage-nodes ablation: PPR over phrase nodes only; a passage scores the sum of its phrases' PageRank")
+    .option("--ircot", "IRCoT around the method: retrieve, write one reasoning sentence with the LLM, retrieve again with it, until \"So the answer is\" or --max-steps (needs an LLM)")
+    .option("--max-steps <n>", `IRCoT's retrieval steps (and reasoning calls) per question at most (default ${DEFAULT_IRCOT_STEPS})`, parsePositiveInt("--max-steps"))
+    .option("--ircot-prompt <file>", "JSON file overriding IRCoT prompt fields (system, frame, demoInput, demoOutput)");
 }
 
 export interface RetrievalCliOptions {
@@ -35,6 +48,9 @@ export interface RetrievalCliOptions {
   filterMatchCutoff: number[];
   linking: RetrievalOptions["linking"];
   passageNodes: boolean;
+  ircot?: boolean;
+  maxSteps?: number;
+  ircotPrompt?: string;
 }
 
 /** A numeric option that takes one value or a comma list (a sweep); each value is checked by `parse`. */
@@ -48,6 +64,9 @@ function listOf(parse: (value: string) => number) {
  * and sit side by side in eval.
  */
 export function resolveRetrievalSweep(options: RetrievalCliOptions): RetrievalOptions[] {
+  if (!options.ircot && (options.maxSteps !== undefined || options.ircotPrompt !== undefined)) {
+    throw usageError(`${options.maxSteps !== undefined ? "--max-steps" : "--ircot-prompt"} applies to IRCoT only`, "add --ircot");
+  }
   const combos: RetrievalOptions[] = [];
   for (const topK of options.topK)
     for (const linkingTopK of options.linkingTopK)
@@ -66,6 +85,7 @@ export function resolveRetrievalSweep(options: RetrievalCliOptions): RetrievalOp
                 filterMatchCutoff,
                 linking: options.linking,
                 passageNodes: options.passageNodes,
+                ...(options.ircot ? { ircotSteps: options.maxSteps ?? DEFAULT_IRCOT_STEPS } : {}),
               }),
             );
   return combos;

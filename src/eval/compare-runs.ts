@@ -1,3 +1,4 @@
+import type { IrcotUsage } from "../retrieval/ircot/ircot-usage.js";
 import { usageError } from "../core/errors.js";
 import { bootstrapMeans, type BootstrapOptions } from "./bootstrap-means.js";
 import type { QuestionScores } from "./evaluate.js";
@@ -9,6 +10,8 @@ export interface ScoredRun {
   name: string;
   ids: readonly string[];
   scores: QuestionScores;
+  /** IRCoT runs: reasoning calls, steps per question, conclusions (from the stored traces). */
+  ircot?: IrcotUsage;
 }
 
 /** Run A against run B on the questions both answered, as the paper's † (bootstrap p < 0.05). */

@@ -1,3 +1,4 @@
+import type { IrcotUsage } from "../retrieval/ircot/ircot-usage.js";
 import { formatTable } from "../core/format-table.js";
 import type { BootstrapOptions } from "./bootstrap-means.js";
 import type { RunComparison } from "./compare-runs.js";
@@ -8,6 +9,8 @@ import { RECALL_KS } from "./metrics.js";
 export interface NamedReport {
   name: string;
   report: EvalReport;
+  /** IRCoT runs: what the reasoning cost and did (retrieval/ircot/ircot-usage.ts). */
+  ircot?: IrcotUsage;
 }
 
 /** The paper's † threshold (Table 2: bootstrap p < 0.05 against NV-Embed-v2). */

@@ -5,7 +5,8 @@ import type { Question } from "../datasets/dataset-types.js";
 import { loadDataset } from "../datasets/load-dataset.js";
 import { storedIndexFingerprint } from "../graph/memory-index.js";
 import { DEFAULT_RETRIEVAL } from "../retrieval/retriever.js";
-import { loadAnswers, loadRetrievals, questionKey, storedRuns } from "../retrieval/retrieval-store.js";
+import { ircotUsage } from "../retrieval/ircot/ircot-usage.js";
+import { loadAnswers, loadRetrievals, questionKey, storedRuns, type StoredRetrieval } from "../retrieval/retrieval-store.js";
 import { Workspace, WORKSPACE_FILE } from "../store/workspace.js";
 import { DEFAULT_RESAMPLES, DEFAULT_SEED, type BootstrapOptions } from "./bootstrap-means.js";
 import { compareRuns, type RunComparison, type ScoredRun } from "./compare-runs.js";
@@ -90,7 +91,7 @@ export function runEval(options: RunEvalOptions): EvalResult {
 
 /** The pooled means of a run (exactly as upstream) with a 95% bootstrap interval beside each. */
 export function withIntervals(run: ScoredRun, bootstrap: BootstrapOptions): NamedReport {
-  return { name: run.name, report: { ...poolScores(run.scores), ci95: metricIntervals(run.scores, bootstrap) } };
+  return { name: run.name, report: { ...poolScores(run.scores), ci95: metricIntervals(run.scores, bootstrap) }, ...(run.ircot ? { ircot: run.ircot } : {}) };
 }
 
 /**
@@ -145,11 +146,13 @@ export function scoreRun(workspace: Workspace, run: string, questions: readonly 
   const answers = loadAnswers(workspace, run);
   const items: EvalItem[] = [];
   const ids: string[] = [];
+  const rows: StoredRetrieval[] = [];
   for (const question of questions) {
     const row = retrieved.get(questionKey(question.question));
     if (!row) continue;
     const answer = answers.get(row.questionKey);
     ids.push(question.id);
+    rows.push(row);
     items.push({
       docs: row.passageIds.map((id) => content.get(id) as string),
       goldDocs: question.goldDocs,
@@ -157,7 +160,8 @@ export function scoreRun(workspace: Workspace, run: string, questions: readonly 
       answer: answers.size > 0 ? (answer?.answer ?? "") : undefined,
     });
   }
-  return { name: run, ids, scores: scoreQuestions(items, { topK: requestedTopK(run) }) };
+  const ircot = rows.some((row) => row.trace.ircot) ? ircotUsage(rows) : undefined;
+  return { name: run, ids, scores: scoreQuestions(items, { topK: requestedTopK(run) }), ...(ircot ? { ircot } : {}) };
 }
 
 /**

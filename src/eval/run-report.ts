@@ -81,7 +81,16 @@ function sections(report: RunReport): Section[] {
     });
   }
   const fallbacks = report.results.filter((r) => r.fallbacks && Object.keys(r.fallbacks).length);
-  if (fallbacks.length) out.push({ heading: "Dense fallbacks", list: fallbacks.map((r) => `${r.name}: ${Object.entries(r.fallbacks!).map(([k, v]) => `${v} ${k}`).join(", ")}`) });
+  const ircot = report.results.filter((r) => r.ircot);
+  if (ircot.length) {
+    out.push({
+      heading: "IRCoT",
+      header: ["run", "questions", "reasoning calls", "max per question", "steps per question", "concluded", "failed"],
+      body: ircot.map((r) => [r.name, r.ircot!.questions, r.ircot!.calls, r.ircot!.maxCallsPerQuestion, r.ircot!.meanSteps.toFixed(2), r.ircot!.concluded, r.ircot!.failed]),
+    });
+  }
+  // "ircot-error" is no dense fallback: IRCoT's reasoning stopped early and the ranking so far was kept.
+  if (fallbacks.length) out.push({ heading: "Fallbacks (dense ranking; ircot-error: IRCoT's ranking so far)", list: fallbacks.map((r) => `${r.name}: ${Object.entries(r.fallbacks!).map(([k, v]) => `${v} ${k}`).join(", ")}`) });
   for (const [stage, stats] of Object.entries(report.stages)) {
     out.push({ heading: `Stage: ${stage}`, header: ["", "value"], body: Object.entries(stats).map(([k, v]) => [k, typeof v === "object" ? JSON.stringify(v) : String(v)]), leftAligned: true });
   }

@@ -24,7 +24,7 @@ export function evalCommand(context: CommandContext): Command {
     const { runEval } = await import("../../eval/run-eval.js");
     const { bootstrapNote, formatComparisonTable, formatEvalTable, formatIntervalTable } = await import("../../eval/format-eval-report.js");
     const result = runEval({ ...common, predictions: raw.predictions, run: raw.run, compare: raw.compare as [string, string] | undefined, bootstrap: resolveBootstrap(raw) });
-    const bodies = result.reports.map(({ name, report }) => ({ run: name, ...report }));
+    const bodies = result.reports.map(({ name, report, ircot }) => ({ run: name, ...report, ...(ircot ? { ircot } : {}) }));
     if (common.json) {
       const [comparison] = result.comparisons;
       const out = comparison ? { ...comparison, bootstrap: result.bootstrap, reports: bodies } : bodies.length === 1 ? bodies[0] : bodies;

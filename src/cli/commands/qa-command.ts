@@ -9,13 +9,15 @@ import { QA_TOP_K } from "../../qa/qa-prompt.js";
 interface QaOptions extends CommonOptions, PlanCliOptions, CorpusCliOptions, LlmOptions, StageLlmCliOptions, EmbeddingCliOptions {
   run?: string;
   qaTopK: number;
+  ircotAnswer?: boolean;
 }
 
 export function qaCommand(context: CommandContext): Command {
   const command = new Command("qa")
     .description("answer each question from the top passages of a stored retrieval run, then score EM/F1")
     .option("--run <name>", "retrieval run to read (see hipporag eval; default: hipporag2, else the only HippoRAG 2 run stored)")
-    .option("--qa-top-k <n>", "passages in the QA prompt (upstream 5)", parsePositiveInt("--qa-top-k"), QA_TOP_K);
+    .option("--qa-top-k <n>", "passages in the QA prompt (upstream 5)", parsePositiveInt("--qa-top-k"), QA_TOP_K)
+    .option("--ircot-answer", "score IRCoT's own answers (after \"So the answer is\") of an IRCoT --run instead of asking the QA reader; stored as run <run>-ircotanswer, no LLM needed");
   corpusOptions(embeddingOptions(stageLlmOptions(llmOptions(planOptions(commonOptions(command))), ["qa"]))).action(async (raw: QaOptions) => {
     const common = resolveCommon(raw, "qa");
     const { loadCommandDataset } = await import("../load-command-dataset.js");
@@ -47,6 +49,17 @@ export function qaCommand(context: CommandContext): Command {
         checkMaxCost(plans, raw.maxCost);
       }
       hippo.workspace.acquireWriterLock("qa");
+      if (raw.ircotAnswer) {
+        // The answers are in the stored reasoning: nothing to ask, so no progress bar and no LLM.
+        const own = hippo.storeIrcotAnswers(run, dataset.questions);
+        const report = evaluateRun(hippo.workspace, own.run, dataset.questions);
+        if (common.json) context.output.stdout(JSON.stringify({ run: own.run, answered: own.answered, unconcluded: own.unconcluded, ...report }, null, 2));
+        else {
+          context.output.stdout(formatEvalTable([{ name: own.run, report }]));
+          context.output.stderr(`qa ${own.run}: IRCoT's own answers of ${run}; ${own.answered} concluded, ${own.unconcluded} reached the step limit without an answer (scored as empty)`);
+        }
+        return;
+      }
       const { createProgress } = await import("../../core/progress.js");
       const progress = createProgress({ label: `qa ${run}`, total: dataset.questions.length, quiet: isQuiet(common) });
       const { installInterruptHandler } = await import("../interrupt.js");

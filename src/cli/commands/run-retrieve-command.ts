@@ -25,6 +25,8 @@ export interface RetrieveOptions extends CommonOptions, PlanCliOptions, CorpusCl
   explain?: string;
   predictionsOut?: string;
 }
+import { RETRIEVAL_METHODS } from "../../retrieval/method-registry.js";
+import type { IrcotUsage } from "../../retrieval/ircot/ircot-usage.js";
 
 export async function runRetrieveCommand(common: ResolvedCommon, options: RetrieveOptions, output: Output): Promise<number> {
   // A comma list on a numeric option is a sweep: every combination is a stored run of its own.
@@ -53,22 +55,23 @@ export async function runRetrieveCommand(common: ResolvedCommon, options: Retrie
     }
     const quiet = isQuiet(common);
     const interrupt = installInterruptHandler();
-    const runs: { run: string; report: EvalReport; reused: number; recomputed: Record<string, number>; fallbacks: Record<string, number> }[] = [];
+    const runs: { run: string; report: EvalReport; reused: number; recomputed: Record<string, number>; fallbacks: Record<string, number>; ircot?: IrcotUsage }[] = [];
     let llmErrors = 0;
     try {
       for (const retrieval of sweep) {
         const progress = createProgress({ label: `retrieve ${runLabel(retrieval)}`, total: dataset.questions.length, quiet });
-        const { run, results, reused, recomputed, fallbacks } = await hippo
+        const { run, results, reused, recomputed, fallbacks, ircot } = await hippo
           .retrieveQuestions(dataset.questions, retrieval, (done, todo) => progress.update(dataset.questions.length - todo + done), interrupt.signal)
           .finally(() => progress.stop());
         if (options.predictionsOut) {
           writeFileSync(options.predictionsOut, JSON.stringify(dataset.questions.map((q) => ({ id: q.id, question: q.question, docs: results.get(q.id)!.docs, ...(results.get(q.id)!.metadata ? { metadata: results.get(q.id)!.metadata } : {}) })), null, 1));
         }
         const report = evaluate(dataset.questions.map((q) => ({ docs: results.get(q.id)!.docs, goldDocs: q.goldDocs, goldAnswers: q.goldAnswers })), { topK: retrieval.topK });
-        runs.push({ run, report, reused, recomputed: recomputed.reasons, fallbacks });
+        runs.push({ run, report, reused, recomputed: recomputed.reasons, fallbacks, ...(ircot ? { ircot } : {}) });
         if (!common.json) {
-          const fallbackText = Object.entries(fallbacks).map(([k, v]) => `${v} ${k}`).join(", ");
+          const fallbackText = Object.entries(fallbacks).filter(([k]) => k !== "ircot-error").map(([k, v]) => `${v} ${k}`).join(", ");
           output.stderr(`retrieve ${run}: ${reuseLine(dataset.questions.length, "question", recomputed)}${fallbackText ? `; dense fallback: ${fallbackText}` : ""}${options.predictionsOut ? `; wrote ${options.predictionsOut}` : ""}`);
+          if (ircot) output.stderr(`IRCoT: ${ircot.calls} reasoning calls (at most ${ircot.maxCallsPerQuestion} per question), ${ircot.meanSteps.toFixed(2)} steps per question, ${ircot.concluded} of ${ircot.questions} concluded; ${ircot.tokens.prompt} prompt + ${ircot.tokens.completion} completion tokens`);
         }
         llmErrors += reportLlmFallbacks(fallbacks, output);
       }
@@ -78,7 +81,7 @@ export async function runRetrieveCommand(common: ResolvedCommon, options: Retrie
     const partial = hippo.memoryIndex().excluded();
     if (partial.length && !common.json) output.stderr(partialLine(partial));
     if (common.json) {
-      const bodies = runs.map(({ run, reused, recomputed, fallbacks, report }) => ({ run, questions: dataset.questions.length, reused, recomputed, fallbacks, ...(partial.length ? { partial: { excluded: partial.length } } : {}), ...report }));
+      const bodies = runs.map(({ run, reused, recomputed, fallbacks, report, ircot }) => ({ run, questions: dataset.questions.length, reused, recomputed, fallbacks, ...(ircot ? { ircot } : {}), ...(partial.length ? { partial: { excluded: partial.length } } : {}), ...report }));
       output.stdout(JSON.stringify(bodies.length === 1 ? bodies[0] : bodies, null, 2));
     } else output.stdout(formatEvalTable(runs.map(({ run, report }) => ({ name: run, report }))));
     return llmErrors > 0 || partial.length > 0 ? 5 : 0;
@@ -91,35 +94,40 @@ export async function runRetrieveCommand(common: ResolvedCommon, options: Retrie
 export function reportLlmFallbacks(fallbacks: Record<string, number>, output: Output): number {
   const filter = fallbacks["filter-error"] ?? 0;
   const ner = fallbacks["ner-error"] ?? 0;
+  const ircot = fallbacks["ircot-error"] ?? 0;
+  if (ircot > 0) output.stderr(`${plural(ircot, "question")} stopped IRCoT early because a reasoning call failed (the ranking so far is stored); re-run to retry them`);
   if (filter > 0) output.stderr(`${plural(filter, "question")} fell back to dense retrieval because the filter LLM failed; re-run to retry them`);
   if (ner > 0) output.stderr(`${plural(ner, "question")} fell back to dense retrieval because query NER failed; re-run to retry them`);
-  return filter + ner;
+  return filter + ner + ircot;
 }
 
-/** A people-facing account of one retrieval: what was linked, kept, seeded and ranked. */
+/**
+ * A people-facing account of one retrieval: what was linked, kept, seeded and ranked (each method
+ * explains its own steps, RetrievalMethod.explain), and for IRCoT every step's query, new passages
+ * and reasoning sentence.
+ */
 export function explainText(result: RetrievedDocs): string {
   const t = result.trace;
-  const linking = t.linking ? `, linking: ${t.linking === "fact" ? "query-to-fact" : t.linking === "query" ? "query-to-node" : "NER-to-node"}` : "";
-  const lines = [`question: ${result.question}`, `method: ${t.method}${linking}${t.fallback ? ` (dense fallback: ${t.fallback})` : ""}`];
-  if (t.ner) {
-    lines.push("", `question entities (LLM NER)${t.ner.error ? ` (error: ${t.ner.error})` : ""}:`);
-    if (t.ner.linked.length) lines.push(formatTable(["similarity", "entity", "linked phrase"], t.ner.linked.map((l) => [l.score, l.entity, l.phrase])));
+  const explained = RETRIEVAL_METHODS.find((m) => m.id === t.method)?.explain(t) ?? { detail: "", sections: [], scoreColumn: "score" };
+  const ircot = t.ircot ? ` + IRCoT (${plural(t.ircot.steps.length, "step")} of at most ${t.ircot.maxSteps})` : "";
+  const lines = [`question: ${result.question}`, `method: ${t.method}${explained.detail}${ircot}${t.fallback ? ` (dense fallback: ${t.fallback})` : ""}`];
+  for (const section of explained.sections) {
+    lines.push("", section.title);
+    if (section.columns && section.rows) lines.push(formatTable(section.columns, section.rows));
+    if (section.lines) lines.push(...section.lines);
   }
-  if (t.candidateFacts.length) {
-    lines.push("", "candidate facts (query-to-fact, min-max normalised):");
-    lines.push(formatTable(["score", "subject", "predicate", "object"], t.candidateFacts.map((c) => [c.score, c.fact[0]!, c.fact[1]!, c.fact[2]!])));
+  if (t.ircot) {
+    lines.push("", "IRCoT steps (the sections above are step 1's, the question alone):");
+    t.ircot.steps.forEach((step, i) => {
+      lines.push(`  ${i + 1}. query: ${step.query}`);
+      lines.push(`     new passages: ${step.newPassages.map((p) => p.title).join("; ") || "(none)"}`);
+      lines.push(`     sentence: ${step.sentence ?? "(none)"}`);
+    });
+    if (t.ircot.answer !== undefined) lines.push(`  answer: ${t.ircot.answer}`);
+    if (t.ircot.error) lines.push(`  reasoning failed: ${t.ircot.error}`);
   }
-  if (t.filter) {
-    lines.push("", `filter kept ${t.filter.kept.length}${t.filter.error ? ` (error: ${t.filter.error})` : ""}:`);
-    for (const fact of t.filter.kept) lines.push(`  (${fact.join(", ")})`);
-  }
-  if (t.seeds.length) {
-    lines.push("", `seed phrases (reset weight = ${t.linking === "query" || t.linking === "ner" ? "similarity" : "fact score"} / passages mentioning it):`);
-    lines.push(formatTable(["weight", "link score", "passages", "phrase"], t.seeds.map((s) => [s.weight, s.linkScore, s.passageCount, s.phrase])));
-  }
-  lines.push("", "top passages:");
-  const scored = t.method !== "hipporag" || t.fallback ? "score" : t.passageNodes === false ? "Σ phrase PPR" : "PPR";
-  lines.push(formatTable(["rank", scored, "dense", "title"], t.top.map((p, i) => [i + 1, p.score, p.dense, p.title])));
+  lines.push("", t.ircot ? "top passages (the steps' rankings merged round robin):" : "top passages:");
+  lines.push(formatTable(["rank", explained.scoreColumn, "dense", "title"], t.top.map((p, i) => [i + 1, p.score, p.dense, p.title])));
   if (result.metadata) lines.push("", "sources:", ...t.top.map((_, i) => `  ${i + 1}. ${describeSource(result.metadata![i])}`));
   return lines.join("\n");
 }

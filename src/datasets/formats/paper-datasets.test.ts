@@ -73,7 +73,9 @@ describe("every dataset of the paper loads with its gold passages and answers", 
       writeJson(dir, `${c.name}_corpus.json`, [...c.corpus, DISTRACTOR]);
       writeJson(dir, `${c.name}.json`, [c.question]);
       const question = typeof c.question.question === "string" ? c.question.question : (c.question.input as string) ?? (c.question.question as { text: string }).text;
-      const predictions = writeJson(dir, "pred.json", [{ question, docs: [...c.gold, `${DISTRACTOR.title}\n${DISTRACTOR.text}`], answer: c.answer }]);
+      // Every ranking holds at least two passages: Recall@k beyond a ranking's length is left out (eval's top-k rule).
+      const filler = "Elsewhere\nA passage that no corpus here holds.";
+      const predictions = writeJson(dir, "pred.json", [{ question, docs: [...c.gold, `${DISTRACTOR.title}\n${DISTRACTOR.text}`, filler], answer: c.answer }]);
       const result = await runCli(["eval", "--dataset", c.name, "--dataset-dir", dir, "--save-dir", dir, "--predictions", predictions, "--json"]);
       expect(result.code).toBe(0);
       const report = JSON.parse(result.stdout);
@@ -81,7 +83,7 @@ describe("every dataset of the paper loads with its gold passages and answers", 
       // gold + one distractor: Recall@2 is 1; a QA-only style (no gold) ranks one passage, scoring Recall@1 = 0
       expect(report.recall[c.gold.length > 0 ? "2" : "1"]).toBe(c.gold.length > 0 ? 1 : 0);
       // and a prediction that misses the gold passages scores 0
-      const wrong = writeJson(dir, "wrong.json", [{ question, docs: [`${DISTRACTOR.title}\n${DISTRACTOR.text}`], answer: "nothing like it" }]);
+      const wrong = writeJson(dir, "wrong.json", [{ question, docs: [`${DISTRACTOR.title}\n${DISTRACTOR.text}`, filler], answer: "nothing like it" }]);
       const miss = JSON.parse((await runCli(["eval", "--dataset", c.name, "--dataset-dir", dir, "--save-dir", dir, "--predictions", wrong, "--json"])).stdout);
       // its ranking holds one passage, so only Recall@1 is defined (k above a run's top-k is left out)
       expect([miss.em, miss.recall["1"], miss.recall["2"]]).toEqual([0, 0, undefined]);

@@ -1,0 +1,31 @@
+import { usageError } from "../../core/errors.js";
+import { fingerprint } from "../../core/fingerprint.js";
+import type { Question } from "../../datasets/dataset-types.js";
+import type { Workspace } from "../../store/workspace.js";
+import { loadRetrievals, questionKey, saveAnswer, saveRetrievals } from "../retrieval-store.js";
+
+/**
+ * IRCoT's own answers (the text after "So the answer is" in each question's concluding sentence) of
+ * a stored IRCoT run, stored as a run of their own, `<run>-ircotanswer`, with the same rankings, so
+ * eval and reports score the reasoner's answer beside the QA reader's. No LLM is called: the answers
+ * are in the stored traces, and are re-read each time (a re-retrieved run gives new ones). A
+ * question whose reasoning reached the step limit without concluding gets an empty answer.
+ */
+export function storeIrcotAnswers(workspace: Workspace, run: string, questions: readonly Question[], indexFingerprint: string): { run: string; answered: number; unconcluded: number } {
+  const stored = loadRetrievals(workspace, run);
+  const keys = [...new Set(questions.map((q) => questionKey(q.question)))];
+  const missing = keys.filter((key) => !stored.has(key));
+  if (missing.length) throw usageError(`${missing.length} of ${keys.length} questions have no stored retrieval in run ${run}`, `retrieve them first (hipporag retrieve with the settings of ${run})`);
+  if (keys.some((key) => stored.get(key)!.inputs.index !== indexFingerprint)) throw usageError(`run ${run} is out of date: the index changed since it was retrieved`, `retrieve again (hipporag retrieve with the settings of ${run})`);
+  if (keys.some((key) => !stored.get(key)!.trace.ircot)) throw usageError(`run ${run} is not an IRCoT run: its traces hold no reasoning`, "retrieve with --ircot first, and pass that run (e.g. hipporag2-ircot4)");
+  const own = `${run}-ircotanswer`;
+  const rows = keys.map((key) => stored.get(key)!);
+  saveRetrievals(workspace, own, rows[0]?.indexId ?? "", rows.map((row) => ({ questionId: row.questionId, inputs: row.inputs, result: { question: row.question, passageIds: row.passageIds, scores: row.scores, trace: row.trace } })));
+  let unconcluded = 0;
+  for (const row of rows) {
+    const ircot = row.trace.ircot!;
+    if (ircot.answer === undefined) unconcluded++;
+    saveAnswer(workspace, own, row.questionKey, { question: row.questionKey, ircot: fingerprint(ircot) }, ircot.answer ?? "", ircot.steps.map((s) => s.sentence ?? "").join(" "));
+  }
+  return { run: own, answered: rows.length - unconcluded, unconcluded };
+}

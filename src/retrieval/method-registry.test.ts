@@ -1,0 +1,105 @@
+import { resolve } from "node:path";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { LexicalEncoder } from "../embedding/lexical-encoder.js";
+import { HippoRag, runLabel } from "../hipporag.js";
+import { loadDataset } from "../datasets/load-dataset.js";
+import { FakeOpenAIServer, type ChatBody } from "../test-support/fake-openai-server.js";
+import { runCli, tempDir } from "../test-support/cli-harness.js";
+import { DEFAULT_IRCOT_PROMPT } from "./ircot/ircot-prompt.js";
+import { RETRIEVAL_METHODS } from "./method-registry.js";
+import type { RetrievalMethod } from "./retrieval-method.js";
+import { DEFAULT_RETRIEVAL, type RetrievalResult } from "./retrieval-types.js";
+
+const DEMO = resolve(import.meta.dirname, "../../reproduce/demo");
+let saveDir: string;
+let server: FakeOpenAIServer | undefined;
+afterEach(async () => {
+  await server?.stop();
+  server = undefined;
+});
+beforeAll(async () => {
+  saveDir = tempDir();
+  const at = ["--dataset", "demo", "--dataset-dir", DEMO, "--save-dir", saveDir];
+  expect((await runCli(["openie", ...at, "--import", resolve(DEMO, "openie_results_ner_handwritten.json")])).code).toBe(0);
+  expect((await runCli(["index", ...at])).code).toBe(0);
+});
+
+/** A method of the test's own: passages ranked by how many of the query's words their title holds. */
+const titleWords: RetrievalMethod = {
+  id: "title-words",
+  description: "title word overlap",
+  label: (options) => `titlewords${options.topK !== DEFAULT_RETRIEVAL.topK ? `-top${options.topK}` : ""}`,
+  llmUse: () => null,
+  async doRetrieve(memory, questions, options, { onEach, tick }) {
+    const results: RetrievalResult[] = [];
+    for (const question of questions) {
+      await tick();
+      const words = new Set(question.toLowerCase().match(/\w+/g) ?? []);
+      const scores = memory.contents.map((c) => (c.split("\n")[0]!.toLowerCase().match(/\w+/g) ?? []).filter((w) => words.has(w)).length);
+      results.push(memory.result(question, scores, scores, options, { method: "title-words", candidateFacts: [], seeds: [], top: [] }));
+      onEach?.(results.length);
+    }
+    return results;
+  },
+  explain: () => ({ detail: "", sections: [], scoreColumn: "title words" }),
+};
+
+describe("retrieval methods as plug-ins", () => {
+  it("the CLI's --method choices are the registry's", async () => {
+    expect(RETRIEVAL_METHODS.map((m) => m.id)).toEqual(["hipporag", "dense", "bm25"]);
+    const unknown = await runCli(["retrieve", "--dataset", "demo", "--dataset-dir", DEMO, "--save-dir", saveDir, "--method", "nonesuch"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/hipporag, dense, bm25/);
+  });
+
+  it("the library takes a method object: it ranks, names its run, is stored and reused like a built-in one", async () => {
+    const hippo = await HippoRag.open({ saveDir, openieModel: "handwritten", encoder: new LexicalEncoder() });
+    try {
+      const { questions } = loadDataset("demo", DEMO, { requireQuestions: true });
+      const first = await hippo.retrieveQuestions(questions, { method: titleWords, topK: 5 });
+      expect(first.run).toBe("titlewords-top5");
+      const q = questions.find((x) => x.question.includes("Marie Curie"))!;
+      expect(first.results.get(q.id)!.docs[0]!.split("\n")[0]).toBe("Marie Curie");
+      const again = await hippo.retrieveQuestions(questions, { method: titleWords, topK: 5 });
+      expect(again.reused).toBe(questions.length);
+      expect(runLabel({ ...DEFAULT_RETRIEVAL, method: titleWords, ircotSteps: 3 })).toBe("titlewords-ircot3");
+    } finally {
+      hippo.close();
+    }
+  });
+
+  it("IRCoT wraps a plug-in method too, and Ctrl-C between steps stops it with INTERRUPTED", async () => {
+    const controller = new AbortController();
+    let reasoning = 0;
+    server = await new FakeOpenAIServer({
+      chat: (body: ChatBody) => {
+        if (body.messages[0]!.content !== DEFAULT_IRCOT_PROMPT.system) throw new Error("only reasoning is asked");
+        reasoning++;
+        return { content: "Vistula." };
+      },
+    }).start();
+    const hippo = await HippoRag.open({ saveDir, openieModel: "handwritten", encoder: new LexicalEncoder(), llm: { model: "m", baseUrl: server.url, apiKey: "k", maxRetries: 0 } });
+    try {
+      // no title word in the question; the sentence names one title
+      const question = "Where does it flow?";
+      const [single] = await hippo.retrieve([question], 5, { method: titleWords });
+      expect(single!.docs[0]!.split("\n")[0]).not.toBe("Vistula");
+      const [result] = await hippo.retrieve([question], 5, { method: titleWords, ircotSteps: 2 });
+      expect(result!.trace.ircot!.steps.map((s) => s.query)).toEqual([question, `${question} Vistula.`]);
+      expect(result!.trace.ircot!.steps[1]!.newPassages[0]!.title).toBe("Vistula");
+      expect(result!.docs.slice(0, 2)).toEqual([single!.docs[0], result!.docs.find((d) => d.startsWith("Vistula\n"))]); // step 1's best, then step 2's
+      expect(reasoning).toBe(2);
+
+      // aborted while the first reasoning call runs: no second step is retrieved
+      const asked = server.requests.length;
+      server.options.chat = () => {
+        controller.abort();
+        return { content: "Warsaw is on the Vistula river." };
+      };
+      await expect(hippo.retrieve(["Which river flows through Warsaw?"], 5, { method: titleWords, ircotSteps: 3 }, undefined, controller.signal)).rejects.toMatchObject({ code: "INTERRUPTED" });
+      expect(server.requests.length - asked).toBe(1);
+    } finally {
+      hippo.close();
+    }
+  });
+});
