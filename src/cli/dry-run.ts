@@ -11,6 +11,7 @@ import { parseNerOutput } from "../openie/parse-openie-output.js";
 import { nerMessages, tripleMessages } from "../openie/prompts/build-openie-messages.js";
 import type { OpenIEPrompts } from "../openie/prompts/openie-prompts.js";
 import { qaMessages } from "../qa/qa-prompt.js";
+import { methodOf } from "../retrieval/method-registry.js";
 import type { RetrievalOptions } from "../retrieval/retriever.js";
 import { formatTable, type Output } from "./output.js";
 import { usageError } from "../core/errors.js";
@@ -101,8 +102,18 @@ export function planEmbeddings(hippo: HippoRag, passages: readonly Passage[]): S
 export function planRetrievals(hippo: HippoRag, questions: readonly Question[], settings: readonly Partial<RetrievalOptions>[]): StagePlan[] {
   const plans: StagePlan[] = [];
   for (const overrides of settings) {
-    const { run, todo, usesLlm } = hippo.planRetrieval(questions, overrides);
-    if (!usesLlm) {
+    const { run, todo, usesLlm, options } = hippo.planRetrieval(questions, overrides);
+    if (options.ircotSteps) {
+      const steps = options.ircotSteps;
+      const reasoning = row(`ircot ${run}`, hippo.stageLlm("qa")?.modelId ?? "(no QA LLM)");
+      reasoning.calls = todo.length * steps;
+      reasoning.cached = questions.length - todo.length;
+      reasoning.tokensIn = reasoning.calls * 1200; // question, ten passages and the sentences so far
+      reasoning.tokensOut = reasoning.calls * 40;
+      reasoning.note = `at most: ${steps} reasoning sentences per question, fewer when one concludes`;
+      plans.push(priced(reasoning));
+    }
+    if (!usesLlm || (options.ircotSteps && !methodNeedsFilter(options))) {
       plans.push({ ...row(`retrieve ${run}`, "-"), cached: questions.length - todo.length, note: `${todo.length} questions to retrieve, no LLM` });
       continue;
     }
@@ -115,6 +126,11 @@ export function planRetrievals(hippo: HippoRag, questions: readonly Question[], 
     plans.push(priced(plan));
   }
   return plans;
+}
+
+/** Whether the method itself (not IRCoT around it) calls the filter or query-NER LLM. */
+function methodNeedsFilter(options: RetrievalOptions): boolean {
+  return Boolean(methodOf(options.method).llmUse(options));
 }
 
 /** QA of a stored run: exact requests looked up in the cache; for a run not retrieved yet, one per question. */
