@@ -9,7 +9,7 @@ import { csrFromEdges, type CsrGraph } from "../graph/csr-graph.js";
 import type { ChatModel } from "../llm/chat-model.js";
 import { Bm25Index } from "./bm25.js";
 import { methodOf } from "./method-registry.js";
-import { effectiveRetrievalOptions, type RetrievalOptions, type RetrievalResult, type RetrievalTrace } from "./retrieval-types.js";
+import { effectiveRetrievalOptions, type RetrievalMemory, type RetrievalOptions, type RetrievalResult, type RetrievalTrace } from "./retrieval-types.js";
 
 export { DEFAULT_RETRIEVAL, effectiveRetrievalOptions, type Fallback, type Linking, type RetrievalOptions, type RetrievalResult, type RetrievalTrace } from "./retrieval-types.js";
 
@@ -19,7 +19,7 @@ export { DEFAULT_RETRIEVAL, effectiveRetrievalOptions, type Fallback, type Linki
  * LLM when one is configured. `retrieve` hands a batch to the method the options name
  * (methods/*.ts, registered in method-registry.ts).
  */
-export class Retriever {
+export class Retriever implements RetrievalMemory {
   readonly passageCorpus: VectorCorpus;
   readonly factCorpus: VectorCorpus;
   private bm25Cache?: Bm25Index;

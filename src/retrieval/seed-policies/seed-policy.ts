@@ -1,7 +1,6 @@
 import type pLimit from "p-limit";
 import type { MethodLlmUse } from "../retrieval-method.js";
-import type { Fallback, Linking, RetrievalOptions, RetrievalTrace } from "../retrieval-types.js";
-import type { Retriever } from "../retriever.js";
+import type { Fallback, Linking, RetrievalMemory, RetrievalOptions, RetrievalTrace } from "../retrieval-types.js";
 import type { Seed } from "../seed-weights.js";
 
 /** A question's seed phrases (before the passage weights are added), or why there are none. */
@@ -25,7 +24,7 @@ export interface SeedPolicy {
   labelPart(options: RetrievalOptions): string;
   llmUse(options: RetrievalOptions): MethodLlmUse | null;
   /** Seeds for each question of a group (LLM calls run concurrently under `limit`). */
-  doSeed(memory: Retriever, group: readonly string[], options: RetrievalOptions, context: { limit: ReturnType<typeof pLimit>; signal?: AbortSignal }): Promise<SeedPlan[]>;
+  doSeed(memory: RetrievalMemory, group: readonly string[], options: RetrievalOptions, context: { limit: ReturnType<typeof pLimit>; signal?: AbortSignal }): Promise<SeedPlan[]>;
   /** The fallback when every seed weighs 0. */
   readonly emptyFallback: Fallback;
   /** What a seed's reset weight divides by its passage count, for --explain. */
