@@ -1,9 +1,8 @@
 import { HippoError, usageError } from "./core/errors.js";
-import { changedParts, fingerprint, RecomputeTally, type Inputs } from "./core/fingerprint.js";
 import { passageId } from "./core/ids.js";
 import type { Logger } from "./core/logger.js";
 import { positiveInt } from "./core/validate.js";
-import type { Passage, Question } from "./datasets/dataset-types.js";
+import type { Passage } from "./datasets/dataset-types.js";
 import { createEncoder, DEFAULT_ENCODER, type EncoderSettings } from "./embedding/create-encoder.js";
 import type { Encoder } from "./embedding/encoder.js";
 import { evaluate, type EvalReport } from "./eval/evaluate.js";
@@ -15,14 +14,11 @@ import { openieModels } from "./openie/openie-store.js";
 import { DEFAULT_OPENIE_PROMPTS, type OpenIEPrompts } from "./openie/prompts/openie-prompts.js";
 import { runOpenIE, type OpenIESummary } from "./openie/run-openie.js";
 import { openieSetId, openieSetModel } from "./openie/openie-set.js";
-import { QA_TOP_K, qaMessages } from "./qa/qa-prompt.js";
-import { runQa, type QaItem, type QaOutcome } from "./qa/run-qa.js";
-import { DEFAULT_IRCOT_PROMPT, ircotMessages, type IrcotPrompt } from "./retrieval/ircot/ircot-prompt.js";
-import { IRCOT_MAX_TOKENS, ircotRetrieve } from "./retrieval/ircot/ircot-retrieve.js";
-import { ircotUsage, type IrcotUsage } from "./retrieval/ircot/ircot-usage.js";
-import { storeIrcotAnswers } from "./retrieval/ircot/store-ircot-answers.js";
-import { methodId, methodOf } from "./retrieval/method-registry.js";
-import { loadAnswers, loadRetrievals, questionKey, saveAnswer, saveRetrievals } from "./retrieval/retrieval-store.js";
+import { QA_TOP_K } from "./qa/qa-prompt.js";
+import { runQa } from "./qa/run-qa.js";
+import { DEFAULT_IRCOT_PROMPT, type IrcotPrompt } from "./retrieval/ircot/ircot-prompt.js";
+import { ircotRetrieve } from "./retrieval/ircot/ircot-retrieve.js";
+import { methodOf } from "./retrieval/method-registry.js";
 import { DEFAULT_RETRIEVAL, effectiveRetrievalOptions, Retriever, type RetrievalOptions, type RetrievalResult } from "./retrieval/retriever.js";
 import { insertPassages, rankedMetadata, splitPassage } from "./store/passage-store.js";
 import { Workspace } from "./store/workspace.js";
@@ -82,15 +78,7 @@ export interface QaResult {
   docs: string[];
 }
 
-/**
- * Runs are named by what they measure: "hipporag2", "hipporag2-nofilter", "dense", "bm25", with a
- * suffix for each setting away from its default, so a sweep (Table 5's passage-node weights) keeps
- * one stored run per value: "hipporag2-pnw0.01", "hipporag2-nofilter-link10-damping0.85". Each
- * method names its own runs (RetrievalMethod.label); IRCoT around it adds "-ircot<max steps>".
- */
-export function runLabel(options: RetrievalOptions): string {
-  return `${methodOf(options.method).label(options)}${options.ircotSteps ? `-ircot${options.ircotSteps}` : ""}`;
-}
+export { runLabel } from "./retrieval/run-label.js";
 
 /**
  * HippoRAG 2 as a library object, with the shape of the original's quick start:
@@ -282,97 +270,6 @@ export class HippoRag {
   }
 
   /**
-   * What a retrieval of `question` with `options` is computed from (the reuse rule, core/fingerprint):
-   * the question's text, the index (OpenIE, corpus, encoder), the settings, and the LLM and prompt
-   * of the filter or query NER when they take part; for IRCoT also the reasoning LLM and its prompt.
-   */
-  private retrievalInputs(question: string, options: RetrievalOptions, indexFingerprint: string): Inputs {
-    const use = methodOf(options.method).llmUse(options);
-    const inputs: Inputs = {
-      question: questionKey(question),
-      index: indexFingerprint,
-      // A method object (library) is fingerprinted by its id, as a registered one is.
-      settings: fingerprint({ ...options, method: methodId(options.method) }),
-      llm: fingerprint(use ? { model: this.llms.filter?.modelId, prompt: use.prompt } : null),
-    };
-    // Only IRCoT runs have this part, so single-step results keep the inputs they were stored with.
-    if (options.ircotSteps) {
-      const prompt = ircotMessages(this.config.ircotPrompt ?? DEFAULT_IRCOT_PROMPT, "{question}", ["{passage}"], ["{thought}"]);
-      inputs.reasoner = fingerprint({ model: this.llms.qa?.modelId, prompt, maxTokens: IRCOT_MAX_TOKENS });
-    }
-    return inputs;
-  }
-
-  /**
-   * Retrieves for dataset questions and stores each result under its run label. A stored result is
-   * reused only when every input it was computed from is unchanged (`retrievalInputs`); a filter or
-   * NER error is retried. Results are saved every 64 questions, so an interrupted run resumes.
-   * `onEach(done, todo)` counts the questions retrieved in this call (reused ones are not retrieved).
-   */
-  /**
-   * Which of these questions a retrieval with `overrides` must compute, and why (the reuse rule);
-   * reads only. What `retrieveQuestions` does first, and what a dry run reports.
-   */
-  planRetrieval(questions: readonly Question[], overrides: Partial<RetrievalOptions> = {}): { run: string; options: RetrievalOptions; todo: Question[]; tally: RecomputeTally; usesLlm: boolean } {
-    const options = this.retrievalOptions(overrides);
-    const run = runLabel(options);
-    const index = this.memoryIndex();
-    index.assertFresh();
-    const indexFingerprint = index.fingerprint();
-    const stored = loadRetrievals(this.workspace, run);
-    const storedKeyOfId = new Map([...stored.values()].map((row) => [row.questionId, row.questionKey]));
-    const tally = new RecomputeTally();
-    const todo: Question[] = [];
-    const planned = new Set<string>();
-    for (const q of questions) {
-      const key = questionKey(q.question);
-      if (planned.has(key)) continue; // the same text twice: one result serves both
-      planned.add(key);
-      const row = stored.get(key);
-      const inputs = this.retrievalInputs(q.question, options, indexFingerprint);
-      const changed = changedParts(row?.inputs, inputs);
-      const retry = row?.trace.fallback === "filter-error" || row?.trace.fallback === "ner-error" || row?.trace.ircot?.error !== undefined;
-      const reason = !row
-        ? storedKeyOfId.has(q.id) && storedKeyOfId.get(q.id) !== key ? "question text changed" : "new"
-        : changed.length ? RECOMPUTE_REASONS[changed[0]!] ?? `${changed[0]} changed` : retry ? "retried after an LLM error" : undefined;
-      tally.add(reason);
-      if (reason) todo.push(q);
-    }
-    const usesLlm = Boolean(methodOf(options.method).llmUse(options)) || Boolean(options.ircotSteps);
-    return { run, options, todo, tally, usesLlm };
-  }
-
-  async retrieveQuestions(
-    questions: readonly Question[],
-    overrides: Partial<RetrievalOptions> = {},
-    onEach?: (done: number, todo: number) => void,
-    signal?: AbortSignal,
-  ): Promise<{ run: string; results: Map<string, RetrievedDocs>; reused: number; recomputed: RecomputeTally; fallbacks: Record<string, number>; ircot?: IrcotUsage }> {
-    const { run, options, todo, tally } = this.planRetrieval(questions, overrides);
-    const index = this.memoryIndex();
-    const indexFingerprint = index.fingerprint();
-    for (let start = 0; start < todo.length; start += 64) {
-      if (signal?.aborted) throw new HippoError("INTERRUPTED", `interrupted: ${start} of ${todo.length} questions retrieved and stored for run ${run}`, { suggestion: "re-run the same command to resume" });
-      const group = todo.slice(start, start + 64);
-      const fresh = await this.retrieve(group.map((q) => q.question), undefined, overrides, (done) => onEach?.(start + done, todo.length), signal);
-      saveRetrievals(this.workspace, run, index.id, group.map((q, i) => ({ questionId: q.id, inputs: this.retrievalInputs(q.question, options, indexFingerprint), result: fresh[i]! })));
-    }
-    const all = loadRetrievals(this.workspace, run);
-    const ids = [...new Set([...all.values()].flatMap((r) => r.passageIds))];
-    const contents = index.passageContents(ids);
-    const contentOf = new Map(ids.map((id, i) => [id, contents[i]!]));
-    const results = new Map<string, RetrievedDocs>();
-    const fallbacks: Record<string, number> = {};
-    for (const q of questions) {
-      const row = all.get(questionKey(q.question))!;
-      results.set(q.id, withMetadata({ question: row.question, passageIds: row.passageIds, scores: row.scores, trace: row.trace, docs: row.passageIds.map((id) => contentOf.get(id)!) }, rankedMetadata(this.workspace, row.passageIds)));
-      if (row.trace.fallback) fallbacks[row.trace.fallback] = (fallbacks[row.trace.fallback] ?? 0) + 1;
-      if (row.trace.ircot?.error !== undefined) fallbacks["ircot-error"] = (fallbacks["ircot-error"] ?? 0) + 1;
-    }
-    return { run, results, reused: tally.reused, recomputed: tally, fallbacks, ...(options.ircotSteps ? { ircot: ircotUsage([...results.values()]) } : {}) };
-  }
-
-  /**
    * Answers questions from their top `qaTopK` passages (upstream `rag_qa`). Takes queries (retrieved
    * first) or earlier retrievals; with gold docs/answers it also returns the evaluation.
    */
@@ -400,92 +297,7 @@ export class HippoRag {
     return { results, evaluation };
   }
 
-  /**
-   * QA over a stored run's retrievals. A stored answer is reused only when its inputs are unchanged:
-   * the question, the passages it was given (qa top-k of the current ranking), the QA model and
-   * prompt. The run must be current: a ranking retrieved from an index that has changed since is
-   * refused, as are questions the run never retrieved. Failures are retried next time.
-   */
-  /**
-   * Which answers of a stored run QA must compute, and why (the reuse rule), with the QA item of
-   * each; reads only. Refuses questions the run never retrieved and rankings from a changed index.
-   */
-  planAnswers(run: string, questions: readonly Question[]): { keys: string[]; todo: QaItem[]; tally: RecomputeTally; inputsOf: (key: string) => Inputs } {
-    const stored = loadRetrievals(this.workspace, run);
-    const index = this.memoryIndex();
-    const indexFingerprint = index.fingerprint();
-    const keys = [...new Set(questions.map((q) => questionKey(q.question)))];
-    const missing = keys.filter((key) => !stored.has(key));
-    if (missing.length) {
-      throw usageError(`${missing.length} of ${keys.length} questions have no stored retrieval in run ${run}`, `retrieve them first (hipporag retrieve with the settings of ${run})`);
-    }
-    const stale = keys.filter((key) => stored.get(key)!.inputs.index !== indexFingerprint);
-    if (stale.length) {
-      throw usageError(`run ${run} is out of date for ${stale.length} of ${keys.length} questions: the index changed since they were retrieved`, `retrieve again (hipporag retrieve with the settings of ${run}); QA on the old rankings would not be current`);
-    }
-    const answers = loadAnswers(this.workspace, run);
-    const topK = this.config.qaTopK ?? QA_TOP_K;
-    const qaLlm = this.llms.qa;
-    const qa = fingerprint({ model: qaLlm?.modelId, maxTokens: qaLlm?.maxTokens ?? null, prompt: qaMessages(["{passage}"], "{question}") });
-    const inputsOf = (key: string): Inputs => ({ question: key, passages: fingerprint(stored.get(key)!.passageIds.slice(0, topK)), qa });
-    const tally = new RecomputeTally();
-    const todo: QaItem[] = [];
-    for (const key of keys) {
-      const changed = changedParts(answers.get(key)?.inputs, inputsOf(key));
-      const reason = !changed.length ? undefined : changed[0] === "new" ? "new" : changed[0] === "passages" ? "passages changed (ranking or qa top-k)" : "QA model or prompt changed";
-      tally.add(reason);
-      if (reason) todo.push({ key, question: stored.get(key)!.question, passages: index.passageContents(stored.get(key)!.passageIds.slice(0, topK)) });
-    }
-    return { keys, todo, tally, inputsOf };
-  }
-
-  async answerStored(
-    run: string,
-    questions: readonly Question[],
-    onEach?: (done: number) => void,
-    signal?: AbortSignal,
-  ): Promise<{ answered: number; reused: number; recomputed: RecomputeTally; failed: QaOutcome[]; tokens: { prompt: number; completion: number } }> {
-    const { keys, todo, tally, inputsOf } = this.planAnswers(run, questions);
-    const qaLlm = this.llms.qa;
-    const outcomes = await runQa(
-      todo,
-      this.chat("qa"),
-      {
-        concurrency: qaLlm!.concurrency,
-        maxTokens: qaLlm!.maxTokens,
-        acceptTruncated: this.config.acceptTruncated,
-        onEach: (done) => onEach?.(tally.reused + done),
-        onAnswer: (outcome) => saveAnswer(this.workspace, run, outcome.key, inputsOf(outcome.key), outcome.answer!, outcome.raw!),
-        signal,
-      },
-    );
-    if (signal?.aborted) {
-      const answered = outcomes.filter((o) => o.answer !== undefined).length;
-      throw new HippoError("INTERRUPTED", `interrupted: ${tally.reused + answered} of ${keys.length} answers of run ${run} are stored`, { suggestion: "re-run the same command to resume" });
-    }
-    const tokens = { prompt: 0, completion: 0 };
-    for (const outcome of outcomes) {
-      tokens.prompt += outcome.promptTokens;
-      tokens.completion += outcome.completionTokens;
-    }
-    return { answered: outcomes.filter((o) => o.answer !== undefined).length, reused: tally.reused, recomputed: tally, failed: outcomes.filter((o) => o.error), tokens };
-  }
-
-  /** IRCoT's own answers of a stored IRCoT run, stored and scored as a run of their own (retrieval/ircot/store-ircot-answers.ts). */
-  storeIrcotAnswers(run: string, questions: readonly Question[]): { run: string; answered: number; unconcluded: number } {
-    return storeIrcotAnswers(this.workspace, run, questions, this.memoryIndex().fingerprint());
-  }
 }
-
-/** The output's words for each input of a retrieval that changed. */
-const RECOMPUTE_REASONS: Record<string, string> = {
-  new: "new",
-  question: "question text changed",
-  index: "index changed since the stored run",
-  settings: "settings changed",
-  llm: "filter LLM or prompt changed",
-  reasoner: "IRCoT reasoning LLM or prompt changed",
-};
 
 /** `{ ...defaults, ...partial }` must not let an `undefined` erase a default. */
 function definedOnly<T extends object>(partial: T): Partial<T> {
@@ -503,6 +315,6 @@ export function toPassages(docs: readonly DocInput[]): Passage[] {
   });
 }
 
-function withMetadata(result: RetrievedDocs, metadata: RetrievedDocs["metadata"]): RetrievedDocs {
+export function withMetadata(result: RetrievedDocs, metadata: RetrievedDocs["metadata"]): RetrievedDocs {
   return metadata ? { ...result, metadata } : result;
 }

@@ -15,6 +15,7 @@ import { methodOf } from "../retrieval/method-registry.js";
 import type { RetrievalOptions } from "../retrieval/retriever.js";
 import { formatTable, type Output } from "./output.js";
 import { usageError } from "../core/errors.js";
+import { planAnswers, planRetrieval } from "../experiment/stored-runs.js";
 
 /**
  * `--dry-run`: what a command would send, per stage, with nothing sent and nothing written. Requests
@@ -102,7 +103,7 @@ export function planEmbeddings(hippo: HippoRag, passages: readonly Passage[]): S
 export function planRetrievals(hippo: HippoRag, questions: readonly Question[], settings: readonly Partial<RetrievalOptions>[]): StagePlan[] {
   const plans: StagePlan[] = [];
   for (const overrides of settings) {
-    const { run, todo, usesLlm, options } = hippo.planRetrieval(questions, overrides);
+    const { run, todo, usesLlm, options } = planRetrieval(hippo, questions, overrides);
     if (options.ircotSteps) {
       const steps = options.ircotSteps;
       const reasoning = row(`ircot ${run}`, hippo.stageLlm("qa")?.modelId ?? "(no QA LLM)");
@@ -144,7 +145,7 @@ export function planQa(hippo: HippoRag, run: string, questions: readonly Questio
     plan.note = "at most: the run is retrieved first";
     return priced(plan);
   }
-  const { keys, todo } = hippo.planAnswers(run, questions);
+  const { keys, todo } = planAnswers(hippo, run, questions);
   plan.cached = keys.length - todo.length;
   const maxTokens = hippo.stageLlm("qa")?.maxTokens;
   for (const item of todo) {

@@ -9,6 +9,7 @@ import { DEFAULT_IRCOT_PROMPT } from "./ircot/ircot-prompt.js";
 import { RETRIEVAL_METHODS } from "./method-registry.js";
 import type { RetrievalMethod } from "./retrieval-method.js";
 import { DEFAULT_RETRIEVAL, type RetrievalResult } from "./retrieval-types.js";
+import { retrieveQuestions } from "../experiment/stored-runs.js";
 
 const DEMO = resolve(import.meta.dirname, "../../reproduce/demo");
 let saveDir: string;
@@ -56,11 +57,11 @@ describe("retrieval methods as plug-ins", () => {
     const hippo = await HippoRag.open({ saveDir, openieModel: "handwritten", encoder: new LexicalEncoder() });
     try {
       const { questions } = loadDataset("demo", DEMO, { requireQuestions: true });
-      const first = await hippo.retrieveQuestions(questions, { method: titleWords, topK: 5 });
+      const first = await retrieveQuestions(hippo, questions, { method: titleWords, topK: 5 });
       expect(first.run).toBe("titlewords-top5");
       const q = questions.find((x) => x.question.includes("Marie Curie"))!;
       expect(first.results.get(q.id)!.docs[0]!.split("\n")[0]).toBe("Marie Curie");
-      const again = await hippo.retrieveQuestions(questions, { method: titleWords, topK: 5 });
+      const again = await retrieveQuestions(hippo, questions, { method: titleWords, topK: 5 });
       expect(again.reused).toBe(questions.length);
       expect(runLabel({ ...DEFAULT_RETRIEVAL, method: titleWords, ircotSteps: 3 })).toBe("titlewords-ircot3");
     } finally {

@@ -51,7 +51,8 @@ export function qaCommand(context: CommandContext): Command {
       hippo.workspace.acquireWriterLock("qa");
       if (raw.ircotAnswer) {
         // The answers are in the stored reasoning: nothing to ask, so no progress bar and no LLM.
-        const own = hippo.storeIrcotAnswers(run, dataset.questions);
+        const { storeIrcotAnswersOf } = await import("../../experiment/stored-runs.js");
+        const own = storeIrcotAnswersOf(hippo, run, dataset.questions);
         const report = evaluateRun(hippo.workspace, own.run, dataset.questions);
         if (common.json) context.output.stdout(JSON.stringify({ run: own.run, answered: own.answered, unconcluded: own.unconcluded, ...report }, null, 2));
         else {
@@ -61,10 +62,11 @@ export function qaCommand(context: CommandContext): Command {
         return;
       }
       const { createProgress } = await import("../../core/progress.js");
+      const { answerStored } = await import("../../experiment/stored-runs.js");
       const progress = createProgress({ label: `qa ${run}`, total: dataset.questions.length, quiet: isQuiet(common) });
       const { installInterruptHandler } = await import("../interrupt.js");
       const interrupt = installInterruptHandler();
-      const outcome = await hippo.answerStored(run, dataset.questions, (done) => progress.update(done), interrupt.signal).finally(() => {
+      const outcome = await answerStored(hippo, run, dataset.questions, (done) => progress.update(done), interrupt.signal).finally(() => {
         progress.stop();
         interrupt.dispose();
       });

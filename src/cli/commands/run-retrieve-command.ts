@@ -27,6 +27,7 @@ export interface RetrieveOptions extends CommonOptions, PlanCliOptions, CorpusCl
 }
 import { RETRIEVAL_METHODS } from "../../retrieval/method-registry.js";
 import type { IrcotUsage } from "../../retrieval/ircot/ircot-usage.js";
+import { retrieveQuestions } from "../../experiment/stored-runs.js";
 
 export async function runRetrieveCommand(common: ResolvedCommon, options: RetrieveOptions, output: Output): Promise<number> {
   // A comma list on a numeric option is a sweep: every combination is a stored run of its own.
@@ -60,8 +61,8 @@ export async function runRetrieveCommand(common: ResolvedCommon, options: Retrie
     try {
       for (const retrieval of sweep) {
         const progress = createProgress({ label: `retrieve ${runLabel(retrieval)}`, total: dataset.questions.length, quiet });
-        const { run, results, reused, recomputed, fallbacks, ircot } = await hippo
-          .retrieveQuestions(dataset.questions, retrieval, (done, todo) => progress.update(dataset.questions.length - todo + done), interrupt.signal)
+        const { run, results, reused, recomputed, fallbacks, ircot } = await retrieveQuestions(
+          hippo, dataset.questions, retrieval, (done, todo) => progress.update(dataset.questions.length - todo + done), interrupt.signal)
           .finally(() => progress.stop());
         if (options.predictionsOut) {
           writeFileSync(options.predictionsOut, JSON.stringify(dataset.questions.map((q) => ({ id: q.id, question: q.question, docs: results.get(q.id)!.docs, ...(results.get(q.id)!.metadata ? { metadata: results.get(q.id)!.metadata } : {}) })), null, 1));

@@ -29,6 +29,7 @@ import type { CorpusCliOptions } from "../corpus-options.js";
 import type { LlmOptions, StageLlmCliOptions } from "../llm-options.js";
 import type { EmbeddingCliOptions } from "../embedding-options.js";
 import type { RetrievalCliOptions } from "../retrieval-options.js";
+import { answerStored, planRetrieval, retrieveQuestions } from "../../experiment/stored-runs.js";
 
 /** `hipporag run`: every stage in order, each reusing what the workspace already holds. */
 /** Options of the command, as commander parses them. */
@@ -101,7 +102,7 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
     t = Date.now();
     for (const overrides of runs) {
       const progress = createProgress({ label: `retrieve ${overrides.method}`, total: dataset.questions.length, quiet });
-      const { run, fallbacks: f, recomputed } = await hippo.retrieveQuestions(dataset.questions, overrides, (done, todo) => progress.update(dataset.questions.length - todo + done), interrupt.signal);
+      const { run, fallbacks: f, recomputed } = await retrieveQuestions(hippo, dataset.questions, overrides, (done, todo) => progress.update(dataset.questions.length - todo + done), interrupt.signal);
       progress.stop();
       labels.push(run);
       if (overrides.method !== "bm25") qaRuns.add(run);
@@ -118,7 +119,7 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
     if (doQa) {
       for (const run of labels.filter((l) => qaRuns.has(l))) {
         const progress = createProgress({ label: `qa ${run}`, total: dataset.questions.length, quiet });
-        const outcome = await hippo.answerStored(run, dataset.questions, (done) => progress.update(done), interrupt.signal);
+        const outcome = await answerStored(hippo, run, dataset.questions, (done) => progress.update(done), interrupt.signal);
         progress.stop();
         qaFailed += outcome.failed.length;
         say(`qa ${run}: ${reuseLine(dataset.questions.length, "question", outcome.recomputed)}; ${outcome.answered} answered, ${outcome.failed.length} failed`);
@@ -149,7 +150,7 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
     };
     const written = writeReport(hippo.workspace, { kind: "run", dataset: common.dataset, label: labels[0]!, runs: labels, body: report, markdown: runMarkdown(report), html: runHtml(report) });
     if (options.show > 0) {
-      const { results: shown } = await hippo.retrieveQuestions(dataset.questions.slice(0, options.show), { ...base, method: "hipporag", filter });
+      const { results: shown } = await retrieveQuestions(hippo, dataset.questions.slice(0, options.show), { ...base, method: "hipporag", filter });
       for (const q of dataset.questions.slice(0, options.show)) {
         const r = shown.get(q.id)!;
         const gold = new Set(q.goldDocs);
@@ -208,7 +209,7 @@ function planRun(hippo: HippoRag, dataset: Dataset, options: RunOptions, sweep: 
   if (hasLlm && !options.skipQa) {
     const qaRuns = [...hipporagRuns, ...(options.baselines ? [{ ...sweep[0]!, method: "dense" as const }] : [])];
     for (const setting of qaRuns) {
-      const current = !indexWillChange && hippo.planRetrieval(dataset.questions, setting).todo.length === 0;
+      const current = !indexWillChange && planRetrieval(hippo, dataset.questions, setting).todo.length === 0;
       plans.push(planQa(hippo, runLabel(setting), dataset.questions, current));
     }
   }
