@@ -71,7 +71,7 @@ describe("a model per stage, and the OpenIE model is the index's", () => {
     await runCli(["openie", ...base, "--import", DEMO_OPENIE]);
     const result = await runCli(["index", ...base, "--llm-base-url", s.url, "--llm-name", "my-qa-model"]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/1 of \d+ passages have no OpenIE results of handwritten \(the workspace's OpenIE\), and the configured LLM is my-qa-model \(hint: extract them with handwritten \(--openie-llm-name handwritten/);
+    expect(result.stderr).toMatch(/1 of \d+ passages has no OpenIE results of handwritten \(the workspace's OpenIE\), and the configured LLM is my-qa-model \(hint: extract them with handwritten \(--openie-llm-name handwritten/);
     expect(s.chatRequests()).toHaveLength(0);
   });
 });

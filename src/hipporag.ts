@@ -178,13 +178,13 @@ export class HippoRag {
     // The OpenIE LLM extracts only into its own model's results: never two models in one index.
     const extractor = this.llms.openie && this.openieSet(this.llms.openie.modelId) === index.openieModel ? this.llms.openie : undefined;
     if (lacking.missing.length > 0 && !options.skipFailed && !this.llms.openie) {
-      throw new HippoError("INPUT", `${lacking.missing.length} of ${passages.length} passages have no OpenIE results for model ${index.openieModel}, and no LLM is configured to extract them${lacking.failed ? ` (${lacking.failed} failed before)` : ""}`, {
+      throw new HippoError("INPUT", `${lacking.missing.length} of ${passages.length} passage${passages.length === 1 ? "" : "s"} ${lacking.missing.length === 1 ? "has" : "have"} no OpenIE results for model ${index.openieModel}, and no LLM is configured to extract them${lacking.failed ? ` (${lacking.failed} failed before)` : ""}`, {
         suggestion: "configure an LLM (OPENAI_API_KEY for OpenAI, or --llm-base-url for a local server), or import results (openie --import, --import-batch)",
       });
     }
     if (lacking.missing.length > 0 && !options.skipFailed && !extractor) {
       // Never spend on extraction silently, and never mix two models' OpenIE in one index.
-      throw new HippoError("INPUT", `${lacking.missing.length} of ${passages.length} passages have no OpenIE results of ${index.openieModel} (the workspace's OpenIE), and the configured LLM is ${this.llms.openie!.modelId}`, {
+      throw new HippoError("INPUT", `${lacking.missing.length} of ${passages.length} passage${passages.length === 1 ? "" : "s"} ${lacking.missing.length === 1 ? "has" : "have"} no OpenIE results of ${index.openieModel} (the workspace's OpenIE), and the configured LLM is ${this.llms.openie!.modelId}`, {
         suggestion: `extract them with ${openieSetModel(index.openieModel)} (--openie-llm-name ${openieSetModel(index.openieModel)} and its server), import them, re-extract everything with another model by naming it with --openie-llm-name, or index without them (--skip-failed)`,
       });
     }

@@ -45,7 +45,7 @@ function row(stage: string, model: string): StagePlan {
   return { stage, model, calls: 0, cached: 0, tokensIn: 0, tokensOut: 0 };
 }
 
-function priced(plan: StagePlan): StagePlan {
+export function priced(plan: StagePlan): StagePlan {
   const usd = estimateUsd(plan.model, plan.tokensIn, plan.tokensOut);
   return usd === undefined ? plan : { ...plan, usd };
 }
@@ -187,5 +187,5 @@ export function printPlan(plans: readonly StagePlan[], output: Output, json: boo
     return;
   }
   output.stdout(formatTable(["stage", "model", "to send", "cached", "est. tokens in", "est. tokens out", "est. USD", "note"], plans.map((p) => [p.stage, p.model, p.calls, p.cached, p.tokensIn, p.tokensOut, p.usd === undefined ? "n/a" : p.usd.toFixed(4), p.note ?? ""])));
-  output.stderr(`dry run: nothing was sent or written; estimated $${total.usd}${total.unknown ? " (some models have no known price)" : ""}`);
+  output.stderr(`dry run: nothing was sent; estimated $${total.usd}${total.unknown ? " (some models have no known price)" : ""}`);
 }

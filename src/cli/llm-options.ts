@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { httpUrl, nonNegativeInt } from "../core/validate.js";
+import { httpUrl, MAX_RETRIES, MAX_TIMER_MS, nonNegativeInt } from "../core/validate.js";
 import { LLM_DEFAULTS, resolveLlmConfig, type LlmConfig, type LlmSettingNames, type ResolvedLlmConfig } from "../llm/llm-config.js";
 import { LLM_STAGES, type LlmStage, type StageLlmConfig } from "../llm/stage-llms.js";
 import { parsePositiveInt } from "./common-options.js";
@@ -24,9 +24,9 @@ export function llmOptions(command: Command): Command {
     .option("--llm-name <model>", `chat model name (default ${DEFAULT_LLM}, as upstream)`)
     .option("--llm-base-url <url>", "OpenAI-compatible base URL (vLLM, Ollama, llama.cpp, Azure deployment URL); default OpenAI")
     .option("--concurrency <n>", "LLM requests in flight at once", parsePositiveInt("--concurrency"), LLM_DEFAULTS.concurrency)
-    .option("--request-timeout <seconds>", "per-request timeout", parsePositiveInt("--request-timeout"), LLM_DEFAULTS.timeoutMs / 1000)
-    .option("--max-retries <n>", "retries per request (429, 5xx, timeouts, dropped connections)", (v) => nonNegativeInt("--max-retries", v), LLM_DEFAULTS.maxRetries)
-    .option("--max-retry-after <seconds>", "cap on a server's Retry-After", parsePositiveInt("--max-retry-after"), LLM_DEFAULTS.maxRetryAfterMs / 1000)
+    .option("--request-timeout <seconds>", "per-request timeout", parsePositiveInt("--request-timeout", Math.floor(MAX_TIMER_MS / 1000)), LLM_DEFAULTS.timeoutMs / 1000)
+    .option("--max-retries <n>", "retries per request (429, 5xx, timeouts, dropped connections)", (v) => nonNegativeInt("--max-retries", v, MAX_RETRIES), LLM_DEFAULTS.maxRetries)
+    .option("--max-retry-after <seconds>", "cap on a server's Retry-After", parsePositiveInt("--max-retry-after", Math.floor(MAX_TIMER_MS / 1000)), LLM_DEFAULTS.maxRetryAfterMs / 1000)
     .option("--max-tokens <n>", "max tokens per LLM reply (default: server's)", parsePositiveInt("--max-tokens"))
     .option("--accept-truncated", "keep replies cut off by the token limit, repaired as upstream does (default: asked again with a larger limit, else recorded as failed and retried next run)", false);
 }

@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { createRequire } from "node:module";
 import { expandConfigFile } from "./config-file.js";
 import { handleError } from "./handle-error.js";
+import { installProcessInterrupts } from "./interrupt.js";
 import { processOutput, type Output } from "./output.js";
 import { registerCommands, type CliState } from "./register-commands.js";
 
@@ -29,6 +30,7 @@ export async function main(argv: readonly string[], output: Output = processOutp
     output.stdout(program.helpInformation());
     return 0;
   }
+  const interrupts = installProcessInterrupts();
   try {
     await program.parseAsync(expandConfigFile(argv, program));
     return state.exitCode;
@@ -38,5 +40,7 @@ export async function main(argv: readonly string[], output: Output = processOutp
     const outcome = handleError(error, { debug, secrets });
     for (const line of outcome.lines) output.stderr(line);
     return outcome.exitCode;
+  } finally {
+    interrupts.dispose();
   }
 }

@@ -19,8 +19,8 @@ export function retrievalOptions(command: Command, options: { method?: boolean }
   }
   return command
     .option("--no-filter", "skip the recognition-memory filter (the paper's ablation; needs no LLM)")
-    .option("--top-k <n>", `passages returned per question (a comma list sweeps; default ${DEFAULT_RETRIEVAL.topK})`, listOf(parsePositiveInt("--top-k")), [DEFAULT_RETRIEVAL.topK])
-    .option("--linking-top-k <n>", `candidate facts for the filter and max seed phrases (a comma list sweeps; default ${DEFAULT_RETRIEVAL.linkingTopK})`, listOf(parsePositiveInt("--linking-top-k")), [DEFAULT_RETRIEVAL.linkingTopK])
+    .option("--top-k <n>", `passages returned per question (a comma list sweeps; default ${DEFAULT_RETRIEVAL.topK})`, listOf(parsePositiveInt("--top-k", 10_000_000)), [DEFAULT_RETRIEVAL.topK])
+    .option("--linking-top-k <n>", `candidate facts for the filter and max seed phrases (a comma list sweeps; default ${DEFAULT_RETRIEVAL.linkingTopK})`, listOf(parsePositiveInt("--linking-top-k", 10_000)), [DEFAULT_RETRIEVAL.linkingTopK])
     .option("--passage-node-weight <w>", `weight of dense passage scores in the PPR reset (a comma list sweeps, e.g. 0.01,0.05,0.3; default ${DEFAULT_RETRIEVAL.passageNodeWeight})`, listOf(parseUnitFloat("--passage-node-weight")), [DEFAULT_RETRIEVAL.passageNodeWeight])
     .option("--damping <d>", `PPR damping, the probability of following an edge (a comma list sweeps; default ${DEFAULT_RETRIEVAL.damping})`, listOf(parseUnitFloat("--damping", { below1: true })), [DEFAULT_RETRIEVAL.damping])
     .addOption(new Option("--seed-weighting <mode>", "paper (the code behind the paper's numbers) or head (upstream since 2025-06)").choices(["paper", "head"]).default("paper"))

@@ -5,17 +5,22 @@ import { usageError } from "./errors.js";
  * the same message. `name` is the caller's word for the setting: "--concurrency" on the command line,
  * "llm.concurrency" in the library.
  */
-export function positiveInt(name: string, value: unknown): number {
+export function positiveInt(name: string, value: unknown, max = Number.MAX_SAFE_INTEGER): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw usageError(`${name} must be a positive integer, got ${show(value)}`);
+  if (!Number.isSafeInteger(n) || n <= 0 || n > max) throw usageError(`${name} must be a positive integer${max < Number.MAX_SAFE_INTEGER ? ` up to ${max}` : ""}, got ${show(value)}`);
   return n;
 }
 
-export function nonNegativeInt(name: string, value: unknown): number {
+export function nonNegativeInt(name: string, value: unknown, max = Number.MAX_SAFE_INTEGER): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw usageError(`${name} must be a non-negative integer, got ${show(value)}`);
+  if (!Number.isSafeInteger(n) || n < 0 || n > max) throw usageError(`${name} must be a non-negative integer${max < Number.MAX_SAFE_INTEGER ? ` up to ${max}` : ""}, got ${show(value)}`);
   return n;
 }
+
+/** The longest timer Node can set (2^31 − 1 ms, about 24.8 days): a longer timeout would fire at once. */
+export const MAX_TIMER_MS = 2_147_483_647;
+/** More retries than anyone needs; beyond it a typo (1e9) would retry for ever. */
+export const MAX_RETRIES = 100;
 
 /** A number in [0, 1], or in [0, 1) with `{ below1: true }` (PageRank damping: 1 never converges). */
 export function unitFloat(name: string, value: unknown, options: { below1?: boolean } = {}): number {

@@ -59,6 +59,11 @@ export function loadDataset(name: string, dir: string, options: LoadDatasetOptio
     }
   } else {
     ({ corpusPath, questionsPath } = datasetPaths(name, dir));
+    // --questions names the questions of a named dataset too (its <name>.json otherwise).
+    if (options.questions) {
+      if (!existsSync(options.questions)) throw new InputError("file not found", { file: options.questions });
+      questionsPath = options.questions;
+    }
     if (!existsSync(corpusPath)) {
       throw new InputError(`dataset "${name}" not found: no ${corpusPath}`, {}, {
         suggestion: `hipporag datasets pull ${name}${dir === DEFAULT_DATASET_DIR ? "" : ` --dataset-dir ${dir}`} fetches the paper's datasets; for your own, put ${name}_corpus.json (and ${name}.json for questions) in ${dir}, or pass --corpus`,

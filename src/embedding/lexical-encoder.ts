@@ -24,7 +24,8 @@ const FEATURE_MASK = 0x7fffffff;
  */
 export class LexicalEncoder implements Encoder {
   readonly id: string;
-  readonly maxBatch = 4096;
+  // Batches are committed one by one and give Ctrl-C a turn between them: ~0.1 s of work each.
+  readonly maxBatch = 1024;
   private readonly trigramWeight: number;
   private readonly bigramWeight: number;
 

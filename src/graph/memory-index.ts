@@ -171,7 +171,7 @@ export class MemoryIndex {
       const wantedSet = new Set(wanted);
       const added = wanted.filter((id) => !indexed.has(id)).length;
       const removed = [...indexed.keys()].filter((id) => !wantedSet.has(id)).length;
-      if (added || removed) problems.push(`the corpus has ${added} passages the index lacks, and the index ${removed} the corpus no longer has`);
+      if (added || removed) problems.push(`the corpus has ${added} passage${added === 1 ? "" : "s"} the index lacks, and the index ${removed} the corpus no longer has`);
       else if ([...indexed.keys()].join() !== wanted.join()) problems.push("the corpus lists its passages in another order");
     }
     return problems.length ? `the index ${this.id} is out of date: ${problems.join("; ")}` : undefined;
@@ -209,10 +209,9 @@ export class MemoryIndex {
 
   /** Matrices of a loaded graph: passage, fact (tuple repr, as upstream embeds it) vectors. */
   async vectors(graph: MemoryGraph, contents: readonly string[]): Promise<{ passages: VectorMatrix; facts: VectorMatrix }> {
-    return {
-      passages: await this.embeddings.matrix(contents, "passage"),
-      facts: await this.embeddings.matrix(graph.facts.map(pyTupleRepr), "fact"),
-    };
+    const passages = await this.embeddings.matrix(contents, "passage");
+    await new Promise<void>((resolve) => setImmediate(resolve)); // a turn for Ctrl-C between the two reads
+    return { passages, facts: await this.embeddings.matrix(graph.facts.map(pyTupleRepr), "fact") };
   }
 
   /** Passage strings (`title\ntext`) as stored in the workspace, in the given order. */

@@ -41,8 +41,8 @@ export class CircuitBreaker {
     if (facts.status === 401 || facts.status === 403) {
       this.trip(`${this.what} refused the credentials (${facts.reason})`, `check ${this.settings}; nothing more was sent, and everything finished is kept`);
     }
-    const code = networkCode(error);
-    if (code && UNREACHABLE.test(code)) {
+    const code = networkCode(error) ?? (badPort(error) ? "bad port" : undefined);
+    if (code && (UNREACHABLE.test(code) || code === "bad port")) {
       if (++this.unreachableInARow >= this.threshold) {
         this.trip(`${this.what} cannot be reached (${code}, ${this.unreachableInARow} attempts in a row)`, `check that the server runs and ${this.settings}; re-run to resume, everything finished is kept`);
       }
@@ -53,4 +53,13 @@ export class CircuitBreaker {
     this.tripped ??= new HippoError("REMOTE", message, { suggestion, fatal: true });
     throw this.tripped;
   }
+}
+
+/** fetch refuses some ports outright ("bad port": 1, 9, 25, …): no server can ever answer there. */
+function badPort(error: unknown): boolean {
+  let current = error as { message?: unknown; cause?: unknown } | undefined;
+  for (let depth = 0; depth < 6 && current; depth++, current = current.cause as typeof current) {
+    if (current.message === "bad port") return true;
+  }
+  return false;
 }

@@ -1,5 +1,5 @@
 import { usageError } from "../core/errors.js";
-import { httpUrl, nonNegativeInt, positiveInt } from "../core/validate.js";
+import { httpUrl, MAX_RETRIES, MAX_TIMER_MS, nonNegativeInt, positiveInt } from "../core/validate.js";
 import type { RetryInfo } from "./retry.js";
 
 /** One LLM's settings, as the library takes them. Every field but `model` may be left out. */
@@ -57,9 +57,9 @@ export function resolveLlmConfig(config: LlmConfig, names: LlmSettingNames = LIB
     baseUrl: config.baseUrl,
     apiKey: config.apiKey,
     concurrency: config.concurrency === undefined ? LLM_DEFAULTS.concurrency : positiveInt(names.concurrency, config.concurrency),
-    timeoutMs: config.timeoutMs === undefined ? LLM_DEFAULTS.timeoutMs : positiveInt(names.timeoutMs, config.timeoutMs),
-    maxRetries: config.maxRetries === undefined ? LLM_DEFAULTS.maxRetries : nonNegativeInt(names.maxRetries, config.maxRetries),
-    maxRetryAfterMs: config.maxRetryAfterMs === undefined ? LLM_DEFAULTS.maxRetryAfterMs : nonNegativeInt(names.maxRetryAfterMs, config.maxRetryAfterMs),
+    timeoutMs: config.timeoutMs === undefined ? LLM_DEFAULTS.timeoutMs : positiveInt(names.timeoutMs, config.timeoutMs, MAX_TIMER_MS),
+    maxRetries: config.maxRetries === undefined ? LLM_DEFAULTS.maxRetries : nonNegativeInt(names.maxRetries, config.maxRetries, MAX_RETRIES),
+    maxRetryAfterMs: config.maxRetryAfterMs === undefined ? LLM_DEFAULTS.maxRetryAfterMs : nonNegativeInt(names.maxRetryAfterMs, config.maxRetryAfterMs, MAX_TIMER_MS),
     maxTokens: config.maxTokens === undefined ? undefined : positiveInt(names.maxTokens, config.maxTokens),
     onRetry: config.onRetry,
   };

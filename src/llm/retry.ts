@@ -41,7 +41,9 @@ export function classifyError(error: unknown): FailureFacts {
   const reason = status ? `HTTP ${status}` : (e?.name === "APIConnectionTimeoutError" ? "timeout" : (e?.message ?? String(error)));
   if (status !== undefined) {
     const retryable = status === 408 || status === 409 || status === 429 || status >= 500;
-    return { retryable, status, retryAfterMs: retryAfterFromHeaders(e.headers), reason: `${reason}${e.message ? `: ${firstLine(e.message)}` : ""}` };
+    // The SDK's message starts with the status itself ("401 Incorrect API key"): say it once.
+    const detail = e.message ? firstLine(e.message).replace(new RegExp(`^${status}\\s*`), "") : "";
+    return { retryable, status, retryAfterMs: retryAfterFromHeaders(e.headers), reason: `${reason}${detail ? `: ${detail}` : ""}` };
   }
   if (e?.name === "AbortError" || e?.name === "APIUserAbortError") return { retryable: false, reason: "aborted" };
   return { retryable: true, reason: firstLine(reason) };

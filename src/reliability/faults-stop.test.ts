@@ -102,6 +102,20 @@ describe("1. a rejected key or an unreachable server stops the stage at once", (
   });
 });
 
+describe("1b. a port no server can use counts as unreachable", () => {
+  it("qa against port 1 (fetch refuses it outright): exit 3 in seconds, not 5 after six attempts per question", async () => {
+    const d = corpusDir(3);
+    writeJson(d.dir, "towns.json", [{ id: "q1", question: "Where does Town 1 lie?", answer: "County 1" }, { id: "q2", question: "Who founded Town 2?", answer: "Mayor 2" }]);
+    const s = await server({ chat: fakeLlm });
+    expect((await runCli(["run", ...d.base, "--llm-base-url", s.url, "--llm-name", "m", "--no-filter", "--skip-qa", "--no-baselines"])).code).toBe(0);
+    const started = Date.now();
+    const result = await runCli(["qa", ...d.base, "--llm-name", "m", "--llm-base-url", "http://127.0.0.1:1/v1"]);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/cannot be reached \(bad port, 3 attempts in a row\)/);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});
+
 describe("2. a pathological reply is parsed or rejected at once", () => {
   it("200 KB of '[' and 1 MB of garbage as replies: the passages fail fast, the others finish", async () => {
     const s = await server({
@@ -141,6 +155,21 @@ describe("3. Ctrl-C is handled within a second, in synchronous stages too", () =
     const again = await runCli(["index", ...base, "--json"]);
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout).phraseNodes).toBe(16235);
+  });
+
+  it("SIGINT during start-up, before any stage: exit 130 at once with a message (never silently killed or ignored)", async () => {
+    const saveDir = tempDir();
+    const base = ["--dataset", "musique_train_dev", "--dataset-dir", SHARED_DATASETS, "--save-dir", saveDir];
+    expect((await runCli(["openie", ...base, "--import", GPT35_OPENIE])).code).toBe(0);
+    expect((await runCli(["index", ...base])).code).toBe(0);
+    const run = spawnCli(["retrieve", ...base, "--no-filter", "--damping", "0.2,0.3,0.4"]);
+    await new Promise((r) => setTimeout(r, 700)); // loading modules, the dataset and the index
+    const sent = Date.now();
+    run.child.kill("SIGINT");
+    const code = await run.exited;
+    expect(Date.now() - sent).toBeLessThan(1_500);
+    expect(code).toBe(130);
+    expect(run.stderr()).toMatch(/interrupt(ed \(exit 130\)|: stopping)/);
   });
 
   it("SIGINT during retrieve (a slow filter LLM): exit 130 with a message; SIGTERM as well", async () => {

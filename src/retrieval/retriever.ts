@@ -43,13 +43,22 @@ export class Retriever implements RetrievalMemory {
   }
 
   static async create(index: MemoryIndex, chat?: ChatModel, concurrency = 8): Promise<Retriever> {
+    // Opening an index is a few long synchronous steps: a turn of the event loop between them lets
+    // Ctrl-C be handled (the first one exits at once while no stage holds it).
+    const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+    await turn();
     const { graph } = index.load();
+    await turn();
     // Passage text comes from the workspace (what was indexed), never from a dataset file.
     const contents = index.passageContents(graph.passageIds);
+    await turn();
     const vectors = await index.vectors(graph, contents);
+    await turn();
     // Encoders with corpus statistics (the lexical encoder's IDF) reweight the search space here.
     const weighting = index.encoder.searchWeighting?.(vectors.passages) ?? ((m: VectorMatrix) => m);
-    return new Retriever(index, graph, contents, weighting, weighting(vectors.passages), weighting(vectors.facts), chat, concurrency);
+    const passages = weighting(vectors.passages);
+    await turn();
+    return new Retriever(index, graph, contents, weighting, passages, weighting(vectors.facts), chat, concurrency);
   }
 
   async retrieve(questions: readonly string[], options: RetrievalOptions, onEach?: (done: number) => void, signal?: AbortSignal): Promise<RetrievalResult[]> {

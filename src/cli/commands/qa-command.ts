@@ -18,7 +18,7 @@ export function qaCommand(context: CommandContext): Command {
     .option("--run <name>", "retrieval run to read (see hipporag eval; default: hipporag2, else the only HippoRAG 2 run stored)")
     .option("--qa-top-k <n>", "passages in the QA prompt (upstream 5)", parsePositiveInt("--qa-top-k"), QA_TOP_K)
     .option("--ircot-answer", "score IRCoT's own answers (after \"So the answer is\") of an IRCoT --run instead of asking the QA reader; stored as run <run>-ircotanswer, no LLM needed");
-  corpusOptions(embeddingOptions(stageLlmOptions(llmOptions(planOptions(commonOptions(command))), ["qa"]))).action(async (raw: QaOptions) => {
+  corpusOptions(embeddingOptions(stageLlmOptions(llmOptions(planOptions(commonOptions(command))), ["openie", "qa"]))).action(async (raw: QaOptions) => {
     const common = resolveCommon(raw, "qa");
     const { loadCommandDataset } = await import("../load-command-dataset.js");
     const { openHippo } = await import("../open-hippo.js");
@@ -76,7 +76,9 @@ export function qaCommand(context: CommandContext): Command {
         context.output.stdout(formatEvalTable([{ name: run, report }]));
         const { reuseLine } = await import("../output.js");
         context.output.stderr(`qa ${run}: ${reuseLine(dataset.questions.length, "question", outcome.recomputed)}; ${outcome.answered} answered, ${outcome.failed.length} failed`);
-        for (const f of outcome.failed.slice(0, 3)) context.output.stderr(`failed ${f.key}: ${f.error}`);
+        const { questionKey } = await import("../../retrieval/retrieval-store.js");
+        const idOf = new Map(dataset.questions.map((q) => [questionKey(q.question), q.id]));
+        for (const f of outcome.failed.slice(0, 3)) context.output.stderr(`failed ${idOf.get(f.key) ?? f.key}: ${f.error}`);
       }
       context.state.exitCode = outcome.failed.length > 0 ? 5 : 0;
     } finally {

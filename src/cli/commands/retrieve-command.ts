@@ -13,7 +13,7 @@ export function retrieveCommand(context: CommandContext): Command {
     .description("rank passages for every question of a dataset (stored per run), or --explain one question")
     .option("--explain <question>", "retrieve one question and print every step: facts, filter, seeds, passages")
     .option("--predictions-out <file>", "also write [{id, question, docs}] as read by eval --predictions");
-  corpusOptions(retrievalOptions(embeddingOptions(stageLlmOptions(llmOptions(planOptions(commonOptions(command))), ["filter", "qa"])))).action(async (raw: RetrieveOptions) => {
+  corpusOptions(retrievalOptions(embeddingOptions(stageLlmOptions(llmOptions(planOptions(commonOptions(command))), ["openie", "filter", "qa"])))).action(async (raw: RetrieveOptions) => {
     const common = resolveCommon(raw, "retrieve");
     const { runRetrieveCommand } = await import("./run-retrieve-command.js");
     context.state.exitCode = await runRetrieveCommand(common, raw, context.output);

@@ -17,7 +17,7 @@ import { plural, reuseLine, type Output } from "../output.js";
 import { indexChanges, openiePlanLine, partialLine } from "./run-index-command.js";
 import { resolveRetrievalSweep } from "../retrieval-options.js";
 import { reportLlmFallbacks } from "./run-retrieve-command.js";
-import { checkMaxCost, planQa, planRetrievals, printPlan, type StagePlan } from "../dry-run.js";
+import { checkMaxCost, planQa, planRetrievals, priced, printPlan, type StagePlan } from "../dry-run.js";
 import { planIndex } from "./run-index-command.js";
 import { readOpenIEFile } from "../../openie/openie-file.js";
 import { loadOpenIEPrompts } from "../../openie/prompts/load-openie-prompts.js";
@@ -78,7 +78,7 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
     let t = Date.now();
     if (options.importOpenie) {
       const summary = importOpenIEFile(hippo.workspace, new OpenIEStore(hippo.workspace, importModel ?? hippo.openieModel()), options.importOpenie);
-      say(`openie: imported ${summary.docs} docs for ${summary.model}`);
+      say(`openie: imported ${plural(summary.docs, "doc")} for ${summary.model} (${summary.newPassages} new passages, ${summary.unchanged} unchanged${summary.replaced ? `, ${plural(summary.replaced, "finished result")} replaced by different ones` : ""})`);
     }
     const progress = indexProgress(quiet, say);
     const update = await hippo
@@ -101,7 +101,7 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
     const labels: string[] = [];
     t = Date.now();
     for (const overrides of runs) {
-      const progress = createProgress({ label: `retrieve ${overrides.method}`, total: dataset.questions.length, quiet });
+      const progress = createProgress({ label: `retrieve ${runLabel(hippo.retrievalOptions(overrides))}`, total: dataset.questions.length, quiet });
       const { run, fallbacks: f, recomputed } = await retrieveQuestions(hippo, dataset.questions, overrides, (done, todo) => progress.update(dataset.questions.length - todo + done), interrupt.signal);
       progress.stop();
       labels.push(run);
@@ -204,7 +204,7 @@ function planRun(hippo: HippoRag, dataset: Dataset, options: RunOptions, sweep: 
   const hipporagRuns = sweep.map((setting) => ({ ...setting, method: "hipporag" as const, filter }));
   const questions = new Set(dataset.questions.map((q) => q.question)).size;
   if (indexWillChange) {
-    if (filter) for (const setting of hipporagRuns) plans.push({ stage: `filter ${runLabel(setting)}`, model: hippo.stageLlm("filter")?.modelId ?? "-", calls: questions, cached: 0, tokensIn: questions * 1600, tokensOut: questions * 80, note: "at most: the index changes first" });
+    if (filter) for (const setting of hipporagRuns) plans.push(priced({ stage: `filter ${runLabel(setting)}`, model: hippo.stageLlm("filter")?.modelId ?? "-", calls: questions, cached: 0, tokensIn: questions * 1600, tokensOut: questions * 80, note: "at most: the index changes first" }));
   } else plans.push(...planRetrievals(hippo, dataset.questions, hipporagRuns));
   if (hasLlm && !options.skipQa) {
     const qaRuns = [...hipporagRuns, ...(options.baselines ? [{ ...sweep[0]!, method: "dense" as const }] : [])];
