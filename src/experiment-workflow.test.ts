@@ -193,3 +193,19 @@ describe("the demo shows what the graph adds", () => {
     expect(explained.stdout).toMatch(/\n\s+2\s+[\d.]+\s+[\d.]+\s+Missolonghi/);
   });
 });
+
+describe("eval never lays runs of different indexes side by side unmarked", () => {
+  it("a run retrieved with another encoder is named with its index", async () => {
+    const s = await server({ embed: (text) => [text.length % 7, 1, (text.charCodeAt(0) % 5) + 1] });
+    const saveDir = tempDir();
+    await runCli(["openie", ...demo(saveDir), "--import", DEMO_OPENIE]);
+    await runCli(["index", ...demo(saveDir)]);
+    await runCli(["retrieve", ...demo(saveDir), "--method", "dense"]);
+    const other = ["--embedding-name", "fake-embedder", "--embedding-base-url", s.url];
+    expect((await runCli(["index", ...demo(saveDir), ...other])).code).toBe(0);
+    expect((await runCli(["retrieve", ...demo(saveDir), "--no-filter", ...other])).code).toBe(0);
+    const table = (await runCli(["eval", ...demo(saveDir)])).stdout;
+    expect(table).toMatch(/dense \[handwritten\|lexical\S*\]/);
+    expect(table).toMatch(/hipporag2-nofilter \[handwritten\|openai:fake-embedder\S*\]/);
+  });
+});

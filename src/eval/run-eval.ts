@@ -117,10 +117,16 @@ export function scoreStoredRuns(workspace: Workspace, questions: readonly Questi
       "Run hipporag retrieve (or hipporag run) first, or score a file with --predictions",
     );
   }
-  return (only ?? runs).map((run) => {
+  const selected = only ?? runs;
+  // Runs retrieved from different indexes (another encoder, vector precision or OpenIE) are not
+  // comparable as they stand: then each run's name says which index it was retrieved from.
+  const indexOf = new Map(selected.map((run) => [run, workspace.db.prepare("SELECT DISTINCT index_id FROM retrievals WHERE run = ?").pluck().all(run) as string[]]));
+  const mixed = new Set([...indexOf.values()].flat()).size > 1;
+  return selected.map((run) => {
     // A run retrieved from an index that has changed since is not current: say so beside its numbers.
     const scored = scoreRun(workspace, run, questions);
-    return runStaleness(workspace, run, questions) ? { ...scored, name: `${run} (stale)` } : scored;
+    const name = `${run}${mixed ? ` [${indexOf.get(run)!.join(" + ")}]` : ""}${runStaleness(workspace, run, questions) ? " (stale)" : ""}`;
+    return name === run ? scored : { ...scored, name };
   });
 }
 
