@@ -1,0 +1,34 @@
+import { usageError } from "../../core/errors.js";
+import { resolveBootstrap } from "../bootstrap-options.js";
+import type { CommonOptions } from "../common-options.js";
+import type { ResolvedCommon } from "../common-options.js";
+import type { Output } from "../output.js";
+
+export interface EvalOptions extends CommonOptions {
+  predictions?: string;
+  run?: string;
+  compare?: string[];
+  bootstrap: number;
+  seed: number;
+}
+
+/** `hipporag eval`: returns the exit code (only cli/main.ts ends the process). */
+export async function runEvalCommand(common: ResolvedCommon, raw: EvalOptions, output: Output): Promise<number> {
+  if (raw.compare && raw.compare.length !== 2) throw usageError(`--compare takes two run names, got ${raw.compare.length}`, "e.g. --compare hipporag2-nofilter dense");
+  const { runEval } = await import("../../eval/run-eval.js");
+  const { bootstrapNote, formatComparisonTable, formatEvalTable, formatIntervalTable } = await import("../../eval/format-eval-report.js");
+  const result = runEval({ ...common, predictions: raw.predictions, run: raw.run, compare: raw.compare as [string, string] | undefined, bootstrap: resolveBootstrap(raw) });
+  const bodies = result.reports.map(({ name, report, ircot }) => ({ run: name, ...report, ...(ircot ? { ircot } : {}) }));
+  if (common.json) {
+    const [comparison] = result.comparisons;
+    const out = comparison ? { ...comparison, bootstrap: result.bootstrap, reports: bodies } : bodies.length === 1 ? bodies[0] : bodies;
+    output.stdout(JSON.stringify(out, null, 2));
+  } else {
+    output.stdout(formatEvalTable(result.reports));
+    output.stdout(`\n${formatIntervalTable(result.reports)}`);
+    for (const comparison of result.comparisons) output.stdout(`\n${comparison.a} vs ${comparison.b} (paired, ${comparison.count} questions)\n${formatComparisonTable(comparison, result.reports)}`);
+    output.stdout(`\n${bootstrapNote(result.bootstrap)}`);
+    if (result.written) output.stderr(`report: ${result.written.markdownPath} (+ .json, .html; index: ${result.written.indexPath})`);
+  }
+  return 0;
+}
