@@ -1,19 +1,10 @@
 import { Command } from "commander";
-import { HippoError } from "../../core/errors.js";
-import { hubDatasets, type HubDataset } from "../../datasets/hub/hub-dataset-names.js";
-import { listHubFiles } from "../../datasets/hub/list-hub-files.js";
-import { localDatasets } from "../../datasets/hub/local-datasets.js";
-import { DEFAULT_DATASET_DIR } from "../../datasets/load-dataset.js";
-import { formatBytes } from "../format-bytes.js";
-import { hubOptions, resolveHub, type HubCliOptions } from "../hub-options.js";
-import { formatTable } from "../output.js";
-import { pullWithProgress } from "../pull-with-progress.js";
-import type { CommandContext } from "../command-context.js";
 
-interface DatasetsOptions extends HubCliOptions {
-  datasetDir: string;
-  json: boolean;
-}
+import { DEFAULT_DATASET_DIR } from "../../datasets/load-dataset.js";
+import { hubOptions } from "../hub-options.js";
+
+import type { CommandContext } from "../command-context.js";
+import type { DatasetsOptions } from "./run-datasets-command.js";
 
 /** `hipporag datasets list | pull <name…>`: the paper's datasets from the Hugging Face Hub. */
 export function datasetsCommand(context: CommandContext): Command {
@@ -24,58 +15,18 @@ export function datasetsCommand(context: CommandContext): Command {
       .option("--json", "print machine-readable JSON on stdout", false);
 
   const list = shared(new Command("list").description("what the Hub repository holds, and what is already in --dataset-dir")).action(async (options: DatasetsOptions) => {
-    const settings = resolveHub(options);
-    const local = localDatasets(options.datasetDir);
-    let hub: HubDataset[] | null = null;
-    if (settings.offline) output.stderr(`offline: ${settings.repo} not consulted; local datasets in ${options.datasetDir} only`);
-    else hub = hubDatasets(await listHubFiles(settings));
-    if (options.json) {
-      output.stdout(JSON.stringify({ repo: settings.repo, revision: settings.revision, datasetDir: options.datasetDir, hub: hub?.map(describe) ?? null, local }, null, 2));
-      return;
-    }
-    const names = [...new Set([...(hub ?? []).map((d) => d.name), ...local.map((d) => d.name)])].sort();
-    const rows = names.map((name) => {
-      const remote = hub?.find((d) => d.name === name);
-      const here = local.find((d) => d.name === name);
-      return [
-        name,
-        remote ? `${formatBytes((remote.corpus?.size ?? 0) + (remote.questions?.size ?? 0))}${remote.questions ? "" : " (corpus only)"}` : hub ? "-" : "?",
-        here ? `yes${here.hasQuestions ? "" : " (corpus only)"}` : "no",
-      ];
-    });
-    output.stdout(rows.length ? formatTable(["dataset", `on ${settings.repo}`, `in ${options.datasetDir}`], rows) : "no datasets");
-    for (const d of hub ?? []) if (d.shadowed.length) output.stderr(`${d.name}: using ${d.corpus?.path}${d.questions ? ` and ${d.questions.path}` : ""}; ignoring ${d.shadowed.join(", ")}`);
-    if (hub && rows.length) output.stderr(`pull one with: hipporag datasets pull <name>${options.datasetDir === DEFAULT_DATASET_DIR ? "" : ` --dataset-dir ${options.datasetDir}`}`);
+    const { runDatasetsList } = await import("./run-datasets-command.js");
+    state.exitCode = await runDatasetsList(options, output);
   });
 
   const pull = shared(new Command("pull").description("download <name>.json and <name>_corpus.json into --dataset-dir (verified, resumable; skips files already up to date)"))
     .argument("<names...>", "dataset names, e.g. musique 2wikimultihopqa")
     .action(async (names: string[], options: DatasetsOptions) => {
-      const settings = resolveHub(options);
-      if (settings.offline) {
-        throw new HippoError("USAGE", `offline (HF_HUB_OFFLINE=1 or --offline): cannot pull ${names.join(", ")}`, {
-          suggestion: "unset HF_HUB_OFFLINE / drop --offline, or copy the files into --dataset-dir yourself",
-        });
-      }
-      const pulled = await pullWithProgress(names, options.datasetDir, settings, output, options.json);
-      if (options.json) output.stdout(JSON.stringify({ repo: settings.repo, revision: settings.revision, files: pulled }, null, 2));
-      else {
-        const downloaded = pulled.filter((f) => f.status === "downloaded");
-        output.stdout(`${downloaded.length} downloaded (${formatBytes(downloaded.reduce((sum, f) => sum + f.received, 0))}), ${pulled.length - downloaded.length} already up to date, in ${options.datasetDir}`);
-      }
-      state.exitCode = 0;
+      const { runDatasetsPull } = await import("./run-datasets-command.js");
+      state.exitCode = await runDatasetsPull(names, options, output);
     });
 
   const group = new Command("datasets").description("the paper's datasets from the Hugging Face Hub: list, pull").addCommand(list).addCommand(pull);
   // `hipporag datasets` alone shows what it can do instead of failing
   return group.action(() => output.stdout(group.helpInformation()));
-}
-
-function describe(dataset: HubDataset) {
-  return {
-    name: dataset.name,
-    corpus: dataset.corpus && { path: dataset.corpus.path, size: dataset.corpus.size, sha256: dataset.corpus.sha256 },
-    questions: dataset.questions && { path: dataset.questions.path, size: dataset.questions.size, sha256: dataset.questions.sha256 },
-    shadowed: dataset.shadowed,
-  };
 }

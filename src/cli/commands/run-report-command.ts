@@ -1,0 +1,34 @@
+import { writeFileSync } from "node:fs";
+import { formatTable } from "../../core/format-table.js";
+import type { LogLevel } from "../../core/logger.js";
+import { resolveBootstrap } from "../bootstrap-options.js";
+import { checkOutputFile } from "../output-path.js";
+import type { Output } from "../output.js";
+
+export interface ReportOptions {
+  saveDir: string[];
+  dataset?: string[];
+  datasetDir: string;
+  out?: string;
+  json: boolean;
+  logLevel: LogLevel;
+  bootstrap: number;
+  seed: number;
+}
+
+/** `hipporag report`: several workspaces' stored runs side by side with the paper's Tables 2–4; returns the exit code. */
+export async function runReportCommand(saveDirs: string[], raw: ReportOptions, output: Output): Promise<number> {
+  checkOutputFile("--out", raw.out);
+  const { runPaperTables, paperTablesHtml, paperTablesMarkdown } = await import("../../eval/run-paper-tables.js");
+  const result = runPaperTables({ saveDirs, datasets: raw.dataset, datasetDir: raw.datasetDir, bootstrap: resolveBootstrap(raw) });
+  const json = JSON.stringify(result, null, 2);
+  if (raw.out) {
+    writeFileSync(raw.out, raw.out.endsWith(".html") ? paperTablesHtml(result.tables) : raw.out.endsWith(".json") ? `${json}\n` : paperTablesMarkdown(result.tables));
+  }
+  if (raw.json) output.stdout(json);
+  else {
+    for (const table of result.tables) output.stdout(`${table.title}\n${formatTable(table.header, table.body)}\n${table.notes.map((n) => `note: ${n}`).join("\n")}\n`);
+    if (raw.out) output.stderr(`report: ${raw.out}`);
+  }
+  return 0;
+}
