@@ -25,6 +25,7 @@ const FEATURE_MASK = 0x7fffffff;
 export class LexicalEncoder implements Encoder {
   readonly id: string;
   readonly maxBatch = 4096;
+  readonly sparse = true;
   private readonly trigramWeight: number;
   private readonly bigramWeight: number;
 
