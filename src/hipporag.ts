@@ -21,6 +21,8 @@ import { queryNerMessages } from "./retrieval/query-ner-prompt.js";
 import { loadAnswers, loadRetrievals, questionKey, saveAnswer, saveRetrievals } from "./retrieval/retrieval-store.js";
 import { DEFAULT_RETRIEVAL, effectiveRetrievalOptions, Retriever, type RetrievalOptions, type RetrievalResult } from "./retrieval/retriever.js";
 import { insertPassages, rankedMetadata, splitPassage } from "./store/passage-store.js";
+import { openVectorStore, type VectorStoreSettings } from "./store/open-vector-store.js";
+import type { VectorStore, VectorStoreKind } from "./store/vector-store.js";
 import { Workspace } from "./store/workspace.js";
 
 export type { LlmConfig } from "./llm/llm-config.js";
@@ -40,6 +42,12 @@ export interface HippoRagConfig {
   qaTopK?: number;
   /** How new dense vectors are stored: f32, or f16 (half the space; ~1e-3 relative error). */
   vectorDtype?: "f32" | "f16";
+  /**
+   * Where dense vectors are kept: "sqlite" (default, the workspace file), "lancedb" (embedded, on
+   * disk; `url` = folder, default `<saveDir>/lancedb`), "chroma" (a server; `url`, default
+   * http://localhost:8000), or a ready VectorStore. Sparse (lexical) vectors always stay in SQLite.
+   */
+  vectorStore?: VectorStoreKind | VectorStoreSettings | VectorStore;
   openiePrompts?: OpenIEPrompts;
   /** false: open only an existing workspace (never create one); default true. */
   createWorkspace?: boolean;
@@ -101,6 +109,10 @@ export class HippoRag {
   readonly llm?: ResolvedLlmConfig;
   private chatModel?: CachedChatModel;
   private retrieverCache?: { key: string; retriever: Retriever };
+  /** The dense vector store (set by `open`). */
+  vectors!: VectorStore;
+  /** Store notices already logged: each is said once per HippoRag, not once per index opened. */
+  private readonly noticed = new Set<string>();
 
   private constructor(
     readonly config: HippoRagConfig,
@@ -116,10 +128,19 @@ export class HippoRag {
     const llm = config.llm ? resolveLlmConfig(config.llm) : undefined;
     if (config.qaTopK !== undefined) positiveInt("qaTopK", config.qaTopK);
     const encoder = config.encoder ?? (await createEncoder(config.embedding ?? { name: DEFAULT_ENCODER }));
-    return new HippoRag(config, encoder, llm);
+    const hippo = new HippoRag(config, encoder, llm);
+    try {
+      const store = config.vectorStore;
+      hippo.vectors = typeof store === "object" && "upsert" in store ? store : await openVectorStore(hippo.workspace, store);
+    } catch (error) {
+      hippo.workspace.close();
+      throw error;
+    }
+    return hippo;
   }
 
   close(): void {
+    void this.vectors?.close(); // LanceDB releases its handles at once; Chroma and SQLite hold nothing of their own
     this.workspace.close();
   }
 
@@ -152,7 +173,10 @@ export class HippoRag {
   }
 
   memoryIndex(): MemoryIndex {
-    return new MemoryIndex(this.workspace, this.openieModel(), this.encoder, undefined, this.config.vectorDtype);
+    return new MemoryIndex(this.workspace, this.openieModel(), this.encoder, undefined, this.config.vectorDtype, this.vectors, (m) => {
+      if (!this.noticed.has(m)) this.config.logger?.warn(m);
+      this.noticed.add(m);
+    });
   }
 
   /**

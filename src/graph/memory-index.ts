@@ -5,6 +5,7 @@ import { pyTupleRepr } from "../core/ids.js";
 import type { Encoder, VectorMatrix } from "../embedding/encoder.js";
 import { EmbeddingStore } from "../embedding/embedding-store.js";
 import { OpenIEStore } from "../openie/openie-store.js";
+import type { VectorStore } from "../store/vector-store.js";
 import type { Workspace } from "../store/workspace.js";
 import { buildMemoryGraph, memoryGraphStats, phrasesAndFacts, type MemoryGraph } from "./build-graph.js";
 import { processChunk, type ProcessedChunk } from "./process-openie.js";
@@ -72,9 +73,11 @@ export class MemoryIndex {
     readonly encoder: Encoder,
     private readonly synonymy: SynonymyOptions = DEFAULT_SYNONYMY,
     vectorDtype: "f32" | "f16" = "f32",
+    vectorStore?: VectorStore,
+    notice?: (message: string) => void,
   ) {
     this.openie = new OpenIEStore(workspace, openieModel);
-    this.embeddings = new EmbeddingStore(workspace, encoder, vectorDtype);
+    this.embeddings = new EmbeddingStore(workspace, encoder, vectorDtype, vectorStore, notice);
     this.id = indexIdOf(openieModel, this.embeddings.key);
   }
 
