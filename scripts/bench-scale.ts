@@ -2,7 +2,7 @@
  * Scale: synthetic corpora at multiples of the paper's MuSiQue size (1× = 11,656 passages, 85,288
  * phrases; 10× ≈ 116k passages, 850k phrases, 768-d) built and searched with each vector store:
  * build time, synonymy time, peak RSS, retrieval ms/question (HippoRAG 2 without the filter, through
- * the library), and for LanceDB the recall@10 of its IVF-PQ index against exact search on the passage
+ * the library), and for LanceDB the recall@10 of its IVF index against exact search over the encoder's
  * vectors. Synonymy is the exact all-pairs product at every size (no ANN path yet), so its edge
  * recall is 1 by construction and is not measured. Each (scale, store) runs in its own child process
  * so its peak RSS is its own.
