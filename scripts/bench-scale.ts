@@ -3,9 +3,10 @@
  * phrases; 10× ≈ 116k passages, 850k phrases, 768-d) built and searched with each vector store:
  * build time, synonymy time, peak RSS, retrieval ms/question (HippoRAG 2 without the filter, through
  * the library), and for LanceDB the recall@10 of its IVF index against exact search over the encoder's
- * vectors. Synonymy is the exact all-pairs product at every size (no ANN path yet), so its edge
- * recall is 1 by construction and is not measured. Each (scale, store) runs in its own child process
- * so its peak RSS is its own.
+ * vectors. Synonymy is exact below 250k phrases and approximate (IVF, `src/graph/synonymy-ann.ts`)
+ * above; where the build was exact (SQLite case), the ANN path is also run over the same vectors and
+ * its edge recall against the build's lists is measured. Each (scale, store) runs in its own child
+ * process so its peak RSS is its own.
  *   npx tsx scripts/bench-scale.ts [--scales 1,3,10] [--stores sqlite,lancedb] [--questions 200] [--dim 768]
  */
 import { execFileSync } from "node:child_process";

@@ -209,7 +209,8 @@ export class MemoryIndex {
     return passageIds.map((id) => select.get(id) as string);
   }
 
-  private storedLists(): Map<string, NeighborList> {
+  /** The stored synonym list of every phrase of the index. */
+  storedLists(): Map<string, NeighborList> {
     const rows = this.workspace.db.prepare("SELECT phrase, neighbors FROM synonyms WHERE index_id = ?").all(this.id) as { phrase: string; neighbors: string }[];
     return new Map(rows.map((row) => [row.phrase, JSON.parse(row.neighbors) as NeighborList]));
   }
