@@ -7,6 +7,7 @@
  * above; where the build was exact (SQLite case), the ANN path is also run over the same vectors and
  * its edge recall against the build's lists is measured. Each (scale, store) runs in its own child
  * process so its peak RSS is its own.
+ * Writes scripts/results/scale-x<scales>.json.
  *   npx tsx scripts/bench-scale.ts [--scales 1,3,10] [--stores sqlite,lancedb] [--questions 200] [--dim 768]
  */
 import { execFileSync } from "node:child_process";
@@ -41,7 +42,8 @@ if (process.argv[2] === "--case") {
         // A case that runs out of memory or time is a result too: it is recorded, not hidden.
         rows.push({ scale: `×${scale}`, store, error: (error as Error).message.split("\n")[0]!.slice(0, 120) });
       }
-      report("scale", rows, { scales, stores, questions, dim });
+      // One file per set of scales: a 10× run (tens of minutes) does not overwrite the 1× record.
+      report(`scale-x${scales.join("-")}`, rows, { scales, stores, questions, dim });
     }
   }
 }
