@@ -111,6 +111,8 @@ export class HippoRag {
   private retrieverCache?: { key: string; retriever: Retriever };
   /** The dense vector store (set by `open`). */
   vectors!: VectorStore;
+  /** Whether `vectors` was opened here (then `close` closes it) or given ready in the config (the caller's). */
+  private ownsVectors = false;
   /** Store notices already logged: each is said once per HippoRag, not once per index opened. */
   private readonly noticed = new Set<string>();
 
@@ -131,7 +133,12 @@ export class HippoRag {
     const hippo = new HippoRag(config, encoder, llm);
     try {
       const store = config.vectorStore;
-      hippo.vectors = typeof store === "object" && "upsert" in store ? store : await openVectorStore(hippo.workspace, store);
+      if (typeof store === "object" && "upsert" in store) {
+        hippo.vectors = store;
+      } else {
+        hippo.vectors = await openVectorStore(hippo.workspace, store);
+        hippo.ownsVectors = true;
+      }
     } catch (error) {
       hippo.workspace.close();
       throw error;
@@ -140,7 +147,7 @@ export class HippoRag {
   }
 
   close(): void {
-    void this.vectors?.close(); // LanceDB releases its handles at once; Chroma and SQLite hold nothing of their own
+    if (this.ownsVectors) void this.vectors.close(); // LanceDB releases its handles at once; Chroma and SQLite hold nothing of their own
     this.workspace.close();
   }
 
