@@ -21,6 +21,8 @@ import { ircotRetrieve } from "./retrieval/ircot/ircot-retrieve.js";
 import { methodOf } from "./retrieval/method-registry.js";
 import { DEFAULT_RETRIEVAL, effectiveRetrievalOptions, Retriever, type RetrievalOptions, type RetrievalResult } from "./retrieval/retriever.js";
 import { insertPassages, rankedMetadata, splitPassage } from "./store/passage-store.js";
+import { openVectorStore, type VectorStoreSettings } from "./store/open-vector-store.js";
+import type { VectorStore, VectorStoreKind } from "./store/vector-store.js";
 import { Workspace } from "./store/workspace.js";
 
 export type { LlmConfig } from "./llm/llm-config.js";
@@ -48,6 +50,12 @@ export interface HippoRagConfig {
   qaTopK?: number;
   /** How new dense vectors are stored: f32, or f16 (half the space; ~1e-3 relative error). */
   vectorDtype?: "f32" | "f16";
+  /**
+   * Where dense vectors are kept: "sqlite" (default, the workspace file), "lancedb" (embedded, on
+   * disk; `url` = folder, default `<saveDir>/lancedb`), "chroma" (a server; `url`, default
+   * http://localhost:8000), or a ready VectorStore. Sparse (lexical) vectors always stay in SQLite.
+   */
+  vectorStore?: VectorStoreKind | VectorStoreSettings | VectorStore;
   openiePrompts?: OpenIEPrompts;
   /** The IRCoT reasoning prompt (retrieval.ircotSteps); default: ours, one demonstration (retrieval/ircot/ircot-prompt.ts). */
   ircotPrompt?: IrcotPrompt;
@@ -91,6 +99,12 @@ export class HippoRag {
   private readonly llms: Partial<Record<LlmStage, StageLlm>>;
   private readonly chats: Partial<Record<LlmStage, CachedChatModel>> = {};
   private retrieverCache?: { key: string; retriever: Retriever };
+  /** The dense vector store (set by `open`). */
+  vectors!: VectorStore;
+  /** Whether `vectors` was opened here (then `close` closes it) or given ready in the config (the caller's). */
+  private ownsVectors = false;
+  /** Store notices already logged: each is said once per HippoRag, not once per index opened. */
+  private readonly noticed = new Set<string>();
 
   private constructor(
     readonly config: HippoRagConfig,
@@ -106,10 +120,24 @@ export class HippoRag {
     const llms = resolveStageLlms(config.llm);
     if (config.qaTopK !== undefined) positiveInt("qaTopK", config.qaTopK);
     const encoder = config.encoder ?? (await createEncoder(config.embedding ?? { name: DEFAULT_ENCODER }));
-    return new HippoRag(config, encoder, llms);
+    const hippo = new HippoRag(config, encoder, llms);
+    try {
+      const store = config.vectorStore;
+      if (typeof store === "object" && "upsert" in store) {
+        hippo.vectors = store;
+      } else {
+        hippo.vectors = await openVectorStore(hippo.workspace, store);
+        hippo.ownsVectors = true;
+      }
+    } catch (error) {
+      hippo.workspace.close();
+      throw error;
+    }
+    return hippo;
   }
 
   close(): void {
+    if (this.ownsVectors) void this.vectors.close(); // LanceDB releases its handles at once; Chroma and SQLite hold nothing of their own
     this.workspace.close();
   }
 
@@ -149,7 +177,10 @@ export class HippoRag {
   }
 
   memoryIndex(): MemoryIndex {
-    return new MemoryIndex(this.workspace, this.openieModel(), this.encoder, undefined, this.config.vectorDtype);
+    return new MemoryIndex(this.workspace, this.openieModel(), this.encoder, undefined, this.config.vectorDtype, this.vectors, (m) => {
+      if (!this.noticed.has(m)) this.config.logger?.warn(m);
+      this.noticed.add(m);
+    });
   }
 
   /**

@@ -49,3 +49,8 @@ export { DEFAULT_IRCOT_STEPS, ircotRetrieve } from "./retrieval/ircot/ircot-retr
 export { mergeRankings } from "./retrieval/ircot/merge-rankings.js";
 export { buildMemoryGraph, type MemoryGraph, type GraphStats } from "./graph/build-graph.js";
 export { Workspace } from "./store/workspace.js";
+export type { VectorHit, VectorPrecision, VectorStore, VectorStoreKind } from "./store/vector-store.js";
+export { openVectorStore, type VectorStoreSettings } from "./store/open-vector-store.js";
+export { SqliteVectorStore } from "./store/sqlite-vector-store.js";
+export { LanceDbVectorStore } from "./store/lancedb-vector-store.js";
+export { ChromaVectorStore } from "./store/chroma-vector-store.js";

@@ -81,14 +81,14 @@ export function planOpenIE(passages: readonly Passage[], store: OpenIEStore, cac
 }
 
 /** Vectors the index would compute for these passages (with finished OpenIE): passages, facts, entities. */
-export function planEmbeddings(hippo: HippoRag, passages: readonly Passage[]): StagePlan {
+export async function planEmbeddings(hippo: HippoRag, passages: readonly Passage[]): Promise<StagePlan> {
   const index = hippo.memoryIndex();
   const done = index.openie.doneTriples();
   const chunks = passages.filter((p) => done.has(p.id)).map((p) => processChunk(p.id, done.get(p.id)!.triples));
   const { phrases, facts } = phrasesAndFacts(chunks);
   const plan = row("embeddings", hippo.encoder.id);
   for (const [texts, purpose] of [[passages.filter((p) => done.has(p.id)).map((p) => p.content), "passage"], [facts.map(pyTupleRepr), "fact"], [phrases, "entity"]] as const) {
-    const { missing, chars } = index.embeddings.countMissing(texts, purpose);
+    const { missing, chars } = await index.embeddings.countMissing(texts, purpose);
     plan.calls += missing;
     plan.cached += new Set(texts).size - missing;
     plan.tokensIn += Math.ceil(chars / 4);

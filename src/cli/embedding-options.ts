@@ -14,7 +14,9 @@ export function embeddingOptions(command: Command): Command {
     .addOption(new Option("--embedding-pooling <pooling>", "pooling for onnx: models").choices(["mean", "cls"]))
     .addOption(new Option("--embedding-dtype <dtype>", "weights variant for onnx: models").choices(["fp32", "fp16", "q8"]))
     .option("--offline", "never download models (onnx: local folders and the local cache only)", false)
-    .addOption(new Option("--vectors <dtype>", "storage of new dense vectors: f32, or f16 (half the space)").choices(["f32", "f16"]).default("f32"));
+    .addOption(new Option("--vectors <dtype>", "storage of new dense vectors: f32, or f16 (half the space)").choices(["f32", "f16"]).default("f32"))
+    .addOption(new Option("--vector-store <kind>", "where dense vectors are kept: sqlite (the workspace), lancedb (embedded, on disk), chroma (a server)").choices(["sqlite", "lancedb", "chroma"]).default("sqlite"))
+    .option("--vector-store-url <url>", "lancedb: folder or URI (default <save-dir>/lancedb); chroma: server URL (default http://localhost:8000)");
 }
 
 export interface EmbeddingCliOptions {
@@ -26,6 +28,8 @@ export interface EmbeddingCliOptions {
   embeddingDtype?: "fp32" | "fp16" | "q8";
   offline: boolean;
   vectors: "f32" | "f16";
+  vectorStore?: "sqlite" | "lancedb" | "chroma";
+  vectorStoreUrl?: string;
 }
 
 /** `requestTimeout` / `maxRetries` (seconds / count) come from the LLM options when the command has them. */

@@ -28,6 +28,7 @@ export async function openHippo(
     ircotPrompt: loadIrcotPrompt(options.ircotPrompt),
     qaTopK: extra.qaTopK,
     vectorDtype: options.vectors,
+    vectorStore: { kind: options.vectorStore ?? "sqlite", url: options.vectorStoreUrl },
     createWorkspace: !extra.mustExist,
     acceptTruncated: options.acceptTruncated,
     logger,

@@ -1,11 +1,15 @@
 import { cooperative } from "../core/cooperate.js";
 import { HippoError } from "../core/errors.js";
 import { md5Hex } from "../core/ids.js";
+import { SqliteVectorStore } from "../store/sqlite-vector-store.js";
+import type { VectorStore } from "../store/vector-store.js";
 import type { Workspace } from "../store/workspace.js";
-import { isSparse, type EmbedPurpose, type Encoder, type SparseMatrix, type VectorMatrix } from "./encoder.js";
+import { isSparse, type EmbedPurpose, type Encoder, type Matrix, type VectorMatrix } from "./encoder.js";
 import { DenseRowCache } from "./dense-row-cache.js";
 import { decodeFloat16Into, encodeFloat16 } from "./float16.js";
 import { sparseFromRows } from "./sparse.js";
+
+export { decodeSparseRow, encodeSparseRow } from "../store/sparse-row.js";
 
 export interface EmbedStats {
   requested: number;
@@ -14,8 +18,10 @@ export interface EmbedStats {
 }
 
 /**
- * Embeddings in the workspace keyed by (encoder id, md5 of the exact model input). Computes only
- * what is missing, commits each batch, and loads a kind as one contiguous row-major matrix.
+ * Embeddings keyed by (encoder id, md5 of the exact model input), held by a vector store (the
+ * workspace's SQLite by default, or LanceDB / Chroma). Computes only what is missing, commits each
+ * batch, and loads a kind as one contiguous row-major matrix. Sparse (lexical) vectors always stay in
+ * the workspace's SQLite: the other stores hold dense vectors only.
  */
 export class EmbeddingStore {
   readonly stats: EmbedStats = { requested: 0, cached: 0, embedded: 0 };
@@ -25,28 +31,54 @@ export class EmbeddingStore {
    * `--vectors` gives the same vectors a fresh workspace would have.
    */
   readonly key: string;
+  /** Where dense vectors go. */
+  readonly vectors: VectorStore;
+  private readonly sqlite: SqliteVectorStore;
+  /** Known once the space is seen to hold sparse rows (or the encoder says it makes them). */
+  private sparseSpace: boolean | undefined;
 
   constructor(
-    private readonly workspace: Workspace,
+    workspace: Workspace,
     readonly encoder: Encoder,
     private readonly dtype: "f32" | "f16" = "f32",
+    vectors?: VectorStore,
+    private readonly notice?: (message: string) => void,
   ) {
     this.key = embeddingKey(encoder.id, dtype);
+    this.sqlite = vectors instanceof SqliteVectorStore ? vectors : new SqliteVectorStore(workspace.db, workspace.path);
+    this.vectors = vectors ?? this.sqlite;
   }
 
-  /** Embeds (if missing) and returns the matrix of `texts`, in order. */
+  /** Whether this encoder's vectors are sparse: the encoder says so, or SQLite already holds sparse rows of it. */
+  private isSparseSpace(): boolean {
+    if (this.sparseSpace === undefined) {
+      const stored = this.sqlite.storedKind(this.key);
+      if (stored) this.sparseSpace = stored === "sparse";
+      else if (this.encoder.sparse) this.sparseSpace = true;
+      else return false; // nothing stored yet: decided by the first batch
+      if (this.sparseSpace && this.vectors !== this.sqlite) this.notice?.(`${this.encoder.id} gives sparse (lexical) vectors: they stay in the workspace's SQLite, not in the ${this.vectors.kind} store (${this.vectors.location})`);
+    }
+    return this.sparseSpace;
+  }
+
+  /** The store of this encoder's rows: SQLite for sparse vectors, else the chosen one. */
+  private store(): VectorStore {
+    return this.isSparseSpace() ? this.sqlite : this.vectors;
+  }
+
+/** Embeds (if missing) and returns the matrix of `texts`, in order. */
   async matrix(texts: readonly string[], purpose: EmbedPurpose, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<VectorMatrix> {
     const inputs = texts.map((text) => this.encoder.formatInput(text, purpose));
     const hashes = inputs.map((input) => md5Hex(input));
     // Read first and embed only what was not there: opening an index (everything stored) then costs
     // one read, with no separate existence check over the encoder's hashes.
     const out = new MatrixBuilder(this.key, hashes.length);
-    const missing = this.readRows(hashes, out);
+    const missing = await this.readRows(hashes, out);
     this.stats.requested += inputs.length;
     this.stats.cached += inputs.length - missing.length;
     if (missing.length > 0) {
       await this.ensureInputs(missing.map((row) => inputs[row]!), missing.map((row) => hashes[row]!), onProgress, false, signal);
-      const gone = this.readRows(missing.map((row) => hashes[row]!), out, missing);
+      const gone = await this.readRows(missing.map((row) => hashes[row]!), out, missing);
       if (gone.length > 0) throw new HippoError("WORKSPACE", `embedding ${hashes[missing[gone[0]!]!]} of ${this.encoder.id} vanished from the workspace`);
     }
     return out.build();
@@ -78,23 +110,23 @@ export class EmbeddingStore {
   }
 
   /** How many distinct inputs of `texts` have no stored vector yet (reads only: what a dry run reports). */
-  countMissing(texts: readonly string[], purpose: EmbedPurpose): { missing: number; chars: number } {
-    const select = this.workspace.db.prepare("SELECT 1 FROM embeddings WHERE encoder = ? AND hash = ?").pluck();
-    const seen = new Set<string>();
-    let missing = 0;
-    let chars = 0;
+  async countMissing(texts: readonly string[], purpose: EmbedPurpose): Promise<{ missing: number; chars: number }> {
+    const inputs = new Map<string, string>();
     for (const text of texts) {
       const input = this.encoder.formatInput(text, purpose);
-      const hash = md5Hex(input);
-      if (seen.has(hash)) continue;
-      seen.add(hash);
-      if (select.get(this.key, hash) === undefined) {
-        missing++;
-        chars += input.length;
-      }
+      inputs.set(md5Hex(input), input);
+    }
+    const known = await this.store().has(this.key, [...inputs.keys()]);
+    let missing = 0;
+    let chars = 0;
+    for (const [hash, input] of inputs) {
+      if (known.has(hash)) continue;
+      missing++;
+      chars += input.length;
     }
     return { missing, chars };
   }
+
 
   /** Embeds (if missing) without loading: for texts that only need to be in the store. */
   async ensure(texts: readonly string[], purpose: EmbedPurpose, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<void> {
@@ -103,25 +135,16 @@ export class EmbeddingStore {
   }
 
   private async ensureInputs(inputs: readonly string[], hashes: readonly string[], onProgress?: (done: number, total: number) => void, countStats = true, signal?: AbortSignal): Promise<void> {
-    // Many texts: one scan of this encoder's hashes beats a lookup per text.
-    let has: (hash: string) => boolean;
-    if (inputs.length > 2000) {
-      const known = new Set(this.workspace.db.prepare("SELECT hash FROM embeddings WHERE encoder = ?").pluck().all(this.key) as string[]);
-      has = (hash) => known.has(hash);
-    } else {
-      const select = this.workspace.db.prepare("SELECT 1 FROM embeddings WHERE encoder = ? AND hash = ?").pluck();
-      has = (hash) => select.get(this.key, hash) !== undefined;
-    }
+    const known = await this.store().has(this.key, [...new Set(hashes)]);
     const missing = new Map<string, string>();
     for (let i = 0; i < inputs.length; i++) {
-      if (missing.has(hashes[i]!) || has(hashes[i]!)) continue;
+      if (missing.has(hashes[i]!) || known.has(hashes[i]!)) continue;
       missing.set(hashes[i]!, inputs[i]!);
     }
     if (countStats) {
       this.stats.requested += inputs.length;
       this.stats.cached += inputs.length - missing.size;
     }
-    const insert = this.workspace.db.prepare("INSERT OR REPLACE INTO embeddings (encoder, hash, dim, dtype, vector) VALUES (?, ?, ?, ?, ?)");
     const entries = [...missing.entries()];
     // Each batch commits on its own: an interrupted run keeps every vector computed.
     const tick = cooperative(signal, "while embedding: every batch computed so far is stored");
@@ -129,72 +152,53 @@ export class EmbeddingStore {
       await tick();
       const batch = entries.slice(start, start + this.encoder.maxBatch);
       const matrix = await this.encoder.embedFormatted(batch.map(([, input]) => input));
-      // Nothing of a batch is stored unless all of it is usable: a NaN vector would score every
-      // candidate alike, and since vectors are cached by text it would never be repaired.
-      checkVectors(matrix, batch.map(([, input]) => input), this.encoder, this.storedDim());
-      this.workspace.db.transaction(() => {
-        batch.forEach(([hash], row) => {
-          if (isSparse(matrix)) {
-            insert.run(this.key, hash, 0, "sparse", encodeSparseRow(matrix, row));
-            return;
-          }
-          const vector = matrix.data.subarray(row * matrix.dim, (row + 1) * matrix.dim);
-          const blob = this.dtype === "f16" ? encodeFloat16(vector) : Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
-          insert.run(this.key, hash, matrix.dim, this.dtype, blob);
-        });
-      })();
+      const ids = batch.map(([hash]) => hash);
+      if (isSparse(matrix)) {
+        checkVectors(matrix, batch.map(([, input]) => input), this.encoder, undefined);
+        if (this.sparseSpace === undefined) this.sparseSpace = true;
+        this.isSparseSpace(); // says once that sparse rows stay in SQLite
+        this.sqlite.upsertSparse(this.key, ids, matrix);
+      } else {
+        // Nothing of a batch is stored unless all of it is usable: a NaN vector would score every
+        // candidate alike, and since vectors are cached by text it would never be repaired.
+        checkVectors(matrix, batch.map(([, input]) => input), this.encoder, await this.vectors.dimension(this.key));
+        if (this.sparseSpace === undefined && !this.encoder.sparse) this.sparseSpace = false;
+        // Half precision is rounded here, so every store holds the values SQLite's f16 blobs decode to.
+        await this.vectors.upsert(this.key, ids, this.dtype === "f16" ? roundToFloat16(matrix) : matrix, this.dtype);
+      }
       this.stats.embedded += batch.length;
       onProgress?.(start + batch.length, entries.length);
     }
   }
 
-  /** The dimension of this encoder's stored dense vectors (undefined when none or sparse). */
-  private storedDim(): number | undefined {
-    const dim = this.workspace.db.prepare("SELECT dim FROM embeddings WHERE encoder = ? LIMIT 1").pluck().get(this.key) as number | undefined;
-    return dim ? dim : undefined;
-  }
-
   /**
    * Places the stored vectors of `hashes` (row i of the result is `rows[i]`, default i) into `out`;
-   * returns the indices into `hashes` that are not stored. Many rows are read by one scan of this
-   * encoder's rows in key order (~4 µs a row, against ~15 µs for a lookup each); a few by lookups.
+   * returns the indices into `hashes` that are not stored.
    */
-  private readRows(hashes: readonly string[], out: MatrixBuilder, rows?: readonly number[]): number[] {
-    const wanted = new Map<string, number[]>();
+  private async readRows(hashes: readonly string[], out: MatrixBuilder, rows?: readonly number[]): Promise<number[]> {
+    const unique = [...new Set(hashes)];
+    const positions = new Map<string, number[]>();
     hashes.forEach((hash, i) => {
-      const list = wanted.get(hash);
+      const list = positions.get(hash);
       if (list) list.push(i);
-      else wanted.set(hash, [i]);
+      else positions.set(hash, [i]);
     });
-    const place = (hash: string, found: StoredRow) => {
-      for (const i of wanted.get(hash)!) out.put(rows ? rows[i]! : i, found);
-      wanted.delete(hash);
+    const found = new Uint8Array(unique.length);
+    const place = (u: number, put: (row: number) => void) => {
+      found[u] = 1;
+      for (const i of positions.get(unique[u]!)!) put(rows ? rows[i]! : i);
     };
-    const db = this.workspace.db;
-    const scan = wanted.size > 2000 && wanted.size * 4 >= (db.prepare("SELECT COUNT(*) FROM embeddings WHERE encoder = ?").pluck().get(this.key) as number);
-    if (scan) {
-      for (const [hash, dim, dtype, vector] of db.prepare("SELECT hash, dim, dtype, vector FROM embeddings WHERE encoder = ?").raw().iterate(this.key) as Iterable<[string, number, StoredRow["dtype"], Buffer]>) {
-        if (wanted.has(hash)) place(hash, { dim, dtype, vector });
-      }
-    } else {
-      // In key order: B-tree pages are then read sequentially (~30% faster on 85k rows).
-      const select = db.prepare("SELECT dim, dtype, vector FROM embeddings WHERE encoder = ? AND hash = ?");
-      for (const hash of [...wanted.keys()].sort()) {
-        const found = select.get(this.key, hash) as StoredRow | undefined;
-        if (found) place(hash, found);
-      }
-    }
-    return [...wanted.values()].flat().sort((a, b) => a - b);
+    if (this.isSparseSpace()) this.sqlite.getSparse(this.key, unique, (u, vector) => place(u, (row) => out.putSparse(row, vector)));
+    else await this.vectors.get(this.key, unique, (u, vector) => place(u, (row) => out.putDense(row, vector)));
+    const missing: number[] = [];
+    unique.forEach((hash, u) => {
+      if (!found[u]) missing.push(...positions.get(hash)!);
+    });
+    return missing.sort((a, b) => a - b);
   }
 }
 
-interface StoredRow {
-  dim: number;
-  dtype: "f32" | "f16" | "sparse";
-  vector: Buffer;
-}
-
-/** Collects stored rows into one dense matrix (f32 or f16 rows) or one sparse matrix. */
+/** Collects stored rows into one dense matrix or one sparse matrix. */
 class MatrixBuilder {
   private dim = 0;
   private data = new Float32Array(0);
@@ -205,22 +209,20 @@ class MatrixBuilder {
     private readonly rows: number,
   ) {}
 
-  put(row: number, found: StoredRow): void {
-    if (found.dtype === "sparse") {
-      if (this.data.length > 0) throw this.mixed();
-      (this.sparse ??= new Array<Map<number, number>>(this.rows))[row] = decodeSparseRow(found.vector);
-      return;
-    }
+  putSparse(row: number, vector: Map<number, number>): void {
+    if (this.data.length > 0) throw this.mixed();
+    (this.sparse ??= new Array<Map<number, number>>(this.rows))[row] = vector;
+  }
+
+  putDense(row: number, vector: Float32Array): void {
     if (this.sparse) throw this.mixed();
     if (this.data.length === 0) {
-      this.dim = found.dim;
+      this.dim = vector.length;
       this.data = new Float32Array(this.rows * this.dim);
-    } else if (found.dim !== this.dim) {
-      throw new HippoError("WORKSPACE", `mixed dimensions for encoder ${this.encoderId} (${found.dim} vs ${this.dim})`);
+    } else if (vector.length !== this.dim) {
+      throw new HippoError("WORKSPACE", `mixed dimensions for encoder ${this.encoderId} (${vector.length} vs ${this.dim})`);
     }
-    if (found.dtype === "f16") decodeFloat16Into(found.vector, this.data, row * this.dim);
-    // Blobs are not guaranteed 4-byte aligned: copy bytes rather than view them as floats.
-    else new Uint8Array(this.data.buffer, row * this.dim * 4, this.dim * 4).set(found.vector);
+    this.data.set(vector, row * this.dim);
   }
 
   build(): VectorMatrix {
@@ -233,24 +235,11 @@ class MatrixBuilder {
   }
 }
 
-/** Sparse row blob: u32 nnz, then nnz u32 feature ids, then nnz f32 values (little-endian). */
-export function encodeSparseRow(matrix: SparseMatrix, row: number): Buffer {
-  const start = matrix.indptr[row]!;
-  const nnz = matrix.indptr[row + 1]! - start;
-  const out = Buffer.alloc(4 + nnz * 8);
-  out.writeUInt32LE(nnz, 0);
-  for (let k = 0; k < nnz; k++) {
-    out.writeUInt32LE(matrix.indices[start + k]!, 4 + k * 4);
-    out.writeFloatLE(matrix.values[start + k]!, 4 + nnz * 4 + k * 4);
-  }
-  return out;
-}
-
-export function decodeSparseRow(blob: Buffer): Map<number, number> {
-  const nnz = blob.readUInt32LE(0);
-  const row = new Map<number, number>();
-  for (let k = 0; k < nnz; k++) row.set(blob.readUInt32LE(4 + k * 4), blob.readFloatLE(4 + nnz * 4 + k * 4));
-  return row;
+/** The values half-precision storage keeps (what an f16 blob decodes to), as a new f32 matrix. */
+export function roundToFloat16(matrix: Matrix): Matrix {
+  const data = new Float32Array(matrix.data.length);
+  decodeFloat16Into(encodeFloat16(matrix.data), data, 0);
+  return { rows: matrix.rows, dim: matrix.dim, data };
 }
 
 export function embeddingKey(encoderId: string, dtype: "f32" | "f16"): string {

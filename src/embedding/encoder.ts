@@ -50,6 +50,8 @@ export interface Encoder {
   readonly endpoint?: string;
   /** Texts per call. */
   readonly maxBatch: number;
+  /** True when the vectors are sparse (lexical): they are stored in SQLite whatever the vector store. */
+  readonly sparse?: boolean;
   /** The exact string sent to the model for `text` (instruction prefix included); the cache key. */
   formatInput(text: string, purpose: EmbedPurpose): string;
   /** Embeds already formatted inputs; rows are L2-normalised. */

@@ -26,6 +26,7 @@ export class LexicalEncoder implements Encoder {
   readonly id: string;
   // Batches are committed one by one and give Ctrl-C a turn between them: ~0.1 s of work each.
   readonly maxBatch = 1024;
+  readonly sparse = true;
   private readonly trigramWeight: number;
   private readonly bigramWeight: number;
 

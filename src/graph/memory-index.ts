@@ -5,6 +5,7 @@ import { pyTupleRepr } from "../core/ids.js";
 import type { Encoder, VectorMatrix } from "../embedding/encoder.js";
 import { EmbeddingStore } from "../embedding/embedding-store.js";
 import { OpenIEStore } from "../openie/openie-store.js";
+import type { VectorStore } from "../store/vector-store.js";
 import type { Workspace } from "../store/workspace.js";
 import { buildMemoryGraph, memoryGraphStats, phrasesAndFacts, type MemoryGraph } from "./build-graph.js";
 import { processChunk, type ProcessedChunk } from "./process-openie.js";
@@ -74,9 +75,11 @@ export class MemoryIndex {
     readonly encoder: Encoder,
     private readonly synonymy: SynonymyOptions = DEFAULT_SYNONYMY,
     vectorDtype: "f32" | "f16" = "f32",
+    vectorStore?: VectorStore,
+    notice?: (message: string) => void,
   ) {
     this.openie = new OpenIEStore(workspace, openieModel);
-    this.embeddings = new EmbeddingStore(workspace, encoder, vectorDtype);
+    this.embeddings = new EmbeddingStore(workspace, encoder, vectorDtype, vectorStore, notice);
     this.id = indexIdOf(openieModel, this.embeddings.key);
   }
 
@@ -220,7 +223,8 @@ export class MemoryIndex {
     return passageIds.map((id) => select.get(id) as string);
   }
 
-  private storedLists(): Map<string, NeighborList> {
+  /** The stored synonym list of every phrase of the index. */
+  storedLists(): Map<string, NeighborList> {
     const rows = this.workspace.db.prepare("SELECT phrase, neighbors FROM synonyms WHERE index_id = ?").all(this.id) as { phrase: string; neighbors: string }[];
     return new Map(rows.map((row) => [row.phrase, JSON.parse(row.neighbors) as NeighborList]));
   }

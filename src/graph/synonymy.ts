@@ -4,6 +4,7 @@ import { isSparse, type Matrix, type VectorMatrix } from "../embedding/encoder.j
 import { dotAll } from "../embedding/dense-search.js";
 import type { MatmulEngine } from "../embedding/onnx-matmul.js";
 import { VectorCorpus } from "../embedding/vector-search.js";
+import { ANN_SYNONYMY_THRESHOLD, annSynonymCandidates } from "./synonymy-ann.js";
 
 /** Above this many multiply-adds, dense KNN goes through onnxruntime's GEMM instead of JS. */
 const ONNX_THRESHOLD = 2e9;
@@ -35,6 +36,8 @@ export async function synonymCandidates(
   eligible: (row: number) => boolean = () => true,
   signal?: AbortSignal,
   onProgress?: (done: number, total: number) => void,
+  /** Rows from which a full build (many queries) searches approximately (`synonymy-ann.ts`). */
+  annAbove = ANN_SYNONYMY_THRESHOLD,
 ): Promise<Map<number, [number, number][]>> {
   const stopIfAborted = () => {
     if (signal?.aborted) throw new HippoError("INTERRUPTED", "interrupted during the synonymy search: nothing of this update was committed", { suggestion: "re-run to resume; every vector computed so far is kept" });
@@ -107,6 +110,15 @@ export async function synonymCandidates(
       await engine?.dispose();
     }
     return out;
+  }
+  if (engine && dense.rows >= annAbove) {
+    // A full build at ten times the paper's size: exact all-pairs would take about an hour here.
+    // Incremental updates (the branch above) stay exact: each new phrase is scored against all.
+    try {
+      return await annSynonymCandidates(phrases, dense, Q, threshold, eligible, engine, undefined, signal, onProgress);
+    } finally {
+      await engine.dispose();
+    }
   }
   const isQuery = new Uint8Array(phrases.length);
   for (const q of Q) isQuery[q] = 1;

@@ -21,7 +21,7 @@ export async function runIndexCommand(common: ResolvedCommon, options: LlmOption
   const interrupt = installInterruptHandler();
   try {
     if (options.dryRun || options.maxCost !== undefined) {
-      const plans = planIndex(hippo, dataset.passages, loadOpenIEPrompts(options.openiePrompts));
+      const plans = await planIndex(hippo, dataset.passages, loadOpenIEPrompts(options.openiePrompts));
       if (options.dryRun) {
         printPlan(plans, output, common.json);
         return 0;
@@ -83,12 +83,12 @@ export function partialLine(excluded: readonly string[]): string {
  * index's OpenIE model: nothing else is ever extracted), then the vectors the index lacks.
  * `alreadyDone` are passages whose OpenIE an import in the same command provides.
  */
-export function planIndex(hippo: HippoRag, passages: readonly Passage[], prompts: OpenIEPrompts, alreadyDone: ReadonlySet<string> = new Set()): StagePlan[] {
+export async function planIndex(hippo: HippoRag, passages: readonly Passage[], prompts: OpenIEPrompts, alreadyDone: ReadonlySet<string> = new Set()): Promise<StagePlan[]> {
   const index = hippo.memoryIndex();
   const extractor = hippo.stageLlm("openie");
   const lacking = new Set(index.missingOpenIE(passages.map((p) => p.id)).missing.filter((id) => !alreadyDone.has(id)));
   const plans: StagePlan[] = [];
   if (lacking.size && extractor && hippo.openieSet(extractor.modelId) === index.openieModel) plans.push(...planOpenIE(passages.filter((p) => lacking.has(p.id)), index.openie, hippo.chat("openie"), prompts, extractor.maxTokens));
-  plans.push(planEmbeddings(hippo, passages));
+  plans.push(await planEmbeddings(hippo, passages));
   return plans;
 }

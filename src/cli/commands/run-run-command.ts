@@ -60,7 +60,7 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
   const hippo = await openHippo(common, { ...options, openieLlmName: options.openieLlmName ?? importModel }, base, { qaTopK: options.qaTopK });
   if (options.dryRun || options.maxCost !== undefined) {
     try {
-      const plans = planRun(hippo, dataset, options, sweep, hasLlm);
+      const plans = await planRun(hippo, dataset, options, sweep, hasLlm);
       if (options.dryRun) {
         printPlan(plans, output, common.json);
         return 0;
@@ -196,9 +196,9 @@ function llmCosts(db: import("../../store/workspace.js").Db): StageCost[] {
  * `run --dry-run`: every stage's requests before anything is sent. When the index will change (new,
  * changed or imported passages), every question is retrieved and answered again, counted as such.
  */
-function planRun(hippo: HippoRag, dataset: Dataset, options: RunOptions, sweep: RetrievalOptions[], hasLlm: boolean): StagePlan[] {
+async function planRun(hippo: HippoRag, dataset: Dataset, options: RunOptions, sweep: RetrievalOptions[], hasLlm: boolean): Promise<StagePlan[]> {
   const imported = options.importOpenie ? new Set(readOpenIEFile(options.importOpenie).map((r) => r.passageId)) : new Set<string>();
-  const plans = planIndex(hippo, dataset.passages, loadOpenIEPrompts(options.openiePrompts), imported);
+  const plans = await planIndex(hippo, dataset.passages, loadOpenIEPrompts(options.openiePrompts), imported);
   const indexWillChange = imported.size > 0 || hippo.memoryIndex().staleness(dataset.passages.map((p) => p.id)) !== undefined;
   const filter = sweep[0]!.filter && hasLlm;
   const hipporagRuns = sweep.map((setting) => ({ ...setting, method: "hipporag" as const, filter }));

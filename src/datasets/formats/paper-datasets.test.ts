@@ -66,6 +66,9 @@ const CASES: { name: string; corpus: { title: string; text: string }[]; question
   },
 ];
 
+/** A ranked doc that is no passage of any corpus: only lengthens a ranking. */
+const FILLER = "Filler\nNothing in any corpus.";
+
 describe("every dataset of the paper loads with its gold passages and answers", () => {
   for (const c of CASES) {
     it(c.name, async () => {
@@ -73,16 +76,15 @@ describe("every dataset of the paper loads with its gold passages and answers", 
       writeJson(dir, `${c.name}_corpus.json`, [...c.corpus, DISTRACTOR]);
       writeJson(dir, `${c.name}.json`, [c.question]);
       const question = typeof c.question.question === "string" ? c.question.question : (c.question.input as string) ?? (c.question.question as { text: string }).text;
-      // Every ranking holds at least two passages: Recall@k beyond a ranking's length is left out (eval's top-k rule).
-      const filler = "Elsewhere\nA passage that no corpus here holds.";
-      const predictions = writeJson(dir, "pred.json", [{ question, docs: [...c.gold, `${DISTRACTOR.title}\n${DISTRACTOR.text}`, filler], answer: c.answer }]);
+      // Recall@k is reported only up to the longest ranking of a predictions file: rank at least 2 docs, so Recall@2 exists.
+      const predictions = writeJson(dir, "pred.json", [{ question, docs: [...c.gold, `${DISTRACTOR.title}\n${DISTRACTOR.text}`, FILLER], answer: c.answer }]);
       const result = await runCli(["eval", "--dataset", c.name, "--dataset-dir", dir, "--save-dir", dir, "--predictions", predictions, "--json"]);
       expect(result.code).toBe(0);
       const report = JSON.parse(result.stdout);
       expect(report.em).toBe(1);
       expect(report.recall["2"]).toBe(c.gold.length > 0 ? 1 : 0);
       // and a prediction that misses the gold passages scores 0
-      const wrong = writeJson(dir, "wrong.json", [{ question, docs: [`${DISTRACTOR.title}\n${DISTRACTOR.text}`, filler], answer: "nothing like it" }]);
+      const wrong = writeJson(dir, "wrong.json", [{ question, docs: [`${DISTRACTOR.title}\n${DISTRACTOR.text}`, FILLER], answer: "nothing like it" }]);
       const miss = JSON.parse((await runCli(["eval", "--dataset", c.name, "--dataset-dir", dir, "--save-dir", dir, "--predictions", wrong, "--json"])).stdout);
       expect([miss.em, miss.recall["2"]]).toEqual([0, 0]);
     });

@@ -1,0 +1,126 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { HippoRag, toPassages } from "../src/hipporag.js";
+import { OpenIEStore } from "../src/openie/openie-store.js";
+import { LanceDbVectorStore } from "../src/store/lancedb-vector-store.js";
+import { insertPassages } from "../src/store/passage-store.js";
+import { createOnnxMatmul } from "../src/embedding/onnx-matmul.js";
+import { ANN_SYNONYMY_THRESHOLD, annSynonymCandidates } from "../src/graph/synonymy-ann.js";
+import { queriesForSynonyms, walkCandidates, DEFAULT_SYNONYMY } from "../src/graph/synonymy.js";
+import { ms, peakRssMb } from "./bench-util.js";
+import { syntheticCorpus, SyntheticEncoder } from "./synthetic-corpus.js";
+import { mulberry32 } from "./synthetic-graph.js";
+
+/** One (scale, store) case of `bench-scale.ts`, in its own process. */
+export async function runScaleCase(options: { scale: number; store: "sqlite" | "lancedb"; questions: number; dim: number }): Promise<Record<string, string | number>> {
+  const { scale, store, dim } = options;
+  const saveDir = mkdtempSync(join(tmpdir(), `bench-scale-${scale}-${store}-`));
+  const encoder = new SyntheticEncoder(dim);
+  const open = () => HippoRag.open({ saveDir, openieModel: "synthetic", encoder, vectorStore: store, vectorDtype: "f16" });
+  let corpus: ReturnType<typeof syntheticCorpus> | undefined = syntheticCorpus(scale);
+  const all = toPassages(corpus.passages);
+  let start = performance.now();
+  const hippo = await open();
+  insertPassages(hippo.workspace, all);
+  new OpenIEStore(hippo.workspace, "synthetic").saveMany(all.map((p, i) => ({ passageId: p.id, entities: [], triples: corpus!.triples[i]! })), "synthetic");
+  corpus = undefined; // the OpenIE is in the workspace now
+  const built = await hippo.index(all);
+  const buildS = Math.round(ms(start) / 100) / 10;
+  const buildRss = peakRssMb();
+  const phraseCount = built.stats.phraseNodes;
+  const annBuilt = phraseCount >= ANN_SYNONYMY_THRESHOLD;
+  // Edge recall of the ANN path against the exact lists this build stored (exact below the threshold);
+  // above it the build itself was approximate and exact all-pairs is what cannot be afforded.
+  const ann = annBuilt || store !== "sqlite" ? undefined : await synonymyAnnRecall(hippo);
+  hippo.close();
+
+  const random = mulberry32(3);
+  const entities = Math.round(85_288 * scale);
+  const questions = Array.from({ length: options.questions }, (_, i) => {
+    const e = Math.floor(random() * entities);
+    return `Question ${i}: what is entity ${Math.floor(e / 14)} variant ${e % 14} related to by relation ${Math.floor(random() * 50)}?`;
+  });
+  start = performance.now();
+  const reader = await open();
+  await reader.retriever();
+  const openS = Math.round(ms(start) / 100) / 10;
+  start = performance.now();
+  await reader.retrieve(questions, 200, { method: "hipporag", filter: false });
+  const perQuestion = Math.round((ms(start) / questions.length) * 10) / 10;
+
+  let annRecall: string | number = "–";
+  if (reader.vectors instanceof LanceDbVectorStore) annRecall = await lanceRecall(reader, encoder, entities, 50);
+  reader.close();
+  return {
+    scale: `×${scale}`,
+    store,
+    passages: all.length,
+    phrases: built.stats.phraseNodes,
+    facts: built.stats.facts,
+    "synonymy edges": built.stats.synonymyEdges,
+    "build s": buildS,
+    "synonymy s": Math.round(built.timings.synonymy! / 100) / 10,
+    "synonymy path": annBuilt ? "ANN (IVF)" : "exact",
+    "ANN synonymy s": ann?.seconds ?? "–",
+    "ANN edge recall": ann?.recall ?? (annBuilt ? "n/a (exact infeasible)" : "–"),
+    "ANN weights ≠ exact": ann?.differentWeights ?? "–",
+    "build peak RSS MB": buildRss,
+    "open index s": openS,
+    "retrieval ms/question": perQuestion,
+    "peak RSS MB": peakRssMb(),
+    "LanceDB IVF recall@10": annRecall,
+  };
+}
+
+/**
+ * Recall@10 of LanceDB's IVF index against its exact scan, over the whole vector space of the
+ * encoder (passages, facts, phrases), for question vectors that are not stored themselves.
+ */
+async function lanceRecall(hippo: HippoRag, encoder: SyntheticEncoder, entities: number, probes: number): Promise<number> {
+  const store = hippo.vectors as LanceDbVectorStore;
+  const space = hippo.memoryIndex().embeddings.key;
+  // Unstored names of existing entity clusters ("variant 99"): each has real near neighbours (its
+  // cluster, cosine ≈ 0.85), unlike random texts, whose neighbours are all at cosine ≈ 0.
+  const random = mulberry32(11);
+  const queries = await encoder.embedFormatted(Array.from({ length: probes }, () => `entity ${Math.floor((random() * entities) / 14)} variant 99`));
+  const row = (q: number) => queries.data.subarray(q * queries.dim, (q + 1) * queries.dim);
+  const exact: Set<string>[] = [];
+  for (let q = 0; q < queries.rows; q++) exact.push(new Set((await store.search(space, row(q), 10)).map((h) => h.id)));
+  await store.annIndex(space);
+  let found = 0;
+  for (let q = 0; q < queries.rows; q++) found += (await store.search(space, row(q), 10)).filter((h) => exact[q]!.has(h.id)).length;
+  return Math.round((found / (10 * queries.rows)) * 1000) / 1000;
+}
+
+/**
+ * The ANN synonymy path run over the same entity vectors as the exact build: the share of the exact
+ * build's synonymy edges (phrase → neighbour) it finds, and how many of those found carry a
+ * different weight (the goal is none).
+ */
+async function synonymyAnnRecall(hippo: HippoRag): Promise<{ seconds: number; recall: number; differentWeights: number }> {
+  const index = hippo.memoryIndex();
+  const exact = index.storedLists();
+  const phrases = [...exact.keys()].sort();
+  const matrix = await index.embeddings.matrix(phrases, "entity");
+  if ("kind" in matrix) throw new Error("dense vectors expected");
+  const engine = await createOnnxMatmul();
+  const start = performance.now();
+  const rows = phrases.map((_, i) => i).filter((i) => queriesForSynonyms(phrases[i]!));
+  const candidates = await annSynonymCandidates(phrases, matrix, rows, DEFAULT_SYNONYMY.threshold, () => true, engine);
+  const seconds = Math.round(ms(start) / 100) / 10;
+  await engine.dispose();
+  let total = 0;
+  let found = 0;
+  let differentWeights = 0;
+  for (const q of rows) {
+    const approx = new Map(walkCandidates(phrases, q, candidates.get(q) ?? [], DEFAULT_SYNONYMY));
+    for (const [other, weight] of exact.get(phrases[q]!) ?? []) {
+      total++;
+      if (!approx.has(other)) continue;
+      found++;
+      if (approx.get(other) !== weight) differentWeights++;
+    }
+  }
+  return { seconds, recall: total ? Math.round((found / total) * 10000) / 10000 : 1, differentWeights };
+}
