@@ -1,28 +1,20 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { FakeOpenAIServer, type FakeServerOptions } from "./test-support/fake-openai-server.js";
+import { describe, expect, it } from "vitest";
+import { FakeOpenAIServer } from "./test-support/fake-openai-server.js";
 import { fakeLlm } from "./test-support/fake-llm.js";
 import { openieStage } from "./test-support/fake-openie-model.js";
 import { runCli, tempDir, writeJson } from "./test-support/cli-harness.js";
 import { FILTER_SYSTEM } from "./retrieval/filter-prompt.js";
 import { QA_SYSTEM } from "./qa/qa-prompt.js";
+import { loopbackServers } from "./test-support/loopback-servers.js";
 
 /** Issue "The experiment workflow": a model per stage, no surprise spending, partial indexes, sweeps, dry runs, config files. */
 const DEMO = resolve(import.meta.dirname, "../reproduce/demo");
 const DEMO_OPENIE = join(DEMO, "openie_results_ner_handwritten.json");
 const demo = (saveDir: string) => ["--dataset", "demo", "--dataset-dir", DEMO, "--save-dir", saveDir];
 
-let servers: FakeOpenAIServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.stop()));
-  servers = [];
-});
-async function server(options: FakeServerOptions): Promise<FakeOpenAIServer> {
-  const s = await new FakeOpenAIServer(options).start();
-  servers.push(s);
-  return s;
-}
+const server = loopbackServers();
 const kinds = (s: FakeOpenAIServer) => {
   const count: Record<string, number> = {};
   for (const body of s.chatRequests()) {

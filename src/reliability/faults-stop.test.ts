@@ -2,11 +2,11 @@ import Database from "better-sqlite3";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { FakeOpenAIServer, type FakeServerOptions } from "../test-support/fake-openai-server.js";
+import { describe, expect, it } from "vitest";
 import { fakeLlm } from "../test-support/fake-llm.js";
 import { fakeOpenIEReply, openieStage } from "../test-support/fake-openie-model.js";
 import { GPT35_OPENIE, runCli, SHARED_DATASETS, tempDir, writeJson } from "../test-support/cli-harness.js";
+import { loopbackServers, integrity } from "../test-support/loopback-servers.js";
 
 /**
  * Issue "Faults stop cleanly": under faults the program stops early, spends nothing it does not
@@ -15,16 +15,7 @@ import { GPT35_OPENIE, runCli, SHARED_DATASETS, tempDir, writeJson } from "../te
 const BIN = resolve(import.meta.dirname, "../../bin/hipporag");
 const towns = (n: number) => Array.from({ length: n }, (_, i) => ({ title: `Town ${i}`, text: `Town ${i} lies in County ${i % 5} and was founded by Mayor ${i} in ${1700 + i}.` }));
 
-let servers: FakeOpenAIServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.stop()));
-  servers = [];
-});
-async function server(options: FakeServerOptions): Promise<FakeOpenAIServer> {
-  const s = await new FakeOpenAIServer(options).start();
-  servers.push(s);
-  return s;
-}
+const server = loopbackServers();
 function corpusDir(n: number) {
   const dir = tempDir();
   writeJson(dir, "towns_corpus.json", towns(n));
@@ -35,14 +26,6 @@ function openieRows(saveDir: string): number {
   const db = new Database(join(saveDir, "hipporag.sqlite"), { readonly: true });
   try {
     return db.prepare("SELECT COUNT(*) FROM openie").pluck().get() as number;
-  } finally {
-    db.close();
-  }
-}
-function integrity(saveDir: string): string {
-  const db = new Database(join(saveDir, "hipporag.sqlite"), { readonly: true });
-  try {
-    return db.pragma("integrity_check", { simple: true }) as string;
   } finally {
     db.close();
   }

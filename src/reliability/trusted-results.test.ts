@@ -1,14 +1,15 @@
 import Database from "better-sqlite3";
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { md5Hex, passageId } from "../core/ids.js";
 import { HippoRag } from "../hipporag.js";
-import { chatCompletion, FakeOpenAIServer, type FakeServerOptions } from "../test-support/fake-openai-server.js";
+import { chatCompletion } from "../test-support/fake-openai-server.js";
 import { fakeLlm } from "../test-support/fake-llm.js";
 import { fakeEntities, fakeOpenIEReply, fakeTriples, openieStage } from "../test-support/fake-openie-model.js";
 import { runCli, tempDir, writeJson } from "../test-support/cli-harness.js";
 import { QA_SYSTEM } from "../qa/qa-prompt.js";
+import { loopbackServers } from "../test-support/loopback-servers.js";
 
 /**
  * Issue "Results you can trust": a stored result is reused only when every input it was computed
@@ -18,16 +19,7 @@ import { QA_SYSTEM } from "../qa/qa-prompt.js";
 const DEMO = resolve(import.meta.dirname, "../../reproduce/demo");
 const DEMO_OPENIE = "openie_results_ner_handwritten.json";
 
-let servers: FakeOpenAIServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.stop()));
-  servers = [];
-});
-async function server(options: FakeServerOptions): Promise<FakeOpenAIServer> {
-  const s = await new FakeOpenAIServer(options).start();
-  servers.push(s);
-  return s;
-}
+const server = loopbackServers();
 
 interface Demo {
   dir: string;
