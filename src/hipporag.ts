@@ -261,7 +261,8 @@ export class HippoRag {
     return effectiveRetrievalOptions({ ...DEFAULT_RETRIEVAL, ...definedOnly(this.config.retrieval ?? {}), ...definedOnly(overrides) });
   }
 
-  async retriever(): Promise<Retriever> {
+  /** The retriever over the current index, opened once per index state; `signal` stops the opening. */
+  async retriever(signal?: AbortSignal): Promise<Retriever> {
     const index = this.memoryIndex();
     const ids = index.passageIds();
     if (ids.length === 0) throw usageError(`nothing is indexed in ${this.workspace.path} for OpenIE model ${index.openieModel} and encoder ${this.encoder.id}`, "index documents first (hipporag index, with the same --llm-name and --embedding-name)");
@@ -269,7 +270,7 @@ export class HippoRag {
     if (this.retrieverCache?.key !== key) {
       // The filter can be switched on per call, so the retriever gets the LLM whenever one is configured.
       const filter = this.llms.filter;
-      this.retrieverCache = { key, retriever: await Retriever.create(index, filter ? this.chat("filter") : undefined, filter?.concurrency ?? 8) };
+      this.retrieverCache = { key, retriever: await Retriever.create(index, filter ? this.chat("filter") : undefined, filter?.concurrency ?? 8, signal) };
     }
     return this.retrieverCache.retriever;
   }
@@ -281,7 +282,7 @@ export class HippoRag {
     if (use && !this.llms.filter) throw usageError(...use.missing);
     // IRCoT's reasoning sentences are written by the QA stage's LLM (the reader).
     if (options.ircotSteps && !this.llms.qa) throw usageError("IRCoT needs an LLM to write its reasoning sentences", "configure one (--llm-base-url and --llm-name, or --qa-llm-*, on the command line), or retrieve without --ircot");
-    const retriever = await this.retriever();
+    const retriever = await this.retriever(signal);
     const contentOf = new Map(retriever.graph.passageIds.map((id, i) => [id, retriever.contents[i]!]));
     // ---------- IRCoT: the method retrieves at every step; the reasoning between steps is ircotRetrieve's
     const results = options.ircotSteps
