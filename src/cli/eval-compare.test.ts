@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadDataset } from "../datasets/load-dataset.js";
 import { recallAtK } from "../eval/metrics.js";
-import { GPT35_OPENIE, runCli, SHARED_DATASETS, tempDir } from "../test-support/cli-harness.js";
+import { runCli, SHARED_DATASETS, musiqueWorkspace } from "../test-support/cli-harness.js";
 
 // Stored graph-only runs on musique_train_dev (50 questions, the authors' GPT-3.5 OpenIE, lexical encoder).
 let saveDir: string;
@@ -13,10 +13,7 @@ const docsOf: Record<string, Map<string, string[]>> = {};
 const dataset = loadDataset("musique_train_dev", SHARED_DATASETS);
 
 beforeAll(async () => {
-  saveDir = tempDir();
-  base = ["--dataset", "musique_train_dev", "--dataset-dir", SHARED_DATASETS, "--save-dir", saveDir];
-  expect((await runCli(["openie", ...base, "--import", GPT35_OPENIE])).code).toBe(0);
-  expect((await runCli(["index", ...base])).code).toBe(0);
+  ({ saveDir, base } = await musiqueWorkspace());
   for (const [run, args] of [["hipporag2-nofilter", ["--no-filter"]], ["dense", ["--method", "dense"]], ["hipporag2-nofilter-top5", ["--no-filter", "--top-k", "5"]]] as const) {
     const out = join(saveDir, `${run}.json`);
     expect((await runCli(["retrieve", ...base, ...args, "--predictions-out", out])).code).toBe(0);

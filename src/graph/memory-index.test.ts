@@ -6,7 +6,7 @@ import { LexicalEncoder } from "../embedding/lexical-encoder.js";
 import { HippoRag } from "../hipporag.js";
 import { importOpenIEFile } from "../openie/openie-file.js";
 import { OpenIEStore } from "../openie/openie-store.js";
-import { GPT35_OPENIE, runCli, SHARED_DATASETS, tempDir } from "../test-support/cli-harness.js";
+import { GPT35_OPENIE, runCli, SHARED_DATASETS, tempDir, musiqueWorkspace } from "../test-support/cli-harness.js";
 
 const MODEL = "gpt-3.5-turbo-1106";
 const dataset = loadDataset("musique_train_dev", SHARED_DATASETS);
@@ -43,9 +43,7 @@ function edgeList(graph: ReturnType<ReturnType<HippoRag["memoryIndex"]>["load"]>
 
 describe("hipporag index on the MuSiQue GPT-3.5 OpenIE", () => {
   it("gives upstream's counts (spec §13.1) and exports the graph", async () => {
-    const saveDir = tempDir();
-    const base = ["--dataset", "musique_train_dev", "--dataset-dir", SHARED_DATASETS, "--save-dir", saveDir];
-    expect((await runCli(["openie", ...base, "--import", GPT35_OPENIE])).code).toBe(0);
+    const { saveDir, base } = await musiqueWorkspace({ index: false });
     const graphml = join(saveDir, "graph.graphml");
     const result = await runCli(["index", ...base, "--json", "--export-graph", graphml]);
     expect(result.stderr).toBe("");

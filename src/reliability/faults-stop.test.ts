@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fakeLlm } from "../test-support/fake-llm.js";
 import { fakeOpenIEReply, openieStage } from "../test-support/fake-openie-model.js";
-import { GPT35_OPENIE, runCli, SHARED_DATASETS, tempDir, writeJson } from "../test-support/cli-harness.js";
+import { runCli, tempDir, writeJson, musiqueWorkspace } from "../test-support/cli-harness.js";
 import { loopbackServers, integrity } from "../test-support/loopback-servers.js";
 
 /**
@@ -122,9 +122,7 @@ describe("2. a pathological reply is parsed or rejected at once", () => {
 
 describe("3. Ctrl-C is handled within a second, in synchronous stages too", () => {
   it("SIGINT during the synonymy search of index: exit 130 at once, with a message; nothing half-written; a re-run completes", async () => {
-    const saveDir = tempDir();
-    const base = ["--dataset", "musique_train_dev", "--dataset-dir", SHARED_DATASETS, "--save-dir", saveDir];
-    expect((await runCli(["openie", ...base, "--import", GPT35_OPENIE])).code).toBe(0);
+    const { saveDir, base } = await musiqueWorkspace({ index: false });
     const run = spawnCli(["index", ...base]);
     await until(() => run.stderr().includes("index: synonymy…"));
     const sent = Date.now();
@@ -141,10 +139,7 @@ describe("3. Ctrl-C is handled within a second, in synchronous stages too", () =
   });
 
   it("SIGINT during start-up, before any stage: exit 130 at once with a message (never silently killed or ignored)", async () => {
-    const saveDir = tempDir();
-    const base = ["--dataset", "musique_train_dev", "--dataset-dir", SHARED_DATASETS, "--save-dir", saveDir];
-    expect((await runCli(["openie", ...base, "--import", GPT35_OPENIE])).code).toBe(0);
-    expect((await runCli(["index", ...base])).code).toBe(0);
+    const { base } = await musiqueWorkspace();
     const run = spawnCli(["retrieve", ...base, "--no-filter", "--damping", "0.2,0.3,0.4"]);
     await new Promise((r) => setTimeout(r, 700)); // loading modules, the dataset and the index
     const sent = Date.now();
@@ -156,10 +151,7 @@ describe("3. Ctrl-C is handled within a second, in synchronous stages too", () =
   });
 
   it("SIGINT during retrieve (a slow filter LLM): exit 130 with a message; SIGTERM as well", async () => {
-    const saveDir = tempDir();
-    const base = ["--dataset", "musique_train_dev", "--dataset-dir", SHARED_DATASETS, "--save-dir", saveDir];
-    expect((await runCli(["openie", ...base, "--import", GPT35_OPENIE])).code).toBe(0);
-    expect((await runCli(["index", ...base])).code).toBe(0);
+    const { base } = await musiqueWorkspace();
     const s = await server({ chat: fakeLlm, latencyMs: 300 });
     for (const signal of ["SIGINT", "SIGTERM"] as const) {
       const run = spawnCli(["retrieve", ...base, "--llm-base-url", s.url, "--llm-name", "gpt-3.5-turbo-1106", "--concurrency", "2"]);

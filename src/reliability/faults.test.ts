@@ -10,7 +10,7 @@ import { OpenIEStore } from "../openie/openie-store.js";
 import { FakeOpenAIServer } from "../test-support/fake-openai-server.js";
 import { fakeLlm } from "../test-support/fake-llm.js";
 import { evenRates, faultMix } from "../test-support/fault-mix.js";
-import { GPT35_OPENIE, runCli, SHARED_DATASETS, tempDir, writeJson } from "../test-support/cli-harness.js";
+import { GPT35_OPENIE, runCli, SHARED_DATASETS, tempDir, writeJson, musiqueWorkspace } from "../test-support/cli-harness.js";
 import { graphSnapshot } from "../test-support/workspace-snapshot.js";
 
 const BIN = resolve(import.meta.dirname, "../../bin/hipporag");
@@ -83,9 +83,7 @@ describe("crash safety", () => {
     const expected = graphSnapshot(reference);
     reference.close();
 
-    const saveDir = tempDir();
-    const base = ["--dataset", "musique_train_dev", "--dataset-dir", SHARED_DATASETS, "--save-dir", saveDir];
-    expect((await runCli(["openie", ...base, "--import", GPT35_OPENIE])).code).toBe(0);
+    const { saveDir, base } = await musiqueWorkspace({ index: false });
     for (const delay of [150, 600, 1100]) {
       const child = spawn(process.execPath, [BIN, "index", ...base], { stdio: "ignore" });
       await new Promise((r) => setTimeout(r, delay));

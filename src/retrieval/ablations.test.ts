@@ -8,7 +8,7 @@ import { personalizedPageRank } from "../graph/personalized-pagerank.js";
 import { HippoRag, toPassages } from "../hipporag.js";
 import { FakeOpenAIServer } from "../test-support/fake-openai-server.js";
 import { fakeLlm } from "../test-support/fake-llm.js";
-import { GPT35_OPENIE, runCli, SHARED_DATASETS, tempDir } from "../test-support/cli-harness.js";
+import { runCli, tempDir, musiqueWorkspace } from "../test-support/cli-harness.js";
 import { FILTER_SYSTEM } from "./filter-prompt.js";
 import { QUERY_NER_SYSTEM } from "./query-ner-prompt.js";
 
@@ -21,10 +21,7 @@ afterEach(async () => {
   server = undefined;
 });
 beforeAll(async () => {
-  saveDir = tempDir();
-  base = ["--dataset", "musique_train_dev", "--dataset-dir", SHARED_DATASETS, "--save-dir", saveDir];
-  expect((await runCli(["openie", ...base, "--import", GPT35_OPENIE])).code).toBe(0);
-  expect((await runCli(["index", ...base])).code).toBe(0);
+  ({ saveDir, base } = await musiqueWorkspace());
 }, 60_000);
 
 describe("retrieval ablations (paper Table 4)", () => {

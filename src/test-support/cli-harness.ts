@@ -33,3 +33,18 @@ export function writeJson(dir: string, name: string, value: unknown): string {
   writeFileSync(path, typeof value === "string" ? value : JSON.stringify(value));
   return path;
 }
+
+/**
+ * A fresh workspace on musique_train_dev with the authors' GPT-3.5 OpenIE imported and, unless
+ * `index: false`, indexed with the built-in encoder: `base` is the dataset and save-dir arguments.
+ */
+export async function musiqueWorkspace(options: { index?: boolean } = {}): Promise<{ saveDir: string; base: string[] }> {
+  const saveDir = tempDir();
+  const base = ["--dataset", "musique_train_dev", "--dataset-dir", SHARED_DATASETS, "--save-dir", saveDir];
+  const steps = [["openie", ...base, "--import", GPT35_OPENIE], ...(options.index === false ? [] : [["index", ...base]])];
+  for (const args of steps) {
+    const result = await runCli(args);
+    if (result.code !== 0) throw new Error(`hipporag ${args[0]} failed (exit ${result.code}): ${result.stderr}`);
+  }
+  return { saveDir, base };
+}

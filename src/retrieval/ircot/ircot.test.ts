@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { FakeOpenAIServer, type ChatBody, type FakeReply } from "../../test-support/fake-openai-server.js";
 import { fakeLlm } from "../../test-support/fake-llm.js";
-import { GPT35_OPENIE, runCli, SHARED_DATASETS, tempDir, writeJson } from "../../test-support/cli-harness.js";
+import { runCli, SHARED_DATASETS, tempDir, writeJson, musiqueWorkspace } from "../../test-support/cli-harness.js";
 import { DEFAULT_IRCOT_PROMPT } from "./ircot-prompt.js";
 
 // IRCoT over HippoRAG 2 and dense retrieval on the 50 MuSiQue questions of musique_train_dev
@@ -42,7 +42,6 @@ function endlessReasoner(body: ChatBody): FakeReply {
   return { content: `I am still thinking about ${parseStep(body).question.split(" ").at(-1)}` };
 }
 
-let saveDir: string;
 let base: string[];
 /**
  * A reasoning prompt of a test's own (the system message tagged), so that no reply of another test
@@ -58,10 +57,7 @@ afterEach(async () => {
   server = undefined;
 });
 beforeAll(async () => {
-  saveDir = tempDir();
-  base = ["--dataset", "musique_train_dev", "--dataset-dir", SHARED_DATASETS, "--save-dir", saveDir];
-  expect((await runCli(["openie", ...base, "--import", GPT35_OPENIE])).code).toBe(0);
-  expect((await runCli(["index", ...base])).code).toBe(0);
+  ({ base } = await musiqueWorkspace());
 }, 60_000);
 
 const llmAt = (s: FakeOpenAIServer) => ["--llm-base-url", s.url, "--llm-name", "gpt-3.5-turbo-1106", "--max-retries", "0"];
