@@ -182,3 +182,18 @@ function sha256(bytes: Buffer): string {
 function gitOid(bytes: Buffer): string {
   return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
 }
+
+/**
+ * Points the Hub client at `endpoint` with no token and no offline switch from the developer's
+ * environment; returns what puts the environment back.
+ */
+export function useHubEndpoint(endpoint: string): () => void {
+  const saved = { ...process.env };
+  process.env.HF_ENDPOINT = endpoint;
+  delete process.env.HF_TOKEN;
+  delete process.env.HF_HUB_OFFLINE;
+  delete process.env.HIPPORAG_OFFLINE;
+  return () => {
+    process.env = { ...saved };
+  };
+}

@@ -3,23 +3,20 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli, tempDir } from "../../test-support/cli-harness.js";
-import { FakeHub } from "../../test-support/fake-hub-server.js";
+import { FakeHub, useHubEndpoint } from "../../test-support/fake-hub-server.js";
 
 const CORPUS = [{ title: "Erik Hort", text: "Erik Hort was born in Montebello." }, { title: "Montebello", text: "Montebello is in Rockland County." }];
 const QUESTIONS = [{ id: "q1", question: "Which county was Erik Hort born in?", answer: "Rockland County", paragraphs: [{ title: "Erik Hort", paragraph_text: "Erik Hort was born in Montebello.", is_supporting: true }] }];
 
 let hub: FakeHub;
-const saved = { ...process.env };
+let restoreEnv: () => void;
 beforeEach(async () => {
   hub = await new FakeHub({ files: { "reproduce/dataset/musique_corpus.json": JSON.stringify(CORPUS), "reproduce/dataset/musique.json": JSON.stringify(QUESTIONS) }, lfs: ["reproduce/dataset/musique_corpus.json"] }).start();
-  process.env.HF_ENDPOINT = hub.endpoint;
-  delete process.env.HF_HUB_OFFLINE;
-  delete process.env.HIPPORAG_OFFLINE;
-  delete process.env.HF_TOKEN;
+  restoreEnv = useHubEndpoint(hub.endpoint);
 });
 afterEach(async () => {
   await hub.stop();
-  process.env = { ...saved };
+  restoreEnv();
 });
 
 const exportBatch = (dir: string, ...extra: string[]) =>

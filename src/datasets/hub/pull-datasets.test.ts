@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli, tempDir } from "../../test-support/cli-harness.js";
-import { FakeHub } from "../../test-support/fake-hub-server.js";
+import { FakeHub, useHubEndpoint } from "../../test-support/fake-hub-server.js";
 
 // Files in the authors' styles, large enough for several network reads (≈ 300 KB corpus).
 const CORPUS = JSON.stringify(Array.from({ length: 2000 }, (_, i) => ({ idx: i, title: `Title ${i}`, text: `Passage number ${i} says something about topic ${i % 37} in a longer sentence to fill space.` })));
@@ -17,18 +17,15 @@ const FILES = {
 const LFS = ["reproduce/dataset/musique_corpus.json"];
 
 let hub: FakeHub;
-const saved = { ...process.env };
+let restoreEnv: () => void;
 
 beforeEach(async () => {
   hub = await new FakeHub({ files: FILES, lfs: LFS }).start();
-  process.env.HF_ENDPOINT = hub.endpoint;
-  delete process.env.HF_TOKEN;
-  delete process.env.HF_HUB_OFFLINE;
-  delete process.env.HIPPORAG_OFFLINE;
+  restoreEnv = useHubEndpoint(hub.endpoint);
 });
 afterEach(async () => {
   await hub.stop();
-  process.env = { ...saved };
+  restoreEnv();
 });
 
 const pull = (dir: string, ...extra: string[]) => runCli(["datasets", "pull", "musique", "--dataset-dir", dir, ...extra]);
