@@ -103,7 +103,7 @@ export function importOpenIEBatch(
   // One transaction: a malformed line anywhere rolls back the whole file, so bad input changes nothing.
   store.transaction(() => lines.forEach((line, index) => {
     if (line.trim() === "") return;
-    const where = { file, record: `line ${index + 1}` };
+    const where = { file, line: index + 1 };
     let entry: Record<string, unknown>;
     try {
       entry = JSON.parse(line) as Record<string, unknown>;

@@ -178,7 +178,7 @@ describe("offline batch mode", () => {
     writeFileSync(file, '{"custom_id": "nope", "response": null}\n');
     const result = await runCli(["openie", "--dataset", "towns", "--dataset-dir", dir, "--save-dir", saveDir, "--import-batch", file]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/bad\.jsonl: record line 1: field "custom_id": expected "openie-ner:<passage id>"/);
+    expect(result.stderr).toMatch(/bad\.jsonl: line 1: field "custom_id": expected "openie-ner:<passage id>"/);
   });
 });
 
