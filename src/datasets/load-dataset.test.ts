@@ -44,7 +44,7 @@ describe("loadDataset on the shared data", () => {
     expect(dataset.passages).toHaveLength(1);
     expect(dataset.questions).toHaveLength(2);
     expect(dataset.notes).toContain("2 documents repeat an earlier passage exactly (same title and text): indexed once, as upstream");
-    expect(dataset.notes.some((n) => n.startsWith("1 question repeats an earlier question's text (ids q2 = q1)"))).toBe(true);
+    expect((dataset.notes ?? []).some((n) => n.startsWith("1 question repeats an earlier question's text (ids q2 = q1)"))).toBe(true);
   });
 });
 
