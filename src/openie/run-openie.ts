@@ -96,6 +96,9 @@ export async function runOpenIE(passages: readonly Passage[], options: RunOpenIE
     let entities = existing.get(passage.id)?.entities;
     let extracted: string[][] | undefined;
     let stage: "ner" | "triples" = "ner";
+    // Only a passage with an outcome (done, or recorded as failed) counts as finished: one abandoned
+    // when the stage stops is still to do, and progress must not show it as done.
+    let settled = false;
     try {
       if (!entities) {
         const ner = await generateComplete(
@@ -121,6 +124,7 @@ export async function runOpenIE(passages: readonly Passage[], options: RunOpenIE
       extracted = parsed.value;
       store.saveDone(passage.id, entities, extracted, OPENIE_SOURCE);
       summary.extracted++;
+      settled = true;
     } catch (error) {
       const stopping = asFatal(error);
       if (stopping) {
@@ -138,9 +142,12 @@ export async function runOpenIE(passages: readonly Passage[], options: RunOpenIE
       }
       summary.failed++;
       summary.failures.push({ passageId: passage.id, stage, error: message });
+      settled = true;
     } finally {
-      finished++;
-      options.onProgress?.(summary, summary.skipped + finished);
+      if (settled) {
+        finished++;
+        options.onProgress?.(summary, summary.skipped + finished);
+      }
     }
   }
 

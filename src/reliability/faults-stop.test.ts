@@ -60,6 +60,23 @@ describe("1. a rejected key or an unreachable server stops the stage at once", (
     expect(openieRows(c.saveDir)).toBe(0); // nothing is the passages' fault; the next run starts them afresh
   });
 
+  it("progress counts only passages with an outcome: those abandoned when the key is rejected are still to do", async () => {
+    let requests = 0;
+    const s = await server({ chat: fakeLlm, fault: () => (++requests > 10 ? { kind: "status", status: 401 } : undefined) });
+    const c = corpusDir(20);
+    // Progress goes to the process's stderr (a TTY bar, or plain lines): the installed CLI's is read.
+    const cli = spawnCli(["openie", ...c.base, "--llm-base-url", s.url, "--llm-name", "m", "--concurrency", "4"]);
+    expect(await cli.exited).toBe(3);
+    const lines = cli.stderr().split("\n").filter((l) => /^openie: \d+\/20/.test(l));
+    expect(lines.length).toBeGreaterThan(0);
+    const shown = Number(/: (\d+)\/20/.exec(lines.at(-1)!)![1]);
+    const db = new Database(join(c.saveDir, "hipporag.sqlite"), { readonly: true });
+    const done = db.prepare("SELECT COUNT(*) FROM openie WHERE status = 'done'").pluck().get() as number;
+    db.close();
+    expect(done).toBeGreaterThan(0);
+    expect(shown).toBe(done);
+  });
+
   it("connection refused: exit 3 within seconds (not minutes of retries, not 5)", async () => {
     const closed = await server({});
     const url = closed.url;
