@@ -31,7 +31,7 @@ export { OpenAIChatModel } from "./llm/openai-chat-model.js";
 export { CachedChatModel } from "./llm/cached-chat-model.js";
 export { parseNerOutput, parseTripleOutput, fixBrokenGeneratedJson } from "./openie/parse-openie-output.js";
 export { runOpenIE } from "./openie/run-openie.js";
-export { OpenIEStore } from "./openie/openie-store.js";
+export type { OpenIEModelCount, OpenIERecord, OpenIEStatus, OpenIEStore } from "./store/openie-store.js";
 export { importOpenIEFile, exportOpenIEFile } from "./openie/openie-file.js";
 export { DEFAULT_OPENIE_PROMPTS, type OpenIEPrompts } from "./openie/prompts/openie-prompts.js";
 export { csrFromEdges, type CsrGraph } from "./graph/csr-graph.js";

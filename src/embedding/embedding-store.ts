@@ -45,7 +45,7 @@ export class EmbeddingStore {
     private readonly notice?: (message: string) => void,
   ) {
     this.key = embeddingKey(encoder.id, dtype);
-    this.sqlite = vectors instanceof SqliteVectorStore ? vectors : new SqliteVectorStore(workspace.db, workspace.path);
+    this.sqlite = vectors instanceof SqliteVectorStore ? vectors : workspace.vectors;
     this.vectors = vectors ?? this.sqlite;
   }
 
