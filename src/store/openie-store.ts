@@ -45,3 +45,10 @@ export interface OpenIEModelCount {
   model: string;
   done: number;
 }
+
+/** Where the OpenIE results of every model live: one store per model, and what models there are. */
+export interface OpenIEResults {
+  openie(model: string): OpenIEStore;
+  /** Every model with a record, with its count of finished passages, sorted by model. */
+  openieModels(): OpenIEModelCount[];
+}

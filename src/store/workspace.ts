@@ -6,7 +6,7 @@ import { HippoError } from "../core/errors.js";
 import type { LlmCacheStore } from "./llm-cache-store.js";
 import type { MemoryIndexStore } from "./memory-index-store.js";
 import { MIGRATIONS } from "./migrations.js";
-import type { OpenIEModelCount, OpenIEStore } from "./openie-store.js";
+import type { OpenIEModelCount, OpenIEResults, OpenIEStore } from "./openie-store.js";
 import type { PassageStore } from "./passage-store.js";
 import type { ReportStore } from "./report-store.js";
 import type { RunStore } from "./run-store.js";
@@ -36,7 +36,7 @@ export interface OpenOptions {
  * far the only, implementation of each). WAL mode so readers never block the writer; every unit of
  * work commits on its own, so an interrupted run loses at most the unit in flight.
  */
-export class Workspace implements UnitOfWork {
+export class Workspace implements UnitOfWork, OpenIEResults {
   /** The connection, for src/store/ only: everything else goes through the roles (`sql-boundary.test.ts`). */
   readonly db: Db;
   readonly path: string;
