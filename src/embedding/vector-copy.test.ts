@@ -58,6 +58,12 @@ describe("--vector-store lancedb on a workspace indexed into SQLite", () => {
       expect(paid).toBeGreaterThan(20);
       expect(sqlite.stderr).not.toMatch(/copied/);
 
+      // A dry run counts what would be copied as stored: nothing to send.
+      const plan = await cli(["index", ...d.at, ...embedding, "--vector-store", "lancedb", "--dry-run", "--json"]);
+      const embeddings = (JSON.parse(plan.stdout) as { stages: { stage: string; calls: number; cached: number }[] }).stages.find((p) => p.stage === "embeddings")!;
+      expect(embeddings).toMatchObject({ calls: 0 });
+      expect(embeddings.cached).toBeGreaterThan(20);
+
       const lancedb = await retrieve("--vector-store", "lancedb", "--top-k", "8", "--predictions-out", join(d.dir, "lancedb.json"));
       expect(lancedb.code, lancedb.stderr).toBe(0);
       expect(embedded()).toBe(paid); // every vector, queries included, came from SQLite
