@@ -20,7 +20,7 @@ export interface MemoryIndexStore {
   get(indexId: string): IndexRow | undefined;
   /** Passage id → triples hash (null: indexed by an older version), in index order; empty for an unknown index. */
   passages(indexId: string): Map<string, string | null>;
-  /** Replaces the index's passages (in this order) and its excluded list, as one unit. */
+  /** Replaces the passages (in this order) and the excluded list of an index `ensure` created, as one unit. */
   setPassages(indexId: string, passages: readonly (readonly [passageId: string, triplesHash: string])[], excluded: readonly string[]): void;
   /** Corpus passages the index left out for lack of finished OpenIE; empty when complete or unknown. */
   excluded(indexId: string): string[];
