@@ -6,7 +6,6 @@ import { Workspace } from "../store/workspace.js";
 import { chatCompletion, FakeOpenAIServer, type Fault } from "../test-support/fake-openai-server.js";
 import { fakeOpenIEReply, lastUser, openieStage } from "../test-support/fake-openie-model.js";
 import { GPT35_OPENIE, runCli, SHARED_DATASETS, tempDir, writeJson } from "../test-support/cli-harness.js";
-import { OpenIEStore } from "./openie-store.js";
 import { DEFAULT_OPENIE_PROMPTS } from "./prompts/openie-prompts.js";
 
 const CORPUS = Array.from({ length: 12 }, (_, i) => ({
@@ -40,7 +39,7 @@ const args = (dir: string, saveDir: string, url: string, extra: string[] = []) =
 function results(saveDir: string, model = "test-model") {
   const workspace = Workspace.open(saveDir);
   try {
-    return new Map([...new OpenIEStore(workspace, model).all()].map(([id, r]) => [id, { status: r.status, entities: r.entities, triples: r.triples }]));
+    return new Map([...workspace.openie(model).all()].map(([id, r]) => [id, { status: r.status, entities: r.entities, triples: r.triples }]));
   } finally {
     workspace.close();
   }

@@ -6,7 +6,7 @@ import type { Passage } from "../datasets/dataset-types.js";
 import type { ChatModel, ChatResult } from "../llm/chat-model.js";
 import { generateComplete } from "../llm/generate-complete.js";
 import { parseNerOutput, parseTripleOutput } from "./parse-openie-output.js";
-import type { OpenIEStore } from "./openie-store.js";
+import type { OpenIEStore } from "../store/openie-store.js";
 import { nerMessages, tripleMessages } from "./prompts/build-openie-messages.js";
 import type { OpenIEPrompts } from "./prompts/openie-prompts.js";
 
@@ -80,7 +80,7 @@ export async function runOpenIE(passages: readonly Passage[], options: RunOpenIE
     stop.abort();
     if (error.code !== "WORKSPACE") abortInFlight.abort();
   };
-  const asFatal = (error: unknown) => (isFatal(error) ? error : storageFailure(error, store.path));
+  const asFatal = (error: unknown) => (isFatal(error) ? error : storageFailure(error, store.location));
 
   const account = (result: ChatResult) => {
     if (result.cacheHit) summary.cacheHits++;

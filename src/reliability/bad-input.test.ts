@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli, tempDir, writeJson } from "../test-support/cli-harness.js";
-import { workspaceRows } from "../test-support/workspace-snapshot.js";
+import { workspaceRows } from "../store/workspace-rows.js";
 
 const GOOD_CORPUS = [{ title: "A", text: "Alpha lives in Berlin." }, { title: "B", text: "Beta lives in Paris." }];
 const GOOD_QUESTIONS = [{ id: "q1", question: "Where does Alpha live?", answer: "Berlin", paragraphs: [{ title: "A", paragraph_text: "Alpha lives in Berlin.", is_supporting: true }] }];

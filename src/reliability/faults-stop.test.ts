@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import { fakeLlm } from "../test-support/fake-llm.js";
 import { fakeOpenIEReply, openieStage } from "../test-support/fake-openie-model.js";
 import { runCli, tempDir, writeJson, musiqueWorkspace } from "../test-support/cli-harness.js";
-import { loopbackServers, integrity } from "../test-support/loopback-servers.js";
+import { workspaceIntegrity as integrity } from "../store/workspace-integrity.js";
+import { loopbackServers } from "../test-support/loopback-servers.js";
 
 /**
  * Issue "Faults stop cleanly": under faults the program stops early, spends nothing it does not
