@@ -90,6 +90,9 @@ describe("--skip-failed", () => {
     const retrieved = await runCli(["retrieve", ...demo(saveDir), "--llm-name", "m", "--no-filter"]);
     expect(retrieved.code).toBe(5);
     expect(retrieved.stderr).toMatch(/partial index: 1 passage left out/);
+    // eval says it beside the run's numbers
+    const evaluated = await runCli(["eval", ...demo(saveDir)]);
+    expect(evaluated.stderr).toContain("note: hipporag2-nofilter: retrieved from a partial index (1 passage left out for lack of OpenIE, --skip-failed)");
   });
 });
 

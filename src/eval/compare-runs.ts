@@ -12,6 +12,8 @@ export interface ScoredRun {
   scores: QuestionScores;
   /** IRCoT runs: reasoning calls, steps per question, conclusions (from the stored traces). */
   ircot?: IrcotUsage;
+  /** Stored runs: what the numbers do not show (eval/run-notes.ts). */
+  notes?: string[];
 }
 
 /** Run A against run B on the questions both answered, as the paper's † (bootstrap p < 0.05). */

@@ -1,4 +1,4 @@
-import { bootstrapNote, comparisonRows, evalRows, MISSING, type EvalMarkdownOptions, type NamedReport } from "./format-eval-report.js";
+import { bootstrapNote, comparisonRows, evalRows, MISSING, pairingNote, type EvalMarkdownOptions, type NamedReport } from "./format-eval-report.js";
 import { escapeHtml, htmlList, htmlPage, htmlTable } from "./html.js";
 
 /** The HTML twin of evalMarkdown: the same tables, notes and comparisons. */
@@ -15,7 +15,8 @@ export function evalHtmlBody(rows: readonly NamedReport[], options: EvalMarkdown
   ];
   for (const comparison of options.comparisons ?? []) {
     const table = comparisonRows(comparison, rows);
-    parts.push(`<h2>${escapeHtml(`${comparison.a} vs ${comparison.b} (paired, ${comparison.count} questions)`)}</h2>`, htmlTable(table.header, table.body));
+    const note = pairingNote(comparison, rows);
+    parts.push(`<h2>${escapeHtml(`${comparison.a} vs ${comparison.b} (paired, ${comparison.count} questions)`)}</h2>`, htmlTable(table.header, table.body), ...(note ? [`<p>${escapeHtml(note)}</p>`] : []));
   }
   if (options.bootstrap) parts.push(`<p>${escapeHtml(bootstrapNote(options.bootstrap))}</p>`);
   return parts.join("\n");

@@ -11,6 +11,8 @@ export interface NamedReport {
   report: EvalReport;
   /** IRCoT runs: what the reasoning cost and did (retrieval/ircot/ircot-usage.ts). */
   ircot?: IrcotUsage;
+  /** What the numbers do not show (eval/run-notes.ts): fallbacks, missing answers, a partial index. */
+  notes?: string[];
 }
 
 /** The paper's † threshold (Table 2: bootstrap p < 0.05 against NV-Embed-v2). */

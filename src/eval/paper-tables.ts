@@ -39,11 +39,13 @@ export function orderRuns(names: Iterable<string>): string[] {
 }
 
 function datasetNotes(datasets: readonly DatasetRuns[]): string[] {
-  return datasets.map((d) => {
+  return datasets.flatMap((d) => {
     const paper = paperNumbers(d.dataset);
     const n = d.reports[0]?.report.count ?? 0;
-    if (!paper) return `${d.dataset} (${d.saveDir}, ${n} questions): the paper reports no numbers for this dataset.`;
-    return `${d.dataset} (${d.saveDir}, ${n} questions) against ${paper.name}${paper.exact ? "" : ": not the paper's split, so differences are context, not a reproduction check"}.`;
+    // Each run's own notes (fallbacks, missing answers, a partial index) follow its dataset's line.
+    const runs = d.reports.flatMap((r) => (r.notes ?? []).map((note) => `${d.dataset}: ${note}`));
+    if (!paper) return [`${d.dataset} (${d.saveDir}, ${n} questions): the paper reports no numbers for this dataset.`, ...runs];
+    return [`${d.dataset} (${d.saveDir}, ${n} questions) against ${paper.name}${paper.exact ? "" : ": not the paper's split, so differences are context, not a reproduction check"}.`, ...runs];
   });
 }
 

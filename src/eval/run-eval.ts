@@ -15,6 +15,7 @@ import { poolScores, scoreQuestions, type EvalItem, type EvalReport } from "./ev
 import { evalMarkdown, type NamedReport } from "./format-eval-report.js";
 import { loadPredictions, matchPredictions } from "./load-predictions.js";
 import { metricIntervals } from "./metric-intervals.js";
+import { runNotes } from "./run-notes.js";
 import { writeReport, writeReportFiles, type WrittenReport } from "./report-writer.js";
 
 export const DEFAULT_BOOTSTRAP: BootstrapOptions = { resamples: DEFAULT_RESAMPLES, seed: DEFAULT_SEED };
@@ -37,6 +38,8 @@ export interface EvalResult {
   reports: NamedReport[];
   comparisons: RunComparison[];
   bootstrap: BootstrapOptions;
+  /** What the numbers do not show: fallbacks, questions without answers, a partial index (run-notes.ts). */
+  notes: string[];
   written?: WrittenReport;
 }
 
@@ -62,7 +65,7 @@ export function runEval(options: RunEvalOptions): EvalResult {
       markdown: evalMarkdown(title, reports, { comparisons: [], bootstrap }),
       html: evalHtml(title, reports, { comparisons: [], bootstrap }),
     });
-    return { dataset: options.dataset, reports, comparisons: [], bootstrap, written };
+    return { dataset: options.dataset, reports, comparisons: [], bootstrap, notes: [], written };
   }
   const workspace = Workspace.open(options.saveDir, { create: false });
   try {
@@ -71,6 +74,7 @@ export function runEval(options: RunEvalOptions): EvalResult {
       : scoreStoredRuns(workspace, dataset.questions, options.compare ?? (options.run ? [options.run] : undefined));
     const reports = scored.map((run) => withIntervals(run, bootstrap));
     const comparisons = options.compare ? [compareRuns(scored[0]!, scored[1]!, bootstrap)] : [];
+    const notes = reports.flatMap((r) => r.notes ?? []);
     const label = options.predictions ? `predictions-${basename(options.predictions).replace(/\.json$/i, "")}` : options.compare ? `${options.compare[0]}-vs-${options.compare[1]}` : (options.run ?? "all");
     const title = options.compare ? `Comparison: ${options.compare[0]} vs ${options.compare[1]} on ${options.dataset}` : `Evaluation: ${options.dataset}`;
     const createdAt = new Date().toISOString();
@@ -79,11 +83,11 @@ export function runEval(options: RunEvalOptions): EvalResult {
       dataset: options.dataset,
       label,
       runs: reports.map((r) => r.name),
-      body: { dataset: options.dataset, createdAt, predictions: options.predictions, bootstrap, reports, comparisons },
-      markdown: evalMarkdown(title, reports, { comparisons, bootstrap }),
-      html: evalHtml(title, reports, { comparisons, bootstrap }),
+      body: { dataset: options.dataset, createdAt, predictions: options.predictions, bootstrap, reports, comparisons, notes },
+      markdown: evalMarkdown(title, reports, { comparisons, bootstrap, notes }),
+      html: evalHtml(title, reports, { comparisons, bootstrap, notes }),
     });
-    return { dataset: options.dataset, reports, comparisons, bootstrap, written };
+    return { dataset: options.dataset, reports, comparisons, bootstrap, notes, written };
   } finally {
     workspace.close();
   }
@@ -91,7 +95,7 @@ export function runEval(options: RunEvalOptions): EvalResult {
 
 /** The pooled means of a run (exactly as upstream) with a 95% bootstrap interval beside each. */
 export function withIntervals(run: ScoredRun, bootstrap: BootstrapOptions): NamedReport {
-  return { name: run.name, report: { ...poolScores(run.scores), ci95: metricIntervals(run.scores, bootstrap) }, ...(run.ircot ? { ircot: run.ircot } : {}) };
+  return { name: run.name, report: { ...poolScores(run.scores), ci95: metricIntervals(run.scores, bootstrap) }, ...(run.ircot ? { ircot: run.ircot } : {}), ...(run.notes?.length ? { notes: run.notes } : {}) };
 }
 
 /**
@@ -124,9 +128,9 @@ export function scoreStoredRuns(workspace: Workspace, questions: readonly Questi
   const mixed = new Set([...indexOf.values()].flat()).size > 1;
   return selected.map((run) => {
     // A run retrieved from an index that has changed since is not current: say so beside its numbers.
-    const scored = scoreRun(workspace, run, questions);
+    const scored = { ...scoreRun(workspace, run, questions), notes: runNotes(workspace, run, questions) };
     const name = `${run}${mixed ? ` [${indexOf.get(run)!.join(" + ")}]` : ""}${runStaleness(workspace, run, questions) ? " (stale)" : ""}`;
-    return name === run ? scored : { ...scored, name };
+    return { ...scored, name };
   });
 }
 

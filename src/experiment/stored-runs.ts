@@ -160,6 +160,11 @@ export async function answerStored(
   signal?: AbortSignal,
 ): Promise<{ answered: number; reused: number; recomputed: RecomputeTally; failed: QaOutcome[]; tokens: { prompt: number; completion: number } }> {
   const { keys, todo, tally, inputsOf } = planAnswers(hippo, run, questions);
+  // An answer about to be computed again was computed from other inputs (another QA model, prompt or
+  // passages): it is dropped first, so that if the new one fails or is interrupted, the run shows
+  // no answer rather than the old one as if it were current. (The old reply stays in the LLM cache:
+  // asking the old way again costs nothing.)
+  hippo.workspace.runs.dropAnswers(run, todo.map((item) => item.key));
   const qaLlm = hippo.stageLlm("qa");
   const outcomes = await runQa(
     todo,

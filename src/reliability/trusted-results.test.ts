@@ -144,6 +144,57 @@ describe("3. answers are reused only for the same passages, model and prompt", (
   });
 });
 
+describe("3b. an answer that failed for the asked model is not served by another model's", () => {
+  it("qa with a second QA model that fails everywhere: eval shows no answers, not the first model's", async () => {
+    const good = await server({ chat: fakeLlm });
+    const d = demo();
+    await retrieveAll(d);
+    const qa = ["qa", ...at(d), "--run", "hipporag2-nofilter", "--llm-name", "handwritten", "--max-retries", "0"];
+    await ok([...qa, "--llm-base-url", good.url]);
+    const evalArgs = ["eval", ...at(d), "--run", "hipporag2-nofilter", "--json"];
+    const before = JSON.parse((await ok(evalArgs)).stdout);
+    expect(typeof before.em).toBe("number");
+    const failing = await server({ chat: fakeLlm, fault: () => ({ kind: "status", status: 500 }) });
+    const second = await runCli([...qa, "--llm-base-url", failing.url, "--qa-llm-name", "other-reader"]);
+    expect(second.code).toBe(5);
+    const after = JSON.parse((await ok(evalArgs)).stdout);
+    // The run's answers are now the other reader's, and it gave none: nothing to score.
+    expect(after.em).toBeUndefined();
+    expect(after.f1).toBeUndefined();
+    // The first reader's answers come back (from the LLM cache, no new request) when it is asked again.
+    const calls = good.chatRequests().length;
+    await ok([...qa, "--llm-base-url", good.url]);
+    expect(good.chatRequests().length).toBe(calls);
+    expect(JSON.parse((await ok(evalArgs)).stdout).em).toBe(before.em);
+  });
+});
+
+describe("3c. eval says what its numbers do not show", () => {
+  it("questions without an answer, and rankings that fell back after a filter error, are noted (terminal, JSON, Markdown)", async () => {
+    const d = demo();
+    await retrieveAll(d);
+    const questions = readJson(join(d.dir, "demo.json")) as { question: string }[];
+    const first = questions[0]!.question;
+    // The reader fails on the first question only.
+    const picky = await server({ chat: fakeLlm, fault: ({ body }) => (JSON.stringify(body).includes(JSON.stringify(first).slice(1, -1)) ? { kind: "status", status: 500 } : undefined) });
+    const qa = await runCli(["qa", ...at(d), "--run", "hipporag2-nofilter", "--llm-name", "handwritten", "--max-retries", "0", "--llm-base-url", picky.url]);
+    expect(qa.code).toBe(5);
+    const n = questions.length;
+    const text = await ok(["eval", ...at(d), "--run", "hipporag2-nofilter"]);
+    expect(text.stderr).toContain(`note: hipporag2-nofilter: 1 of ${n} questions have no answer (failed or not asked): EM/F1 count them as empty answers`);
+    const json = JSON.parse((await ok(["eval", ...at(d), "--run", "hipporag2-nofilter", "--json"])).stdout);
+    expect(json.notes).toHaveLength(1);
+    // A filtered run against a server that fails every filter call: each question falls back to dense.
+    const failing = await server({ chat: fakeLlm, fault: () => ({ kind: "status", status: 500 }) });
+    const filtered = await runCli(["retrieve", ...at(d), "--llm-name", "handwritten", "--max-retries", "0", "--llm-base-url", failing.url]);
+    expect(filtered.code).toBe(5);
+    const both = await ok(["eval", ...at(d)]);
+    expect(both.stderr).toMatch(new RegExp(`note: hipporag2: \\d+ of ${n} questions fell back \\(\\d+ filter-error[^)]*\\); the LLM errors are retried by the next retrieve`));
+    const report = readFileSync(both.stderr.match(/report: (\S+\.md)/)![1]!, "utf8");
+    expect(report).toContain("questions fell back");
+  });
+});
+
 describe("4. an import never undoes finished OpenIE", () => {
   const CORPUS = Array.from({ length: 6 }, (_, i) => ({ title: `Place ${i}`, text: `Place ${i} is a town in Region ${i % 2} founded by Person ${i} in ${1800 + i}.` }));
   it("round 1 imported again after round 2, or an error line for a finished passage, is ignored and said; --force overwrites", async () => {

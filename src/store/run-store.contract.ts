@@ -69,6 +69,20 @@ export function runStoreContract(open: () => StoreFixture<RunStore>): void {
     f.close();
   });
 
+  it("dropping answers removes only those of the run and keys named; its ranking stays", () => {
+    const f = open();
+    f.store.saveRetrievals("r", [ranking("q1", ["p1"])]);
+    f.store.saveAnswer("r", "q1", answer("Paris"));
+    f.store.saveAnswer("r", "q2", answer("Rome"));
+    f.store.saveAnswer("other", "q1", answer("Oslo"));
+    f.store.dropAnswers("r", ["q1", "q9"]);
+    f.reopen();
+    expect(f.store.answers("r")).toEqual(new Map([["q2", answer("Rome")]]));
+    expect(f.store.answers("other")).toEqual(new Map([["q1", answer("Oslo")]]));
+    expect(f.store.retrievals("r")).toEqual(new Map([["q1", ranking("q1", ["p1"])]]));
+    f.close();
+  });
+
   it("rankings and answers written in a unit that fails are rolled back", () => {
     const f = open();
     f.store.saveRetrievals("r", [ranking("q1", ["p1"])]);

@@ -34,6 +34,8 @@ export interface RunStore {
   /** The indexes a run's rankings were retrieved from, sorted. */
   indexIds(run: string): string[];
   saveAnswer(run: string, questionKey: string, answer: AnswerRow): void;
+  /** Removes these questions' answers in the run (absent keys are ignored), as one unit. */
+  dropAnswers(run: string, questionKeys: readonly string[]): void;
   /** A run's answers by question key. */
   answers(run: string): Map<string, AnswerRow>;
 }

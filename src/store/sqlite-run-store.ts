@@ -58,6 +58,13 @@ export class SqliteRunStore implements RunStore {
     this.db.prepare("INSERT OR REPLACE INTO answers (run, question_key, inputs, answer, raw) VALUES (?, ?, ?, ?, ?)").run(run, questionKey, JSON.stringify(answer.inputs), answer.answer, answer.raw);
   }
 
+  dropAnswers(run: string, questionKeys: readonly string[]): void {
+    const drop = this.db.prepare("DELETE FROM answers WHERE run = ? AND question_key = ?");
+    this.db.transaction(() => {
+      for (const key of questionKeys) drop.run(run, key);
+    })();
+  }
+
   answers(run: string): Map<string, AnswerRow> {
     const rows = this.db.prepare("SELECT question_key, inputs, answer, raw FROM answers WHERE run = ?").all(run) as { question_key: string; inputs: string; answer: string; raw: string }[];
     return new Map(rows.map((row) => [row.question_key, { inputs: JSON.parse(row.inputs), answer: row.answer, raw: row.raw }]));

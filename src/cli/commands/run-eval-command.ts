@@ -18,7 +18,7 @@ export async function runEvalCommand(common: ResolvedCommon, raw: EvalOptions, o
   const { runEval } = await import("../../eval/run-eval.js");
   const { bootstrapNote, formatComparisonTable, formatEvalTable, formatIntervalTable } = await import("../../eval/format-eval-report.js");
   const result = runEval({ ...common, predictions: raw.predictions, run: raw.run, compare: raw.compare as [string, string] | undefined, bootstrap: resolveBootstrap(raw) });
-  const bodies = result.reports.map(({ name, report, ircot }) => ({ run: name, ...report, ...(ircot ? { ircot } : {}) }));
+  const bodies = result.reports.map(({ name, report, ircot, notes }) => ({ run: name, ...report, ...(ircot ? { ircot } : {}), ...(notes?.length ? { notes } : {}) }));
   if (common.json) {
     const [comparison] = result.comparisons;
     const out = comparison ? { ...comparison, bootstrap: result.bootstrap, reports: bodies } : bodies.length === 1 ? bodies[0] : bodies;
@@ -28,6 +28,7 @@ export async function runEvalCommand(common: ResolvedCommon, raw: EvalOptions, o
     output.stdout(`\n${formatIntervalTable(result.reports)}`);
     for (const comparison of result.comparisons) output.stdout(`\n${comparison.a} vs ${comparison.b} (paired, ${comparison.count} questions)\n${formatComparisonTable(comparison, result.reports)}`);
     output.stdout(`\n${bootstrapNote(result.bootstrap)}`);
+    for (const note of result.notes) output.stderr(`note: ${note}`);
     if (result.written) output.stderr(`report: ${result.written.markdownPath} (+ .json, .html; index: ${result.written.indexPath})`);
   }
   return 0;
