@@ -45,7 +45,7 @@ const workersOf = new FinalizationRegistry<ManySolver>((many) => many.close());
 const preparedState = new WeakMap<CsrGraph, Prepared>();
 
 /** scaled[k] = w(j, targets[k]) / deg(targets[k]) for the entry k in row j. */
-function scaledWeights(csr: CsrGraph): Float64Array {
+export function scaledWeights(csr: CsrGraph): Float64Array {
   const { nodeCount: n, offsets, targets, weights } = csr;
   const inverse = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -169,6 +169,7 @@ export async function personalizedPageRankMany(graph: PprGraph, resets: readonly
     prepared.many = createManySolver(prepared.wasm);
     workersOf.register(prepared.csr, prepared.many);
   }
-  const solved = await prepared.many.solveAll(vs, d, omega, tolerance, maxIterations, lane.list);
+  const remake = (i: number) => normalisedReset(resets[i]!, prepared.csr.nodeCount, rank);
+  const solved = await prepared.many.solveAll(vs, d, omega, tolerance, maxIterations, lane.list, remake);
   return solved.map((u) => normalise(u, rank));
 }

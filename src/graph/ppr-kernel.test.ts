@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { assembleWat } from "../../scripts/assemble-wat.js";
 import { mulberry32, syntheticGraph, syntheticReset } from "../../scripts/synthetic-graph.js";
 import { csrFromEdges } from "./csr-graph.js";
-import { personalizedPageRank, personalizedPageRankMany } from "./personalized-pagerank.js";
+import { personalizedPageRank, personalizedPageRankMany, scaledWeights } from "./personalized-pagerank.js";
 import { createWasmGraph, jsSolver, wasmLane } from "./ppr-kernel.js";
 import { createManySolver, splitPoint } from "./ppr-many.js";
 import { PPR_SWEEP_WASM_BASE64 } from "./ppr-sweep-wasm.js";
@@ -75,6 +75,29 @@ describe("the WebAssembly PageRank kernel", () => {
       expect(Array.from(alive[i]!)).toEqual(expected);
       expect(Array.from(afterDeath[i]!)).toEqual(expected);
     });
+  });
+
+  it("a batch whose worker dies mid-batch after its half was transferred remakes that half here", async () => {
+    const g = syntheticGraph(0.02, 6);
+    const csr = csrFromEdges(g.entities + g.passages, g.edges);
+    const scaled = scaledWeights(csr);
+    const graph = createWasmGraph(csr, scaled, 2)!;
+    const reference = jsSolver(csr, scaled);
+    const random = mulberry32(8);
+    const originals = Array.from({ length: 12 }, () => {
+      const r = syntheticReset(g, random);
+      const total = r.reduce((a, b) => a + b, 0);
+      return r.map((x) => x / total);
+    });
+    const resets = originals.map((v) => v.slice());
+    const remade: number[] = [];
+    const many = createManySolver(graph);
+    const solving = many.solveAll(resets, 0.5, 1.2, 1e-9, 1000, wasmLane(graph, 0).list, (i) => (remade.push(i), originals[i]!.slice()));
+    many.close(); // the worker exits while the batch is under way
+    const solved = await solving;
+    expect(resets.slice(6).every((v) => v.length === 0)).toBe(true); // the worker's half was transferred, not copied
+    expect(remade).toEqual([6, 7, 8, 9, 10, 11]);
+    originals.forEach((v, i) => expect(Array.from(solved[i]!)).toEqual(Array.from(reference(v, 0.5, 1.2, 1e-9, 1000))));
   });
 
   it("solves blocks of 8 resets (sweep8) bit-identically to one at a time, whatever the block's fill and stopping sweeps", () => {
