@@ -13,7 +13,7 @@
  * Needs /usr/bin/python3 with python3-igraph for the igraph column (apt-get install -y python3-igraph).
  */
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -148,8 +148,10 @@ const stat = (kernel: Kernel, measure: Measure) => {
 // ---------- agreement with igraph (the single-query scores; the batch's equal them, see batchVsSingle)
 const maxDiff: Record<Kernel, string> = { wasm: "n/a", js: "n/a" };
 const sameTop5: Record<Kernel, string> = { wasm: "n/a", js: "n/a" };
-if (igraphReady) {
-  const buf = readFileSync(join(dir, "igraph.bin"));
+const igraphScores = igraphReady ? readFileSync(join(dir, "igraph.bin")) : undefined;
+rmSync(dir, { recursive: true, force: true }); // the graph, resets and igraph's scores: ~30 MB per run
+if (igraphScores) {
+  const buf = igraphScores;
   const theirs = new Float64Array(buf.buffer, buf.byteOffset, buf.length / 8);
   for (const kernel of kernels) {
     let diff = 0;
