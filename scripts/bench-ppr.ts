@@ -7,10 +7,13 @@
  * mean of the igraph timings around it; the table gives the median over rounds.
  * The batch (personalizedPageRankMany, as an evaluation run calls it) starts with the single-query
  * resets, so its answers are checked against the single path (bit-identical: max |diff| 0) and igraph.
+ * Besides wall-clock ratios (the goals), CPU-time ratios: igraph's process_time per query against
+ * this process's CPU time (all threads), which load from other users' processes does not dilute.
+ * uptime's load averages are printed before and after, and saved with the results.
  * Needs /usr/bin/python3 with python3-igraph for the igraph column (apt-get install -y python3-igraph).
  */
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -25,6 +28,9 @@ const rounds = arg("rounds", 3);
 const scale = arg("scale", 1);
 const IGRAPH_PER_SIDE = 4; // igraph queries timed before and after each of ours (~0.1–0.6 s each)
 
+const load = () => execFileSync("uptime", { encoding: "utf8" }).trim();
+const loadBefore = load();
+console.log(`load before: ${loadBefore}`);
 let start = performance.now();
 const g = syntheticGraph(scale);
 const nodeCount = g.entities + g.passages;
@@ -54,9 +60,9 @@ open('${dir}/igraph.bin','wb').write(out.tobytes())
 print('ready', flush=True)
 for line in sys.stdin:
     k = int(line)
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     ppr(k)
-    print((time.perf_counter() - t) * 1000, flush=True)
+    print((time.perf_counter() - t) * 1000, (time.process_time() - c) * 1000, flush=True)
 `;
 const child = spawn("/usr/bin/python3", ["-c", python], { stdio: ["pipe", "pipe", "pipe"] });
 let stderr = "";
@@ -65,15 +71,18 @@ const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
 const igraphReady = (await lines.next()).value === "ready";
 if (!igraphReady) console.error(stderr.split("\n").slice(-3).join("\n"));
 let nextIgraph = 0;
-/** Mean ms of `count` igraph queries (rotating over the resets), or NaN without igraph. */
-const igraphQueries = async (count: number) => {
-  if (!igraphReady) return Number.NaN;
+/** Mean wall and CPU ms of `count` igraph queries (rotating over the resets), or NaN without igraph. */
+const igraphQueries = async (count: number): Promise<{ ms: number; cpuMs: number }> => {
+  if (!igraphReady) return { ms: Number.NaN, cpuMs: Number.NaN };
   let total = 0;
+  let cpuTotal = 0;
   for (let i = 0; i < count; i++) {
     child.stdin.write(`${nextIgraph++ % queries}\n`);
-    total += Number((await lines.next()).value);
+    const [wall, cpu] = String((await lines.next()).value).split(" ").map(Number);
+    total += wall!;
+    cpuTotal += cpu!;
   }
-  return total / count;
+  return { ms: total / count, cpuMs: cpuTotal / count };
 };
 
 // ---------- ours: both kernels (bit-identical scores); single queries on one thread, the batch on 1 and 2
@@ -90,21 +99,27 @@ for (const kernel of kernels) {
   scores[kernel] = resets.map((r) => personalizedPageRank(csr, r, { kernel }));
 }
 let batchVsSingle = 0;
-const run = async (kernel: Kernel, measure: Measure): Promise<number> => {
+/** Wall and CPU ms (this process, all threads) per question. */
+const run = async (kernel: Kernel, measure: Measure): Promise<{ ms: number; cpuMs: number }> => {
   const t = performance.now();
+  const c = process.cpuUsage();
+  const per = (count: number) => {
+    const cpu = process.cpuUsage(c);
+    return { ms: (performance.now() - t) / count, cpuMs: (cpu.user + cpu.system) / 1000 / count };
+  };
   if (measure === "single") {
     const count = kernel === "js" ? Math.min(queries, 5) : queries;
     for (const r of resets.slice(0, count)) personalizedPageRank(csr, r, { kernel });
-    return (performance.now() - t) / count;
+    return per(count);
   }
   const solved = await personalizedPageRankMany(csr, batchResets, { kernel, threads: measure === "batch1" ? 1 : 2 });
-  const perQuestion = (performance.now() - t) / batch;
+  const perQuestion = per(batch);
   scores[kernel].forEach((u, k) => u.forEach((x, i) => (batchVsSingle = Math.max(batchVsSingle, Math.abs(x - solved[k]![i]!)))));
   return perQuestion;
 };
 const plan: [Kernel, Measure][] = [["wasm", "single"], ["wasm", "batch1"], ["wasm", "batch2"], ["js", "single"]];
-const samples = new Map<string, { ms: number; ratio: number }[]>(plan.map(([k, m]) => [`${k}/${m}`, []]));
-const igraphSamples: number[] = [];
+const samples = new Map<string, { ms: number; ratio: number; cpuMs: number; cpuRatio: number }[]>(plan.map(([k, m]) => [`${k}/${m}`, []]));
+const igraphSamples: { ms: number; cpuMs: number }[] = [];
 for (let round = 0; round < rounds; round++) {
   let before = await igraphQueries(IGRAPH_PER_SIDE);
   igraphSamples.push(before);
@@ -112,7 +127,7 @@ for (let round = 0; round < rounds; round++) {
     const ours = await run(kernel, measure);
     const after = await igraphQueries(IGRAPH_PER_SIDE);
     igraphSamples.push(after);
-    samples.get(`${kernel}/${measure}`)!.push({ ms: ours, ratio: (before + after) / 2 / ours });
+    samples.get(`${kernel}/${measure}`)!.push({ ms: ours.ms, ratio: (before.ms + after.ms) / 2 / ours.ms, cpuMs: ours.cpuMs, cpuRatio: (before.cpuMs + after.cpuMs) / 2 / ours.cpuMs });
     before = after;
   }
   console.error(`round ${round + 1}/${rounds} done`);
@@ -125,14 +140,18 @@ const median = (xs: number[]) => {
 };
 const stat = (kernel: Kernel, measure: Measure) => {
   const xs = samples.get(`${kernel}/${measure}`);
-  return xs ? { ms: median(xs.map((x) => x.ms)), ratio: median(xs.map((x) => x.ratio)) } : { ms: Number.NaN, ratio: Number.NaN };
+  return xs
+    ? { ms: median(xs.map((x) => x.ms)), ratio: median(xs.map((x) => x.ratio)), cpuRatio: median(xs.map((x) => x.cpuRatio)) }
+    : { ms: Number.NaN, ratio: Number.NaN, cpuRatio: Number.NaN };
 };
 
 // ---------- agreement with igraph (the single-query scores; the batch's equal them, see batchVsSingle)
 const maxDiff: Record<Kernel, string> = { wasm: "n/a", js: "n/a" };
 const sameTop5: Record<Kernel, string> = { wasm: "n/a", js: "n/a" };
-if (igraphReady) {
-  const buf = readFileSync(join(dir, "igraph.bin"));
+const igraphScores = igraphReady ? readFileSync(join(dir, "igraph.bin")) : undefined;
+rmSync(dir, { recursive: true, force: true }); // the graph, resets and igraph's scores: ~30 MB per run
+if (igraphScores) {
+  const buf = igraphScores;
   const theirs = new Float64Array(buf.buffer, buf.byteOffset, buf.length / 8);
   for (const kernel of kernels) {
     let diff = 0;
@@ -153,7 +172,9 @@ const b1 = `ms/question, batch of ${batch}, 1 thread`;
 const b2 = `ms/question, batch of ${batch}, 2 threads`;
 const goals = { singleTimesIgraph: 12, batchTimesIgraph: 40 };
 const batchRatio = (kernel: Kernel) => Math.max(stat(kernel, "batch1").ratio, kernel === "js" ? Number.NaN : stat(kernel, "batch2").ratio) || Number.NaN;
-const igraphMs = median(igraphSamples);
+const igraphMs = median(igraphSamples.map((x) => x.ms));
+const igraphCpuMs = median(igraphSamples.map((x) => x.cpuMs));
+const loadAfter = load();
 report("ppr", [
   ...kernels.map((kernel) => ({
     implementation: `hipporag-ts (SOR, ${kernel === "wasm" ? "WebAssembly" : "JavaScript"} kernel)`,
@@ -162,13 +183,15 @@ report("ppr", [
     [b1]: round1(stat(kernel, "batch1").ms),
     [b2]: round1(stat(kernel, "batch2").ms),
     "× igraph (batch)": times(batchRatio(kernel)),
+    "CPU × igraph (single / batch, 1 thread)": `${times(stat(kernel, "single").cpuRatio)} / ${kernel === "js" ? "-" : times(stat(kernel, "batch1").cpuRatio)}`,
     "max |diff| vs igraph": maxDiff[kernel],
     "same top-5 passages": sameTop5[kernel],
   })),
-  { implementation: "igraph PRPACK (python3-igraph)", "ms/query": round1(igraphMs), "× igraph (single)": "1×", [b1]: "-", [b2]: "-", "× igraph (batch)": "1×", "max |diff| vs igraph": 0, "same top-5 passages": "-" },
-  { implementation: "goal (issue 18)", "ms/query": "-", "× igraph (single)": `≥ ${goals.singleTimesIgraph}×`, [b1]: "-", [b2]: "-", "× igraph (batch)": `≥ ${goals.batchTimesIgraph}×`, "max |diff| vs igraph": "≤ 1e-8", "same top-5 passages": "all" },
+  { implementation: "igraph PRPACK (python3-igraph)", "ms/query": round1(igraphMs), "× igraph (single)": "1×", [b1]: "-", [b2]: "-", "× igraph (batch)": "1×", "CPU × igraph (single / batch, 1 thread)": `1× (${round1(igraphCpuMs)} ms CPU)`, "max |diff| vs igraph": 0, "same top-5 passages": "-" },
+  { implementation: "goal (issue 18)", "ms/query": "-", "× igraph (single)": `≥ ${goals.singleTimesIgraph}×`, [b1]: "-", [b2]: "-", "× igraph (batch)": `≥ ${goals.batchTimesIgraph}×`, "CPU × igraph (single / batch, 1 thread)": "-", "max |diff| vs igraph": "≤ 1e-8", "same top-5 passages": "all" },
 ], {
   graph: { nodes: nodeCount, undirectedEdges: csr.targets.length / 2, csrBuildMs: buildMs, prepareMs },
+  load: { before: loadBefore, after: loadAfter },
   rounds,
   goals,
   // The batch (WebAssembly kernel, both thread counts) against the single-query path: bit-identical.
@@ -180,3 +203,4 @@ report("ppr", [
   wasmOverJs: Math.round((stat("js", "single").ms / stat("wasm", "single").ms) * 100) / 100,
 });
 console.log(`batch vs single max |diff|: ${batchVsSingle} (goal ≤ 1e-8)`);
+console.log(`load before: ${loadBefore}\nload after:  ${loadAfter}`);

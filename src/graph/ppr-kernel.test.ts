@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { assembleWat } from "../../scripts/assemble-wat.js";
 import { mulberry32, syntheticGraph, syntheticReset } from "../../scripts/synthetic-graph.js";
 import { csrFromEdges } from "./csr-graph.js";
-import { personalizedPageRank, personalizedPageRankMany } from "./personalized-pagerank.js";
+import { personalizedPageRank, personalizedPageRankMany, scaledWeights } from "./personalized-pagerank.js";
 import { createWasmGraph, jsSolver, wasmLane } from "./ppr-kernel.js";
 import { createManySolver, splitPoint } from "./ppr-many.js";
 import { PPR_SWEEP_WASM_BASE64 } from "./ppr-sweep-wasm.js";
@@ -77,6 +77,29 @@ describe("the WebAssembly PageRank kernel", () => {
     });
   });
 
+  it("a batch whose worker dies mid-batch after its half was transferred remakes that half here", async () => {
+    const g = syntheticGraph(0.02, 6);
+    const csr = csrFromEdges(g.entities + g.passages, g.edges);
+    const scaled = scaledWeights(csr);
+    const graph = createWasmGraph(csr, scaled, 2)!;
+    const reference = jsSolver(csr, scaled);
+    const random = mulberry32(8);
+    const originals = Array.from({ length: 12 }, () => {
+      const r = syntheticReset(g, random);
+      const total = r.reduce((a, b) => a + b, 0);
+      return r.map((x) => x / total);
+    });
+    const resets = originals.map((v) => v.slice());
+    const remade: number[] = [];
+    const many = createManySolver(graph);
+    const solving = many.solveAll(resets, 0.5, 1.2, 1e-9, 1000, wasmLane(graph, 0).list, (i) => (remade.push(i), originals[i]!.slice()));
+    many.close(); // the worker exits while the batch is under way
+    const solved = await solving;
+    expect(resets.slice(6).every((v) => v.length === 0)).toBe(true); // the worker's half was transferred, not copied
+    expect(remade).toEqual([6, 7, 8, 9, 10, 11]);
+    originals.forEach((v, i) => expect(Array.from(solved[i]!)).toEqual(Array.from(reference(v, 0.5, 1.2, 1e-9, 1000))));
+  });
+
   it("solves blocks of 8 resets (sweep8) bit-identically to one at a time, whatever the block's fill and stopping sweeps", () => {
     const g = syntheticGraph(0.03, 9);
     const csr = csrFromEdges(g.entities + g.passages, g.edges);
@@ -106,6 +129,60 @@ describe("the WebAssembly PageRank kernel", () => {
       if (d === 0.5 && maxIterations === 1000) stops = new Set(resets.map((v) => sweepsOf(reference, v, d, omega, tolerance)));
     }
     expect(stops.size).toBeGreaterThan(1); // the test covers columns that stop at different sweeps
+  });
+
+  it("keeps the weights precise enough: within 1e-10 of a plain f64 solve, also for resets that concentrate mass", () => {
+    // A guard for compressing the kernels' weights: the reference is a plain Gauss-Seidel solve in
+    // f64 (weights divided per entry) to 1e-17, so only the kernels' storage and order can differ.
+    // The f64 kernels: 4.5e-14. f32 weights fail it: 7.9e-9 on a one-node reset (scores ~0.5, so
+    // relative 2e-8), 2e-10 on a HippoRAG-shaped reset; the 1e-8 goal would have no margin.
+    const g = syntheticGraph(0.05, 17);
+    const csr = csrFromEdges(g.entities + g.passages, g.edges);
+    const n = csr.nodeCount;
+    const degree = (i: number) => csr.offsets[i + 1]! - csr.offsets[i]!;
+    const exact = (reset: Float64Array, d: number) => {
+      const strength = new Float64Array(n);
+      for (let i = 0; i < n; i++) for (let k = csr.offsets[i]!; k < csr.offsets[i + 1]!; k++) strength[i] += csr.weights[k]!;
+      const total = reset.reduce((a, b) => a + b, 0);
+      const v = reset.map((x) => x / total);
+      const u = Float64Array.from(v);
+      for (let sweep = 0; sweep < 500; sweep++) {
+        let change = 0;
+        for (let j = 0; j < n; j++) {
+          let acc = 0;
+          for (let k = csr.offsets[j]!; k < csr.offsets[j + 1]!; k++) acc += (csr.weights[k]! / strength[csr.targets[k]!]!) * u[csr.targets[k]!]!;
+          const next = v[j]! + d * acc;
+          change = Math.max(change, Math.abs(next - u[j]!));
+          u[j] = next;
+        }
+        if (change < 1e-17) break;
+      }
+      const sum = u.reduce((a, b) => a + b, 0);
+      return u.map((x) => x / sum);
+    };
+    let hub = 0;
+    let leaf = 0; // the node with the fewest neighbours (at least one)
+    for (let i = 0; i < n; i++) {
+      if (degree(i) > degree(hub)) hub = i;
+      if (degree(i) > 0 && (degree(leaf) === 0 || degree(i) < degree(leaf))) leaf = i;
+    }
+    const one = (i: number) => {
+      const reset = new Float64Array(n);
+      reset[i] = 1;
+      return reset;
+    };
+    const resets = [one(hub), one(leaf), one(n - 1), syntheticReset(g, mulberry32(5))];
+    let worst = 0;
+    for (const d of [0.5, 0.85]) {
+      for (const reset of resets) {
+        const reference = exact(reset, d);
+        for (const kernel of ["wasm", "js"] as const) {
+          const scores = personalizedPageRank(csr, reset, { damping: d, tolerance: 1e-15, kernel });
+          scores.forEach((x, i) => (worst = Math.max(worst, Math.abs(x - reference[i]!))));
+        }
+      }
+    }
+    expect(worst).toBeLessThan(1e-10);
   });
 
   it("cuts a batch between the two threads in halves", () => {

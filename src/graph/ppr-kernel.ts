@@ -15,6 +15,17 @@ import { PPR_SWEEP_WASM_BASE64 } from "./ppr-sweep-wasm.js";
  *    neighbour values (8 bytes per entry and column) are the same traffic either way.
  *  - "js": the reference loop in JavaScript; used when WebAssembly is unavailable (node --jitless) or
  *    the graph does not fit in 32-bit WebAssembly memory (more than ~300M adjacency entries).
+ *
+ * Weights stay f64 (12 bytes per adjacency entry with the u32 target). f32 weights (8 bytes) made a
+ * single sweep 0.79–0.90 of the time, but rounding w/deg by up to 2⁻²⁴ moves a score by about that
+ * relative amount: 7.9e-9 on a reset on one node (scores ~0.5), against the 1e-8 goal; the
+ * perturbation bound is ‖Δp‖₁ ≤ 2dε/(1−d) = 1.2e-7 at d = 0.5. ppr-kernel.test.ts ("precise
+ * enough") guards this. Also measured at the paper's size (CPU time, one thread, interleaved): a
+ * column-banded sweep8 whose gathers stay within 1 MB (L2) was no faster (0.97–1.27); B = 4 or 16
+ * columns no better than 8; f32 scores in the block 0.83 of sweep8, before the f64 sweeps it would
+ * need to finish. Unexplained (this VM exposes no hardware counters): sweep8 with the same rows but
+ * uniformly random targets runs in 0.3 of the time, with or without its stores, while every
+ * locality order tried (identity, BFS, hubs first) is within ±30% of the degree order.
  */
 export type PprKernelName = "wasm" | "js";
 
@@ -62,9 +73,16 @@ export interface LaneSolvers {
  * stop (its own running Σu, max |δ| and sweep count), so the answers are bit-identical to one(); its
  * slot then takes the next reset (columns never interact). Fewer than MIN_BLOCK (3) resets are
  * solved one at a time (a sweep8 costs about as much as 3–4 single sweeps).
+ *
+ * Columns are swapped in one pass over the block per sweep (exchange()): every column that
+ * converged at that sweep is copied out and every refill copied in together. Writing one 8-byte
+ * column of an n × 8 block touches all of its n cache lines (6.2 MB at the paper's size, the gather
+ * traffic of a sweep8), so a pass per column cost about a third of a question's sweeps; columns
+ * started together mostly stop at the same sweep, and one pass serves them all (measured: 0.91 of
+ * the CPU time per question at 16 resets, bit-identical results).
  */
 export const LANE_SOURCE = `function makeLane(module, memory, g, lane) {
-  const { sweep, sweep8, put8, get8 } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  const { sweep, sweep8 } = new WebAssembly.Instance(module, { env: { memory } }).exports;
   const { u, v, out, u8, v8, out8 } = g.lanes[lane];
   const n = g.n;
   const U = new Float64Array(memory.buffer, u, n), V = new Float64Array(memory.buffer, v, n), OUT = new Float64Array(memory.buffer, out, 2);
@@ -88,9 +106,23 @@ export const LANE_SOURCE = `function makeLane(module, memory, g, lane) {
     const solved = new Array(m);
     const slot = [-1, -1, -1, -1, -1, -1, -1, -1], sums = [1, 1, 1, 1, 1, 1, 1, 1], sweeps = [0, 0, 0, 0, 0, 0, 0, 0];
     let next = 0, active = 0;
+    // Columns to copy out (into fresh arrays) and in (u = v = the reset) at the next exchange.
+    const outCols = [], outs = [], inCols = [], ins = [];
+    const exchange = () => {
+      const a = outCols.length, b = inCols.length;
+      for (let j = 0, row = 0; j < n; j++, row += 8) {
+        for (let i = 0; i < a; i++) outs[i][j] = U8[row + outCols[i]];
+        for (let i = 0; i < b; i++) {
+          const x = ins[i][j];
+          U8[row + inCols[i]] = x;
+          V8[row + inCols[i]] = x;
+        }
+      }
+      outCols.length = outs.length = inCols.length = ins.length = 0;
+    };
     const load = (c) => {
-      V.set(vs[next]);
-      put8(n, v, u8, v8, c);
+      inCols.push(c);
+      ins.push(vs[next]);
       slot[c] = next++;
       sums[c] = 1;
       sweeps[c] = 0;
@@ -101,19 +133,23 @@ export const LANE_SOURCE = `function makeLane(module, memory, g, lane) {
       V8.fill(0);
     }
     for (let c = 0; c < 8 && next < m; c++) load(c);
+    exchange();
     while (active > 0) {
       sweep8(n, g.off, g.tgt, g.w, u8, v8, d, omega, out8);
       for (let c = 0; c < 8; c++) {
         if (slot[c] < 0) continue;
         sums[c] += OUT8[8 + c];
         if (OUT8[c] / sums[c] < tolerance || ++sweeps[c] >= maxIterations) {
-          get8(n, u, u8, c);
-          solved[slot[c]] = U.slice();
+          const done = new Float64Array(n);
+          outCols.push(c);
+          outs.push(done);
+          solved[slot[c]] = done;
           slot[c] = -1;
           active--;
           if (next < m) load(c);
         }
       }
+      if (outCols.length > 0) exchange();
     }
     return solved;
   };

@@ -23,8 +23,13 @@ parentPort.on("message", (m) => {
 export type SolveList = LaneSolvers["list"];
 
 export interface ManySolver {
-  /** Solves every reset (normalised); `solveHere` solves a list on this thread, on lane 0. */
-  solveAll(resets: Float64Array[], d: number, omega: number, tolerance: number, maxIterations: number, solveHere: SolveList): Promise<Float64Array[]>;
+  /**
+   * Solves every reset (normalised); `solveHere` solves a list on this thread, on lane 0. With
+   * `remake` (reset i normalised afresh), the worker's half is transferred instead of copied (at 10×
+   * the paper's size, 32 resets of a batch of 64 are ~280 MB), and if the worker dies mid-batch its
+   * resets are remade here; without it they are copied.
+   */
+  solveAll(resets: Float64Array[], d: number, omega: number, tolerance: number, maxIterations: number, solveHere: SolveList, remake?: (index: number) => Float64Array): Promise<Float64Array[]>;
   /** Stops the worker (its graph is no longer reachable). */
   close(): void;
 }
@@ -51,7 +56,7 @@ export function createManySolver(graph: WasmPprGraph): ManySolver {
   // One batch at a time: the worker answers batches in order, and lane 1 is its only scratch space.
   let queue: Promise<unknown> = Promise.resolve();
   return {
-    solveAll(resets, d, omega, tolerance, maxIterations, solveHere) {
+    solveAll(resets, d, omega, tolerance, maxIterations, solveHere, remake) {
       const here = (vs: Float64Array[]) => solveHere(vs, d, omega, tolerance, maxIterations);
       const run = async () => {
         const cut = splitPoint(resets.length);
@@ -63,9 +68,9 @@ export function createManySolver(graph: WasmPprGraph): ManySolver {
         });
         worker.ref();
         try {
-          worker.postMessage({ jobs: theirs, d, omega, tolerance, maxIterations });
+          worker.postMessage({ jobs: theirs, d, omega, tolerance, maxIterations }, remake ? theirs.map((v) => v.buffer as ArrayBuffer) : []);
           const mine = here(resets.slice(0, cut));
-          const fromWorker = await done.catch(() => here(theirs));
+          const fromWorker = await done.catch(() => here(remake ? theirs.map((_, i) => remake(cut + i)) : theirs));
           return [...mine, ...fromWorker];
         } finally {
           pending = undefined;

@@ -168,35 +168,4 @@
     (v128.store offset=64 (local.get $out) (local.get $s0))
     (v128.store offset=80 (local.get $out) (local.get $s1))
     (v128.store offset=96 (local.get $out) (local.get $s2))
-    (v128.store offset=112 (local.get $out) (local.get $s3)))
-
-;; put8 / get8: copy one column c of an n × 8 block from / to a plain vector (the lane's single-query
-;; u and v serve as staging), so loading a reset into a free column and copying a converged one out
-;; are tight loops instead of strided JavaScript over the shared memory.
-;; put8: u8[j][c] = v8[j][c] = x[j];  get8: x[j] = u8[j][c]
-  (func (export "put8") (param $n i32) (param $x i32) (param $u8 i32) (param $v8 i32) (param $c i32)
-    (local $end i32) (local $val f64)
-    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 3))))
-    (local.set $u8 (i32.add (local.get $u8) (i32.shl (local.get $c) (i32.const 3))))
-    (local.set $v8 (i32.add (local.get $v8) (i32.shl (local.get $c) (i32.const 3))))
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
-        (local.set $val (f64.load (local.get $x)))
-        (f64.store (local.get $u8) (local.get $val))
-        (f64.store (local.get $v8) (local.get $val))
-        (local.set $x (i32.add (local.get $x) (i32.const 8)))
-        (local.set $u8 (i32.add (local.get $u8) (i32.const 64)))
-        (local.set $v8 (i32.add (local.get $v8) (i32.const 64)))
-        (br $next))))
-  (func (export "get8") (param $n i32) (param $x i32) (param $u8 i32) (param $c i32)
-    (local $end i32)
-    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 3))))
-    (local.set $u8 (i32.add (local.get $u8) (i32.shl (local.get $c) (i32.const 3))))
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
-        (f64.store (local.get $x) (f64.load (local.get $u8)))
-        (local.set $x (i32.add (local.get $x) (i32.const 8)))
-        (local.set $u8 (i32.add (local.get $u8) (i32.const 64)))
-        (br $next)))))
+    (v128.store offset=112 (local.get $out) (local.get $s3))))
