@@ -29,8 +29,9 @@ import { PPR_SWEEP_WASM_BASE64 } from "./ppr-sweep-wasm.js";
  * random targets 0.9–1.0 of the time single, 1.3–1.4 in sweep8 (worse locality). Nor is the sweep
  * latency-bound on Gauss–Seidel's store → load → add chain, though 31% of rows read row j−1 (44%
  * one of the 8 before): replacing those reads by random targets, an order interleaving 2, 4 or 8
- * far-apart segments of the degree order (no row reads one of the S−1 before it; same 8 sweeps),
- * and a control in which every row reads row j−1 were all within the noise (0.9–1.2) of it.
+ * far-apart segments of the degree order (no row reads one of the S−1 before it; 8 sweeps, 8.3
+ * with 8 segments), and a control in which every row reads row j−1 were all within the noise
+ * (0.85–1.2) of it.
  */
 export type PprKernelName = "wasm" | "js";
 
