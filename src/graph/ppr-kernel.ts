@@ -23,9 +23,15 @@ import { PPR_SWEEP_WASM_BASE64 } from "./ppr-sweep-wasm.js";
  * enough") guards this. Also measured at the paper's size (CPU time, one thread, interleaved): a
  * column-banded sweep8 whose gathers stay within 1 MB (L2) was no faster (0.97–1.27); B = 4 or 16
  * columns no better than 8; f32 scores in the block 0.83 of sweep8, before the f64 sweeps it would
- * need to finish. Unexplained (this VM exposes no hardware counters): sweep8 with the same rows but
- * uniformly random targets runs in 0.3 of the time, with or without its stores, while every
- * locality order tried (identity, BFS, hubs first) is within ±30% of the degree order.
+ * need to finish. Every locality order tried (identity, BFS, hubs first) is within ±30% of the
+ * degree order. An earlier note that sweep8 with uniformly random targets ran in 0.3 of the time
+ * did not reproduce (CPU time per sweep, same rows and weights, 5–9 interleaved rounds, load 7–9):
+ * random targets 0.9–1.0 of the time single, 1.3–1.4 in sweep8 (worse locality). Nor is the sweep
+ * latency-bound on Gauss–Seidel's store → load → add chain, though 31% of rows read row j−1 (44%
+ * one of the 8 before): replacing those reads by random targets, an order interleaving 2, 4 or 8
+ * far-apart segments of the degree order (no row reads one of the S−1 before it; 8 sweeps, 8.3
+ * with 8 segments), and a control in which every row reads row j−1 were all within the noise
+ * (0.85–1.2) of it.
  */
 export type PprKernelName = "wasm" | "js";
 
