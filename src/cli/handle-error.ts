@@ -36,7 +36,7 @@ export function handleError(error: unknown, options: { debug?: boolean; secrets?
 function systemFailure(error: unknown): HippoError | undefined {
   const e = error as { code?: unknown; path?: unknown; message?: unknown };
   if (typeof e?.code !== "string") return undefined;
-  const path = typeof e.path === "string" ? e.path : "the workspace";
+  const path = typeof e.path === "string" ? e.path : undefined;
   const storage = storageFailure(error, path);
   if (storage) return storage;
   const problems: Record<string, string> = {
@@ -47,7 +47,7 @@ function systemFailure(error: unknown): HippoError | undefined {
     ENAMETOOLONG: "the name is too long",
   };
   const problem = problems[e.code];
-  return problem ? new HippoError("INPUT", `${path}: ${problem} (${e.code})`, { suggestion: "check the path you gave" }) : undefined;
+  return problem ? new HippoError("INPUT", `${path ?? "a file"}: ${problem} (${e.code})`, { suggestion: "check the path you gave" }) : undefined;
 }
 
 function oneLine(text: string): string {

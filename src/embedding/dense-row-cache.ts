@@ -1,8 +1,9 @@
-import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { join } from "node:path";
 import { md5Hex } from "../core/ids.js";
 import type { Matrix } from "./encoder.js";
+import { makeFolder } from "../core/make-folder.js";
 
 /**
  * An append-only file of dense rows for one encoder and purpose, beside the workspace
@@ -16,7 +17,7 @@ export class DenseRowCache {
   private readonly listFile: string;
 
   constructor(dir: string, encoderId: string, purpose: string) {
-    mkdirSync(dir, { recursive: true });
+    makeFolder(dir);
     const base = join(dir, `${md5Hex(encoderId)}-${purpose}`);
     this.data = `${base}.f32`;
     this.listFile = `${base}.json`;

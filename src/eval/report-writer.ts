@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Workspace } from "../store/workspace.js";
 import { markdownTable } from "./format-eval-report.js";
 import { escapeHtml, htmlPage } from "./html.js";
+import { makeFolder } from "../core/make-folder.js";
 
 export interface WrittenReport {
   /** The report's row in the workspace (none for a report written without one). */
@@ -62,7 +63,7 @@ export function writeReportFiles(saveDir: string, report: ReportToWrite, created
   const name = reportName(report.kind, report.dataset, report.label);
   const json = JSON.stringify(report.body, null, 2);
   const dir = join(saveDir, "reports");
-  mkdirSync(dir, { recursive: true });
+  makeFolder(dir);
   const base = join(dir, name);
   writeFileSync(`${base}.json`, `${json}\n`);
   writeFileSync(`${base}.md`, report.markdown);

@@ -232,6 +232,10 @@ describe.skipIf(!canMount)("4. a write that fails stops new requests at once", (
       expect(result.code).toBe(4);
       expect(result.stderr).toMatch(/read-only|cannot read or write/);
       expect(result.stderr).not.toMatch(/corrupt|damaged|please report/);
+      // A new save dir there: the reason is the file system's (EROFS, exit 4), not "no such file" (2).
+      const fresh = await runCli(["index", "--dataset", "towns", "--dataset-dir", c.dir, "--save-dir", join(mount, "new", "ws"), "--llm-name", "m"]);
+      expect(fresh.code).toBe(4);
+      expect(fresh.stderr).toMatch(/cannot write the workspace \S+new\/ws: it is read-only .*EROFS/);
     } finally {
       execFileSync("umount", ["-l", mount]);
     }

@@ -5,37 +5,39 @@ import { HippoError } from "../core/errors.js";
  * Write failures are fatal: the stage stops taking work at once (no request is paid for whose
  * result could not be kept). Only real corruption gets the corruption hint.
  */
-export function storageFailure(error: unknown, path: string): HippoError | undefined {
+export function storageFailure(error: unknown, path?: string): HippoError | undefined {
   if (HippoError.isInstance(error)) return undefined;
+  // Where the error is not tied to a path (an SQLite statement), the message names no path.
+  const workspace = path ? `the workspace ${path}` : "the workspace";
   const code = (error as { code?: unknown })?.code;
   if (typeof code !== "string") return undefined;
   const detail = `${code}${(error as Error).message ? `: ${(error as Error).message}` : ""}`;
   if (code === "SQLITE_FULL" || code === "ENOSPC" || code === "EDQUOT") {
-    return new HippoError("WORKSPACE", `cannot write the workspace ${path}: the disk is full (${detail})`, {
+    return new HippoError("WORKSPACE", `cannot write ${workspace}: the disk is full (${detail})`, {
       fatal: true,
       suggestion: "free space on that disk (or use another --save-dir), then re-run: everything committed before is kept",
     });
   }
   if (code.startsWith("SQLITE_READONLY") || code === "EROFS" || code === "EACCES" || code === "EPERM" || code === "SQLITE_PERM" || code === "SQLITE_AUTH") {
-    return new HippoError("WORKSPACE", `cannot write the workspace ${path}: it is read-only or not writable by this user (${detail})`, {
+    return new HippoError("WORKSPACE", `cannot write ${workspace}: it is read-only or not writable by this user (${detail})`, {
       fatal: true,
       suggestion: "check the permissions of the file and its folder (and that the file system is not mounted read-only), or use another --save-dir",
     });
   }
   if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) {
-    return new HippoError("WORKSPACE", `the workspace ${path} is busy: another hipporag process is using it (${detail})`, {
+    return new HippoError("WORKSPACE", `${workspace} is busy: another hipporag process is using it (${detail})`, {
       fatal: true,
       suggestion: "wait for it to finish, or use another --save-dir",
     });
   }
   if (code === "SQLITE_CORRUPT" || code === "SQLITE_NOTADB") {
-    return new HippoError("WORKSPACE", `the workspace ${path} is damaged or not a hipporag workspace (${detail})`, {
+    return new HippoError("WORKSPACE", `${workspace} is damaged or not a hipporag workspace (${detail})`, {
       fatal: true,
       suggestion: "check the file; a fresh --save-dir starts over (OpenIE can be re-imported with openie --export/--import from a good copy)",
     });
   }
   if (code.startsWith("SQLITE_IOERR") || code === "EIO" || code === "SQLITE_CANTOPEN") {
-    return new HippoError("WORKSPACE", `cannot read or write the workspace ${path} (${detail})`, {
+    return new HippoError("WORKSPACE", `cannot read or write ${workspace} (${detail})`, {
       fatal: true,
       suggestion: "check the disk and the folder's permissions, then re-run: everything committed before is kept",
     });

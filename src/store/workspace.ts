@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { HippoError } from "../core/errors.js";
@@ -20,6 +20,7 @@ import { SqliteRunStore } from "./sqlite-run-store.js";
 import { SqliteVectorStore } from "./sqlite-vector-store.js";
 import { storageFailure } from "./storage-error.js";
 import type { UnitOfWork } from "./unit-of-work.js";
+import { makeFolder } from "../core/make-folder.js";
 
 export const WORKSPACE_FILE = "hipporag.sqlite";
 /** Held locked (an SQLite exclusive lock, i.e. an OS file lock) by the one writer. */
@@ -166,12 +167,12 @@ function prepareFolder(saveDir: string, path: string, mustExist: boolean): void 
     return;
   }
   try {
-    mkdirSync(saveDir, { recursive: true });
+    makeFolder(saveDir);
   } catch (error) {
+    // Not writable (read-only file system, permissions) is the workspace's failure (exit 4), as for
+    // an existing workspace; a path that cannot be a folder is the input's (exit 2).
     const code = (error as NodeJS.ErrnoException).code;
-    throw new HippoError("INPUT", `cannot create the workspace folder ${saveDir} (${code ?? (error as Error).message})`, {
-      suggestion: code === "EACCES" || code === "EROFS" || code === "EPERM" ? "choose a folder you can write to" : "check the path",
-    });
+    throw storageFailure(error, saveDir) ?? new HippoError("INPUT", `cannot create the workspace folder ${saveDir} (${code ?? (error as Error).message})`, { suggestion: "check the path" });
   }
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, rmSync, statSync, truncateSync } from "node:fs";
+import { existsSync, renameSync, rmSync, statSync, truncateSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -7,6 +7,7 @@ import { hashFile, hashFromEtag, matchesHash, type ExpectedHash } from "./file-h
 import { hubFetch } from "./hub-fetch.js";
 import { DEFAULT_HUB_RETRIES, type HubSettings } from "./hub-settings.js";
 import type { HubFile } from "./list-hub-files.js";
+import { makeFolder } from "../../core/make-folder.js";
 
 export interface DownloadOutcome {
   dest: string;
@@ -42,7 +43,7 @@ export async function downloadHubFile(settings: HubSettings, file: HubFile, dest
   if (existsSync(dest) && (await isComplete(dest, file, expected))) {
     return { dest, status: "up-to-date", received: 0, resumes: 0, verified: verifiedBy(expected) };
   }
-  mkdirSync(dirname(dest), { recursive: true });
+  makeFolder(dirname(dest));
   const part = `${dest}.part`;
   const maxRetries = settings.maxRetries ?? DEFAULT_HUB_RETRIES;
   const url = resolveUrl(settings, file.path);

@@ -1,0 +1,33 @@
+import { mkdirSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+
+/**
+ * `mkdir -p` that always ends: Node 20's `mkdirSync(path, { recursive: true })` spins for ever on
+ * some paths (`/proc/x/y`: the parent's mkdir gives ENOENT again and again, and Ctrl-C cannot stop
+ * a synchronous loop). The missing levels are created one by one from the nearest existing
+ * ancestor, so the error is the real one of the level that fails (EROFS, EACCES, ENOTDIR …).
+ */
+export function makeFolder(path: string): void {
+  const missing: string[] = [];
+  let at = resolve(path);
+  for (;;) {
+    try {
+      if (statSync(at).isDirectory()) break;
+      throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${at}'`), { code: "ENOTDIR", path: at });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    }
+    missing.push(at);
+    const parent = dirname(at);
+    if (parent === at) break;
+    at = parent;
+  }
+  for (const level of missing.reverse()) {
+    try {
+      mkdirSync(level);
+    } catch (error) {
+      // Another process may create the same level at the same moment.
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+  }
+}
