@@ -5,8 +5,9 @@ import type { Workspace } from "../store/workspace.js";
 /**
  * What a stored run's numbers do not show by themselves, said beside them in `eval`: questions
  * whose ranking fell back to the dense one (and why; LLM errors are retried by the next retrieve),
- * questions without an answer (failed or not asked: scored as empty answers), and a partial index
- * (`--skip-failed` left passages out). Empty when the run is whole.
+ * questions without an answer (failed or not asked: scored as empty answers), answers of several QA
+ * settings (a qa with another model that stopped early), and a partial index (`--skip-failed` left
+ * passages out). Empty when the run is whole.
  */
 export function runNotes(workspace: Workspace, run: string, questions: readonly Question[]): string[] {
   const retrieved = loadRetrievals(workspace, run);
@@ -27,6 +28,13 @@ export function runNotes(workspace: Workspace, run: string, questions: readonly 
   if (answers.size > 0) {
     const unanswered = keys.filter((key) => !answers.has(key)).length;
     if (unanswered) notes.push(`${run}: ${unanswered} of ${keys.length} questions have no answer (failed or not asked): EM/F1 count them as empty answers; hipporag qa answers them`);
+    // A qa with another model or prompt that stopped before the end leaves answers of both.
+    const settings = new Map<string, number>();
+    for (const key of keys) {
+      const qa = answers.get(key)?.inputs.qa;
+      if (qa !== undefined) settings.set(qa, (settings.get(qa) ?? 0) + 1);
+    }
+    if (settings.size > 1) notes.push(`${run}: its answers come from ${settings.size} QA settings (model or prompt: ${[...settings.values()].sort((a, b) => b - a).join(" + ")} questions), as a qa run that did not finish leaves them; hipporag qa with the settings wanted brings them in line`);
   }
   const excluded = new Set(workspace.runs.indexIds(run).flatMap((id) => workspace.indexes.excluded(id))).size;
   if (excluded) notes.push(`${run}: retrieved from a partial index (${excluded} passage${excluded === 1 ? "" : "s"} left out for lack of OpenIE, --skip-failed)`);

@@ -160,11 +160,6 @@ export async function answerStored(
   signal?: AbortSignal,
 ): Promise<{ answered: number; reused: number; recomputed: RecomputeTally; failed: QaOutcome[]; tokens: { prompt: number; completion: number } }> {
   const { keys, todo, tally, inputsOf } = planAnswers(hippo, run, questions);
-  // An answer about to be computed again was computed from other inputs (another QA model, prompt or
-  // passages): it is dropped first, so that if the new one fails or is interrupted, the run shows
-  // no answer rather than the old one as if it were current. (The old reply stays in the LLM cache:
-  // asking the old way again costs nothing.)
-  hippo.workspace.runs.dropAnswers(run, todo.map((item) => item.key));
   const qaLlm = hippo.stageLlm("qa");
   const outcomes = await runQa(
     todo,
@@ -175,6 +170,10 @@ export async function answerStored(
       acceptTruncated: hippo.config.acceptTruncated,
       onEach: (done) => onEach?.(tally.reused + done),
       onAnswer: (outcome) => saveAnswer(hippo.workspace, run, outcome.key, inputsOf(outcome.key), outcome.answer!, outcome.raw!),
+      // A question answered again failed: its stored answer came from other inputs (another QA
+      // model, prompt or passages), so it is dropped rather than shown as this run's answer. One not
+      // reached (interrupted, or the stage stopped) keeps it, and eval notes answers of mixed inputs.
+      onFailure: (outcome) => hippo.workspace.runs.dropAnswers(run, [outcome.key]),
       signal,
     },
   );

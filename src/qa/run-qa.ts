@@ -27,6 +27,8 @@ export interface RunQaOptions {
   onEach?: (done: number) => void;
   /** Called as each answer arrives, so it is stored at once (an interrupted run keeps it). */
   onAnswer?: (outcome: QaOutcome) => void;
+  /** Called when a question's answer failed (after retries): not for questions left undone when the stage stops. */
+  onFailure?: (outcome: QaOutcome) => void;
   signal?: AbortSignal;
 }
 
@@ -38,6 +40,9 @@ export async function runQa(items: readonly QaItem[], chat: ChatModel, options: 
   return Promise.all(
     items.map((item) =>
       limit(async (): Promise<QaOutcome> => {
+        // Progress counts questions with an outcome (answered, or failed after retries); those
+        // interrupted or abandoned when the stage stops are still to do.
+        let settled = false;
         try {
           if (stopped) throw stopped; // the stage is stopping: start nothing more
           if (options.signal?.aborted) return { key: item.key, error: "interrupted", promptTokens: 0, completionTokens: 0 };
@@ -49,6 +54,7 @@ export async function runQa(items: readonly QaItem[], chat: ChatModel, options: 
           if (reply.text.trim() === "") throw new Error("empty reply");
           const outcome: QaOutcome = { key: item.key, answer: extractAnswer(reply.text), raw: reply.text, cacheHit: reply.cacheHit, promptTokens: reply.cacheHit ? 0 : reply.promptTokens, completionTokens: reply.cacheHit ? 0 : reply.completionTokens };
           options.onAnswer?.(outcome);
+          settled = true;
           return outcome;
         } catch (error) {
           // A rejected key, an unreachable server or a failed write ends the stage (the caller maps
@@ -57,9 +63,13 @@ export async function runQa(items: readonly QaItem[], chat: ChatModel, options: 
             stopped = error;
             throw error;
           }
-          return { key: item.key, error: (error as Error).message, promptTokens: 0, completionTokens: 0 };
+          const failed: QaOutcome = { key: item.key, error: (error as Error).message, promptTokens: 0, completionTokens: 0 };
+          if (options.signal?.aborted) return failed;
+          options.onFailure?.(failed);
+          settled = true;
+          return failed;
         } finally {
-          options.onEach?.(++done);
+          if (settled) options.onEach?.(++done);
         }
       }),
     ),

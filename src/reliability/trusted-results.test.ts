@@ -1,4 +1,5 @@
 import Database from "better-sqlite3";
+import { spawn } from "node:child_process";
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -166,6 +167,30 @@ describe("3b. an answer that failed for the asked model is not served by another
     await ok([...qa, "--llm-base-url", good.url]);
     expect(good.chatRequests().length).toBe(calls);
     expect(JSON.parse((await ok(evalArgs)).stdout).em).toBe(before.em);
+  });
+});
+
+describe("3d. a qa that stops part-way keeps the answers it did not reach", () => {
+  it("a second model whose key is rejected after 2 answers: 2 new answers, the rest kept and noted as mixed; progress shows 2", async () => {
+    const good = await server({ chat: fakeLlm });
+    const d = demo();
+    await retrieveAll(d);
+    const qa = ["qa", ...at(d), "--run", "hipporag2-nofilter", "--llm-name", "handwritten", "--max-retries", "0", "--concurrency", "1"];
+    await ok([...qa, "--llm-base-url", good.url]);
+    const n = (readJson(join(d.dir, "demo.json")) as unknown[]).length;
+    let answered = 0;
+    const cut = await server({ chat: fakeLlm, fault: () => (++answered > 2 ? { kind: "status", status: 401 } : undefined) });
+    // The installed CLI, so its progress lines (written to the process's stderr) can be read.
+    const child = spawn(process.execPath, [resolve(import.meta.dirname, "../../bin/hipporag"), ...qa, "--llm-base-url", cut.url, "--qa-llm-name", "other-reader"], { stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    const code = await new Promise<number | null>((done) => child.on("exit", done));
+    expect(code).toBe(3);
+    expect(stderr).toMatch(new RegExp(`qa hipporag2-nofilter: 2/${n}`));
+    expect(stderr).not.toMatch(new RegExp(`qa hipporag2-nofilter: [3-9]/${n}`));
+    const evaluated = await ok(["eval", ...at(d), "--run", "hipporag2-nofilter"]);
+    expect(evaluated.stderr).toContain(`note: hipporag2-nofilter: its answers come from 2 QA settings (model or prompt: ${n - 2} + 2 questions)`);
+    expect(evaluated.stderr).not.toContain("have no answer");
   });
 });
 
