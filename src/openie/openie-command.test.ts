@@ -8,6 +8,7 @@ import { fakeOpenIEReply, lastUser, openieStage } from "../test-support/fake-ope
 import { GPT35_OPENIE, runCli, SHARED_DATASETS, tempDir, writeJson } from "../test-support/cli-harness.js";
 import { DEFAULT_OPENIE_PROMPTS } from "./prompts/openie-prompts.js";
 
+const DEMO_DIR = resolve(import.meta.dirname, "../../reproduce/demo");
 const CORPUS = Array.from({ length: 12 }, (_, i) => ({
   title: `Place ${i}`,
   text: `Place ${i} is a town in Region ${i % 3} founded by Person ${i} in ${1800 + i}. Person ${i} married Person ${(i + 1) % 12}.`,
@@ -178,6 +179,25 @@ describe("offline batch mode", () => {
     const result = await runCli(["openie", "--dataset", "towns", "--dataset-dir", dir, "--save-dir", saveDir, "--import-batch", file]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/bad\.jsonl: line 1: field "custom_id": expected "openie-ner:<passage id>"/);
+  });
+});
+
+describe("openie --export", () => {
+  it("exports the workspace's one model without --llm-name; a model with nothing finished is refused and the file kept", async () => {
+    const { dir } = setup();
+    const saveDir = join(dir, "ws");
+    const at = ["openie", "--dataset", "demo", "--dataset-dir", DEMO_DIR, "--save-dir", saveDir];
+    expect((await runCli([...at, "--import", join(DEMO_DIR, "openie_results_ner_handwritten.json")])).code).toBe(0);
+    const out = join(dir, "export.json");
+    const plain = await runCli([...at, "--export", out]);
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toMatch(/wrote \d+ docs of model handwritten to /);
+    const before = readFileSync(out, "utf8");
+    expect(JSON.parse(before).docs.length).toBeGreaterThan(0);
+    const wrong = await runCli([...at, "--llm-name", "gpt-4o-mini", "--export", out]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/no finished OpenIE results of model gpt-4o-mini .* is left as it was .*the workspace has: handwritten \(\d+ done\)/);
+    expect(readFileSync(out, "utf8")).toBe(before);
   });
 });
 

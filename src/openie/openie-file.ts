@@ -1,5 +1,5 @@
 import { writeFileSync } from "node:fs";
-import { InputError } from "../core/errors.js";
+import { InputError, usageError } from "../core/errors.js";
 import { passageId, pyStr } from "../core/ids.js";
 import { pyJsonDumps } from "../core/py-json.js";
 import { readJsonFile } from "../core/read-json-file.js";
@@ -99,7 +99,12 @@ export function importOpenIEFile(workspace: Workspace, store: OpenIEStore, file:
  * Writes the upstream results format (Python `json.dump` style: ASCII-escaped, ", " / ": "), docs
  * in workspace passage order, for the given passages (default: every finished one).
  */
-export function exportOpenIEFile(workspace: Workspace, store: OpenIEStore, file: string, onlyPassageIds?: ReadonlySet<string>): { docs: number } {
+/**
+ * Writes the finished results of `store` (of `onlyPassageIds`, when given) as upstream's OpenIE file.
+ * Nothing finished is refused, naming the model, and the file is left as it was: an empty list
+ * written over an earlier export loses it.
+ */
+export function exportOpenIEFile(workspace: Workspace, store: OpenIEStore, file: string, onlyPassageIds?: ReadonlySet<string>, emptyHint?: string): { docs: number } {
   const records = store.all();
   const rows = workspace.passages.all();
   const docs: Record<string, unknown>[] = [];
@@ -115,6 +120,7 @@ export function exportOpenIEFile(workspace: Workspace, store: OpenIEStore, file:
     }
     docs.push({ idx: row.id, passage: row.content, extracted_entities: entities, extracted_triples: record.triples ?? [] });
   }
+  if (docs.length === 0) throw usageError(`no finished OpenIE results of model ${store.model} for these passages; ${file} is left as it was`, emptyHint ?? "check the model (--llm-name) and the dataset");
   const mean = (values: number[]) => (values.length ? Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 10_000) / 10_000 : 0);
   writeFileSync(file, pyJsonDumps({ docs, avg_ent_chars: mean(entityLengths), avg_ent_words: mean(entityWords) }));
   return { docs: docs.length };

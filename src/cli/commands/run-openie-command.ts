@@ -67,8 +67,15 @@ export async function runOpenIECommand(common: ResolvedCommon, options: OpenIECo
     const store = workspace.openie(openieSetId(model, prompts));
 
     if (options.export) {
-      const { docs } = exportOpenIEFile(workspace, store, options.export, new Set(dataset.passages.map((p) => p.id)));
-      print(`wrote ${docs} docs to ${options.export}`, { file: options.export, docs, model });
+      // The export is of results the workspace holds: without --llm-name, of the one model there;
+      // nothing to export is refused rather than written over an earlier file as an empty list.
+      const held = workspace.openieModels().filter((m) => m.done > 0);
+      const have = held.map((m) => `${m.model} (${m.done} done)`).join(", ") || "none";
+      const chosen = options.llmName ? openieSetId(options.llmName, prompts) : held.length === 1 ? held[0]!.model : undefined;
+      if (!chosen) throw usageError(`the workspace holds OpenIE results of ${held.length ? "several models" : "no model"} (have: ${have})`, held.length ? "name one with --llm-name" : "run hipporag openie (or openie --import) first");
+      const source = chosen === store.model ? store : workspace.openie(chosen);
+      const { docs } = exportOpenIEFile(workspace, source, options.export, new Set(dataset.passages.map((p) => p.id)), `the workspace has: ${have}; name the model with --llm-name`);
+      print(`wrote ${docs} docs of model ${chosen} to ${options.export}`, { file: options.export, docs, model: chosen });
       return 0;
     }
     if (options.exportBatch) {
