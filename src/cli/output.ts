@@ -19,5 +19,7 @@ export function plural(count: number, word: string, many = `${word}s`): string {
 /** One line on what a stage reused and recomputed, and why: "50 questions: 38 reused, 12 recomputed (12 question text changed)". */
 export function reuseLine(total: number, noun: string, tally: { reused: number; recomputed: number; describe(): string }): string {
   const recomputed = tally.recomputed ? `, ${tally.recomputed} computed (${tally.describe()})` : "";
-  return `${plural(total, noun)}: ${tally.reused} reused${recomputed}`;
+  // Results are kept per distinct text: repeated questions share one, so the counts add up to that.
+  const distinct = tally.reused + tally.recomputed;
+  return `${plural(total, noun)}${distinct < total ? ` (${distinct} distinct)` : ""}: ${tally.reused} reused${recomputed}`;
 }
