@@ -7,6 +7,7 @@ import { EmbeddingStore } from "../embedding/embedding-store.js";
 import { OpenIEStore } from "../openie/openie-store.js";
 import type { VectorStore } from "../store/vector-store.js";
 import type { Workspace } from "../store/workspace.js";
+import { saveIndexSnapshot } from "./open-memory-index.js";
 import { buildMemoryGraph, memoryGraphStats, phrasesAndFacts, type MemoryGraph } from "./build-graph.js";
 import { processChunk, type ProcessedChunk } from "./process-openie.js";
 import { DEFAULT_SYNONYMY, mergeNeighbors, queriesForSynonyms, synonymCandidates, synonymLists, walkCandidates, type NeighborList, type SynonymyOptions } from "./synonymy.js";
@@ -70,13 +71,14 @@ export class MemoryIndex {
   readonly embeddings: EmbeddingStore;
 
   constructor(
-    private readonly workspace: Workspace,
+    readonly workspace: Workspace,
     readonly openieModel: string,
     readonly encoder: Encoder,
     private readonly synonymy: SynonymyOptions = DEFAULT_SYNONYMY,
     vectorDtype: "f32" | "f16" = "f32",
     vectorStore?: VectorStore,
-    notice?: (message: string) => void,
+    /** One-line notices for the user (a vector store's, a damaged snapshot's). */
+    readonly notice?: (message: string) => void,
   ) {
     this.openie = new OpenIEStore(workspace, openieModel);
     this.embeddings = new EmbeddingStore(workspace, encoder, vectorDtype, vectorStore, notice);
@@ -137,6 +139,11 @@ export class MemoryIndex {
       this.workspace.db.prepare("UPDATE indexes SET excluded = ? WHERE id = ?").run(excluded.length ? JSON.stringify(excluded) : null, this.id);
     };
     const update = await this.refresh(chunks, chunks.filter((c) => touched.has(c.passageId)), progress, commitPassages, removed > 0 || changed > 0, signal);
+    // Committed: store what the next open reads instead of rebuilding (open-memory-index.ts).
+    const start = performance.now();
+    progress.onStage?.("store snapshot");
+    await saveIndexSnapshot(this, signal);
+    update.timings["store snapshot"] = Math.round(performance.now() - start);
     return { ...update, added: touched.size - changed, removed, changed, excluded: [...excluded] };
   }
 

@@ -1,0 +1,73 @@
+import { join } from "node:path";
+import { cooperative } from "../core/cooperate.js";
+import { HippoError } from "../core/errors.js";
+import { IndexSnapshots, snapshotKey, type OpenedIndex } from "../store/index-snapshot.js";
+import type { MemoryIndex } from "./memory-index.js";
+
+/**
+ * Opens an index for retrieval: from its snapshot (a few large reads into typed arrays, checked
+ * against their checksums) when one was stored for exactly this index state, else rebuilt from
+ * the workspace (OpenIE triples, synonym lists, vectors row by row) and the snapshot written for
+ * the next open. Both paths give the same graph and matrices (tested bit for bit), so a missing,
+ * stale or damaged snapshot costs time and a one-line notice, never a different result.
+ */
+export async function openMemoryIndex(index: MemoryIndex, signal?: AbortSignal): Promise<OpenedIndex> {
+  // A stale index is never served, whichever way it is opened.
+  index.assertFresh();
+  const key = snapshotKey(index.fingerprint(), index.embeddings.vectors);
+  const snapshots = snapshotsOf(index);
+  const stored = await snapshots.read(key, signal);
+  if (!("problem" in stored)) return stored;
+  // None stored is the normal first open (after an upgrade, or of a workspace built elsewhere).
+  if (stored.problem !== "none stored") index.notice?.(`the index snapshot ${snapshots.path(key)} is ${stored.problem}: the index is rebuilt from the workspace`);
+  const opened = await rebuild(index, signal);
+  await write(index, snapshots, key, opened, signal);
+  return opened;
+}
+
+/**
+ * After an index update commits: stores the snapshot of the new state (unless one is there), so the
+ * next open reads it. Never fails the update: the index is committed; without a snapshot the next
+ * open rebuilds. Ctrl-C still stops it, saying so.
+ */
+export async function saveIndexSnapshot(index: MemoryIndex, signal?: AbortSignal): Promise<void> {
+  if (index.passageIds().length === 0) return;
+  const key = snapshotKey(index.fingerprint(), index.embeddings.vectors);
+  const snapshots = snapshotsOf(index);
+  if (snapshots.has(key)) return;
+  try {
+    await write(index, snapshots, key, await rebuild(index, signal), signal);
+  } catch (error) {
+    if (!HippoError.isInstance(error) || error.code !== "INTERRUPTED") throw error;
+    throw new HippoError("INTERRUPTED", "interrupted after the index update was committed, while storing its snapshot: the update is kept, the next open rebuilds the snapshot", { suggestion: "nothing to re-run" });
+  }
+}
+
+function snapshotsOf(index: MemoryIndex): IndexSnapshots {
+  return new IndexSnapshots(join(index.workspace.saveDir, "cache", "snapshots"), index.id);
+}
+
+/** The index as the workspace holds it: graph built, passage texts and vectors read. */
+async function rebuild(index: MemoryIndex, signal?: AbortSignal): Promise<OpenedIndex> {
+  // A few long synchronous steps (0.3-0.6 s each on 12k passages): a turn of the event loop between
+  // them lets Ctrl-C be handled, and once the signal is aborted it stops there.
+  const turn = cooperative(signal, "while opening the index: nothing was changed");
+  await turn();
+  const { graph } = index.load();
+  await turn();
+  // Passage text comes from the workspace (what was indexed), never from a dataset file.
+  const contents = index.passageContents(graph.passageIds);
+  await turn();
+  const { passages, facts } = await index.vectors(graph, contents);
+  await turn();
+  return { graph, contents, passages, facts };
+}
+
+async function write(index: MemoryIndex, snapshots: IndexSnapshots, key: string, opened: OpenedIndex, signal?: AbortSignal): Promise<void> {
+  try {
+    await snapshots.write(key, opened, index.embeddings.dtype, signal);
+  } catch (error) {
+    if (HippoError.isInstance(error) && error.code === "INTERRUPTED") throw error;
+    index.notice?.(`could not store the index snapshot in ${snapshots.path(key)} (${(error as Error).message}): each open rebuilds the index until one is stored`);
+  }
+}
