@@ -5,6 +5,7 @@ import { pyTupleRepr } from "../core/ids.js";
 import type { Encoder, VectorMatrix } from "../embedding/encoder.js";
 import { EmbeddingStore } from "../embedding/embedding-store.js";
 import { OpenIEStore } from "../openie/openie-store.js";
+import { doneTriplesHashes } from "../store/done-triples-hashes.js";
 import type { VectorStore } from "../store/vector-store.js";
 import type { Workspace } from "../store/workspace.js";
 import { saveIndexSnapshot } from "./open-memory-index.js";
@@ -160,7 +161,7 @@ export class MemoryIndex {
    */
   staleness(corpus?: readonly string[]): string | undefined {
     const indexed = this.indexedHashes();
-    const current = this.openie.doneTriples();
+    const current = doneTriplesHashes(this.workspace, this.openieModel);
     // A partial index (--skip-failed) left these out; it is stale once one of them has its OpenIE.
     const excluded = this.excluded();
     const nowDone = excluded.filter((id) => current.has(id)).length;
@@ -169,7 +170,7 @@ export class MemoryIndex {
     for (const [id, hash] of indexed) {
       const now = current.get(id);
       if (!now) gone++;
-      else if (now.hash !== hash) changed++;
+      else if (now !== hash) changed++;
     }
     const problems: string[] = [];
     if (changed) problems.push(`the OpenIE results of ${changed} passage${changed === 1 ? "" : "s"} changed since it was built`);

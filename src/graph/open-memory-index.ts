@@ -11,18 +11,33 @@ import type { MemoryIndex } from "./memory-index.js";
  * the next open. Both paths give the same graph and matrices (tested bit for bit), so a missing,
  * stale or damaged snapshot costs time and a one-line notice, never a different result.
  */
-export async function openMemoryIndex(index: MemoryIndex, signal?: AbortSignal): Promise<OpenedIndex> {
+export async function openMemoryIndex(index: MemoryIndex, signal?: AbortSignal, timings: Record<string, number> = {}): Promise<OpenedIndex> {
+  const time = timer(timings);
   // A stale index is never served, whichever way it is opened.
-  index.assertFresh();
-  const key = snapshotKey(index.fingerprint(), index.embeddings.vectors);
+  const key = time("check fresh, key", () => {
+    index.assertFresh();
+    return snapshotKey(index.fingerprint(), index.embeddings.vectors);
+  });
   const snapshots = snapshotsOf(index);
-  const stored = await snapshots.read(key, signal);
+  const stored = await snapshots.read(key, signal, timings);
   if (!("problem" in stored)) return stored;
   // None stored is the normal first open (after an upgrade, or of a workspace built elsewhere).
   if (stored.problem !== "none stored") index.notice?.(`the index snapshot ${snapshots.path(key)} is ${stored.problem}: the index is rebuilt from the workspace`);
-  const opened = await rebuild(index, signal);
+  const opened = await rebuild(index, signal, timings);
+  const start = performance.now();
   await write(index, snapshots, key, opened, signal);
+  timings["write snapshot"] = performance.now() - start;
   return opened;
+}
+
+/** Runs `work`, adding its milliseconds to timings[name] (what scripts/bench-retrieve.ts reports by step). */
+function timer(timings: Record<string, number>) {
+  return <T>(name: string, work: () => T): T => {
+    const start = performance.now();
+    const result = work();
+    timings[name] = (timings[name] ?? 0) + performance.now() - start;
+    return result;
+  };
 }
 
 /**
@@ -48,17 +63,20 @@ function snapshotsOf(index: MemoryIndex): IndexSnapshots {
 }
 
 /** The index as the workspace holds it: graph built, passage texts and vectors read. */
-async function rebuild(index: MemoryIndex, signal?: AbortSignal): Promise<OpenedIndex> {
+async function rebuild(index: MemoryIndex, signal?: AbortSignal, timings: Record<string, number> = {}): Promise<OpenedIndex> {
+  const time = timer(timings);
   // A few long synchronous steps (0.3-0.6 s each on 12k passages): a turn of the event loop between
   // them lets Ctrl-C be handled, and once the signal is aborted it stops there.
   const turn = cooperative(signal, "while opening the index: nothing was changed");
   await turn();
-  const { graph } = index.load();
+  const { graph } = time("build graph (OpenIE, synonym lists)", () => index.load());
   await turn();
   // Passage text comes from the workspace (what was indexed), never from a dataset file.
-  const contents = index.passageContents(graph.passageIds);
+  const contents = time("passage texts", () => index.passageContents(graph.passageIds));
   await turn();
+  const start = performance.now();
   const { passages, facts } = await index.vectors(graph, contents);
+  timings["vectors (SQLite rows)"] = performance.now() - start;
   await turn();
   return { graph, contents, passages, facts };
 }

@@ -56,13 +56,18 @@ export class IndexSnapshots {
   }
 
   /** The snapshot stored for `key`, verified; `{ problem }` when there is none usable. */
-  async read(key: string, signal?: AbortSignal): Promise<OpenedIndex | { problem: string }> {
+  async read(key: string, signal?: AbortSignal, timings: Record<string, number> = {}): Promise<OpenedIndex | { problem: string }> {
+    let start = performance.now();
     const file = await readSnapshotFile(this.path(key), key, signal);
+    timings["read + verify snapshot"] = performance.now() - start;
     if (!file.ok) return { problem: file.problem };
     try {
+      start = performance.now();
       return decode(file.meta as SnapshotMeta, file.sections);
     } catch (error) {
       return { problem: `unreadable (${(error as Error).message})` };
+    } finally {
+      timings["decode (strings, facts, phrase map)"] = performance.now() - start;
     }
   }
 
