@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { syntheticCorpus, SyntheticEncoder } from "../../scripts/synthetic-corpus.js";
@@ -145,6 +145,29 @@ describe("snapshots of dense indexes", () => {
     expect(snapshotFiles(saveDir)).toHaveLength(1);
     expect(digest(await snapshots.read(keyOf()))).toEqual(await fresh(40));
     hippo.close();
+  });
+
+  it("Ctrl-C already pressed: opening stops with INTERRUPTED before reading; a snapshot that cannot be stored is one notice, not an error", async () => {
+    const hippo = await synthetic();
+    await hippo.index(passages);
+    const controller = new AbortController();
+    controller.abort();
+    await expect(openMemoryIndex(hippo.memoryIndex(), controller.signal)).rejects.toMatchObject({ code: "INTERRUPTED" });
+    hippo.close();
+
+    const told = warnings();
+    const saveDir = tempDir("hipporag-snap-");
+    const blocked = await synthetic({ logger: told.logger }, saveDir);
+    mkdirSync(join(saveDir, "cache"), { recursive: true });
+    writeFileSync(join(saveDir, "cache", "snapshots"), "not a folder");
+    await blocked.index(passages);
+    const reference = await synthetic();
+    await reference.index(passages);
+    expect(await retrieveAll(blocked, questions)).toEqual(await retrieveAll(reference, questions));
+    reference.close();
+    expect(told.said).toHaveLength(1); // said once per HippoRag, though every open tries again
+    expect(told.said[0]).toMatch(/could not store the index snapshot .* each open rebuilds the index/);
+    blocked.close();
   });
 
   it("the graph's CSR is stored field by field: a field added later (a sweep order, a format number) survives", async () => {

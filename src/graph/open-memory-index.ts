@@ -13,6 +13,7 @@ import type { MemoryIndex } from "./memory-index.js";
  */
 export async function openMemoryIndex(index: MemoryIndex, signal?: AbortSignal, timings: Record<string, number> = {}): Promise<OpenedIndex> {
   const time = timer(timings);
+  await cooperative(signal, "while opening the index: nothing was changed")(); // already pressed: stop before any read
   // A stale index is never served, whichever way it is opened.
   const key = time("check fresh, key", () => {
     index.assertFresh();
