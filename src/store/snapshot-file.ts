@@ -2,13 +2,14 @@ import { randomBytes } from "node:crypto";
 import { open, rename, rm, stat } from "node:fs/promises";
 import { cooperative } from "../core/cooperate.js";
 import { decodeFloat16Into, encodeFloat16 } from "../embedding/float16.js";
+import { WordHash } from "./word-hash.js";
 
 /**
  * A file of named typed-array sections, written once and read back with no parsing but one small
  * JSON header: a few large reads straight into typed arrays.
  *
  *   [section 0][pad to 64][section 1][pad]…[header JSON (utf-8)][footer, 32 bytes]
- *   footer = "HRSNAP01" | u32 header bytes | 4 zero bytes | f64 header offset | 16-byte header checksum
+ *   footer = "HRSNAP01" | u32 header bytes | 4 zero bytes | f64 header offset | 64-byte header checksum (WordHash lanes)
  *   header = { key, meta, sections: [{ name, type, length (elements), offset (bytes), checksum }] }
  *
  * The header is at the end so a section's checksum is known once it is written (one streaming
@@ -44,7 +45,7 @@ interface Header {
 export type SnapshotRead = { ok: true; meta: unknown; sections: Map<string, SectionArray> } | { ok: false; problem: string };
 
 const MAGIC = "HRSNAP01";
-const FOOTER_BYTES = 40;
+const FOOTER_BYTES = 88;
 const ALIGN = 64;
 /** Bytes per read or write: small enough that Ctrl-C is handled between two (~10-20 ms each). */
 const CHUNK = 16 << 20;
@@ -103,7 +104,7 @@ export async function writeSnapshotFile(path: string, key: string, meta: unknown
     footer.write(MAGIC, 0, "latin1");
     footer.writeUInt32LE(header.byteLength, 8);
     footer.writeDoubleLE(offset, 16);
-    footer.write(checksumOf(header).slice(0, 32), 24, "hex");
+    footer.write(checksumOf(header).slice(0, 128), 24, "hex");
     await writeAll(file, footer, offset + header.byteLength);
     await file.sync();
     await file.close();
@@ -143,7 +144,7 @@ export async function readSnapshotFile(path: string, key: string, signal?: Abort
     if (headerOffset + headerBytes + FOOTER_BYTES !== size) return { ok: false, problem: "truncated" };
     const headerData = new Uint8Array(headerBytes);
     await readAll(file, headerData, headerOffset);
-    if (checksumOf(headerData).slice(0, 32) !== footer.toString("hex", 24, 40)) return { ok: false, problem: "corrupt (header checksum)" };
+    if (checksumOf(headerData).slice(0, 128) !== footer.toString("hex", 24, 88)) return { ok: false, problem: "corrupt (header checksum)" };
     const header = JSON.parse(new TextDecoder().decode(headerData)) as Header;
     if (header.key !== key) return { ok: false, problem: "stale (another index state)" };
     // Pieces to read: [section, byte offset in file, bytes, where they go].
@@ -235,49 +236,4 @@ function checksumOf(bytes: Uint8Array): string {
   const hash = new WordHash();
   hash.update(bytes);
   return hash.digest();
-}
-
-/**
- * A fast 128-bit checksum of a byte stream fed in chunks of any size (a multiple of 4 bytes except
- * the last): four lanes of multiply-rotate over 32-bit words, then the byte count. Not a defence
- * against tampering (the file is ours, beside the workspace); it finds truncation and corrupted
- * bytes: each step is a bijection of the lane state, so a changed word always changes its lane.
- * ~1 GB/s in JS, about twice what node's md5 does here, which would alone spend the open's budget.
- */
-export class WordHash {
-  private readonly lanes = new Int32Array([0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344]);
-  private bytes = 0;
-
-  update(chunk: Uint8Array): void {
-    const words = chunk.byteLength >> 2;
-    const s = this.lanes;
-    let a = s[0]!;
-    let b = s[1]!;
-    let c = s[2]!;
-    let d = s[3]!;
-    // A Uint32Array view needs a 4-aligned offset; our chunks come from typed arrays or fresh buffers.
-    const w = chunk.byteOffset % 4 === 0 ? new Uint32Array(chunk.buffer, chunk.byteOffset, words) : new Uint32Array(chunk.slice(0, words * 4).buffer);
-    let i = 0;
-    for (; i + 4 <= words; i += 4) {
-      a = Math.imul(a ^ w[i]!, 0x9e3779b1);
-      b = Math.imul(b ^ w[i + 1]!, 0x85ebca77);
-      c = Math.imul(c ^ w[i + 2]!, 0xc2b2ae3d);
-      d = Math.imul(d ^ w[i + 3]!, 0x27d4eb2f);
-      a = (a << 13) | (a >>> 19);
-      b = (b << 13) | (b >>> 19);
-      c = (c << 13) | (c >>> 19);
-      d = (d << 13) | (d >>> 19);
-    }
-    for (; i < words; i++) a = Math.imul(((a << 13) | (a >>> 19)) ^ w[i]!, 0x9e3779b1);
-    for (let k = words * 4; k < chunk.byteLength; k++) b = Math.imul(((b << 13) | (b >>> 19)) ^ chunk[k]!, 0x85ebca77);
-    s[0] = a;
-    s[1] = b;
-    s[2] = c;
-    s[3] = d;
-    this.bytes += chunk.byteLength;
-  }
-
-  digest(): string {
-    return [...this.lanes].map((v) => (v >>> 0).toString(16).padStart(8, "0")).join("") + this.bytes.toString(16);
-  }
 }
