@@ -143,7 +143,7 @@ export class MemoryIndex {
     // Committed: store what the next open reads instead of rebuilding (open-memory-index.ts).
     const start = performance.now();
     progress.onStage?.("store snapshot");
-    await saveIndexSnapshot(this, signal);
+    await saveIndexSnapshot(this, signal, touched.size > 0 || removed > 0);
     update.timings["store snapshot"] = Math.round(performance.now() - start);
     return { ...update, added: touched.size - changed, removed, changed, excluded: [...excluded] };
   }

@@ -2,7 +2,24 @@ import { join } from "node:path";
 import { cooperative } from "../core/cooperate.js";
 import { HippoError } from "../core/errors.js";
 import { IndexSnapshots, snapshotKey, type OpenedIndex } from "../store/index-snapshot.js";
-import type { MemoryIndex } from "./memory-index.js";
+import type { EmbeddingStore } from "../embedding/embedding-store.js";
+import type { VectorMatrix } from "../embedding/encoder.js";
+import type { Workspace } from "../store/workspace.js";
+import type { MemoryGraph } from "./build-graph.js";
+
+/** What opening needs of a MemoryIndex (written out, so memory-index.ts can call in here without a cycle). */
+export interface OpenableIndex {
+  readonly workspace: Workspace;
+  readonly id: string;
+  readonly embeddings: Pick<EmbeddingStore, "vectors" | "dtype">;
+  readonly notice?: (message: string) => void;
+  assertFresh(): void;
+  fingerprint(): string;
+  passageIds(): string[];
+  load(): { graph: MemoryGraph };
+  passageContents(passageIds: readonly string[]): string[];
+  vectors(graph: MemoryGraph, contents: readonly string[]): Promise<{ passages: VectorMatrix; facts: VectorMatrix }>;
+}
 
 /**
  * Opens an index for retrieval: from its snapshot (a few large reads into typed arrays, checked
@@ -11,7 +28,7 @@ import type { MemoryIndex } from "./memory-index.js";
  * the next open. Both paths give the same graph and matrices (tested bit for bit), so a missing,
  * stale or damaged snapshot costs time and a one-line notice, never a different result.
  */
-export async function openMemoryIndex(index: MemoryIndex, signal?: AbortSignal, timings: Record<string, number> = {}): Promise<OpenedIndex> {
+export async function openMemoryIndex(index: OpenableIndex, signal?: AbortSignal, timings: Record<string, number> = {}): Promise<OpenedIndex> {
   const time = timer(timings);
   await cooperative(signal, "while opening the index: nothing was changed")(); // already pressed: stop before any read
   // A stale index is never served, whichever way it is opened.
@@ -42,15 +59,17 @@ function timer(timings: Record<string, number>) {
 }
 
 /**
- * After an index update commits: stores the snapshot of the new state (unless one is there), so the
- * next open reads it. Never fails the update: the index is committed; without a snapshot the next
- * open rebuilds. Ctrl-C still stops it, saying so.
+ * After an index update commits: stores the snapshot of the new state, so the next open reads it.
+ * Never fails the update: the index is committed; without a snapshot the next open rebuilds. Ctrl-C
+ * still stops it, saying so. An update that changed nothing keeps the snapshot there; one that
+ * changed something always writes anew, even for a key seen before: above the approximate-synonymy
+ * threshold an add-then-delete can come back to the same fingerprint with other synonym lists.
  */
-export async function saveIndexSnapshot(index: MemoryIndex, signal?: AbortSignal): Promise<void> {
+export async function saveIndexSnapshot(index: OpenableIndex, signal?: AbortSignal, changed = true): Promise<void> {
   if (index.passageIds().length === 0) return;
   const key = snapshotKey(index.fingerprint(), index.embeddings.vectors);
   const snapshots = snapshotsOf(index);
-  if (snapshots.has(key)) return;
+  if (!changed && snapshots.has(key)) return;
   try {
     await write(index, snapshots, key, await rebuild(index, signal), signal);
   } catch (error) {
@@ -59,12 +78,12 @@ export async function saveIndexSnapshot(index: MemoryIndex, signal?: AbortSignal
   }
 }
 
-function snapshotsOf(index: MemoryIndex): IndexSnapshots {
+function snapshotsOf(index: OpenableIndex): IndexSnapshots {
   return new IndexSnapshots(join(index.workspace.saveDir, "cache", "snapshots"), index.id);
 }
 
 /** The index as the workspace holds it: graph built, passage texts and vectors read. */
-async function rebuild(index: MemoryIndex, signal?: AbortSignal, timings: Record<string, number> = {}): Promise<OpenedIndex> {
+async function rebuild(index: OpenableIndex, signal?: AbortSignal, timings: Record<string, number> = {}): Promise<OpenedIndex> {
   const time = timer(timings);
   // A few long synchronous steps (0.3-0.6 s each on 12k passages): a turn of the event loop between
   // them lets Ctrl-C be handled, and once the signal is aborted it stops there.
@@ -82,7 +101,7 @@ async function rebuild(index: MemoryIndex, signal?: AbortSignal, timings: Record
   return { graph, contents, passages, facts };
 }
 
-async function write(index: MemoryIndex, snapshots: IndexSnapshots, key: string, opened: OpenedIndex, signal?: AbortSignal): Promise<void> {
+async function write(index: OpenableIndex, snapshots: IndexSnapshots, key: string, opened: OpenedIndex, signal?: AbortSignal): Promise<void> {
   try {
     await snapshots.write(key, opened, index.embeddings.dtype, signal);
   } catch (error) {
