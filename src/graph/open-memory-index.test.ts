@@ -65,7 +65,8 @@ describe("opening an index from its snapshot (MuSiQue, built by the CLI, lexical
     const damage: [string, (bytes: Buffer) => void, RegExp][] = [
       ["a byte of the first section", (b) => void (b[3]! ^= 1), /is corrupt \(section/],
       ["a byte in the middle (vectors)", (b) => void (b[Math.floor(b.length / 2)]! ^= 0x40), /is corrupt \(section/],
-      ["a byte of the header", (b) => void (b[b.length - 60]! ^= 2), /is corrupt \(header/],
+      ["a byte of the header (JSON, just before the 88-byte footer)", (b) => void (b[b.length - 120]! ^= 2), /is corrupt \(header/],
+      ["a byte of the footer (the header's checksum)", (b) => void (b[b.length - 20]! ^= 2), /is corrupt \(header/],
     ];
     for (const [what, spoil, notice] of [...damage, ["truncated", () => undefined, /is truncated/] as const]) {
       const bad = Buffer.from(good);

@@ -8,7 +8,7 @@ import { WordHash } from "./word-hash.js";
  * A file of named typed-array sections, written once and read back with no parsing but one small
  * JSON header: a few large reads straight into typed arrays.
  *
- *   [section 0][pad to 64][section 1][pad]…[header JSON (utf-8)][footer, 32 bytes]
+ *   [section 0][pad to 64][section 1][pad]…[header JSON (utf-8)][footer, 88 bytes]
  *   footer = "HRSNAP01" | u32 header bytes | 4 zero bytes | f64 header offset | 64-byte header checksum (WordHash lanes)
  *   header = { key, meta, sections: [{ name, type, length (elements), offset (bytes), checksum }] }
  *
