@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { open, rename, rm, stat } from "node:fs/promises";
 import { cooperative } from "../core/cooperate.js";
-import { decodeFloat16Into, encodeFloat16 } from "../embedding/float16.js";
+import { encodeFloat16 } from "../embedding/float16.js";
+import { decodeHalf } from "./half-decode.js";
 import { WordHash } from "./word-hash.js";
 
 /**
@@ -177,7 +178,7 @@ export async function readSnapshotFile(path: string, key: string, signal?: Abort
       const piece = pieces[k]!;
       const bytes = target(k);
       hash.update(bytes);
-      if (piece.entry.type === "f16") decodeFloat16Into(bytes, sections.get(piece.entry.name) as Float32Array, piece.into / 2);
+      if (piece.entry.type === "f16") decodeHalf(bytes, sections.get(piece.entry.name) as Float32Array, piece.into / 2);
       if (piece.last) {
         if (hash.digest() !== piece.entry.checksum) return { ok: false, problem: `corrupt (section ${piece.entry.name})` };
         hash = new WordHash();
@@ -204,7 +205,7 @@ function* diskChunks(section: SectionInput): Generator<Uint8Array> {
       const values = data.subarray(at, at + CHUNK / 2);
       const half = encodeFloat16(values);
       // Half precision keeps a value only if it was rounded to it before (as every f16 store does).
-      decodeFloat16Into(half, check, 0);
+      decodeHalf(half, check, 0);
       for (let i = 0; i < values.length; i++) if (!Object.is(check[i], values[i])) throw new TypeError(`section ${section.name}: value ${at + i} (${values[i]}) is not exact in half precision`);
       yield half;
     }
