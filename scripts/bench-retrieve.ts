@@ -8,7 +8,7 @@
  *     and python3 numpy `np.fromfile`; and the same bytes as one SQLite blob (why a file, not a blob).
  * Ratios are to numpy's read. The page cache is warm for every row (the file was just written or read).
  * Part 2: ranking a batch of questions with HippoRAG 2 (no filter: no LLM here) and with dense retrieval.
- *   npx tsx scripts/bench-retrieve.ts [--scale 1] [--questions 1000] [--runs 3] [--save-dir DIR (reuse a built index)]
+ *   npx tsx scripts/bench-retrieve.ts [--scale 1] [--questions 1000] [--runs 3] [--vectors f32|f16] [--save-dir DIR (reuse a built index)]
  */
 import Database from "better-sqlite3";
 import { execFileSync } from "node:child_process";
@@ -31,7 +31,9 @@ const runs = arg("runs", 3);
 const dirArg = process.argv.indexOf("--save-dir");
 const saveDir = dirArg > 0 ? process.argv[dirArg + 1]! : mkdtempSync(join(tmpdir(), "bench-retrieve-"));
 const snapshotDir = join(saveDir, "cache", "snapshots");
-const open = () => HippoRag.open({ saveDir, openieModel: "synthetic", encoder: new SyntheticEncoder() });
+const vectorsArg = process.argv.indexOf("--vectors");
+const vectorDtype = vectorsArg > 0 && process.argv[vectorsArg + 1] === "f16" ? "f16" : "f32";
+const open = () => HippoRag.open({ saveDir, openieModel: "synthetic", encoder: new SyntheticEncoder(), vectorDtype });
 const child = process.argv.indexOf("--child");
 
 if (child > 0) {
@@ -84,7 +86,7 @@ const measure = (what: string): Run => {
   const results: Run[] = [];
   for (let r = 0; r < runs; r++) {
     if (what === "rebuild") rmSync(snapshotDir, { recursive: true, force: true }); // it writes the snapshot again (not timed)
-    const out = execFileSync(process.execPath, [...process.execArgv, process.argv[1]!, "--child", what, "--save-dir", saveDir], { encoding: "utf8", maxBuffer: 1 << 20 });
+    const out = execFileSync(process.execPath, [...process.execArgv, process.argv[1]!, "--child", what, "--save-dir", saveDir, "--vectors", vectorDtype], { encoding: "utf8", maxBuffer: 1 << 20 });
     results.push(JSON.parse(out.trim().split("\n").at(-1)!) as Run);
   }
   return results.sort((a, b) => a.total - b.total)[Math.floor(results.length / 2)]!;
@@ -151,7 +153,8 @@ const openRows = [
 ];
 
 console.log("opening the index (median of %d fresh processes each; warm page cache)", runs);
-report("retrieve", openRows, {
+report(vectorDtype === "f16" ? "retrieve-f16" : "retrieve", openRows, {
+  vectors: vectorDtype,
   retrieval: rows,
   scale,
   goalOpenS: GOAL_S,
