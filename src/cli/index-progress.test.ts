@@ -22,7 +22,7 @@ describe("index progress (non-TTY: plain lines)", () => {
       return { said, written: written.join("") };
     };
     const first = await run();
-    expect(first.said).toEqual(["index: embed passages…", "index: embed facts…", "index: embed entities…", "index: synonymy…", "index: count graph…"]);
+    expect(first.said).toEqual(["index: embed passages…", "index: embed facts…", "index: embed entities…", "index: synonymy…", "index: count graph…", "index: store snapshot…"]);
     const { stats } = hippo.memoryIndex().load().graph;
     // a rate only when it means something (after half a second), never "(-/s)"
     const line = (stage: string, n: number) => new RegExp(`index: ${stage}: ${n}/${n}( \\(\\d+\\.\\d/s\\))?\\n`);
@@ -33,7 +33,7 @@ describe("index progress (non-TTY: plain lines)", () => {
     expect(first.written).not.toContain("(-/s)");
 
     const again = await run(); // nothing to embed or search: no count lines, only the stages
-    expect(again.said).toHaveLength(5);
+    expect(again.said).toHaveLength(6);
     expect(again.written).toBe("");
 
     const quiet: string[] = [];

@@ -45,7 +45,8 @@ export class EmbeddingStore {
   constructor(
     workspace: Workspace,
     readonly encoder: Encoder,
-    private readonly dtype: "f32" | "f16" = "f32",
+    /** The stored precision of dense vectors. */
+    readonly dtype: "f32" | "f16" = "f32",
     vectors?: VectorStore,
     private readonly notice?: (message: string) => void,
   ) {

@@ -7,6 +7,7 @@ import { EmbeddingStore } from "../embedding/embedding-store.js";
 import type { OpenIEStore } from "../store/openie-store.js";
 import type { VectorStore } from "../store/vector-store.js";
 import type { Workspace } from "../store/workspace.js";
+import { saveIndexSnapshot } from "./open-memory-index.js";
 import { buildMemoryGraph, memoryGraphStats, phrasesAndFacts, type MemoryGraph } from "./build-graph.js";
 import { processChunk, type ProcessedChunk } from "./process-openie.js";
 import { DEFAULT_SYNONYMY, mergeNeighbors, queriesForSynonyms, synonymCandidates, synonymLists, walkCandidates, type NeighborList, type SynonymyOptions } from "./synonymy.js";
@@ -70,13 +71,14 @@ export class MemoryIndex {
   readonly embeddings: EmbeddingStore;
 
   constructor(
-    private readonly workspace: Workspace,
+    readonly workspace: Workspace,
     readonly openieModel: string,
     readonly encoder: Encoder,
     private readonly synonymy: SynonymyOptions = DEFAULT_SYNONYMY,
     vectorDtype: "f32" | "f16" = "f32",
     vectorStore?: VectorStore,
-    notice?: (message: string) => void,
+    /** One-line notices for the user (a vector store's, a damaged snapshot's). */
+    readonly notice?: (message: string) => void,
   ) {
     this.openie = workspace.openie(openieModel);
     this.embeddings = new EmbeddingStore(workspace, encoder, vectorDtype, vectorStore, notice);
@@ -132,6 +134,11 @@ export class MemoryIndex {
     const chunks = ids.map((id) => processChunk(id, current.get(id)!.triples));
     const commitPassages = () => this.workspace.indexes.setPassages(this.id, ids.map((id) => [id, current.get(id)!.hash] as const), excluded);
     const update = await this.refresh(chunks, chunks.filter((c) => touched.has(c.passageId)), progress, commitPassages, removed > 0 || changed > 0, signal);
+    // Committed: store what the next open reads instead of rebuilding (open-memory-index.ts).
+    const start = performance.now();
+    progress.onStage?.("store snapshot");
+    await saveIndexSnapshot(this, signal, touched.size > 0 || removed > 0);
+    update.timings["store snapshot"] = Math.round(performance.now() - start);
     return { ...update, added: touched.size - changed, removed, changed, excluded: [...excluded] };
   }
 
@@ -147,7 +154,7 @@ export class MemoryIndex {
    */
   staleness(corpus?: readonly string[]): string | undefined {
     const indexed = this.indexedHashes();
-    const current = this.openie.doneTriples();
+    const current = this.openie.doneTriplesHashes();
     // A partial index (--skip-failed) left these out; it is stale once one of them has its OpenIE.
     const excluded = this.excluded();
     const nowDone = excluded.filter((id) => current.has(id)).length;
@@ -156,7 +163,7 @@ export class MemoryIndex {
     for (const [id, hash] of indexed) {
       const now = current.get(id);
       if (!now) gone++;
-      else if (now.hash !== hash) changed++;
+      else if (now !== hash) changed++;
     }
     const problems: string[] = [];
     if (changed) problems.push(`the OpenIE results of ${changed} passage${changed === 1 ? "" : "s"} changed since it was built`);

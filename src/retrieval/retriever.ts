@@ -6,6 +6,7 @@ import type { MemoryGraph } from "../graph/build-graph.js";
 import type { MemoryIndex } from "../graph/memory-index.js";
 import { cooperative } from "../core/cooperate.js";
 import { csrFromEdges, type CsrGraph } from "../graph/csr-graph.js";
+import { openMemoryIndex } from "../graph/open-memory-index.js";
 import type { ChatModel } from "../llm/chat-model.js";
 import { Bm25Index } from "./bm25.js";
 import { methodOf } from "./method-registry.js";
@@ -43,23 +44,16 @@ export class Retriever implements RetrievalMemory {
   }
 
   static async create(index: MemoryIndex, chat?: ChatModel, concurrency = 8, signal?: AbortSignal): Promise<Retriever> {
-    // Opening an index is a few long synchronous steps (0.3-0.6 s each on 12k passages): a turn of the
-    // event loop between them lets Ctrl-C be handled, and once the command's signal is aborted it stops
-    // here rather than after the whole load (nothing is written while opening).
+    // From the index snapshot when one is stored for this state, else rebuilt (open-memory-index.ts);
+    // the signal stops either between steps or chunks (nothing is written to the workspace while opening).
+    const { graph, contents, passages: stored, facts } = await openMemoryIndex(index, signal);
     const turn = cooperative(signal, "while opening the index: nothing was changed");
     await turn();
-    const { graph } = index.load();
-    await turn();
-    // Passage text comes from the workspace (what was indexed), never from a dataset file.
-    const contents = index.passageContents(graph.passageIds);
-    await turn();
-    const vectors = await index.vectors(graph, contents);
-    await turn();
     // Encoders with corpus statistics (the lexical encoder's IDF) reweight the search space here.
-    const weighting = index.encoder.searchWeighting?.(vectors.passages) ?? ((m: VectorMatrix) => m);
-    const passages = weighting(vectors.passages);
+    const weighting = index.encoder.searchWeighting?.(stored) ?? ((m: VectorMatrix) => m);
+    const passages = weighting(stored);
     await turn();
-    return new Retriever(index, graph, contents, weighting, passages, weighting(vectors.facts), chat, concurrency);
+    return new Retriever(index, graph, contents, weighting, passages, weighting(facts), chat, concurrency);
   }
 
   async retrieve(questions: readonly string[], options: RetrievalOptions, onEach?: (done: number) => void, signal?: AbortSignal): Promise<RetrievalResult[]> {

@@ -15,6 +15,7 @@ export function openieStoreContract(open: () => StoreFixture<OpenIEResults>): vo
     expect(m.all()).toEqual(new Map());
     expect(m.statuses()).toEqual(new Map());
     expect(m.doneTriples()).toEqual(new Map());
+    expect(m.doneTriplesHashes()).toEqual(new Map());
     expect(store.openieModels()).toEqual([]);
     close();
   });
@@ -32,6 +33,8 @@ export function openieStoreContract(open: () => StoreFixture<OpenIEResults>): vo
     expect(r.doneTriples()).toEqual(new Map([["p2", { triples: T2, hash: md5Hex(JSON.stringify(T2)) }]]));
     r.saveDone("p1", ["alice", "bob"], T1, "online");
     expect(r.doneTriples().get("p1")).toEqual({ triples: T1, hash: md5Hex(JSON.stringify(T1)) });
+    // The hashes alone are the same as doneTriples gives.
+    expect(r.doneTriplesHashes()).toEqual(new Map([...r.doneTriples()].map(([id, { hash }]) => [id, hash])));
     expect(r.all().get("p1")?.triples).toEqual(T1);
     f.close();
   });

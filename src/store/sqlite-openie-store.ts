@@ -36,6 +36,11 @@ export class SqliteOpenIEStore implements OpenIEStore {
     return new Map(rows.map(([id, triples]) => [id, { triples: triples ? (JSON.parse(triples) as unknown[][]) : [], hash: md5Hex(triples ?? "[]") }]));
   }
 
+  doneTriplesHashes(): Map<string, string> {
+    const rows = this.db.prepare("SELECT passage_id, triples FROM openie WHERE model = ? AND status = 'done'").raw().all(this.model) as [string, string | null][];
+    return new Map(rows.map(([id, triples]) => [id, md5Hex(triples ?? "[]")]));
+  }
+
   statuses(): Map<string, OpenIEStatus> {
     const rows = this.db.prepare("SELECT passage_id, status FROM openie WHERE model = ?").raw().all(this.model) as [string, OpenIEStatus][];
     return new Map(rows);

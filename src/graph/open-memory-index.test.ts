@@ -1,0 +1,183 @@
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { syntheticCorpus, SyntheticEncoder } from "../../scripts/synthetic-corpus.js";
+import { md5Hex } from "../core/ids.js";
+import { loadDataset } from "../datasets/load-dataset.js";
+import { LexicalEncoder } from "../embedding/lexical-encoder.js";
+import { HippoRag, toPassages, type HippoRagConfig } from "../hipporag.js";
+import { IndexSnapshots, type OpenedIndex } from "../store/index-snapshot.js";
+import { musiqueWorkspace, SHARED_DATASETS, tempDir } from "../test-support/cli-harness.js";
+import { openMemoryIndex } from "./open-memory-index.js";
+
+const MODEL = "gpt-3.5-turbo-1106";
+const snapshotFiles = (saveDir: string) => readdirSync(join(saveDir, "cache", "snapshots"));
+
+/** A comparable form of an opened index: every typed array as its type and the md5 of its bytes (bit for bit). */
+function digest(value: unknown): unknown {
+  if (ArrayBuffer.isView(value)) return `${value.constructor.name}:${md5Hex(Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("latin1"))}`;
+  if (value instanceof Map) return [...value].map(digest);
+  if (Array.isArray(value)) return value.map(digest);
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, digest(v)]));
+  return value;
+}
+
+function warnings(): { logger: NonNullable<HippoRagConfig["logger"]>; said: string[] } {
+  const said: string[] = [];
+  return { said, logger: { level: "warn", debug() {}, info() {}, warn: (m: string) => void said.push(m), error() {} } };
+}
+
+async function retrieveAll(hippo: HippoRag, questions: string[]) {
+  const graph = await hippo.retrieve(questions, 20, { method: "hipporag", filter: false });
+  const dense = await hippo.retrieve(questions, 20, { method: "dense" });
+  return [...graph, ...dense].map((r) => [r.passageIds, r.scores]);
+}
+
+describe("opening an index from its snapshot (MuSiQue, built by the CLI, lexical vectors)", () => {
+  it("gives the rebuilt index bit for bit, and the same rankings; a damaged snapshot is rebuilt with one notice", async () => {
+    const { saveDir } = await musiqueWorkspace();
+    expect(snapshotFiles(saveDir)).toHaveLength(1); // written when the index update committed
+    const questions = loadDataset("musique_train_dev", SHARED_DATASETS).questions.slice(0, 25).map((q) => q.question);
+    const open = (logger = warnings().logger) => HippoRag.open({ saveDir, openieModel: MODEL, encoder: new LexicalEncoder(), logger });
+
+    const first = warnings();
+    const hippo = await open(first.logger);
+    const fromSnapshot = await openMemoryIndex(hippo.memoryIndex());
+    const ranked = await retrieveAll(hippo, questions);
+    hippo.close();
+    expect(first.said).toEqual([]);
+
+    rmSync(join(saveDir, "cache", "snapshots"), { recursive: true });
+    const again = await open();
+    const rebuiltRanking = await retrieveAll(again, questions); // opened by rebuilding, which stores the snapshot again
+    const rebuilt = await openMemoryIndex(again.memoryIndex());
+    again.close();
+    expect(snapshotFiles(saveDir)).toHaveLength(1);
+    expect(rebuiltRanking).toEqual(ranked);
+    expect(digest(fromSnapshot)).toEqual(digest(rebuilt));
+    expect(fromSnapshot.graph.stats.phraseNodes).toBeGreaterThan(1000);
+    const expected = digest(rebuilt);
+
+    const file = join(saveDir, "cache", "snapshots", snapshotFiles(saveDir)[0]!);
+    const good = readFileSync(file);
+    const damage: [string, (bytes: Buffer) => void, RegExp][] = [
+      ["a byte of the first section", (b) => void (b[3]! ^= 1), /is corrupt \(section/],
+      ["a byte in the middle (vectors)", (b) => void (b[Math.floor(b.length / 2)]! ^= 0x40), /is corrupt \(section/],
+      ["a byte of the header (JSON, just before the 88-byte footer)", (b) => void (b[b.length - 120]! ^= 2), /is corrupt \(header/],
+      ["a byte of the footer (the header's checksum)", (b) => void (b[b.length - 20]! ^= 2), /is corrupt \(header/],
+    ];
+    for (const [what, spoil, notice] of [...damage, ["truncated", () => undefined, /is truncated/] as const]) {
+      const bad = Buffer.from(good);
+      spoil(bad);
+      writeFileSync(file, bad);
+      if (what === "truncated") truncateSync(file, good.length - 1000);
+      const told = warnings();
+      const reopened = await open(told.logger);
+      expect(digest(await openMemoryIndex(reopened.memoryIndex())), what).toEqual(expected);
+      expect(told.said, what).toHaveLength(1);
+      expect(told.said[0], what).toMatch(notice);
+      expect(told.said[0]).toMatch(/rebuilt from the workspace/);
+      reopened.close();
+      expect(readFileSync(file).equals(good), `${what}: the snapshot is written anew`).toBe(true);
+    }
+  });
+});
+
+// 0.5% of the paper's MuSiQue size: 58 passages, ~430 phrases, 64-d dense vectors.
+const corpus = syntheticCorpus(0.005);
+const passages = toPassages(corpus.passages);
+const questions = Array.from({ length: 12 }, (_, i) => `what is entity ${i * 5} variant ${i % 14} related to by relation ${i}?`);
+
+async function synthetic(config: Partial<HippoRagConfig> = {}, saveDir = tempDir("hipporag-snap-")) {
+  const hippo = await HippoRag.open({ saveDir, openieModel: "synthetic", encoder: new SyntheticEncoder(64), ...config });
+  hippo.workspace.passages.insert(passages);
+  hippo.workspace.openie("synthetic").saveMany(passages.map((p, i) => ({ passageId: p.id, entities: [], triples: corpus.triples[i]! })), "synthetic");
+  return hippo;
+}
+
+describe("snapshots of dense indexes", () => {
+  const sizes = new Map<string, number>();
+  for (const config of [{ vectorDtype: "f16" }, { vectorDtype: "f16", vectorStore: "lancedb" }, { vectorDtype: "f32" }] as const) {
+    it(`retrieval from the snapshot equals retrieval from the rebuilt index, bit for bit (${JSON.stringify(config)})`, async () => {
+      const hippo = await synthetic(config);
+      await hippo.index(passages);
+      const saveDir = hippo.config.saveDir;
+      const ranked = await retrieveAll(hippo, questions); // from the snapshot the update stored
+      const fromSnapshot = digest(await openMemoryIndex(hippo.memoryIndex()));
+      hippo.close();
+      const [name] = snapshotFiles(saveDir);
+      sizes.set(JSON.stringify(config), statSync(join(saveDir, "cache", "snapshots", name!)).size);
+      if (config.vectorDtype === "f32") {
+        // f16 vectors stay half precision on disk: 2 bytes a value less than f32 (up to alignment padding)
+        const { stats } = (fromSnapshot as OpenedIndex).graph;
+        const saved = sizes.get(JSON.stringify(config))! - sizes.get(JSON.stringify({ vectorDtype: "f16" }))!;
+        expect(Math.abs(saved - (stats.facts + stats.passageNodes) * 64 * 2)).toBeLessThan(256);
+      }
+
+      rmSync(join(saveDir, "cache", "snapshots"), { recursive: true });
+      const again = await HippoRag.open({ saveDir, openieModel: "synthetic", encoder: new SyntheticEncoder(64), ...config });
+      expect(await retrieveAll(again, questions)).toEqual(ranked);
+      expect(digest(await openMemoryIndex(again.memoryIndex()))).toEqual(fromSnapshot);
+      again.close();
+    });
+  }
+
+  it("after an add and a delete the snapshot equals a fresh build's, and only the newest is kept", async () => {
+    const fresh = async (count: number) => {
+      const hippo = await synthetic();
+      await hippo.index(passages.slice(0, count));
+      const opened = digest(await openMemoryIndex(hippo.memoryIndex()));
+      hippo.close();
+      return opened;
+    };
+    const hippo = await synthetic();
+    const saveDir = hippo.config.saveDir;
+    await hippo.index(passages.slice(0, 40));
+    const first = snapshotFiles(saveDir);
+    await hippo.index(passages); // adds 18
+    expect(snapshotFiles(saveDir)).toHaveLength(1);
+    expect(snapshotFiles(saveDir)).not.toEqual(first);
+    const snapshots = new IndexSnapshots(join(saveDir, "cache", "snapshots"), hippo.memoryIndex().id);
+    const keyOf = () => snapshotFiles(saveDir)[0]!.replace(/^[0-9a-f]+-|\.snap$/g, "");
+    expect(digest(await snapshots.read(keyOf()))).toEqual(await fresh(58));
+    await hippo.delete(corpus.passages.slice(40));
+    expect(snapshotFiles(saveDir)).toHaveLength(1);
+    expect(digest(await snapshots.read(keyOf()))).toEqual(await fresh(40));
+    hippo.close();
+  });
+
+  it("Ctrl-C already pressed: opening stops with INTERRUPTED before reading; a snapshot that cannot be stored is one notice, not an error", async () => {
+    const hippo = await synthetic();
+    await hippo.index(passages);
+    const controller = new AbortController();
+    controller.abort();
+    await expect(openMemoryIndex(hippo.memoryIndex(), controller.signal)).rejects.toMatchObject({ code: "INTERRUPTED" });
+    hippo.close();
+
+    const told = warnings();
+    const saveDir = tempDir("hipporag-snap-");
+    const blocked = await synthetic({ logger: told.logger }, saveDir);
+    mkdirSync(join(saveDir, "cache"), { recursive: true });
+    writeFileSync(join(saveDir, "cache", "snapshots"), "not a folder");
+    await blocked.index(passages);
+    const reference = await synthetic();
+    await reference.index(passages);
+    expect(await retrieveAll(blocked, questions)).toEqual(await retrieveAll(reference, questions));
+    reference.close();
+    expect(told.said).toHaveLength(1); // said once per HippoRag, though every open tries again
+    expect(told.said[0]).toMatch(/could not store the index snapshot .* each open rebuilds the index/);
+    blocked.close();
+  });
+
+  it("the graph's CSR is stored field by field: a field added later (a sweep order, a format number) survives", async () => {
+    const hippo = await synthetic();
+    await hippo.index(passages);
+    const opened = await openMemoryIndex(hippo.memoryIndex());
+    hippo.close();
+    const csr = { ...opened.graph.csr, sweepOrder: Uint32Array.from({ length: opened.graph.csr.nodeCount }, (_, i) => i), layout: 2 };
+    const snapshots = new IndexSnapshots(tempDir("hipporag-snap-"), "any");
+    await snapshots.write("k", { ...opened, graph: { ...opened.graph, csr } } as OpenedIndex, "f32");
+    const read = (await snapshots.read("k")) as OpenedIndex;
+    expect(digest(read.graph.csr)).toEqual(digest(csr));
+  });
+});

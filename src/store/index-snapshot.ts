@@ -1,0 +1,214 @@
+import { mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { fingerprint } from "../core/fingerprint.js";
+import { md5Hex } from "../core/ids.js";
+import type { VectorMatrix } from "../embedding/encoder.js";
+import type { MemoryGraph } from "../graph/build-graph.js";
+import type { CsrGraph } from "../graph/csr-graph.js";
+import { readSnapshotFile, sectionTypeOf, writeSnapshotFile, type SectionArray, type SectionInput, type SectionType } from "./snapshot-file.js";
+import type { VectorPrecision, VectorStore } from "./vector-store.js";
+
+/**
+ * Bumped whenever what is stored, or how, changes: a snapshot of another format is never read.
+ * (A new field of CsrGraph needs no bump: its fields are stored generically, by name.)
+ */
+export const SNAPSHOT_FORMAT = 1;
+
+/** Everything Retriever.create needs of an index: its graph, passage texts, passage and fact vectors. */
+export interface OpenedIndex {
+  graph: MemoryGraph;
+  /** Passage strings (`title\ntext`) in graph.passageIds order. */
+  contents: string[];
+  /** (passages × d), as stored (before any encoder search weighting). */
+  passages: VectorMatrix;
+  /** (facts × d), row i the vector of graph.facts[i]'s tuple repr. */
+  facts: VectorMatrix;
+}
+
+/**
+ * What a snapshot is a function of: the index fingerprint (OpenIE triples hashes, synonymy settings,
+ * encoder and precision), which store the vectors were read from, and the format. Passage ids are
+ * content hashes, so the fingerprint covers passage texts too; a stored vector is a pure function of
+ * (encoder, input), the rule DenseRowCache relies on as well.
+ */
+export function snapshotKey(indexFingerprint: string, store: Pick<VectorStore, "kind" | "location">): string {
+  // SQLite vectors are the workspace file itself: moving the save dir does not change them.
+  const source = store.kind === "sqlite" ? "sqlite" : `${store.kind}:${store.location}`;
+  return fingerprint({ format: SNAPSHOT_FORMAT, index: indexFingerprint, vectors: source });
+}
+
+/**
+ * The snapshots of one index in `<saveDir>/cache/snapshots/<md5(index id)>-<key>.snap`, at most one
+ * kept per index: writing a new one removes the older ones (and temporary files a crash left).
+ */
+export class IndexSnapshots {
+  private readonly prefix: string;
+
+  constructor(
+    private readonly dir: string,
+    indexId: string,
+  ) {
+    this.prefix = `${md5Hex(indexId)}-`;
+  }
+
+  path(key: string): string {
+    return join(this.dir, `${this.prefix}${key}.snap`);
+  }
+
+  /** The snapshot stored for `key`, verified; `{ problem }` when there is none usable. */
+  async read(key: string, signal?: AbortSignal, timings: Record<string, number> = {}): Promise<OpenedIndex | { problem: string }> {
+    let start = performance.now();
+    const file = await readSnapshotFile(this.path(key), key, signal);
+    timings["read + verify snapshot"] = performance.now() - start;
+    if (!file.ok) return { problem: file.problem };
+    try {
+      start = performance.now();
+      return decode(file.meta as SnapshotMeta, file.sections);
+    } catch (error) {
+      return { problem: `unreadable (${(error as Error).message})` };
+    } finally {
+      timings["decode (strings, facts, phrase map)"] = performance.now() - start;
+    }
+  }
+
+  /** Whether a file for `key` is present (not verified: a bad one is found, and replaced, on open). */
+  has(key: string): boolean {
+    try {
+      return statSync(this.path(key)).isFile();
+    } catch {
+      return false;
+    }
+  }
+
+  /** Writes the snapshot of `opened` for `key` (atomically), then removes this index's other snapshots. */
+  async write(key: string, opened: OpenedIndex, precision: VectorPrecision, signal?: AbortSignal): Promise<void> {
+    const { meta, sections } = encode(opened, precision);
+    mkdirSync(this.dir, { recursive: true });
+    await writeSnapshotFile(this.path(key), key, meta, sections, signal);
+    this.prune(key);
+  }
+
+  private prune(keep: string): void {
+    const kept = `${this.prefix}${keep}.snap`;
+    const hour = Date.now() - 3600_000;
+    for (const name of readdirSync(this.dir)) {
+      if (!name.startsWith(this.prefix) || name === kept) continue;
+      const path = join(this.dir, name);
+      // Another process may be writing a temporary file right now: only old ones are leftovers.
+      if (name.includes(".tmp-") && (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0) > hour) continue;
+      rmSync(path, { force: true });
+    }
+  }
+}
+
+// ---------- encoding: strings as (UTF-16 lengths, one UTF-8 blob); typed-array records by field
+
+interface SnapshotMeta {
+  stats: MemoryGraph["stats"];
+  csr: RecordMeta;
+  passages: RecordMeta;
+  facts: RecordMeta;
+  /** Distinct fact predicates: facts are [phrase, predicates[i], phrase], subject and object from factNodes. */
+  predicates: number;
+}
+
+/** The scalar fields of a record, and its typed-array fields' names and section types. */
+type RecordMeta = { scalars: Record<string, number | string | boolean>; arrays: Record<string, SectionType> };
+
+function encode(opened: OpenedIndex, precision: VectorPrecision): { meta: SnapshotMeta; sections: SectionInput[] } {
+  const { graph } = opened;
+  const sections: SectionInput[] = [];
+  // Facts: only the predicate is not already a phrase; stored once per distinct predicate.
+  const predicateIds = new Map<string, number>();
+  const factPredicate = new Uint32Array(graph.facts.length);
+  graph.facts.forEach((fact, i) => {
+    if (fact.length !== 3 || graph.phrases[graph.factNodes[2 * i]!] !== fact[0] || graph.phrases[graph.factNodes[2 * i + 1]!] !== fact[2]) {
+      throw new TypeError(`fact ${i} is not [phrase, predicate, phrase] as factNodes says`);
+    }
+    let id = predicateIds.get(fact[1]!);
+    if (id === undefined) predicateIds.set(fact[1]!, (id = predicateIds.size));
+    factPredicate[i] = id;
+  });
+  sections.push(...strings("phrases", graph.phrases), ...strings("passageIds", graph.passageIds), ...strings("contents", opened.contents), ...strings("predicates", [...predicateIds.keys()]));
+  sections.push({ name: "factPredicate", type: "u32", data: factPredicate }, { name: "factNodes", type: "u32", data: graph.factNodes }, { name: "phrasePassageCount", type: "u32", data: graph.phrasePassageCount });
+  // Dense vectors keep their stored precision: f16 values are exact in half precision (rounded before storing).
+  const vectorType: SectionType = precision === "f16" ? "f16" : "f32";
+  const meta: SnapshotMeta = {
+    stats: graph.stats,
+    csr: record("csr", graph.csr, sections),
+    passages: record("passages", opened.passages, sections, { data: vectorType }),
+    facts: record("facts", opened.facts, sections, { data: vectorType }),
+    predicates: predicateIds.size,
+  };
+  return { meta, sections };
+}
+
+function decode(meta: SnapshotMeta, sections: Map<string, SectionArray>): OpenedIndex {
+  const phrases = readStrings("phrases", sections);
+  const predicates = readStrings("predicates", sections);
+  const factNodes = section(sections, "factNodes") as Uint32Array;
+  const factPredicate = section(sections, "factPredicate") as Uint32Array;
+  const facts = Array.from(factPredicate, (p, i) => [phrases[factNodes[2 * i]!]!, predicates[p]!, phrases[factNodes[2 * i + 1]!]!]);
+  const graph: MemoryGraph = {
+    phrases,
+    passageIds: readStrings("passageIds", sections),
+    facts,
+    factNodes,
+    phrasePassageCount: section(sections, "phrasePassageCount") as Uint32Array,
+    csr: readRecord<CsrGraph>("csr", meta.csr, sections),
+    stats: meta.stats,
+    phraseIndex: new Map(phrases.map((p, i) => [p, i])),
+  };
+  return { graph, contents: readStrings("contents", sections), passages: readRecord<VectorMatrix>("passages", meta.passages, sections), facts: readRecord<VectorMatrix>("facts", meta.facts, sections) };
+}
+
+/** Every field of `value`: typed arrays become sections `<name>.<field>`, scalars go to the metadata. */
+function record(name: string, value: object, out: SectionInput[], types: Record<string, SectionType> = {}): RecordMeta {
+  const meta: RecordMeta = { scalars: {}, arrays: {} };
+  for (const [field, v] of Object.entries(value)) {
+    if (typeof v === "number" || typeof v === "string" || typeof v === "boolean") meta.scalars[field] = v;
+    else {
+      const type = types[field] ?? sectionTypeOf(v);
+      if (!type) throw new TypeError(`${name}.${field} is neither a typed array nor a scalar: the snapshot format cannot hold it`);
+      meta.arrays[field] = type;
+      out.push({ name: `${name}.${field}`, type, data: v as SectionArray });
+    }
+  }
+  return meta;
+}
+
+function readRecord<T>(name: string, meta: RecordMeta, sections: Map<string, SectionArray>): T {
+  const value: Record<string, unknown> = { ...meta.scalars };
+  for (const field of Object.keys(meta.arrays)) value[field] = section(sections, `${name}.${field}`);
+  return value as T;
+}
+
+function strings(name: string, values: readonly string[]): SectionInput[] {
+  const lengths = new Uint32Array(values.length);
+  values.forEach((v, i) => {
+    // A lone surrogate does not survive UTF-8; loaders reject such text, so this is a bug guard.
+    if (!(v as unknown as { isWellFormed(): boolean }).isWellFormed()) throw new TypeError(`${name}[${i}] is not well-formed UTF-16`);
+    lengths[i] = v.length;
+  });
+  return [
+    { name: `${name}.lengths`, type: "u32", data: lengths },
+    { name: `${name}.utf8`, type: "u8", data: new TextEncoder().encode(values.join("")) },
+  ];
+}
+
+/** One decode of the whole blob, then slices by UTF-16 length: no decode call per string. */
+function readStrings(name: string, sections: Map<string, SectionArray>): string[] {
+  const lengths = section(sections, `${name}.lengths`) as Uint32Array;
+  const text = new TextDecoder().decode(section(sections, `${name}.utf8`));
+  const out = new Array<string>(lengths.length);
+  let at = 0;
+  for (let i = 0; i < lengths.length; i++) out[i] = text.slice(at, (at += lengths[i]!));
+  if (at !== text.length) throw new TypeError(`${name}: lengths do not match the text`);
+  return out;
+}
+
+function section(sections: Map<string, SectionArray>, name: string): SectionArray {
+  const found = sections.get(name);
+  if (!found) throw new TypeError(`section ${name} is missing`);
+  return found;
+}
