@@ -1,6 +1,7 @@
 import { minMaxNormalize, topK } from "../embedding/dense-search.js";
 import type { EmbedPurpose } from "../embedding/encoder.js";
 import type { VectorMatrix } from "../embedding/encoder.js";
+import type { HalfMatrix } from "../embedding/float16.js";
 import { VectorCorpus } from "../embedding/vector-search.js";
 import type { MemoryGraph } from "../graph/build-graph.js";
 import type { MemoryIndex } from "../graph/memory-index.js";
@@ -33,8 +34,8 @@ export class Retriever implements RetrievalMemory {
     readonly graph: MemoryGraph,
     readonly contents: string[],
     private readonly weigh: (m: VectorMatrix) => VectorMatrix,
-    passages: VectorMatrix,
-    facts: VectorMatrix,
+    passages: VectorMatrix | HalfMatrix,
+    facts: VectorMatrix | HalfMatrix,
     readonly chat?: ChatModel,
     readonly concurrency = 8,
   ) {
@@ -53,13 +54,17 @@ export class Retriever implements RetrievalMemory {
     // Passage text comes from the workspace (what was indexed), never from a dataset file.
     const contents = index.passageContents(graph.passageIds);
     await turn();
+    // f16 vectors stay f16 in memory (half the bytes), decoded a block at a time as they are searched.
     const vectors = await index.vectors(graph, contents);
     await turn();
-    // Encoders with corpus statistics (the lexical encoder's IDF) reweight the search space here.
-    const weighting = index.encoder.searchWeighting?.(vectors.passages) ?? ((m: VectorMatrix) => m);
-    const passages = weighting(vectors.passages);
+    // Encoders with corpus statistics (the lexical encoder's IDF) reweight the search space here
+    // (their vectors are never held as f16: searchMatrix keeps f32 for them).
+    const reweigh = index.encoder.searchWeighting?.(vectors.passages as VectorMatrix);
+    const weighting = reweigh ?? ((m: VectorMatrix) => m);
+    const space = (m: VectorMatrix | HalfMatrix) => (reweigh ? reweigh(m as VectorMatrix) : m);
+    const passages = space(vectors.passages);
     await turn();
-    return new Retriever(index, graph, contents, weighting, passages, weighting(vectors.facts), chat, concurrency);
+    return new Retriever(index, graph, contents, weighting, passages, space(vectors.facts), chat, concurrency);
   }
 
   async retrieve(questions: readonly string[], options: RetrievalOptions, onEach?: (done: number) => void, signal?: AbortSignal): Promise<RetrievalResult[]> {
