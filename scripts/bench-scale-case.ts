@@ -1,5 +1,5 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { HippoRag, toPassages } from "../src/hipporag.js";
 import { OpenIEStore } from "../src/openie/openie-store.js";
@@ -12,12 +12,49 @@ import { ms, peakRssMb } from "./bench-util.js";
 import { syntheticCorpus, SyntheticEncoder } from "./synthetic-corpus.js";
 import { mulberry32 } from "./synthetic-graph.js";
 
+/**
+ * Peak RSS of each step of a case: Linux's VmHWM (the process's high-water mark) is read at the end
+ * of a step and reset for the next one (`/proc/self/clear_refs`), so a step's peak is its own, not
+ * the largest of the steps before it. The whole case's peak (getrusage) is not reset by this.
+ */
+class StepPeaks {
+  readonly peaks: Record<string, number> = {};
+  private current = "";
+  start(step: string): void {
+    if (this.current) this.peaks[`${this.current} peak MB`] = vmHwmMb();
+    this.current = step;
+    writeFileSync("/proc/self/clear_refs", "5");
+  }
+  end(): Record<string, number> {
+    this.start("");
+    return this.peaks;
+  }
+}
+
+function vmHwmMb(): number {
+  return Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync("/proc/self/status", "utf8"))![1]) / 1024);
+}
+
 /** One (scale, store) case of `bench-scale.ts`, in its own process. */
-export async function runScaleCase(options: { scale: number; store: "sqlite" | "lancedb"; questions: number; dim: number }): Promise<Record<string, string | number>> {
-  const { scale, store, dim } = options;
+export async function runScaleCase(options: { scale: number; store: "sqlite" | "lancedb"; questions: number; dim: number; keep?: boolean }): Promise<Record<string, string | number>> {
+  const { scale, store } = options;
   const saveDir = mkdtempSync(join(tmpdir(), `bench-scale-${scale}-${store}-`));
+  try {
+    return await measure(saveDir, options);
+  } finally {
+    // 10x holds ~8 GB of vectors on disk: a benchmark leaves none of it behind unless asked.
+    if (!options.keep) rmSync(saveDir, { recursive: true, force: true });
+    else console.error(`kept ${saveDir}`);
+  }
+}
+
+async function measure(saveDir: string, options: { scale: number; store: "sqlite" | "lancedb"; questions: number; dim: number }): Promise<Record<string, string | number>> {
+  const { scale, store, dim } = options;
   const encoder = new SyntheticEncoder(dim);
+  const steps = new StepPeaks();
+  const loadAtStart = loadavg().map((l) => l.toFixed(1)).join(" ");
   const open = () => HippoRag.open({ saveDir, openieModel: "synthetic", encoder, vectorStore: store, vectorDtype: "f16" });
+  steps.start("corpus + OpenIE import");
   let corpus: ReturnType<typeof syntheticCorpus> | undefined = syntheticCorpus(scale);
   const all = toPassages(corpus.passages);
   let start = performance.now();
@@ -25,13 +62,14 @@ export async function runScaleCase(options: { scale: number; store: "sqlite" | "
   insertPassages(hippo.workspace, all);
   new OpenIEStore(hippo.workspace, "synthetic").saveMany(all.map((p, i) => ({ passageId: p.id, entities: [], triples: corpus!.triples[i]! })), "synthetic");
   corpus = undefined; // the OpenIE is in the workspace now
-  const built = await hippo.index(all);
+  const built = await hippo.index(all, { onStage: (stage) => steps.start(stage) });
   const buildS = Math.round(ms(start) / 100) / 10;
   const buildRss = peakRssMb();
   const phraseCount = built.stats.phraseNodes;
   const annBuilt = phraseCount >= ANN_SYNONYMY_THRESHOLD;
   // Edge recall of the ANN path against the exact lists this build stored (exact below the threshold);
   // above it the build itself was approximate and exact all-pairs is what cannot be afforded.
+  steps.start("ANN recall check");
   const ann = annBuilt || store !== "sqlite" ? undefined : await synonymyAnnRecall(hippo);
   hippo.close();
 
@@ -41,13 +79,26 @@ export async function runScaleCase(options: { scale: number; store: "sqlite" | "
     const e = Math.floor(random() * entities);
     return `Question ${i}: what is entity ${Math.floor(e / 14)} variant ${e % 14} related to by relation ${Math.floor(random() * 50)}?`;
   });
+  steps.start("open index");
   start = performance.now();
   const reader = await open();
-  await reader.retriever();
+  const retriever = await reader.retriever();
   const openS = Math.round(ms(start) / 100) / 10;
+  steps.start("retrieve");
   start = performance.now();
   await reader.retrieve(questions, 200, { method: "hipporag", filter: false });
   const perQuestion = Math.round((ms(start) / questions.length) * 10) / 10;
+  // The dense part of that retrieval alone, as the method runs it (groups of 64): query vectors,
+  // each question's best facts, every passage's score. The rest is seeds, PageRank and ranking.
+  start = performance.now();
+  for (let g = 0; g < questions.length; g += 64) {
+    const group = questions.slice(g, g + 64);
+    const rows = group.map((_, i) => i);
+    await retriever.factCorpus.topMany(await retriever.queryVectors(group, "query_to_fact"), rows, 21);
+    await retriever.denseScores(await retriever.queryVectors(group, "query_to_passage"), rows);
+  }
+  const searchPerQuestion = Math.round((ms(start) / questions.length) * 10) / 10;
+  const corpusMb = Math.round((retriever.factCorpus.bytes + retriever.passageCorpus.bytes) / 1e6);
 
   let annRecall: string | number = "–";
   if (reader.vectors instanceof LanceDbVectorStore) annRecall = await lanceRecall(reader, encoder, entities, 50);
@@ -68,8 +119,14 @@ export async function runScaleCase(options: { scale: number; store: "sqlite" | "
     "build peak RSS MB": buildRss,
     "open index s": openS,
     "retrieval ms/question": perQuestion,
+    "of which fact+passage search ms": searchPerQuestion,
+    "fact+passage vectors MB": corpusMb,
     "peak RSS MB": peakRssMb(),
     "LanceDB IVF recall@10": annRecall,
+    ...Object.fromEntries(Object.entries(built.timings).map(([stage, t]) => [`${stage} s`, Math.round(t / 100) / 10])),
+    ...steps.end(),
+    "load average at start": loadAtStart,
+    "load average at end": loadavg().map((l) => l.toFixed(1)).join(" "),
   };
 }
 

@@ -87,18 +87,20 @@ export class VectorCorpus {
         const base = i * width;
         let { min, max } = top;
         const { rows, scores: best } = top;
+        // The score to beat: the last kept one once `take` are kept (a tie wins: see below).
+        let worst = best.length === take ? best[take - 1]! : -Infinity;
         for (let c = 0; c < width; c++) {
           const s = scores[base + c]!;
           if (s < min) min = s;
           if (s > max) max = s;
+          if (s < worst || take === 0) continue;
           // Rows arrive in ascending order, so a later equal score is a higher row: it wins the tie.
           let at: number;
           if (best.length < take) {
             best.push(s);
             rows.push(from + c);
             at = best.length - 1;
-          } else if (take > 0 && s >= best[take - 1]!) at = take - 1;
-          else continue;
+          } else at = take - 1;
           while (at > 0 && s >= best[at - 1]!) {
             best[at] = best[at - 1]!;
             rows[at] = rows[at - 1]!;
@@ -106,6 +108,7 @@ export class VectorCorpus {
           }
           best[at] = s;
           rows[at] = from + c;
+          if (best.length === take) worst = best[take - 1]!;
         }
         top.min = min;
         top.max = max;
@@ -160,9 +163,15 @@ export class VectorCorpus {
     // bits), and below the threshold the call costs more than the JS loop.
     const gemm = queryRows.length > 1 && queryRows.length * this.rows * d >= GEMM_THRESHOLD;
     if (gemm) this.engine ??= import("./onnx-matmul.js").then((m) => m.createOnnxMatmul());
+    const m = this.matrix as Matrix | HalfMatrix;
     for (const [from, to] of this.blocks()) {
-      const block = this.block(from, to);
-      visit(gemm ? await (await this.engine!).dotAll(batch, block) : dotAll(batch, block), from, to, 0, queryRows.length);
+      // f16 rows go to onnxruntime as they are held (it casts them); the JS loop decodes a block.
+      const scores = !gemm
+        ? dotAll(batch, this.block(from, to))
+        : "bits" in m
+          ? await (await this.engine!).dotAllHalf(batch, { kind: "f16", rows: to - from, dim: m.dim, bits: m.bits.subarray(from * m.dim, to * m.dim) })
+          : await (await this.engine!).dotAll(batch, this.block(from, to));
+      visit(scores, from, to, 0, queryRows.length);
     }
   }
 
