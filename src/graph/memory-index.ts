@@ -301,7 +301,7 @@ export class MemoryIndex {
       // (old list ∪ new candidates) is exact, with no search for the old phrase. Candidates are
       // uncapped: a new phrase with more than 101 can still enter the top-101 of an old phrase that
       // is not in its own list.
-      const candidates = await synonymCandidates(names, space.matrix, newRows.filter((q) => queriesForSynonyms(names[q]!)), this.synonymy.threshold, eligible, signal, counts);
+      const candidates = await synonymCandidates(names, space.matrix, newRows.filter((q) => queriesForSynonyms(names[q]!)), this.synonymy.threshold, eligible, signal, counts, this.synonymy.annAbove, this.synonymy.ann);
       for (const q of newRows) out.set(names[q]!, walkCandidates(names, q, candidates.get(q) ?? [], this.synonymy));
       synonymQueries = newRows.length;
       const reached = new Map<string, NeighborList>();
