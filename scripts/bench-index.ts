@@ -60,9 +60,7 @@ function numpyGflops(m: number, n: number, d: number): number {
 async function runCase(name: string, scale: number): Promise<void> {
   const { HippoRag } = await import("../src/hipporag.js");
   const { LexicalEncoder } = await import("../src/embedding/lexical-encoder.js");
-  const { OpenIEStore } = await import("../src/openie/openie-store.js");
   const { importOpenIEFile } = await import("../src/openie/openie-file.js");
-  const { insertPassages } = await import("../src/store/passage-store.js");
   const { toPassages } = await import("../src/hipporag.js");
   const { peakRssMb } = await import("./bench-util.js");
   const rows: Record<string, string | number>[] = [];
@@ -77,7 +75,7 @@ async function runCase(name: string, scale: number): Promise<void> {
     const passages = loadDataset("musique_train_dev", join(shared, "datasets")).passages;
     const open = async () => {
       const hippo = await HippoRag.open({ saveDir: mkdtempSync(join(tmpdir(), "bench-index-")), openieModel: "gpt-3.5-turbo-1106", encoder: new LexicalEncoder() });
-      importOpenIEFile(hippo.workspace, new OpenIEStore(hippo.workspace, "gpt-3.5-turbo-1106"), join(shared, "openie/musique_train/openie_results_ner_gpt-3.5-turbo-1106.json"));
+      importOpenIEFile(hippo.workspace, hippo.workspace.openie("gpt-3.5-turbo-1106"), join(shared, "openie/musique_train/openie_results_ner_gpt-3.5-turbo-1106.json"));
       return hippo;
     };
     const full = await open();
@@ -93,8 +91,8 @@ async function runCase(name: string, scale: number): Promise<void> {
     const all = toPassages(corpus.passages);
     const open = async () => {
       const hippo = await HippoRag.open({ saveDir: mkdtempSync(join(tmpdir(), "bench-index-")), openieModel: "synthetic", encoder: new SyntheticEncoder() });
-      insertPassages(hippo.workspace, all);
-      new OpenIEStore(hippo.workspace, "synthetic").saveMany(all.map((p, i) => ({ passageId: p.id, entities: [], triples: corpus.triples[i]! })), "synthetic");
+      hippo.workspace.passages.insert(all);
+      hippo.workspace.openie("synthetic").saveMany(all.map((p, i) => ({ passageId: p.id, entities: [], triples: corpus.triples[i]! })), "synthetic");
       return hippo;
     };
     const full = await open();

@@ -11,10 +11,8 @@ import { join, resolve } from "node:path";
 import { loadCorpus } from "../src/datasets/load-corpus.js";
 import { CachedChatModel } from "../src/llm/cached-chat-model.js";
 import { OpenAIChatModel } from "../src/llm/openai-chat-model.js";
-import { OpenIEStore } from "../src/openie/openie-store.js";
 import { DEFAULT_OPENIE_PROMPTS } from "../src/openie/prompts/openie-prompts.js";
 import { runOpenIE } from "../src/openie/run-openie.js";
-import { insertPassages } from "../src/store/passage-store.js";
 import { Workspace } from "../src/store/workspace.js";
 import { arg, report } from "./bench-util.js";
 
@@ -28,11 +26,11 @@ const url = await new Promise<string>((ok) => server.stdout.once("data", (d) => 
 try {
   for (const concurrency of [16, arg("concurrency", 64)]) {
     const workspace = Workspace.open(mkdtempSync(join(tmpdir(), "bench-openie-")));
-    insertPassages(workspace, corpus);
-    const chat = new CachedChatModel(new OpenAIChatModel("bench-model", { baseUrl: url, apiKey: "sk-local", timeoutMs: 30_000 }), workspace);
+    workspace.passages.insert(corpus);
+    const chat = new CachedChatModel(new OpenAIChatModel("bench-model", { baseUrl: url, apiKey: "sk-local", timeoutMs: 30_000 }), workspace.llmCache);
     const cpu = process.cpuUsage();
     const start = performance.now();
-    const summary = await runOpenIE(corpus, { store: new OpenIEStore(workspace, "bench-model"), chat, prompts: DEFAULT_OPENIE_PROMPTS, concurrency });
+    const summary = await runOpenIE(corpus, { store: workspace.openie("bench-model"), chat, prompts: DEFAULT_OPENIE_PROMPTS, concurrency });
     const seconds = (performance.now() - start) / 1000;
     const used = process.cpuUsage(cpu);
     const calls = summary.llmCalls;

@@ -2,9 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { HippoRag, toPassages } from "../src/hipporag.js";
-import { OpenIEStore } from "../src/openie/openie-store.js";
 import { LanceDbVectorStore } from "../src/store/lancedb-vector-store.js";
-import { insertPassages } from "../src/store/passage-store.js";
 import { createOnnxMatmul } from "../src/embedding/onnx-matmul.js";
 import { ANN_SYNONYMY_THRESHOLD, annSynonymCandidates } from "../src/graph/synonymy-ann.js";
 import { MemoryIndex } from "../src/graph/memory-index.js";
@@ -70,8 +68,8 @@ async function measure(saveDir: string, options: { scale: number; store: "sqlite
   const all = toPassages(corpus.passages);
   let start = performance.now();
   const hippo = await open();
-  insertPassages(hippo.workspace, all);
-  new OpenIEStore(hippo.workspace, "synthetic").saveMany(all.map((p, i) => ({ passageId: p.id, entities: [], triples: corpus!.triples[i]! })), "synthetic");
+  hippo.workspace.passages.insert(all);
+  hippo.workspace.openie("synthetic").saveMany(all.map((p, i) => ({ passageId: p.id, entities: [], triples: corpus!.triples[i]! })), "synthetic");
   corpus = undefined; // the OpenIE is in the workspace now
   const built = await hippo.index(all, { onStage: (stage) => steps.start(stage) });
   const buildS = Math.round(ms(start) / 100) / 10;

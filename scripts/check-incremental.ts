@@ -12,8 +12,6 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HippoRag, toPassages } from "../src/hipporag.js";
-import { OpenIEStore } from "../src/openie/openie-store.js";
-import { insertPassages } from "../src/store/passage-store.js";
 import { arg, report } from "./bench-util.js";
 import { syntheticCorpus, SyntheticEncoder } from "./synthetic-corpus.js";
 
@@ -24,15 +22,15 @@ const cut = Math.round(all.length * 0.99);
 
 async function open(): Promise<HippoRag> {
   const hippo = await HippoRag.open({ saveDir: mkdtempSync(join(tmpdir(), "check-incremental-")), openieModel: "synthetic", encoder: new SyntheticEncoder() });
-  insertPassages(hippo.workspace, all);
-  new OpenIEStore(hippo.workspace, "synthetic").saveMany(all.map((p, i) => ({ passageId: p.id, entities: [], triples: corpus.triples[i]! })), "synthetic");
+  hippo.workspace.passages.insert(all);
+  hippo.workspace.openie("synthetic").saveMany(all.map((p, i) => ({ passageId: p.id, entities: [], triples: corpus.triples[i]! })), "synthetic");
   return hippo;
 }
 
 function digest(how: string, hippo: HippoRag): Record<string, string | number> {
-  const rows = hippo.workspace.db.prepare("SELECT phrase, neighbors FROM synonyms ORDER BY phrase").raw().all() as [string, string][];
+  const rows = [...hippo.workspace.indexes.synonyms(hippo.memoryIndex().id)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const lists = createHash("md5");
-  for (const [phrase, neighbors] of rows) lists.update(`${phrase}\n${neighbors}\n`);
+  for (const [phrase, neighbors] of rows) lists.update(`${phrase}\n${JSON.stringify(neighbors)}\n`);
   const { graph } = hippo.memoryIndex().load();
   const csr = createHash("md5");
   for (const array of [graph.csr.offsets, graph.csr.targets, graph.csr.weights]) csr.update(Buffer.from(array.buffer, array.byteOffset, array.byteLength));

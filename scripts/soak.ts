@@ -7,11 +7,12 @@
  *   npx tsx scripts/soak.ts [--faults 0.3] [--passages 6119] [--concurrency 32]
  */
 import { spawn } from "node:child_process";
-import Database from "better-sqlite3";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { main } from "../src/cli/main.js";
+import { Workspace } from "../src/store/workspace.js";
+import { workspaceIntegrity } from "../src/store/workspace-integrity.js";
 import { arg, report } from "./bench-util.js";
 
 const faults = arg("faults", 0.3);
@@ -42,11 +43,13 @@ for (const [label, rate, seed] of [["run 1 (faults on)", faults, 1], ["run 2 (fa
   const seconds = (performance.now() - start) / 1000;
   const serverStats = JSON.parse((await server.stop()) || "{}");
   const summary = JSON.parse(out);
-  const db = new Database(join(saveDir, "hipporag.sqlite"), { readonly: true });
-  const states = Object.fromEntries((db.prepare("SELECT status, COUNT(*) AS n FROM openie GROUP BY status").all() as { status: string; n: number }[]).map((r) => [r.status, r.n]));
-  const integrity = db.pragma("integrity_check", { simple: true });
-  const emptyStored = db.prepare("SELECT COUNT(*) FROM openie WHERE status = 'failed' AND triples IS NOT NULL").pluck().get();
-  db.close();
+  const workspace = Workspace.open(saveDir, { readonly: true });
+  const records = [...workspace.openie("soak-model").all().values()];
+  workspace.close();
+  const states: Record<string, number> = {};
+  for (const r of records) states[r.status] = (states[r.status] ?? 0) + 1;
+  const integrity = workspaceIntegrity(saveDir);
+  const emptyStored = records.filter((r) => r.status === "failed" && r.triples !== undefined).length;
   const done = states.done ?? 0;
   const failed = states.failed ?? 0;
   rows.push({

@@ -10,7 +10,6 @@ import { MemoryIndex, type IndexProgress, type IndexUpdate } from "./graph/memor
 import { CachedChatModel } from "./llm/cached-chat-model.js";
 import { LLM_DEFAULTS, type LlmConfig } from "./llm/llm-config.js";
 import { resolveStageLlms, type LlmStage, type StageLlm, type StageLlmConfig } from "./llm/stage-llms.js";
-import { openieModels } from "./openie/openie-store.js";
 import { DEFAULT_OPENIE_PROMPTS, type OpenIEPrompts } from "./openie/prompts/openie-prompts.js";
 import { runOpenIE, type OpenIESummary } from "./openie/run-openie.js";
 import { openieSetId, openieSetModel } from "./openie/openie-set.js";
@@ -20,7 +19,7 @@ import { DEFAULT_IRCOT_PROMPT, type IrcotPrompt } from "./retrieval/ircot/ircot-
 import { ircotRetrieve } from "./retrieval/ircot/ircot-retrieve.js";
 import { methodOf } from "./retrieval/method-registry.js";
 import { DEFAULT_RETRIEVAL, effectiveRetrievalOptions, Retriever, type RetrievalOptions, type RetrievalResult } from "./retrieval/retriever.js";
-import { insertPassages, rankedMetadata, splitPassage } from "./store/passage-store.js";
+import { rankedMetadata, splitPassage } from "./store/passage-store.js";
 import { openVectorStore, type VectorStoreSettings } from "./store/open-vector-store.js";
 import type { VectorStore, VectorStoreKind } from "./store/vector-store.js";
 import { Workspace } from "./store/workspace.js";
@@ -152,7 +151,7 @@ export class HippoRag {
     if (!llm) {
       throw usageError(`this step needs an LLM for ${stage} and none is configured`, "configure one (llm.model with llm.baseUrl or llm.apiKey, or llm.${stage}; on the command line --llm-base-url or OPENAI_API_KEY, or --" + stage + "-llm-*), or take the graph-only path without the filter and QA");
     }
-    return (this.chats[stage] ??= new CachedChatModel(llm.model, this.workspace));
+    return (this.chats[stage] ??= new CachedChatModel(llm.model, this.workspace.llmCache));
   }
 
   /**
@@ -163,7 +162,7 @@ export class HippoRag {
    */
   openieModel(): string {
     if (this.config.openieModel) return this.openieSet(this.config.openieModel);
-    const present = openieModels(this.workspace).filter((m) => m.done > 0);
+    const present = this.workspace.openieModels().filter((m) => m.done > 0);
     const own = this.llms.openie && this.openieSet(this.llms.openie.modelId);
     if (own && (present.length === 0 || present.some((m) => m.model === own))) return own;
     if (present.length === 1) return present[0]!.model;
@@ -202,7 +201,7 @@ export class HippoRag {
     } & IndexProgress = {},
   ): Promise<IndexUpdate & { openie?: OpenIESummary }> {
     const passages = toPassages(docs);
-    insertPassages(this.workspace, passages);
+    this.workspace.passages.insert(passages);
     const index = this.memoryIndex();
     let openie: OpenIESummary | undefined;
     const lacking = index.missingOpenIE(passages.map((p) => p.id));
@@ -298,7 +297,7 @@ export class HippoRag {
           onEach,
         })
       : await retriever.retrieve(queries, options, onEach, signal);
-    return results.map((r) => withMetadata({ ...r, docs: r.passageIds.map((id) => contentOf.get(id)!) }, rankedMetadata(this.workspace, r.passageIds)));
+    return results.map((r) => withMetadata({ ...r, docs: r.passageIds.map((id) => contentOf.get(id)!) }, rankedMetadata(this.workspace.passages, r.passageIds)));
   }
 
   /**

@@ -26,9 +26,8 @@ export function checkChunking(saveDir: string, passages: readonly Passage[]): vo
   if (ours.size === 0 || !existsSync(join(saveDir, WORKSPACE_FILE))) return;
   const workspace = Workspace.open(saveDir);
   try {
-    const rows = workspace.db.prepare("SELECT metadata FROM passages WHERE metadata IS NOT NULL").pluck().all() as string[];
-    for (const row of rows) {
-      const stored = origin(JSON.parse(row) as Record<string, unknown>);
+    for (const metadata of workspace.passages.allMetadata()) {
+      const stored = origin(metadata);
       const mine = stored && ours.get(stored.document);
       if (stored && mine && mine !== stored.cut) {
         throw usageError(

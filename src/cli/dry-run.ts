@@ -6,7 +6,7 @@ import { processChunk } from "../graph/process-openie.js";
 import type { HippoRag } from "../hipporag.js";
 import type { ChatMessage, ChatRequest } from "../llm/chat-model.js";
 import type { CachedChatModel } from "../llm/cached-chat-model.js";
-import type { OpenIEStore } from "../openie/openie-store.js";
+import type { OpenIEStore } from "../store/openie-store.js";
 import { parseNerOutput } from "../openie/parse-openie-output.js";
 import { nerMessages, tripleMessages } from "../openie/prompts/build-openie-messages.js";
 import type { OpenIEPrompts } from "../openie/prompts/openie-prompts.js";

@@ -3,7 +3,6 @@ import { loadDataset } from "../datasets/load-dataset.js";
 import { LexicalEncoder } from "../embedding/lexical-encoder.js";
 import { HippoRag } from "../hipporag.js";
 import { importOpenIEFile } from "../openie/openie-file.js";
-import { OpenIEStore } from "../openie/openie-store.js";
 import { GPT35_OPENIE, SHARED_DATASETS, tempDir } from "../test-support/cli-harness.js";
 import { indexProgress } from "./index-progress.js";
 
@@ -12,7 +11,7 @@ const MODEL = "gpt-3.5-turbo-1106";
 describe("index progress (non-TTY: plain lines)", () => {
   it("names each stage as it starts and counts what long stages did; a re-run counts nothing new", async () => {
     const hippo = await HippoRag.open({ saveDir: tempDir(), openieModel: MODEL, encoder: new LexicalEncoder() });
-    importOpenIEFile(hippo.workspace, new OpenIEStore(hippo.workspace, MODEL), GPT35_OPENIE);
+    importOpenIEFile(hippo.workspace, hippo.workspace.openie(MODEL), GPT35_OPENIE);
     const passages = loadDataset("musique_train_dev", SHARED_DATASETS).passages.slice(0, 300);
     const run = async () => {
       const said: string[] = [];

@@ -1,7 +1,7 @@
 import { Option, type Command } from "commander";
 import { usageError } from "../core/errors.js";
 import { DEFAULT_IRCOT_STEPS } from "../retrieval/ircot/ircot-retrieve.js";
-import { RETRIEVAL_METHODS } from "../retrieval/method-registry.js";
+import { methodOf, RETRIEVAL_METHODS } from "../retrieval/method-registry.js";
 import { SEED_POLICIES } from "../retrieval/seed-policies/seed-policy-registry.js";
 import { DEFAULT_RETRIEVAL, effectiveRetrievalOptions, type RetrievalOptions } from "../retrieval/retriever.js";
 import { parsePositiveInt, parseUnitFloat } from "./parse-number.js";
@@ -67,6 +67,7 @@ export function resolveRetrievalSweep(options: RetrievalCliOptions): RetrievalOp
   if (!options.ircot && (options.maxSteps !== undefined || options.ircotPrompt !== undefined)) {
     throw usageError(`${options.maxSteps !== undefined ? "--max-steps" : "--ircot-prompt"} applies to IRCoT only`, "add --ircot");
   }
+  checkMethodSettings(options);
   const combos: RetrievalOptions[] = [];
   for (const topK of options.topK)
     for (const linkingTopK of options.linkingTopK)
@@ -89,6 +90,42 @@ export function resolveRetrievalSweep(options: RetrievalCliOptions): RetrievalOp
               }),
             );
   return combos;
+}
+
+/** The settings a method may ignore, with the flag that sets each. */
+const METHOD_SETTINGS: readonly [keyof RetrievalCliOptions & keyof RetrievalOptions, string][] = [
+  ["filter", "--no-filter"],
+  ["linkingTopK", "--linking-top-k"],
+  ["passageNodeWeight", "--passage-node-weight"],
+  ["damping", "--damping"],
+  ["seedWeighting", "--seed-weighting"],
+  ["filterMatchCutoff", "--filter-match-cutoff"],
+  ["linking", "--linking"],
+  ["passageNodes", "--no-passage-nodes"],
+];
+
+/**
+ * A setting away from its default that the method does not use (the graph's settings with
+ * `--method dense` or `bm25`) is refused: it would be accepted, change nothing, and a sweep over it
+ * would compute one run several times. A method's run label names every setting it uses, so a
+ * setting that leaves the label unchanged is one it ignores.
+ */
+function checkMethodSettings(options: RetrievalCliOptions): void {
+  // `run` has no --method: it runs every method, each with the settings it uses.
+  if (options.method === undefined) return;
+  const method = methodOf(options.method);
+  const base: RetrievalOptions = { ...DEFAULT_RETRIEVAL, method: options.method };
+  for (const [key, flag] of METHOD_SETTINGS) {
+    const given = options[key];
+    const values: unknown[] = Array.isArray(given) ? given : [given];
+    for (const value of values) {
+      if (value === undefined || value === DEFAULT_RETRIEVAL[key]) continue;
+      const withValue = { ...base, [key]: value } as RetrievalOptions;
+      if (method.label(withValue) === method.label(base)) {
+        throw usageError(`${flag} has no effect with --method ${method.id}`, "drop it, or use --method hipporag (the graph's settings apply to it only)");
+      }
+    }
+  }
 }
 
 /** The one setting of a command that takes no sweep (--explain, --predictions-out). */

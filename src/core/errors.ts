@@ -58,21 +58,29 @@ export class HippoError extends Error {
 export class InputError extends HippoError {
   readonly file?: string;
   readonly record?: string | number;
+  readonly line?: number;
   readonly field?: string;
 
+  /**
+   * `record` is a JSON array's index (from 0, as the file's own indexing) or a record's id; `line`
+   * is a line of a line-oriented file (.jsonl, from 1, as editors count), so a message never mixes
+   * the two countings.
+   */
   constructor(
     problem: string,
-    where: { file?: string; record?: string | number; field?: string } = {},
+    where: { file?: string; record?: string | number; line?: number; field?: string } = {},
     options: HippoErrorOptions = {},
   ) {
     const parts: string[] = [];
     if (where.file !== undefined) parts.push(where.file);
+    if (where.line !== undefined) parts.push(`line ${where.line}`);
     if (where.record !== undefined) parts.push(`record ${where.record}`);
     if (where.field !== undefined) parts.push(`field "${where.field}"`);
     super("INPUT", parts.length ? `${parts.join(": ")}: ${problem}` : problem, options);
     this.name = "InputError";
     this.file = where.file;
     this.record = where.record;
+    this.line = where.line;
     this.field = where.field;
   }
 }

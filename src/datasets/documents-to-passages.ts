@@ -17,10 +17,11 @@ export interface Chunking extends ChunkSettings {
  * `tokenizer`, and the `chunkSize` / `chunkOverlap` settings) plus the document's own fields. Ids stay `chunk-<md5 of the passage>`, so other chunk
  * settings give other passages (a different corpus), never a mix. Exact duplicates keep the first.
  */
-export function documentsToPassages(documents: readonly SourceDocument[], file: string, chunking?: Chunking): { passages: Passage[]; split: number } {
+export function documentsToPassages(documents: readonly SourceDocument[], file: string, chunking?: Chunking): { passages: Passage[]; split: number; duplicates: number } {
   const seen = new Set<string>();
   const passages: Passage[] = [];
   let split = 0;
+  let duplicates = 0;
   documents.forEach((document, index) => {
     const pieces = chunking
       ? chunkText(document.text, chunking, chunking.counter)
@@ -29,12 +30,15 @@ export function documentsToPassages(documents: readonly SourceDocument[], file: 
     pieces.forEach((piece, i) => {
       const content = `${document.title}\n${piece.text}`;
       if (content.length > MAX_PASSAGE_CHARS) {
-        throw new InputError(`passage is ${content.length} characters, more than the ${MAX_PASSAGE_CHARS} allowed`, { file, record: String(document.metadata.record ?? document.metadata.source ?? index), field: "text" }, {
+        throw new InputError(`passage is ${content.length} characters, more than the ${MAX_PASSAGE_CHARS} allowed`, { file, ...whereIs(document, index), field: "text" }, {
           suggestion: "split long documents with --chunk-tokens N (e.g. 512)",
         });
       }
       const id = passageId(content);
-      if (seen.has(id)) return;
+      if (seen.has(id)) {
+        duplicates++;
+        return;
+      }
       seen.add(id);
       const position = chunking
         ? { chunk: i, chunks: pieces.length, start: piece.start, end: piece.end, tokens: piece.tokens, tokenizer: chunking.counter.id, chunkSize: chunking.maxTokens, chunkOverlap: chunking.overlapTokens }
@@ -42,5 +46,11 @@ export function documentsToPassages(documents: readonly SourceDocument[], file: 
       passages.push({ id, title: document.title, text: piece.text, content, metadata: { ...document.metadata, ...position } });
     });
   });
-  return { passages, split };
+  return { passages, split, duplicates };
+}
+
+/** Where a document came from, as errors name it: its .jsonl line, its JSON record, or its file. */
+function whereIs(document: SourceDocument, index: number): { line: number } | { record: string } {
+  const { line, record, source } = document.metadata;
+  return typeof line === "number" ? { line } : { record: String(record ?? source ?? index) };
 }

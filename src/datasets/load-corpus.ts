@@ -12,14 +12,15 @@ export const MAX_PASSAGE_CHARS = 200_000;
 
 /**
  * Reads `<name>_corpus.json`: a JSON array of `{title, text, idx?}`. Passages are `title\ntext`; exact
- * duplicates collapse to one id (upstream `insert_strings` does the same).
+ * duplicates collapse to one id (upstream `insert_strings` does the same); `onDuplicate` hears the
+ * index of each record dropped so, so the caller can say so.
  */
-export function loadCorpus(path: string): Passage[] {
+export function loadCorpus(path: string, onDuplicate?: (record: number) => void): Passage[] {
   const data = readJsonFile(path);
-  return corpusFromRecords(data, path);
+  return corpusFromRecords(data, path, onDuplicate);
 }
 
-export function corpusFromRecords(data: unknown, file: string): Passage[] {
+export function corpusFromRecords(data: unknown, file: string, onDuplicate?: (record: number) => void): Passage[] {
   if (!Array.isArray(data)) throw new InputError("expected a JSON array of {title, text} objects", { file });
   if (data.length === 0) throw new InputError("the corpus is empty (no passages)", { file });
   const seen = new Set<string>();
@@ -57,7 +58,10 @@ export function corpusFromRecords(data: unknown, file: string): Passage[] {
       });
     }
     const id = passageId(content);
-    if (seen.has(id)) return;
+    if (seen.has(id)) {
+      onDuplicate?.(index);
+      return;
+    }
     seen.add(id);
     passages.push({ id, title, text, content });
   });

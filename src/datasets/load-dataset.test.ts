@@ -31,7 +31,20 @@ describe("loadDataset on the shared data", () => {
   it("collapses exact duplicate passages into one id", () => {
     const dir = tempDir();
     writeJson(dir, "dup_corpus.json", [{ title: "A", text: "x" }, { title: "A", text: "x" }, { title: "A", text: "y" }]);
-    expect(loadDataset("dup", dir).passages).toHaveLength(2);
+    const dataset = loadDataset("dup", dir);
+    expect(dataset.passages).toHaveLength(2);
+    // Said, so a passage count below the file's record count is explained.
+    expect(dataset.notes).toContain("1 record repeats an earlier passage exactly (same title and text): indexed once, as upstream (record 1)");
+  });
+  it("says when --corpus documents repeat, and when questions repeat a text under another id", () => {
+    const dir = tempDir();
+    writeJson(dir, "docs_corpus.json", [{ title: "A", text: "x" }, { title: "A", text: "x" }, { title: "A", text: "x" }]);
+    writeJson(dir, "docs.json", [{ id: "q1", question: "Who?", answer: "A" }, { id: "q2", question: "Who?", answer: "A" }]);
+    const dataset = loadDataset("docs", dir, { corpus: join(dir, "docs_corpus.json") });
+    expect(dataset.passages).toHaveLength(1);
+    expect(dataset.questions).toHaveLength(2);
+    expect(dataset.notes).toContain("2 documents repeat an earlier passage exactly (same title and text): indexed once, as upstream");
+    expect((dataset.notes ?? []).some((n) => n.startsWith("1 question repeats an earlier question's text (ids q2 = q1)"))).toBe(true);
   });
 });
 

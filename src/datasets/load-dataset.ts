@@ -29,6 +29,11 @@ export function datasetNameFromCorpus(path: string): string {
   return base.replace(/[^A-Za-z0-9_.-]/g, "_") || "corpus";
 }
 
+/** Exact duplicates are indexed once (as upstream): said, so a count that differs from the file's is explained. */
+function duplicatesNote(count: number, what: "record" | "document" | "chunk"): string {
+  return `${count} ${what}${count === 1 ? " repeats" : "s repeat"} an earlier passage exactly (same title and text): indexed once, as upstream`;
+}
+
 /**
  * Loads `<dir>/<name>_corpus.json` and, when present (or required), `<dir>/<name>.json`; or, with
  * `corpus`, the documents there (chunked when asked) and the questions that go with them.
@@ -54,6 +59,7 @@ export function loadDataset(name: string, dir: string, options: LoadDatasetOptio
     notes.push(...loaded.notes);
     const converted = documentsToPassages(loaded.documents, options.corpus, options.chunking);
     passages = converted.passages;
+    if (converted.duplicates) notes.push(duplicatesNote(converted.duplicates, options.chunking ? "chunk" : "document"));
     if (options.chunking) {
       notes.push(`${loaded.documents.length} documents → ${passages.length} passages (${converted.split} split into chunks of ≤ ${options.chunking.maxTokens} tokens, overlap ${options.chunking.overlapTokens}, tokens counted by ${options.chunking.counter.id})`);
     }
@@ -69,7 +75,9 @@ export function loadDataset(name: string, dir: string, options: LoadDatasetOptio
         suggestion: `hipporag datasets pull ${name}${dir === DEFAULT_DATASET_DIR ? "" : ` --dataset-dir ${dir}`} fetches the paper's datasets; for your own, put ${name}_corpus.json (and ${name}.json for questions) in ${dir}, or pass --corpus`,
       });
     }
-    passages = loadCorpus(corpusPath);
+    const dropped: number[] = [];
+    passages = loadCorpus(corpusPath, (record) => dropped.push(record));
+    if (dropped.length) notes.push(`${duplicatesNote(dropped.length, "record")} (record${dropped.length === 1 ? "" : "s"} ${dropped.slice(0, 5).join(", ")}${dropped.length > 5 ? ", …" : ""})`);
   }
   const hasQuestions = existsSync(questionsPath);
   if (!hasQuestions && options.requireQuestions) {

@@ -25,8 +25,8 @@ describe("loadDocuments (--corpus)", () => {
     const dir = tempDir();
     writeFileSync(join(dir, "docs.jsonl"), `${JSON.stringify({ title: "T", text: "x", url: "http://a", year: 2020 })}\n\n${JSON.stringify({ title: "U", text: "y" })}\n`);
     expect(loadDocuments(join(dir, "docs.jsonl")).documents).toEqual([
-      { title: "T", text: "x", metadata: { source: "docs.jsonl", record: 1, url: "http://a", year: 2020 } },
-      { title: "U", text: "y", metadata: { source: "docs.jsonl", record: 3 } },
+      { title: "T", text: "x", metadata: { source: "docs.jsonl", line: 1, url: "http://a", year: 2020 } },
+      { title: "U", text: "y", metadata: { source: "docs.jsonl", line: 3 } },
     ]);
     writeFileSync(join(dir, "mine_corpus.json"), JSON.stringify([{ title: "T", text: "x", idx: 4 }]));
     expect(loadDocuments(join(dir, "mine_corpus.json")).documents[0]!.metadata).toEqual({ source: "mine_corpus.json", record: 0, idx: 4 });
@@ -34,11 +34,15 @@ describe("loadDocuments (--corpus)", () => {
   it("names file, record and field for bad records, ill-formed text, and unsupported paths", () => {
     const dir = tempDir();
     writeFileSync(join(dir, "bad.jsonl"), `{"title": "T", "text": "x"}\n{"title": 3, "text": "y"}\n`);
-    expect(() => loadDocuments(join(dir, "bad.jsonl"))).toThrow(/bad\.jsonl: record 2: field "title": expected a string, got a number/);
+    expect(() => loadDocuments(join(dir, "bad.jsonl"))).toThrow(/bad\.jsonl: line 2: field "title": expected a string, got a number/);
     writeFileSync(join(dir, "broken.jsonl"), `{"title": "T", "text": "x"}\n{oops\n`);
-    expect(() => loadDocuments(join(dir, "broken.jsonl"))).toThrow(/broken\.jsonl: record 2: not valid JSON/);
+    expect(() => loadDocuments(join(dir, "broken.jsonl"))).toThrow(/broken\.jsonl: line 2: not valid JSON/);
     writeFileSync(join(dir, "lone.jsonl"), `{"title": "T", "text": "x", "meta": {"note": "\\ud800"}}\n`);
-    expect(() => loadDocuments(join(dir, "lone.jsonl"))).toThrow(/lone\.jsonl: record 1: field "meta\.note": text with a lone UTF-16 surrogate/);
+    expect(() => loadDocuments(join(dir, "lone.jsonl"))).toThrow(/lone\.jsonl: line 1: field "meta\.note": text with a lone UTF-16 surrogate/);
+    writeFileSync(join(dir, "empty_corpus.json"), "[]");
+    expect(() => loadDocuments(join(dir, "empty_corpus.json"))).toThrow(/empty_corpus\.json: the file has no records/);
+    writeFileSync(join(dir, "bad_corpus.json"), JSON.stringify([{ title: "T", text: "x" }, { title: "U" }]));
+    expect(() => loadDocuments(join(dir, "bad_corpus.json"))).toThrow(/bad_corpus\.json: record 1: field "text": missing/);
     writeFileSync(join(dir, "x.csv"), "a,b");
     expect(() => loadDocuments(join(dir, "x.csv"))).toThrow(/x\.csv: unsupported corpus file/);
     expect(() => loadDocuments(join(dir, "missing"))).toThrow(/missing: not found/);

@@ -21,8 +21,8 @@ export interface LoadedDocuments {
 const TEXT_EXTENSIONS = new Set([".txt", ".md", ".markdown"]);
 
 /**
- * Reads `--corpus PATH`: a `*_corpus.json` (or any JSON array of `{title, text, …}`), a `.jsonl` of
- * such objects (record = line number), or a folder of `.txt` / `.md` files, searched recursively
+ * Reads `--corpus PATH`: a `*_corpus.json` (or any JSON array of `{title, text, …}`; a record is
+ * named by its index, from 0), a `.jsonl` of such objects (named by line, from 1), or a folder of `.txt` / `.md` files, searched recursively
  * (title = the file name without its extension, source = the path inside the folder).
  */
 export function loadDocuments(path: string): LoadedDocuments {
@@ -37,7 +37,9 @@ export function loadDocuments(path: string): LoadedDocuments {
   if (path.endsWith(".json")) {
     const data = readJsonFile(path);
     if (!Array.isArray(data)) throw new InputError("expected a JSON array of {title, text} objects", { file: path });
-    return { documents: data.map((record, index) => documentFromRecord(record, path, index)), notes: [] };
+    // An empty corpus would build an empty index and "succeed": nothing to retrieve from is an input error.
+    if (data.length === 0) throw new InputError("the file has no records (an empty JSON array)", { file: path });
+    return { documents: data.map((record, index) => documentFromRecord(record, path, { record: index })), notes: [] };
   }
   throw new InputError("unsupported corpus file (expected .json, .jsonl, or a folder of .txt/.md files)", { file: path });
 }
@@ -50,9 +52,9 @@ function loadJsonLines(path: string): SourceDocument[] {
     try {
       record = JSON.parse(line);
     } catch (error) {
-      throw new InputError(`not valid JSON (${(error as Error).message.split("\n")[0]})`, { file: path, record: index + 1 });
+      throw new InputError(`not valid JSON (${(error as Error).message.split("\n")[0]})`, { file: path, line: index + 1 });
     }
-    documents.push(documentFromRecord(record, path, index + 1));
+    documents.push(documentFromRecord(record, path, { line: index + 1 }));
   });
   if (documents.length === 0) throw new InputError("the file has no records", { file: path });
   return documents;
@@ -87,21 +89,24 @@ function loadFolder(root: string): LoadedDocuments {
   return { documents, notes };
 }
 
-/** One `{title, text, …}` record; every other field is kept as metadata. */
-export function documentFromRecord(record: unknown, file: string, index: number): SourceDocument {
+/**
+ * One `{title, text, …}` record, at `at` (a JSON array's `record` index or a .jsonl `line`, which is
+ * also kept in its metadata); every other field is kept as metadata.
+ */
+export function documentFromRecord(record: unknown, file: string, at: { record: number } | { line: number }): SourceDocument {
   if (typeof record !== "object" || record === null || Array.isArray(record)) {
-    throw new InputError(`expected an object with "title" and "text", got ${typeName(record)}`, { file, record: index });
+    throw new InputError(`expected an object with "title" and "text", got ${typeName(record)}`, { file, ...at });
   }
   const illFormed = illFormedPath(record);
-  if (illFormed) throw new InputError(ILL_FORMED_PROBLEM, { file, record: index, field: illFormed });
+  if (illFormed) throw new InputError(ILL_FORMED_PROBLEM, { file, ...at, field: illFormed });
   const { title, text, ...extra } = record as Record<string, unknown>;
   for (const [field, value] of [["title", title], ["text", text]] as const) {
     if (typeof value !== "string") {
-      throw new InputError(value === undefined ? "missing" : `expected a string, got ${typeName(value)}`, { file, record: index, field });
+      throw new InputError(value === undefined ? "missing" : `expected a string, got ${typeName(value)}`, { file, ...at, field });
     }
   }
   if ((title as string).trim() === "" && (text as string).trim() === "") {
-    throw new InputError("empty passage (title and text are both empty)", { file, record: index, field: "text" });
+    throw new InputError("empty passage (title and text are both empty)", { file, ...at, field: "text" });
   }
-  return { title: title as string, text: text as string, metadata: { source: basename(file), record: index, ...extra } };
+  return { title: title as string, text: text as string, metadata: { source: basename(file), ...at, ...extra } };
 }

@@ -37,6 +37,9 @@ export function readQuestionRecords(data: unknown, file: string, datasetName: st
   const formats: Record<string, number> = {};
   const unknownFields = new Map<string, number>();
   let withoutGold = 0;
+  // Stored results are keyed by question text, so two ids with one text share a retrieval and answer.
+  const texts = new Map<string, string>();
+  const repeated: string[] = [];
   const questions = data.map((record, index) => {
     const where = { file, record: index };
     if (typeof record !== "object" || record === null || Array.isArray(record)) {
@@ -62,6 +65,9 @@ export function readQuestionRecords(data: unknown, file: string, datasetName: st
       throw new InputError(`duplicate id "${id}" (also record ${previous})`, { ...where, field: "id" });
     }
     ids.set(id, index);
+    const first = texts.get(question);
+    if (first === undefined) texts.set(question, id);
+    else repeated.push(`${id} = ${first}`);
     const goldAnswers = format.goldAnswers(sample, where);
     // No gold passages at all is allowed (QA-only datasets); Recall then counts 0, as upstream.
     const goldDocs = format.goldDocs(sample, where);
@@ -71,6 +77,9 @@ export function readQuestionRecords(data: unknown, file: string, datasetName: st
   const notes: string[] = [];
   if (withoutGold > 0) {
     notes.push(`${withoutGold} of ${questions.length} questions have no gold passages (${describeFormats(formats)}): Recall@k counts them as 0, as upstream; EM/F1 still apply`);
+  }
+  if (repeated.length > 0) {
+    notes.push(`${repeated.length} question${repeated.length === 1 ? " repeats" : "s repeat"} an earlier question's text (ids ${repeated.slice(0, 3).join(", ")}${repeated.length > 3 ? ", …" : ""}): each is scored, with the one retrieval and answer that text gets`);
   }
   if (unknownFields.size > 0) {
     const list = [...unknownFields].map(([key, count]) => `"${key}" (${count} records)`).join(", ");

@@ -15,7 +15,12 @@ export interface EmbedStats {
   requested: number;
   cached: number;
   embedded: number;
+  /** Vectors the chosen store lacked that were copied from the workspace's SQLite instead of embedded. */
+  copied: number;
 }
+
+/** Rows copied from SQLite per read and write: bounds memory at the paper's size (~238k entity vectors). */
+const COPY_BATCH = 4096;
 
 /**
  * Embeddings keyed by (encoder id, md5 of the exact model input), held by a vector store (the
@@ -24,7 +29,7 @@ export interface EmbedStats {
  * the workspace's SQLite: the other stores hold dense vectors only.
  */
 export class EmbeddingStore {
-  readonly stats: EmbedStats = { requested: 0, cached: 0, embedded: 0 };
+  readonly stats: EmbedStats = { requested: 0, cached: 0, embedded: 0, copied: 0 };
   /**
    * What rows are stored under: the encoder id, plus "|f16" for half-precision vectors. A stored
    * vector is an input to every score computed from it, so f32 and f16 vectors never mix: switching
@@ -45,7 +50,7 @@ export class EmbeddingStore {
     private readonly notice?: (message: string) => void,
   ) {
     this.key = embeddingKey(encoder.id, dtype);
-    this.sqlite = vectors instanceof SqliteVectorStore ? vectors : new SqliteVectorStore(workspace.db, workspace.path);
+    this.sqlite = vectors instanceof SqliteVectorStore ? vectors : workspace.vectors;
     this.vectors = vectors ?? this.sqlite;
   }
 
@@ -90,7 +95,7 @@ export class EmbeddingStore {
     this.stats.requested += inputs.length;
     this.stats.cached += inputs.length - missing.length;
     if (missing.length > 0) {
-      await this.ensureInputs(missing.map((row) => inputs[row]!), missing.map((row) => hashes[row]!), onProgress, false, signal);
+      await this.ensureInputs(purpose, missing.map((row) => inputs[row]!), missing.map((row) => hashes[row]!), onProgress, false, signal);
       const gone = await this.readRows(missing.map((row) => hashes[row]!), out, missing);
       if (gone.length > 0) throw new HippoError("WORKSPACE", `embedding ${hashes[missing[gone[0]!]!]} of ${this.encoder.id} vanished from the workspace`);
     }
@@ -130,6 +135,8 @@ export class EmbeddingStore {
       inputs.set(md5Hex(input), input);
     }
     const known = await this.store().has(this.key, [...inputs.keys()]);
+    // What the workspace's SQLite holds is copied, not embedded (see copyFromSqlite).
+    if (this.store() !== this.sqlite) for (const hash of this.sqlite.hasSync(this.key, [...inputs.keys()].filter((h) => !known.has(h)))) known.add(hash);
     let missing = 0;
     let chars = 0;
     for (const [hash, input] of inputs) {
@@ -144,10 +151,10 @@ export class EmbeddingStore {
   /** Embeds (if missing) without loading: for texts that only need to be in the store. */
   async ensure(texts: readonly string[], purpose: EmbedPurpose, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<void> {
     const inputs = texts.map((text) => this.encoder.formatInput(text, purpose));
-    await this.ensureInputs(inputs, inputs.map((input) => md5Hex(input)), onProgress, true, signal);
+    await this.ensureInputs(purpose, inputs, inputs.map((input) => md5Hex(input)), onProgress, true, signal);
   }
 
-  private async ensureInputs(inputs: readonly string[], hashes: readonly string[], onProgress?: (done: number, total: number) => void, countStats = true, signal?: AbortSignal): Promise<void> {
+  private async ensureInputs(purpose: EmbedPurpose, inputs: readonly string[], hashes: readonly string[], onProgress?: (done: number, total: number) => void, countStats = true, signal?: AbortSignal): Promise<void> {
     const known = await this.store().has(this.key, [...new Set(hashes)]);
     const missing = new Map<string, string>();
     for (let i = 0; i < inputs.length; i++) {
@@ -158,6 +165,7 @@ export class EmbeddingStore {
       this.stats.requested += inputs.length;
       this.stats.cached += inputs.length - missing.size;
     }
+    await this.copyFromSqlite(purpose, missing);
     const entries = [...missing.entries()];
     // Each batch commits on its own: an interrupted run keeps every vector computed.
     const tick = cooperative(signal, "while embedding: every batch computed so far is stored");
@@ -182,6 +190,38 @@ export class EmbeddingStore {
       this.stats.embedded += batch.length;
       onProgress?.(start + batch.length, entries.length);
     }
+  }
+
+  /**
+   * When another store is chosen (`--vector-store lancedb` on a workspace indexed with the default),
+   * the vectors it lacks that the workspace's SQLite holds in the same space (encoder id and
+   * precision) are copied over as stored, bit for bit, instead of being paid for again; they are
+   * removed from `missing`, and the copy is said.
+   */
+  private async copyFromSqlite(purpose: EmbedPurpose, missing: Map<string, string>): Promise<void> {
+    if (missing.size === 0 || this.store() === this.sqlite) return;
+    const held = [...this.sqlite.hasSync(this.key, [...missing.keys()])];
+    for (let start = 0; start < held.length; start += COPY_BATCH) {
+      const ids = held.slice(start, start + COPY_BATCH);
+      let data = new Float32Array(0);
+      let dim = 0;
+      let rows = 0;
+      await this.sqlite.get(this.key, ids, (i, vector) => {
+        rows++;
+        if (dim === 0) {
+          dim = vector.length;
+          data = new Float32Array(ids.length * dim);
+        }
+        data.set(vector, i * dim); // `vector` is reused by the store: copied out here
+      });
+      if (rows !== ids.length) throw new HippoError("WORKSPACE", `${ids.length - rows} vectors of ${this.encoder.id} vanished from ${this.sqlite.location} while being copied`, { suggestion: "re-run; is another process changing the workspace?" });
+      // SQLite's f16 rows decode to values f16 keeps exactly, so the target stores them unchanged.
+      await this.vectors.upsert(this.key, ids, { rows: ids.length, dim, data }, this.dtype);
+      for (const id of ids) missing.delete(id);
+    }
+    if (held.length === 0) return;
+    this.stats.copied += held.length;
+    this.notice?.(`copied ${held.length} ${purpose} vectors of ${this.encoder.id} from sqlite (${this.sqlite.location}) into the ${this.vectors.kind} store (${this.vectors.location}) instead of embedding them again`);
   }
 
   /**

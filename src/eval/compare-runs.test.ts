@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { compareRuns } from "./compare-runs.js";
-import { scoreQuestions } from "./evaluate.js";
+import { poolScores, scoreQuestions } from "./evaluate.js";
+import { formatComparisonTable } from "./format-eval-report.js";
 import { metricIntervals } from "./metric-intervals.js";
 import { requestedTopK } from "./run-eval.js";
 
@@ -15,6 +16,14 @@ describe("compareRuns: paired A − B over the questions both runs scored", () =
   const bIds = ids.slice(1).reverse();
   const b = { name: "B", ids: bIds, scores: scoreQuestions(bIds.map((id) => { const i = Number(id.slice(1)); return item(i, ["X\nx", `H${i}\nh`], "no"); }), { topK: 2 }) };
   const options = { resamples: 2000, seed: 5 };
+
+  it("says when the columns (each run's own questions) and the difference (the pairs) cover different questions", () => {
+    const c = compareRuns(a, b, options);
+    const reports = [a, b].map((run) => ({ name: run.name, report: poolScores(run.scores) }));
+    expect(formatComparisonTable(c, reports)).toContain("A and B are each run's means over its own questions (40 and 39); A − B, its interval and p are over the 39 questions both scored.");
+    const same = compareRuns(b, { ...b, name: "B2" }, options);
+    expect(formatComparisonTable(same, [reports[1]!, { name: "B2", report: reports[1]!.report }])).not.toContain("own questions");
+  });
 
   it("pairs by question id and reports the mean difference, its interval and p", () => {
     const c = compareRuns(a, b, options);

@@ -112,7 +112,20 @@ export function comparisonRows(comparison: RunComparison, reports: readonly Name
 
 export function formatComparisonTable(comparison: RunComparison, reports: readonly NamedReport[]): string {
   const { header, body } = comparisonRows(comparison, reports);
-  return formatTable(header, body);
+  const note = pairingNote(comparison, reports);
+  return `${formatTable(header, body)}${note ? `\n${note}` : ""}`;
+}
+
+/**
+ * When the runs did not score the same questions, their columns (each run's own means) and the
+ * paired difference are over different sets: said, or A − B looks like a miscalculation.
+ */
+export function pairingNote(comparison: RunComparison, reports: readonly NamedReport[]): string | undefined {
+  const countOf = (name: string) => reports.find((r) => r.name === name)?.report.count;
+  const a = countOf(comparison.a);
+  const b = countOf(comparison.b);
+  if (a === comparison.count && b === comparison.count) return undefined;
+  return `${comparison.a} and ${comparison.b} are each run's means over its own questions (${a ?? "?"} and ${b ?? "?"}); ${comparison.a} − ${comparison.b}, its interval and p are over the ${comparison.count} questions both scored.`;
 }
 
 export function bootstrapNote(bootstrap: BootstrapOptions): string {
@@ -143,7 +156,8 @@ export function evalMarkdown(title: string, rows: readonly NamedReport[], option
   ];
   for (const comparison of options.comparisons ?? []) {
     const table = comparisonRows(comparison, rows);
-    lines.push(`## ${comparison.a} vs ${comparison.b} (paired, ${comparison.count} questions)`, "", ...markdownTable(table.header, table.body), "");
+    const note = pairingNote(comparison, rows);
+    lines.push(`## ${comparison.a} vs ${comparison.b} (paired, ${comparison.count} questions)`, "", ...markdownTable(table.header, table.body), "", ...(note ? [note, ""] : []));
   }
   if (options.bootstrap) lines.push(bootstrapNote(options.bootstrap), "");
   return lines.join("\n");

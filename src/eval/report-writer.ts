@@ -53,8 +53,8 @@ export function writeReport(workspace: Workspace, report: ReportToWrite): Writte
   const createdAt = new Date().toISOString();
   const name = reportName(report.kind, report.dataset, report.label);
   const json = JSON.stringify(report.body, null, 2);
-  const info = workspace.db.prepare("INSERT INTO reports (created_at, kind, name, body) VALUES (?, ?, ?, ?)").run(createdAt, report.kind, name, json);
-  return { ...writeReportFiles(workspace.saveDir, report, createdAt), id: Number(info.lastInsertRowid) };
+  const id = workspace.reports.add({ createdAt, kind: report.kind, name, body: json });
+  return { ...writeReportFiles(workspace.saveDir, report, createdAt), id };
 }
 
 /** The report's files under `<saveDir>/reports/` (JSON, Markdown, HTML) and the index, with no workspace needed. */

@@ -120,7 +120,7 @@ export function scoreStoredRuns(workspace: Workspace, questions: readonly Questi
   const selected = only ?? runs;
   // Runs retrieved from different indexes (another encoder, vector precision or OpenIE) are not
   // comparable as they stand: then each run's name says which index it was retrieved from.
-  const indexOf = new Map(selected.map((run) => [run, workspace.db.prepare("SELECT DISTINCT index_id FROM retrievals WHERE run = ?").pluck().all(run) as string[]]));
+  const indexOf = new Map(selected.map((run) => [run, workspace.runs.indexIds(run)]));
   const mixed = new Set([...indexOf.values()].flat()).size > 1;
   return selected.map((run) => {
     // A run retrieved from an index that has changed since is not current: say so beside its numbers.
@@ -147,7 +147,6 @@ export function evaluateRun(workspace: Workspace, run: string, questions: readon
 
 /** A stored run's retrievals (mapped back to passage strings) and answers, if any, scored per question. */
 export function scoreRun(workspace: Workspace, run: string, questions: readonly Question[]): ScoredRun {
-  const content = workspace.db.prepare("SELECT content FROM passages WHERE id = ?").pluck();
   const retrieved = loadRetrievals(workspace, run);
   const answers = loadAnswers(workspace, run);
   const items: EvalItem[] = [];
@@ -160,7 +159,7 @@ export function scoreRun(workspace: Workspace, run: string, questions: readonly 
     ids.push(question.id);
     rows.push(row);
     items.push({
-      docs: row.passageIds.map((id) => content.get(id) as string),
+      docs: workspace.passages.contents(row.passageIds) as string[],
       goldDocs: question.goldDocs,
       goldAnswers: question.goldAnswers,
       answer: answers.size > 0 ? (answer?.answer ?? "") : undefined,

@@ -48,7 +48,7 @@ export function runPaperTables(options: PaperTablesOptions): PaperTablesResult {
 
 /** The dataset named by the workspace's latest report (run and eval reports all record it). */
 function datasetOf(workspace: Workspace): string | undefined {
-  for (const body of workspace.db.prepare("SELECT body FROM reports ORDER BY id DESC").pluck().iterate() as Iterable<string>) {
+  for (const { body } of workspace.reports.newestFirst()) {
     try {
       const dataset = (JSON.parse(body) as { dataset?: unknown }).dataset;
       if (typeof dataset === "string") return dataset;

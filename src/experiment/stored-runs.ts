@@ -106,7 +106,7 @@ export async function retrieveQuestions(
   const fallbacks: Record<string, number> = {};
   for (const q of questions) {
     const row = all.get(questionKey(q.question))!;
-    results.set(q.id, withMetadata({ question: row.question, passageIds: row.passageIds, scores: row.scores, trace: row.trace, docs: row.passageIds.map((id) => contentOf.get(id)!) }, rankedMetadata(hippo.workspace, row.passageIds)));
+    results.set(q.id, withMetadata({ question: row.question, passageIds: row.passageIds, scores: row.scores, trace: row.trace, docs: row.passageIds.map((id) => contentOf.get(id)!) }, rankedMetadata(hippo.workspace.passages, row.passageIds)));
     if (row.trace.fallback) fallbacks[row.trace.fallback] = (fallbacks[row.trace.fallback] ?? 0) + 1;
     if (row.trace.ircot?.error !== undefined) fallbacks["ircot-error"] = (fallbacks["ircot-error"] ?? 0) + 1;
   }

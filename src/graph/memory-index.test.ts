@@ -5,7 +5,6 @@ import { loadDataset } from "../datasets/load-dataset.js";
 import { LexicalEncoder } from "../embedding/lexical-encoder.js";
 import { HippoRag } from "../hipporag.js";
 import { importOpenIEFile } from "../openie/openie-file.js";
-import { OpenIEStore } from "../openie/openie-store.js";
 import { GPT35_OPENIE, runCli, SHARED_DATASETS, tempDir, musiqueWorkspace } from "../test-support/cli-harness.js";
 
 const MODEL = "gpt-3.5-turbo-1106";
@@ -13,7 +12,7 @@ const dataset = loadDataset("musique_train_dev", SHARED_DATASETS);
 
 async function memory(): Promise<HippoRag> {
   const hippo = await HippoRag.open({ saveDir: tempDir(), openieModel: MODEL, encoder: new LexicalEncoder() });
-  importOpenIEFile(hippo.workspace, new OpenIEStore(hippo.workspace, MODEL), GPT35_OPENIE);
+  importOpenIEFile(hippo.workspace, hippo.workspace.openie(MODEL), GPT35_OPENIE);
   return hippo;
 }
 
@@ -108,14 +107,13 @@ describe("dense encoders (entity vectors through the row cache file)", () => {
   it("insert in steps and delete equal fresh builds; the cache may hold phrases outside the index", async () => {
     const { syntheticCorpus, SyntheticEncoder } = await import("../../scripts/synthetic-corpus.js");
     const { toPassages } = await import("../hipporag.js");
-    const { insertPassages } = await import("../store/passage-store.js");
     const { graphSnapshot } = await import("../test-support/workspace-snapshot.js");
     const corpus = syntheticCorpus(0.02);
     const all = toPassages(corpus.passages);
     const open = async () => {
       const hippo = await HippoRag.open({ saveDir: tempDir(), openieModel: "s", encoder: new SyntheticEncoder(32) });
-      insertPassages(hippo.workspace, all);
-      new OpenIEStore(hippo.workspace, "s").saveMany(all.map((p, i) => ({ passageId: p.id, entities: [], triples: corpus.triples[i]! })), "t");
+      hippo.workspace.passages.insert(all);
+      hippo.workspace.openie("s").saveMany(all.map((p, i) => ({ passageId: p.id, entities: [], triples: corpus.triples[i]! })), "t");
       return hippo;
     };
     const whole = await open();

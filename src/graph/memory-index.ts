@@ -5,7 +5,7 @@ import { pyTupleRepr } from "../core/ids.js";
 import type { Encoder, VectorMatrix } from "../embedding/encoder.js";
 import { EmbeddingStore } from "../embedding/embedding-store.js";
 import type { HalfMatrix } from "../embedding/float16.js";
-import { OpenIEStore } from "../openie/openie-store.js";
+import type { OpenIEStore } from "../store/openie-store.js";
 import type { VectorStore } from "../store/vector-store.js";
 import type { Workspace } from "../store/workspace.js";
 import { buildMemoryGraph, memoryGraphStats, phrasesAndFacts, type MemoryGraph } from "./build-graph.js";
@@ -26,12 +26,12 @@ function indexFingerprint(id: string, synonymy: SynonymyOptions, passages: Map<s
  * runs against); undefined when the index is gone, or stale against its OpenIE.
  */
 export function storedIndexFingerprint(workspace: Workspace, indexId: string): string | undefined {
-  const row = workspace.db.prepare("SELECT openie_model, config FROM indexes WHERE id = ?").get(indexId) as { openie_model: string; config: string } | undefined;
+  const row = workspace.indexes.get(indexId);
   if (!row) return undefined;
-  const passages = new Map(workspace.db.prepare("SELECT passage_id, triples_hash FROM index_passages WHERE index_id = ? ORDER BY seq").raw().all(indexId) as [string, string | null][]);
-  const current = new OpenIEStore(workspace, row.openie_model).doneTriples();
+  const passages = workspace.indexes.passages(indexId);
+  const current = workspace.openie(row.openieModel).doneTriples();
   for (const [id, hash] of passages) if (current.get(id)?.hash !== hash) return undefined;
-  return indexFingerprint(indexId, JSON.parse(row.config) as SynonymyOptions, passages);
+  return indexFingerprint(indexId, row.config as SynonymyOptions, passages);
 }
 
 export interface IndexUpdate {
@@ -79,14 +79,14 @@ export class MemoryIndex {
     vectorStore?: VectorStore,
     notice?: (message: string) => void,
   ) {
-    this.openie = new OpenIEStore(workspace, openieModel);
+    this.openie = workspace.openie(openieModel);
     this.embeddings = new EmbeddingStore(workspace, encoder, vectorDtype, vectorStore, notice);
     this.id = indexIdOf(openieModel, this.embeddings.key);
   }
 
   /** Passage ids of the index, in index order. */
   passageIds(): string[] {
-    return this.workspace.db.prepare("SELECT passage_id FROM index_passages WHERE index_id = ? ORDER BY seq").pluck().all(this.id) as string[];
+    return [...this.workspace.indexes.passages(this.id).keys()];
   }
 
   /** Which of these passages lack finished OpenIE (so cannot be indexed yet). */
@@ -127,24 +127,18 @@ export class MemoryIndex {
     const removed = [...before.keys()].filter((id) => !wantedSet.has(id)).length;
     const touched = new Set(ids.filter((id) => before.get(id) !== current.get(id)!.hash)); // new (undefined) or changed
     const changed = ids.filter((id) => before.has(id) && touched.has(id)).length;
-    this.ensureRow();
+    this.workspace.indexes.ensure(this.id, { openieModel: this.openieModel, encoder: this.encoder.id, config: this.synonymy });
     // Embeddings (each batch committed) first; then synonym lists and passage rows in one transaction,
     // so a crash leaves the index as it was and the re-run reuses every vector computed.
     const chunks = ids.map((id) => processChunk(id, current.get(id)!.triples));
-    const commitPassages = () => {
-      this.workspace.db.prepare("DELETE FROM index_passages WHERE index_id = ?").run(this.id);
-      const insert = this.workspace.db.prepare("INSERT INTO index_passages (index_id, passage_id, seq, triples_hash) VALUES (?, ?, ?, ?)");
-      ids.forEach((id, seq) => insert.run(this.id, id, seq, current.get(id)!.hash));
-      this.workspace.db.prepare("UPDATE indexes SET excluded = ? WHERE id = ?").run(excluded.length ? JSON.stringify(excluded) : null, this.id);
-    };
+    const commitPassages = () => this.workspace.indexes.setPassages(this.id, ids.map((id) => [id, current.get(id)!.hash] as const), excluded);
     const update = await this.refresh(chunks, chunks.filter((c) => touched.has(c.passageId)), progress, commitPassages, removed > 0 || changed > 0, signal);
     return { ...update, added: touched.size - changed, removed, changed, excluded: [...excluded] };
   }
 
   /** Passage id → the hash of the triples it was indexed with (null: indexed by an older version), in index order. */
   private indexedHashes(): Map<string, string | null> {
-    const rows = this.workspace.db.prepare("SELECT passage_id, triples_hash FROM index_passages WHERE index_id = ? ORDER BY seq").raw().all(this.id) as [string, string | null][];
-    return new Map(rows);
+    return this.workspace.indexes.passages(this.id);
   }
 
   /**
@@ -189,8 +183,7 @@ export class MemoryIndex {
 
   /** Corpus passages the index left out for lack of finished OpenIE (--skip-failed); empty when it is complete. */
   excluded(): string[] {
-    const row = this.workspace.db.prepare("SELECT excluded FROM indexes WHERE id = ?").pluck().get(this.id) as string | null | undefined;
-    return row ? (JSON.parse(row) as string[]) : [];
+    return this.workspace.indexes.excluded(this.id);
   }
 
   /**
@@ -220,24 +213,12 @@ export class MemoryIndex {
 
   /** Passage strings (`title\ntext`) as stored in the workspace, in the given order. */
   passageContents(passageIds: readonly string[]): string[] {
-    const select = this.workspace.db.prepare("SELECT content FROM passages WHERE id = ?").pluck();
-    return passageIds.map((id) => select.get(id) as string);
+    return this.workspace.passages.contents(passageIds) as string[];
   }
 
   /** The stored synonym list of every phrase of the index. */
   storedLists(): Map<string, NeighborList> {
-    const rows = this.workspace.db.prepare("SELECT phrase, neighbors FROM synonyms WHERE index_id = ?").all(this.id) as { phrase: string; neighbors: string }[];
-    return new Map(rows.map((row) => [row.phrase, JSON.parse(row.neighbors) as NeighborList]));
-  }
-
-  private ensureRow(): void {
-    const now = new Date().toISOString();
-    this.workspace.db
-      .prepare(
-        `INSERT INTO indexes (id, openie_model, encoder, config, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at`,
-      )
-      .run(this.id, this.openieModel, this.encoder.id, JSON.stringify(this.synonymy), now, now);
+    return this.workspace.indexes.synonyms(this.id);
   }
 
   /**
@@ -334,13 +315,10 @@ export class MemoryIndex {
       }
       return out;
     });
-    const upsert = this.workspace.db.prepare("INSERT OR REPLACE INTO synonyms (index_id, phrase, neighbors) VALUES (?, ?, ?)");
-    const drop = this.workspace.db.prepare("DELETE FROM synonyms WHERE index_id = ? AND phrase = ?");
-    this.workspace.db.transaction(() => {
-      for (const [phrase, list] of lists) upsert.run(this.id, phrase, JSON.stringify(list));
-      for (const phrase of removedPhrases) drop.run(this.id, phrase);
+    this.workspace.transaction(() => {
+      this.workspace.indexes.writeSynonyms(this.id, lists, removedPhrases);
       commitPassages();
-    }).immediate();
+    });
     // The stored lists as they now are, without reading them back.
     for (const [phrase, list] of lists) stored.set(phrase, list);
     for (const phrase of removedPhrases) stored.delete(phrase);

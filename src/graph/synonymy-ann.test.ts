@@ -2,8 +2,6 @@ import { describe, expect, it } from "vitest";
 import { SyntheticEncoder, syntheticCorpus } from "../../scripts/synthetic-corpus.js";
 import { createOnnxMatmul } from "../embedding/onnx-matmul.js";
 import { HippoRag, toPassages } from "../hipporag.js";
-import { OpenIEStore } from "../openie/openie-store.js";
-import { insertPassages } from "../store/passage-store.js";
 import { tempDir } from "../test-support/cli-harness.js";
 import { MemoryIndex } from "./memory-index.js";
 import { annSynonymCandidates } from "./synonymy-ann.js";
@@ -51,8 +49,8 @@ describe("incremental insert above the ANN threshold", () => {
     const ann: SynonymyOptions = { ...DEFAULT_SYNONYMY, annAbove: 1000, ann: { rowsPerPartition: 64, probes: 4, rounds: 4 } };
     const build = async (options: SynonymyOptions, steps: number[]) => {
       const hippo = await HippoRag.open({ saveDir: tempDir(), openieModel: "synthetic", encoder: new SyntheticEncoder(128), vectorDtype: "f16" });
-      insertPassages(hippo.workspace, passages);
-      new OpenIEStore(hippo.workspace, "synthetic").saveMany(passages.map((p, i) => ({ passageId: p.id, entities: [], triples: corpus.triples[i]! })), "synthetic");
+      hippo.workspace.passages.insert(passages);
+      hippo.workspace.openie("synthetic").saveMany(passages.map((p, i) => ({ passageId: p.id, entities: [], triples: corpus.triples[i]! })), "synthetic");
       const index = new MemoryIndex(hippo.workspace, "synthetic", hippo.encoder, options, "f16", hippo.vectors);
       const updates = [];
       for (const upTo of steps) updates.push(await index.update(passages.slice(0, upTo).map((p) => p.id)));

@@ -50,7 +50,6 @@ describe("incremental synonymy in a dense cluster (more than 101 candidates)", (
   it("a new phrase enters the full list of an old phrase it does not list itself", async () => {
     const { LexicalEncoder } = await import("../embedding/lexical-encoder.js");
     const { HippoRag } = await import("../hipporag.js");
-    const { OpenIEStore } = await import("../openie/openie-store.js");
     const { tempDir } = await import("../test-support/cli-harness.js");
     const { graphSnapshot } = await import("../test-support/workspace-snapshot.js");
     // 130 near-identical names → every name has > 101 candidates ≥ 0.8
@@ -58,11 +57,10 @@ describe("incremental synonymy in a dense cluster (more than 101 candidates)", (
     const triples = (i: number) => [[`alexander hamilton junior federalist treasury ${i}`, "knows", `person ${i}`]];
     const build = async (batches: number[][]) => {
       const hippo = await HippoRag.open({ saveDir: tempDir(), openieModel: "m", encoder: new LexicalEncoder() });
-      const { insertPassages } = await import("../store/passage-store.js");
       const { toPassages } = await import("../hipporag.js");
       const all = toPassages(passages);
-      insertPassages(hippo.workspace, all);
-      new OpenIEStore(hippo.workspace, "m").saveMany(all.map((p, i) => ({ passageId: p.id, entities: [], triples: triples(i) })), "test");
+      hippo.workspace.passages.insert(all);
+      hippo.workspace.openie("m").saveMany(all.map((p, i) => ({ passageId: p.id, entities: [], triples: triples(i) })), "test");
       for (const batch of batches) await hippo.index(batch.map((i) => passages[i]!));
       return hippo;
     };

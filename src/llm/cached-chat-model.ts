@@ -1,6 +1,6 @@
 import { sha256Hex } from "../core/ids.js";
 import { pyJsonDumps } from "../core/py-json.js";
-import type { Workspace } from "../store/workspace.js";
+import type { LlmCacheStore } from "../store/llm-cache-store.js";
 import type { ChatModel, ChatRequest, ChatResult } from "./chat-model.js";
 
 export interface CacheStats {
@@ -25,41 +25,28 @@ export function chatCacheKey(modelId: string, request: ChatRequest): string {
 }
 
 /**
- * Wraps any ChatModel with the workspace's `llm_cache` table. Errors are never cached, and neither
+ * Wraps any ChatModel with an LLM cache store (the workspace's, by default). Errors are never cached, and neither
  * is a reply the caller's `accept` rejects (unparseable output is asked for again on the next run).
  */
 export class CachedChatModel implements ChatModel {
   readonly modelId: string;
   readonly stats: CacheStats = { hits: 0, misses: 0 };
   private readonly inner: ChatModel;
-  private readonly workspace: Workspace;
+  private readonly cache: LlmCacheStore;
 
-  constructor(inner: ChatModel, workspace: Workspace) {
+  constructor(inner: ChatModel, cache: LlmCacheStore) {
     this.inner = inner;
     this.modelId = inner.modelId;
-    this.workspace = workspace;
+    this.cache = cache;
   }
 
   lookup(request: ChatRequest): ChatResult | undefined {
-    const row = this.workspace.db.prepare("SELECT message, metadata FROM llm_cache WHERE key = ?").get(chatCacheKey(this.modelId, request)) as
-      | { message: string; metadata: string }
-      | undefined;
-    if (!row) return undefined;
-    const metadata = JSON.parse(row.metadata) as { finishReason: string; promptTokens: number; completionTokens: number };
-    return { text: row.message, ...metadata, cacheHit: true };
+    const reply = this.cache.get(chatCacheKey(this.modelId, request));
+    return reply && { ...reply, cacheHit: true };
   }
 
   store(request: ChatRequest, result: ChatResult): void {
-    this.workspace.db
-      .prepare("INSERT OR REPLACE INTO llm_cache (key, stage, model, message, metadata, created_at) VALUES (?, ?, ?, ?, ?, ?)")
-      .run(
-        chatCacheKey(this.modelId, request),
-        request.stage,
-        this.modelId,
-        result.text,
-        JSON.stringify({ finishReason: result.finishReason, promptTokens: result.promptTokens, completionTokens: result.completionTokens }),
-        new Date().toISOString(),
-      );
+    this.cache.put(chatCacheKey(this.modelId, request), request.stage, this.modelId, result);
   }
 
   async generate(request: ChatRequest, options: { signal?: AbortSignal; accept?: (result: ChatResult) => boolean } = {}): Promise<ChatResult> {

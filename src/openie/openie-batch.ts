@@ -6,7 +6,8 @@ import type { Passage } from "../datasets/dataset-types.js";
 import { chatRequestBody, type ChatRequest } from "../llm/chat-model.js";
 import type { CachedChatModel } from "../llm/cached-chat-model.js";
 import { parseCompletion } from "../llm/openai-chat-model.js";
-import type { OpenIEStore } from "./openie-store.js";
+import type { OpenIEStore } from "../store/openie-store.js";
+import type { UnitOfWork } from "../store/unit-of-work.js";
 import { parseNerOutput, parseTripleOutput } from "./parse-openie-output.js";
 import { nerMessages, tripleMessages } from "./prompts/build-openie-messages.js";
 import type { OpenIEPrompts } from "./prompts/openie-prompts.js";
@@ -88,6 +89,7 @@ export interface BatchImportOptions {
  * run afterwards makes no call for them; bad ones are recorded as failures and exported again.
  */
 export function importOpenIEBatch(
+  workspace: UnitOfWork,
   passages: readonly Passage[],
   store: OpenIEStore,
   prompts: OpenIEPrompts,
@@ -101,9 +103,9 @@ export function importOpenIEBatch(
   const lines = readTextFile(file).split("\n");
   const source = `batch:${file.split(/[\\/]/).pop()}`;
   // One transaction: a malformed line anywhere rolls back the whole file, so bad input changes nothing.
-  store.transaction(() => lines.forEach((line, index) => {
+  workspace.transaction(() => lines.forEach((line, index) => {
     if (line.trim() === "") return;
-    const where = { file, record: `line ${index + 1}` };
+    const where = { file, line: index + 1 };
     let entry: Record<string, unknown>;
     try {
       entry = JSON.parse(line) as Record<string, unknown>;

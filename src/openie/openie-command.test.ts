@@ -6,7 +6,6 @@ import { Workspace } from "../store/workspace.js";
 import { chatCompletion, FakeOpenAIServer, type Fault } from "../test-support/fake-openai-server.js";
 import { fakeOpenIEReply, lastUser, openieStage } from "../test-support/fake-openie-model.js";
 import { GPT35_OPENIE, runCli, SHARED_DATASETS, tempDir, writeJson } from "../test-support/cli-harness.js";
-import { OpenIEStore } from "./openie-store.js";
 import { DEFAULT_OPENIE_PROMPTS } from "./prompts/openie-prompts.js";
 
 const CORPUS = Array.from({ length: 12 }, (_, i) => ({
@@ -40,7 +39,7 @@ const args = (dir: string, saveDir: string, url: string, extra: string[] = []) =
 function results(saveDir: string, model = "test-model") {
   const workspace = Workspace.open(saveDir);
   try {
-    return new Map([...new OpenIEStore(workspace, model).all()].map(([id, r]) => [id, { status: r.status, entities: r.entities, triples: r.triples }]));
+    return new Map([...workspace.openie(model).all()].map(([id, r]) => [id, { status: r.status, entities: r.entities, triples: r.triples }]));
   } finally {
     workspace.close();
   }
@@ -178,7 +177,7 @@ describe("offline batch mode", () => {
     writeFileSync(file, '{"custom_id": "nope", "response": null}\n');
     const result = await runCli(["openie", "--dataset", "towns", "--dataset-dir", dir, "--save-dir", saveDir, "--import-batch", file]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/bad\.jsonl: record line 1: field "custom_id": expected "openie-ner:<passage id>"/);
+    expect(result.stderr).toMatch(/bad\.jsonl: line 1: field "custom_id": expected "openie-ner:<passage id>"/);
   });
 });
 

@@ -5,9 +5,9 @@ import { pyJsonDumps } from "../core/py-json.js";
 import { readJsonFile } from "../core/read-json-file.js";
 import { ILL_FORMED_PROBLEM, illFormedPath } from "../core/well-formed.js";
 import { typeName } from "../datasets/load-corpus.js";
-import { insertPassages, splitPassage } from "../store/passage-store.js";
+import { splitPassage } from "../store/passage-store.js";
 import type { Workspace } from "../store/workspace.js";
-import type { OpenIEStore } from "./openie-store.js";
+import type { OpenIEStore } from "../store/openie-store.js";
 
 export interface ImportSummary {
   file: string;
@@ -75,9 +75,7 @@ export function readOpenIEFile(file: string): { passage: string; passageId: stri
 
 export function importOpenIEFile(workspace: Workspace, store: OpenIEStore, file: string): ImportSummary {
   const records = readOpenIEFile(file);
-  const newPassages = insertPassages(
-    workspace,
-    records.map((r) => ({ id: r.passageId, content: r.passage, ...splitPassage(r.passage) })),
+  const newPassages = workspace.passages.insert(records.map((r) => ({ id: r.passageId, content: r.passage, ...splitPassage(r.passage) })),
   );
   // Same content as a finished result: nothing to write. Different: replaced, and said so.
   const existing = store.all();
@@ -103,7 +101,7 @@ export function importOpenIEFile(workspace: Workspace, store: OpenIEStore, file:
  */
 export function exportOpenIEFile(workspace: Workspace, store: OpenIEStore, file: string, onlyPassageIds?: ReadonlySet<string>): { docs: number } {
   const records = store.all();
-  const rows = workspace.db.prepare("SELECT id, content FROM passages ORDER BY seq").all() as { id: string; content: string }[];
+  const rows = workspace.passages.all();
   const docs: Record<string, unknown>[] = [];
   const entityLengths: number[] = [];
   const entityWords: number[] = [];

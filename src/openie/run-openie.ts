@@ -6,7 +6,7 @@ import type { Passage } from "../datasets/dataset-types.js";
 import type { ChatModel, ChatResult } from "../llm/chat-model.js";
 import { generateComplete } from "../llm/generate-complete.js";
 import { parseNerOutput, parseTripleOutput } from "./parse-openie-output.js";
-import type { OpenIEStore } from "./openie-store.js";
+import type { OpenIEStore } from "../store/openie-store.js";
 import { nerMessages, tripleMessages } from "./prompts/build-openie-messages.js";
 import type { OpenIEPrompts } from "./prompts/openie-prompts.js";
 
@@ -80,7 +80,7 @@ export async function runOpenIE(passages: readonly Passage[], options: RunOpenIE
     stop.abort();
     if (error.code !== "WORKSPACE") abortInFlight.abort();
   };
-  const asFatal = (error: unknown) => (isFatal(error) ? error : storageFailure(error, store.path));
+  const asFatal = (error: unknown) => (isFatal(error) ? error : storageFailure(error, store.location));
 
   const account = (result: ChatResult) => {
     if (result.cacheHit) summary.cacheHits++;
@@ -96,6 +96,9 @@ export async function runOpenIE(passages: readonly Passage[], options: RunOpenIE
     let entities = existing.get(passage.id)?.entities;
     let extracted: string[][] | undefined;
     let stage: "ner" | "triples" = "ner";
+    // Only a passage with an outcome (done, or recorded as failed) counts as finished: one abandoned
+    // when the stage stops is still to do, and progress must not show it as done.
+    let settled = false;
     try {
       if (!entities) {
         const ner = await generateComplete(
@@ -121,6 +124,7 @@ export async function runOpenIE(passages: readonly Passage[], options: RunOpenIE
       extracted = parsed.value;
       store.saveDone(passage.id, entities, extracted, OPENIE_SOURCE);
       summary.extracted++;
+      settled = true;
     } catch (error) {
       const stopping = asFatal(error);
       if (stopping) {
@@ -138,9 +142,12 @@ export async function runOpenIE(passages: readonly Passage[], options: RunOpenIE
       }
       summary.failed++;
       summary.failures.push({ passageId: passage.id, stage, error: message });
+      settled = true;
     } finally {
-      finished++;
-      options.onProgress?.(summary, summary.skipped + finished);
+      if (settled) {
+        finished++;
+        options.onProgress?.(summary, summary.skipped + finished);
+      }
     }
   }
 

@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli, tempDir, writeJson } from "../test-support/cli-harness.js";
-import { workspaceRows } from "../test-support/workspace-snapshot.js";
+import { workspaceRows } from "../store/workspace-rows.js";
 
 const GOOD_CORPUS = [{ title: "A", text: "Alpha lives in Berlin." }, { title: "B", text: "Beta lives in Paris." }];
 const GOOD_QUESTIONS = [{ id: "q1", question: "Where does Alpha live?", answer: "Berlin", paragraphs: [{ title: "A", paragraph_text: "Alpha lives in Berlin.", is_supporting: true }] }];
@@ -54,10 +54,10 @@ const CASES: Case[] = [
   openieCase("triples not a list", { docs: [{ passage: "A\na", extracted_entities: [], extracted_triples: "x" }] }, /record 0: field "extracted_triples": expected a list/),
   openieCase("triple element an object", { docs: [{ passage: "A\na", extracted_entities: [], extracted_triples: [["a", {}, "c"]] }] }, /record 0: field "extracted_triples": item 0, element 1: expected a string/),
   openieCase("entity an object", { docs: [{ passage: "A\na", extracted_entities: [{}], extracted_triples: [] }] }, /record 0: field "extracted_entities": item 0: expected a string/),
-  batchCase("line not JSON", '{"custom_id": ', /out\.jsonl: record line 1: not valid JSON/),
-  batchCase("a good line, then a bad one (nothing is kept)", `{"custom_id": "openie-ner:${PASSAGE_B_ID}", "response": {"status_code": 200, "body": {"choices": [{"message": {"content": "{\\"named_entities\\": [\\"B\\"]}"}}]}}}\n{"custom_id": 3}\n`, /out\.jsonl: record line 2: field "custom_id"/, "fresh-model"),
-  batchCase("unknown custom_id", '{"custom_id": "summarise:1", "response": null}\n', /out\.jsonl: record line 1: field "custom_id": expected "openie-ner:<passage id>"/),
-  batchCase("triples before NER", `{"custom_id": "openie-triples:${PASSAGE_A}", "response": {"status_code": 200, "body": {"choices": [{"message": {"content": "[]"}}]}}}\n`, /out\.jsonl: record line 1: field "custom_id": a triple result for a passage whose NER result was never imported/, "model-without-ner"),
+  batchCase("line not JSON", '{"custom_id": ', /out\.jsonl: line 1: not valid JSON/),
+  batchCase("a good line, then a bad one (nothing is kept)", `{"custom_id": "openie-ner:${PASSAGE_B_ID}", "response": {"status_code": 200, "body": {"choices": [{"message": {"content": "{\\"named_entities\\": [\\"B\\"]}"}}]}}}\n{"custom_id": 3}\n`, /out\.jsonl: line 2: field "custom_id"/, "fresh-model"),
+  batchCase("unknown custom_id", '{"custom_id": "summarise:1", "response": null}\n', /out\.jsonl: line 1: field "custom_id": expected "openie-ner:<passage id>"/),
+  batchCase("triples before NER", `{"custom_id": "openie-triples:${PASSAGE_A}", "response": {"status_code": 200, "body": {"choices": [{"message": {"content": "[]"}}]}}}\n`, /out\.jsonl: line 1: field "custom_id": a triple result for a passage whose NER result was never imported/, "model-without-ner"),
   argCase("embedding URL not a URL", ["index", "--dataset", "bad", "--dataset-dir", "DIR", "--embedding-name", "e5", "--embedding-base-url", "ftp://x"], /--embedding-base-url is not a URL: "ftp:\/\/x"/),
   promptCase("unknown key", { nerSysten: "x" }, /prompts\.json: field "nerSysten": unknown key/),
   promptCase("value not a string", { nerSystem: 3 }, /prompts\.json: field "nerSystem": expected a string/),

@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import { fakeLlm } from "../test-support/fake-llm.js";
 import { fakeOpenIEReply, openieStage } from "../test-support/fake-openie-model.js";
 import { runCli, tempDir, writeJson, musiqueWorkspace } from "../test-support/cli-harness.js";
-import { loopbackServers, integrity } from "../test-support/loopback-servers.js";
+import { workspaceIntegrity as integrity } from "../store/workspace-integrity.js";
+import { loopbackServers } from "../test-support/loopback-servers.js";
 
 /**
  * Issue "Faults stop cleanly": under faults the program stops early, spends nothing it does not
@@ -58,6 +59,23 @@ describe("1. a rejected key or an unreachable server stops the stage at once", (
     expect(result.stderr).toMatch(/error: the LLM server at http:\/\/127\.0\.0\.1:\d+\/v1 refused the credentials \(HTTP 401.*\(hint: check OPENAI_API_KEY and --llm-base-url/);
     expect(s.chatRequests().length).toBeLessThanOrEqual(16);
     expect(openieRows(c.saveDir)).toBe(0); // nothing is the passages' fault; the next run starts them afresh
+  });
+
+  it("progress counts only passages with an outcome: those abandoned when the key is rejected are still to do", async () => {
+    let requests = 0;
+    const s = await server({ chat: fakeLlm, fault: () => (++requests > 10 ? { kind: "status", status: 401 } : undefined) });
+    const c = corpusDir(20);
+    // Progress goes to the process's stderr (a TTY bar, or plain lines): the installed CLI's is read.
+    const cli = spawnCli(["openie", ...c.base, "--llm-base-url", s.url, "--llm-name", "m", "--concurrency", "4"]);
+    expect(await cli.exited).toBe(3);
+    const lines = cli.stderr().split("\n").filter((l) => /^openie: \d+\/20/.test(l));
+    expect(lines.length).toBeGreaterThan(0);
+    const shown = Number(/: (\d+)\/20/.exec(lines.at(-1)!)![1]);
+    const db = new Database(join(c.saveDir, "hipporag.sqlite"), { readonly: true });
+    const done = db.prepare("SELECT COUNT(*) FROM openie WHERE status = 'done'").pluck().get() as number;
+    db.close();
+    expect(done).toBeGreaterThan(0);
+    expect(shown).toBe(done);
   });
 
   it("connection refused: exit 3 within seconds (not minutes of retries, not 5)", async () => {

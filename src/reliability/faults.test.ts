@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { LexicalEncoder } from "../embedding/lexical-encoder.js";
 import { HippoRag } from "../hipporag.js";
 import { importOpenIEFile } from "../openie/openie-file.js";
-import { OpenIEStore } from "../openie/openie-store.js";
+import { workspaceIntegrity as integrity } from "../store/workspace-integrity.js";
 import { FakeOpenAIServer } from "../test-support/fake-openai-server.js";
 import { fakeLlm } from "../test-support/fake-llm.js";
 import { evenRates, faultMix } from "../test-support/fault-mix.js";
@@ -25,15 +25,6 @@ async function server(options: ConstructorParameters<typeof FakeOpenAIServer>[0]
   const s = await new FakeOpenAIServer(options).start();
   servers.push(s);
   return s;
-}
-
-function integrity(saveDir: string): string {
-  const db = new Database(join(saveDir, "hipporag.sqlite"), { readonly: true });
-  try {
-    return db.pragma("integrity_check", { simple: true }) as string;
-  } finally {
-    db.close();
-  }
 }
 
 describe("fault injection: 30% of chat and embedding requests fail in every way", () => {
@@ -77,7 +68,7 @@ describe("fault injection: 30% of chat and embedding requests fail in every way"
 describe("crash safety", () => {
   it("hipporag index killed with SIGKILL at random moments, then re-run, equals an uninterrupted build", async () => {
     const reference = await HippoRag.open({ saveDir: tempDir(), openieModel: "gpt-3.5-turbo-1106", encoder: new LexicalEncoder() });
-    importOpenIEFile(reference.workspace, new OpenIEStore(reference.workspace, "gpt-3.5-turbo-1106"), GPT35_OPENIE);
+    importOpenIEFile(reference.workspace, reference.workspace.openie("gpt-3.5-turbo-1106"), GPT35_OPENIE);
     const { loadDataset } = await import("../datasets/load-dataset.js");
     await reference.index(loadDataset("musique_train_dev", SHARED_DATASETS).passages);
     const expected = graphSnapshot(reference);

@@ -2,8 +2,6 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { LexicalEncoder } from "../embedding/lexical-encoder.js";
 import { OpenAIEncoder } from "../embedding/openai-encoder.js";
 import type { Encoder } from "../embedding/encoder.js";
-import { OpenIEStore } from "../openie/openie-store.js";
-import { insertPassages } from "../store/passage-store.js";
 import { personalizedPageRank } from "../graph/personalized-pagerank.js";
 import { HippoRag, toPassages } from "../hipporag.js";
 import { FakeOpenAIServer } from "../test-support/fake-openai-server.js";
@@ -129,8 +127,8 @@ describe("a corpus whose OpenIE found no facts at all", () => {
       const hippo = await HippoRag.open({ saveDir: tempDir(), openieModel: "m", encoder });
       const docs = ["A\nalpha beta", "B\ngamma delta"];
       const passages = toPassages(docs);
-      insertPassages(hippo.workspace, passages);
-      new OpenIEStore(hippo.workspace, "m").saveMany(passages.map((p) => ({ passageId: p.id, entities: [], triples: [] })), "test");
+      hippo.workspace.passages.insert(passages);
+      hippo.workspace.openie("m").saveMany(passages.map((p) => ({ passageId: p.id, entities: [], triples: [] })), "test");
       expect((await hippo.index(docs)).stats.facts).toBe(0);
       for (const [options, fallback] of [
         [{ filter: false }, "no-facts"],

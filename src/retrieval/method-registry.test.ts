@@ -52,6 +52,19 @@ describe("retrieval methods as plug-ins", () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/hipporag, dense, bm25/);
   });
+  it("refuses graph settings a method ignores, and an empty --explain (each ran as if not given)", async () => {
+    const at = ["--dataset", "demo", "--dataset-dir", DEMO, "--save-dir", saveDir];
+    for (const [method, args, flag] of [["dense", ["--damping", "0.85"], "--damping"], ["bm25", ["--passage-node-weight", "0.01,0.3"], "--passage-node-weight"], ["dense", ["--no-filter"], "--no-filter"]] as const) {
+      const result = await runCli(["retrieve", ...at, "--method", method, ...args]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`${flag} has no effect with --method ${method}`);
+    }
+    // What a method uses stays accepted.
+    expect((await runCli(["retrieve", ...at, "--method", "dense", "--top-k", "3"])).code).toBe(0);
+    const empty = await runCli(["retrieve", ...at, "--explain", " "]);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/--explain needs a question/);
+  });
 
   it("the library takes a method object: it ranks, names its run, is stored and reused like a built-in one", async () => {
     const hippo = await HippoRag.open({ saveDir, openieModel: "handwritten", encoder: new LexicalEncoder() });

@@ -3,8 +3,6 @@ import { SyntheticEncoder, syntheticCorpus } from "../../scripts/synthetic-corpu
 import { pyTupleRepr } from "../core/ids.js";
 import { VectorCorpus } from "../embedding/vector-search.js";
 import { HippoRag, toPassages } from "../hipporag.js";
-import { OpenIEStore } from "../openie/openie-store.js";
-import { insertPassages } from "../store/passage-store.js";
 import { musiqueWorkspace, tempDir } from "../test-support/cli-harness.js";
 import type { Retriever, RetrievalOptions } from "./retriever.js";
 
@@ -30,8 +28,8 @@ describe("retrieval in blocks equals the whole-matrix search", () => {
     const hippo = await HippoRag.open({ saveDir, openieModel: "synthetic", encoder: new SyntheticEncoder(128), vectorDtype: "f16" });
     const corpus = syntheticCorpus(0.05); // 583 passages, ~7,000 facts: 64 × 7,000 × 128 multiply-adds go through the GEMM
     const passages = toPassages(corpus.passages);
-    insertPassages(hippo.workspace, passages);
-    new OpenIEStore(hippo.workspace, "synthetic").saveMany(passages.map((p, i) => ({ passageId: p.id, entities: [], triples: corpus.triples[i]! })), "synthetic");
+    hippo.workspace.passages.insert(passages);
+    hippo.workspace.openie("synthetic").saveMany(passages.map((p, i) => ({ passageId: p.id, entities: [], triples: corpus.triples[i]! })), "synthetic");
     await hippo.index(passages);
     const retriever = await hippo.retriever();
     expect(retriever.factCorpus.bytes).toBe(retriever.factCorpus.rows * 128 * 2); // held as f16

@@ -1,6 +1,5 @@
 import { join } from "node:path";
 import { usageError } from "../core/errors.js";
-import { SqliteVectorStore } from "./sqlite-vector-store.js";
 import { VECTOR_STORE_KINDS, type VectorStore, type VectorStoreKind } from "./vector-store.js";
 import type { Workspace } from "./workspace.js";
 
@@ -20,7 +19,7 @@ export async function openVectorStore(workspace: Workspace, settings: VectorStor
   if (!VECTOR_STORE_KINDS.includes(kind)) throw usageError(`unknown vector store ${JSON.stringify(kind)}`, `choose one of ${VECTOR_STORE_KINDS.join(", ")}`);
   if (kind === "sqlite") {
     if (url) throw usageError("the sqlite vector store is the workspace file itself and takes no URL", "drop --vector-store-url, or choose --vector-store lancedb or chroma");
-    return new SqliteVectorStore(workspace.db, workspace.path);
+    return workspace.vectors;
   }
   if (kind === "lancedb") {
     const { LanceDbVectorStore } = await import("./lancedb-vector-store.js");

@@ -1,27 +1,23 @@
 import type { Passage } from "../datasets/dataset-types.js";
-import type { Workspace } from "./workspace.js";
 
 /**
- * Adds passages the workspace does not have yet (insertion order = seq). Returns how many were new.
- * Metadata given for a passage stored earlier without any is filled in.
+ * The corpus passages of a workspace, in insertion order. Ids are content-addressed
+ * ('chunk-' + md5 of content), so adding a passage twice adds it once.
  */
-export function insertPassages(workspace: Workspace, passages: readonly Passage[]): number {
-  const db = workspace.db;
-  const insert = db.prepare("INSERT OR IGNORE INTO passages (id, title, text, content, seq, metadata) VALUES (?, ?, ?, ?, ?, ?)");
-  const fill = db.prepare("UPDATE passages SET metadata = ? WHERE id = ? AND metadata IS NULL");
-  return db.transaction(() => {
-    let next = ((db.prepare("SELECT MAX(seq) AS m FROM passages").get() as { m: number | null }).m ?? -1) + 1;
-    let added = 0;
-    for (const passage of passages) {
-      const metadata = passage.metadata ? JSON.stringify(passage.metadata) : null;
-      const info = insert.run(passage.id, passage.title, passage.text, passage.content, next, metadata);
-      if (info.changes > 0) {
-        added++;
-        next++;
-      } else if (metadata) fill.run(metadata, passage.id);
-    }
-    return added;
-  }).immediate();
+export interface PassageStore {
+  /**
+   * Adds passages not stored yet, after the stored ones, as one unit. Metadata given for a passage
+   * stored earlier without any is filled in. Returns how many were new.
+   */
+  insert(passages: readonly Passage[]): number;
+  /** The stored content (`title\ntext`) of each id, in the order given; undefined for an unknown id. */
+  contents(ids: readonly string[]): (string | undefined)[];
+  /** The stored metadata of each id (null when it has none or is unknown), in the order given. */
+  metadata(ids: readonly string[]): (Record<string, unknown> | null)[];
+  /** Every passage's id and content, in insertion order. */
+  all(): { id: string; content: string }[];
+  /** The metadata of every passage that has any, in insertion order. */
+  allMetadata(): Record<string, unknown>[];
 }
 
 /** Splits an upstream passage string `title\ntext` back into its parts (the first newline separates them). */
@@ -30,17 +26,8 @@ export function splitPassage(content: string): { title: string; text: string } {
   return cut < 0 ? { title: "", text: content } : { title: content.slice(0, cut), text: content.slice(cut + 1) };
 }
 
-/** The stored metadata of each passage id (null when it has none), in the order given. */
-export function passageMetadata(workspace: Workspace, passageIds: readonly string[]): (Record<string, unknown> | null)[] {
-  const select = workspace.db.prepare("SELECT metadata FROM passages WHERE id = ?").pluck();
-  return passageIds.map((id) => {
-    const json = select.get(id) as string | null | undefined;
-    return json ? (JSON.parse(json) as Record<string, unknown>) : null;
-  });
-}
-
 /** Metadata for a ranked list, or undefined when none of its passages has any (plain corpora stay as they were). */
-export function rankedMetadata(workspace: Workspace, passageIds: readonly string[]): (Record<string, unknown> | null)[] | undefined {
-  const metadata = passageMetadata(workspace, passageIds);
+export function rankedMetadata(passages: PassageStore, passageIds: readonly string[]): (Record<string, unknown> | null)[] | undefined {
+  const metadata = passages.metadata(passageIds);
   return metadata.some((m) => m !== null) ? metadata : undefined;
 }

@@ -3,7 +3,7 @@ import { decodeFloat16Into, encodeFloat16 } from "../embedding/float16.js";
 import { decodeSparseRow, encodeSparseRow } from "./sparse-row.js";
 import { innerProduct, TopHits } from "./vector-hits.js";
 import type { VectorHit, VectorPrecision, VectorStore } from "./vector-store.js";
-import type { Db } from "./workspace.js";
+import type { Db } from "./sqlite-db.js";
 
 /** Above this many ids, one scan of the space beats a lookup per id (~4 µs a row against ~15 µs). */
 const SCAN_THRESHOLD = 2000;

@@ -5,9 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syntheticCorpus, SyntheticEncoder } from "../../scripts/synthetic-corpus.js";
 import { LexicalEncoder } from "../embedding/lexical-encoder.js";
 import { HippoRag, toPassages, type HippoRagConfig } from "../hipporag.js";
-import { OpenIEStore } from "../openie/openie-store.js";
 import { startChromaServer, type ChromaServer } from "../test-support/chroma-server.js";
-import { insertPassages } from "./passage-store.js";
 
 // 0.5% of the paper's MuSiQue size: 58 passages, ~430 phrases, 64-d vectors (seconds per store, still a real graph).
 const corpus = syntheticCorpus(0.005);
@@ -17,8 +15,8 @@ const questions = Array.from({ length: 12 }, (_, i) => `what is entity ${i * 5} 
 async function buildAndRetrieve(config: Omit<HippoRagConfig, "saveDir" | "openieModel">) {
   const hippo = await HippoRag.open({ saveDir: mkdtempSync(join(tmpdir(), "hipporag-vsr-")), openieModel: "synthetic", ...config });
   try {
-    insertPassages(hippo.workspace, passages);
-    new OpenIEStore(hippo.workspace, "synthetic").saveMany(passages.map((p, i) => ({ passageId: p.id, entities: [], triples: corpus.triples[i]! })), "synthetic");
+    hippo.workspace.passages.insert(passages);
+    hippo.workspace.openie("synthetic").saveMany(passages.map((p, i) => ({ passageId: p.id, entities: [], triples: corpus.triples[i]! })), "synthetic");
     const built = await hippo.index(passages);
     const graph = await hippo.retrieve(questions, 20, { method: "hipporag", filter: false });
     const dense = await hippo.retrieve(questions, 20, { method: "dense" });

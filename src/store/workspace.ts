@@ -3,13 +3,27 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "no
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { HippoError } from "../core/errors.js";
+import type { LlmCacheStore } from "./llm-cache-store.js";
+import type { MemoryIndexStore } from "./memory-index-store.js";
 import { MIGRATIONS } from "./migrations.js";
+import type { OpenIEModelCount, OpenIEResults, OpenIEStore } from "./openie-store.js";
+import type { PassageStore } from "./passage-store.js";
+import type { ReportStore } from "./report-store.js";
+import type { RunStore } from "./run-store.js";
+import type { Db } from "./sqlite-db.js";
+import { SqliteLlmCacheStore } from "./sqlite-llm-cache-store.js";
+import { SqliteMemoryIndexStore } from "./sqlite-memory-index-store.js";
+import { SqliteOpenIEStore } from "./sqlite-openie-store.js";
+import { SqlitePassageStore } from "./sqlite-passage-store.js";
+import { SqliteReportStore } from "./sqlite-report-store.js";
+import { SqliteRunStore } from "./sqlite-run-store.js";
+import { SqliteVectorStore } from "./sqlite-vector-store.js";
 import { storageFailure } from "./storage-error.js";
+import type { UnitOfWork } from "./unit-of-work.js";
 
 export const WORKSPACE_FILE = "hipporag.sqlite";
 /** Held locked (an SQLite exclusive lock, i.e. an OS file lock) by the one writer. */
 export const LOCK_FILE = "hipporag.lock";
-export type Db = Database.Database;
 
 export interface OpenOptions {
   readonly?: boolean;
@@ -18,19 +32,52 @@ export interface OpenOptions {
 }
 
 /**
- * The SQLite workspace of one save dir. WAL mode so readers never block the writer; every unit of
+ * The SQLite workspace of one save dir, and the storage roles it implements (the default, and so
+ * far the only, implementation of each). WAL mode so readers never block the writer; every unit of
  * work commits on its own, so an interrupted run loses at most the unit in flight.
  */
-export class Workspace {
+export class Workspace implements UnitOfWork, OpenIEResults {
+  /** The connection, for src/store/ only: everything else goes through the roles (`sql-boundary.test.ts`). */
   readonly db: Db;
   readonly path: string;
   readonly saveDir: string;
+  readonly passages: PassageStore;
+  readonly llmCache: LlmCacheStore;
+  readonly runs: RunStore;
+  readonly reports: ReportStore;
+  readonly indexes: MemoryIndexStore;
+  /** The dense and sparse vectors kept in the workspace file (the default vector store). */
+  readonly vectors: SqliteVectorStore;
   private lock?: Db;
 
   private constructor(saveDir: string, db: Db, path: string) {
     this.saveDir = saveDir;
     this.db = db;
     this.path = path;
+    this.passages = new SqlitePassageStore(db);
+    this.llmCache = new SqliteLlmCacheStore(db);
+    this.runs = new SqliteRunStore(db);
+    this.reports = new SqliteReportStore(db);
+    this.indexes = new SqliteMemoryIndexStore(db);
+    this.vectors = new SqliteVectorStore(db, path);
+  }
+
+  /** The OpenIE results of one OpenIE model. */
+  openie(model: string): OpenIEStore {
+    return new SqliteOpenIEStore(this.db, this.path, model);
+  }
+
+  /** The OpenIE models present, with their count of finished passages, by model name. */
+  openieModels(): OpenIEModelCount[] {
+    return SqliteOpenIEStore.models(this.db);
+  }
+
+  /**
+   * One SQLite transaction, taken with BEGIN IMMEDIATE (the write lock up front, so it never fails
+   * half-way for a lock); nested units become savepoints.
+   */
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work).immediate();
   }
 
   static open(saveDir: string, options: OpenOptions = {}): Workspace {

@@ -1,5 +1,3 @@
-import Database from "better-sqlite3";
-import { join } from "node:path";
 import { afterEach } from "vitest";
 import { FakeOpenAIServer, type FakeServerOptions } from "./fake-openai-server.js";
 
@@ -18,14 +16,4 @@ export function loopbackServers(): (options: FakeServerOptions) => Promise<FakeO
     servers.push(s);
     return s;
   };
-}
-
-/** SQLite's integrity check of a workspace ("ok" when sound). */
-export function integrity(saveDir: string): string {
-  const db = new Database(join(saveDir, "hipporag.sqlite"), { readonly: true });
-  try {
-    return db.pragma("integrity_check", { simple: true }) as string;
-  } finally {
-    db.close();
-  }
 }

@@ -1,20 +1,4 @@
-import Database from "better-sqlite3";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import type { HippoRag } from "../hipporag.js";
-
-/** Every row of every table but the lock table: equal snapshots mean an unchanged workspace. */
-export function workspaceRows(saveDir: string): Record<string, unknown[]> {
-  const path = join(saveDir, "hipporag.sqlite");
-  if (!existsSync(path)) return {};
-  const db = new Database(path, { readonly: true });
-  try {
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('locks', 'sqlite_sequence') ORDER BY name").pluck().all() as string[];
-    return Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2`).all().map((row) => JSON.stringify(row))]));
-  } finally {
-    db.close();
-  }
-}
 
 /** The memory graph of a HippoRag in comparable form (content-keyed edges, sorted). */
 export function graphSnapshot(hippo: HippoRag) {

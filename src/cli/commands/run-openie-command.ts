@@ -6,11 +6,9 @@ import { CachedChatModel } from "../../llm/cached-chat-model.js";
 import { OpenAIChatModel } from "../../llm/openai-chat-model.js";
 import { exportOpenIEBatch, importOpenIEBatch } from "../../openie/openie-batch.js";
 import { exportOpenIEFile, importOpenIEFile, modelFromOpenIEFileName } from "../../openie/openie-file.js";
-import { OpenIEStore } from "../../openie/openie-store.js";
 import { openieSetId } from "../../openie/openie-set.js";
 import { loadOpenIEPrompts } from "../../openie/prompts/load-openie-prompts.js";
 import { runOpenIE, type OpenIESummary } from "../../openie/run-openie.js";
-import { insertPassages } from "../../store/passage-store.js";
 import { Workspace } from "../../store/workspace.js";
 import { loadCommandDataset } from "../load-command-dataset.js";
 import { isQuiet, type ResolvedCommon } from "../common-options.js";
@@ -49,7 +47,7 @@ export async function runOpenIECommand(common: ResolvedCommon, options: OpenIECo
     const workspace = Workspace.open(common.saveDir);
     try {
       workspace.acquireWriterLock("openie --import");
-      const summary = importOpenIEFile(workspace, new OpenIEStore(workspace, model), options.import);
+      const summary = importOpenIEFile(workspace, workspace.openie(model), options.import);
       const coverage = datasetCoverage(common, workspace, model);
       const replaced = summary.replaced ? `; ${plural(summary.replaced, "finished result")} replaced by different ones (indexes built on them are rebuilt by the next hipporag index)` : "";
       print(`imported ${summary.docs} OpenIE docs for model ${model} (${summary.newPassages} new passages, ${summary.unchanged} unchanged${replaced})${coverage ? `; dataset ${common.dataset}: ${coverage.done}/${coverage.total} passages have OpenIE` : ""}`, { ...summary, coverage });
@@ -64,9 +62,9 @@ export async function runOpenIECommand(common: ResolvedCommon, options: OpenIECo
   const workspace = Workspace.open(common.saveDir);
   try {
     workspace.acquireWriterLock("openie");
-    insertPassages(workspace, dataset.passages);
+    workspace.passages.insert(dataset.passages);
     // Custom prompts extract into a set of their own: results of other prompts are never reused.
-    const store = new OpenIEStore(workspace, openieSetId(model, prompts));
+    const store = workspace.openie(openieSetId(model, prompts));
 
     if (options.export) {
       const { docs } = exportOpenIEFile(workspace, store, options.export, new Set(dataset.passages.map((p) => p.id)));
@@ -79,8 +77,8 @@ export async function runOpenIECommand(common: ResolvedCommon, options: OpenIECo
       return 0;
     }
     if (options.importBatch) {
-      const cache = new CachedChatModel({ modelId: model, generate: () => Promise.reject(new Error("offline")) }, workspace);
-      const summary = importOpenIEBatch(dataset.passages, store, prompts, cache, options.importBatch, {
+      const cache = new CachedChatModel({ modelId: model, generate: () => Promise.reject(new Error("offline")) }, workspace.llmCache);
+      const summary = importOpenIEBatch(workspace, dataset.passages, store, prompts, cache, options.importBatch, {
         maxTokens: options.maxTokens,
         force: options.force,
         acceptTruncated: options.acceptTruncated,
@@ -111,7 +109,7 @@ export async function runOpenIECommand(common: ResolvedCommon, options: OpenIECo
           logger.debug(`retry ${info.attempt} in ${Math.round(info.delayMs)} ms: ${info.reason}`);
         },
       }),
-      workspace,
+      workspace.llmCache,
     );
     if (options.dryRun || options.maxCost !== undefined) {
       const plans = planOpenIE(dataset.passages, store, chat, prompts, settings.maxTokens);
@@ -173,7 +171,7 @@ function datasetCoverage(common: ResolvedCommon, workspace: Workspace, model: st
     if (HippoError.isInstance(error) && /not found/.test(error.message)) return undefined;
     throw error;
   }
-  insertPassages(workspace, passages);
-  const records = new OpenIEStore(workspace, model).all();
+  workspace.passages.insert(passages);
+  const records = workspace.openie(model).all();
   return { done: passages.filter((p) => records.get(p.id)?.status === "done").length, total: passages.length };
 }

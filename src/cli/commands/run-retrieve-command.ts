@@ -1,4 +1,5 @@
 import { writeFileSync } from "node:fs";
+import { usageError } from "../../core/errors.js";
 import { evaluate } from "../../eval/evaluate.js";
 import { formatEvalTable } from "../../eval/format-eval-report.js";
 import type { RetrievedDocs } from "../../hipporag.js";
@@ -32,12 +33,14 @@ import { retrieveQuestions } from "../../experiment/stored-runs.js";
 export async function runRetrieveCommand(common: ResolvedCommon, options: RetrieveOptions, output: Output): Promise<number> {
   // A comma list on a numeric option is a sweep: every combination is a stored run of its own.
   const sweep = resolveRetrievalSweep(options);
-  if (options.explain) resolveRetrieval(options, "--explain");
+  // An empty question is no question: without this check `--explain ""` ran the whole dataset.
+  if (options.explain !== undefined && options.explain.trim() === "") throw usageError("--explain needs a question, e.g. --explain \"Who wrote Hamlet?\"");
+  if (options.explain !== undefined) resolveRetrieval(options, "--explain");
   if (options.predictionsOut) resolveRetrieval(options, "--predictions-out");
   checkOutputFile("--predictions-out", options.predictionsOut);
   const hippo = await openHippo(common, options, sweep[0]!, { mustExist: true });
   try {
-    if (options.explain) {
+    if (options.explain !== undefined) {
       const [result] = await hippo.retrieve([options.explain]);
       output.stdout(common.json ? JSON.stringify(result, null, 2) : explainText(result!));
       return 0;

@@ -4,7 +4,6 @@ import { writeReport } from "../../eval/report-writer.js";
 import { estimateUsd, runHtml, runMarkdown, type RunReport, type StageCost } from "../../eval/run-report.js";
 import { paperNumbers } from "../../eval/paper-numbers.js";
 import { importOpenIEFile, modelFromOpenIEFileName } from "../../openie/openie-file.js";
-import { OpenIEStore } from "../../openie/openie-store.js";
 import type { RetrievalOptions } from "../../retrieval/retriever.js";
 import { loadCommandDataset } from "../load-command-dataset.js";
 import { isQuiet, type ResolvedCommon } from "../common-options.js";
@@ -30,6 +29,7 @@ import type { LlmOptions, StageLlmCliOptions } from "../llm-options.js";
 import type { EmbeddingCliOptions } from "../embedding-options.js";
 import type { RetrievalCliOptions } from "../retrieval-options.js";
 import { answerStored, planRetrieval, retrieveQuestions } from "../../experiment/stored-runs.js";
+import type { LlmCacheStore } from "../../store/llm-cache-store.js";
 
 /** `hipporag run`: every stage in order, each reusing what the workspace already holds. */
 /** Options of the command, as commander parses them. */
@@ -77,7 +77,7 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
     // ---------- openie (import) + index
     let t = Date.now();
     if (options.importOpenie) {
-      const summary = importOpenIEFile(hippo.workspace, new OpenIEStore(hippo.workspace, importModel ?? hippo.openieModel()), options.importOpenie);
+      const summary = importOpenIEFile(hippo.workspace, hippo.workspace.openie(importModel ?? hippo.openieModel()), options.importOpenie);
       say(`openie: imported ${plural(summary.docs, "doc")} for ${summary.model} (${summary.newPassages} new passages, ${summary.unchanged} unchanged${summary.replaced ? `, ${plural(summary.replaced, "finished result")} replaced by different ones` : ""})`);
     }
     const progress = indexProgress(quiet, say);
@@ -145,7 +145,7 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
       comparisons: evaluated.comparisons,
       bootstrap: evaluated.bootstrap,
       stages: { index: { ...update.stats, added: update.added, removed: update.removed, changed: update.changed, excluded: update.excluded, timingsMs: update.timings } },
-      costs: llmCosts(hippo.workspace.db),
+      costs: llmCosts(hippo.workspace.llmCache),
       timingsMs: timings,
     };
     const written = writeReport(hippo.workspace, { kind: "run", dataset: common.dataset, label: labels[0]!, runs: labels, body: report, markdown: runMarkdown(report), html: runHtml(report) });
@@ -177,19 +177,8 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
 }
 
 /** Tokens per stage from the LLM cache (every cached reply was paid for once), with list-price estimates. */
-function llmCosts(db: import("../../store/workspace.js").Db): StageCost[] {
-  const rows = db.prepare("SELECT stage, model, metadata FROM llm_cache").all() as { stage: string; model: string; metadata: string }[];
-  const byStage = new Map<string, StageCost & { model: string }>();
-  for (const row of rows) {
-    const meta = JSON.parse(row.metadata) as { promptTokens: number; completionTokens: number };
-    const key = `${row.stage} (${row.model})`;
-    const entry = byStage.get(key) ?? { stage: key, model: row.model, calls: 0, promptTokens: 0, completionTokens: 0 };
-    entry.calls++;
-    entry.promptTokens += meta.promptTokens;
-    entry.completionTokens += meta.completionTokens;
-    byStage.set(key, entry);
-  }
-  return [...byStage.values()].map(({ model, ...c }) => ({ ...c, estimatedUsd: estimateUsd(model, c.promptTokens, c.completionTokens) }));
+function llmCosts(cache: LlmCacheStore): StageCost[] {
+  return cache.usage().map(({ stage, model, ...c }) => ({ stage: `${stage} (${model})`, ...c, estimatedUsd: estimateUsd(model, c.promptTokens, c.completionTokens) }));
 }
 
 /**
@@ -226,8 +215,7 @@ const TOP = 2;
 function graphGains(hippo: HippoRag, questions: readonly Question[], graphRun: string, denseRun: string): { text: string; summary: Record<string, unknown> } | undefined {
   const graph = loadRetrievals(hippo.workspace, graphRun);
   const dense = loadRetrievals(hippo.workspace, denseRun);
-  const content = hippo.workspace.db.prepare("SELECT content FROM passages WHERE id = ?").pluck();
-  const found = (ids: string[] | undefined, gold: ReadonlySet<string>) => (ids ?? []).slice(0, TOP).filter((id) => gold.has(content.get(id) as string)).length;
+  const found = (ids: string[] | undefined, gold: ReadonlySet<string>) => hippo.workspace.passages.contents((ids ?? []).slice(0, TOP)).filter((content) => content !== undefined && gold.has(content)).length;
   const rows = questions.filter((q) => q.goldDocs.length > 0).map((q) => {
     const gold = new Set(q.goldDocs);
     const key = questionKey(q.question);

@@ -1,0 +1,48 @@
+import type { Passage } from "../datasets/dataset-types.js";
+import type { PassageStore } from "./passage-store.js";
+import type { Db } from "./sqlite-db.js";
+
+/** Passages in the workspace's `passages` table; `seq` is the insertion order. */
+export class SqlitePassageStore implements PassageStore {
+  constructor(private readonly db: Db) {}
+
+  insert(passages: readonly Passage[]): number {
+    const insert = this.db.prepare("INSERT OR IGNORE INTO passages (id, title, text, content, seq, metadata) VALUES (?, ?, ?, ?, ?, ?)");
+    const fill = this.db.prepare("UPDATE passages SET metadata = ? WHERE id = ? AND metadata IS NULL");
+    return this.db.transaction(() => {
+      let next = ((this.db.prepare("SELECT MAX(seq) AS m FROM passages").get() as { m: number | null }).m ?? -1) + 1;
+      let added = 0;
+      for (const passage of passages) {
+        const metadata = passage.metadata ? JSON.stringify(passage.metadata) : null;
+        const info = insert.run(passage.id, passage.title, passage.text, passage.content, next, metadata);
+        if (info.changes > 0) {
+          added++;
+          next++;
+        } else if (metadata) fill.run(metadata, passage.id);
+      }
+      return added;
+    }).immediate();
+  }
+
+  contents(ids: readonly string[]): (string | undefined)[] {
+    const select = this.db.prepare("SELECT content FROM passages WHERE id = ?").pluck();
+    return ids.map((id) => select.get(id) as string | undefined);
+  }
+
+  metadata(ids: readonly string[]): (Record<string, unknown> | null)[] {
+    const select = this.db.prepare("SELECT metadata FROM passages WHERE id = ?").pluck();
+    return ids.map((id) => {
+      const json = select.get(id) as string | null | undefined;
+      return json ? (JSON.parse(json) as Record<string, unknown>) : null;
+    });
+  }
+
+  all(): { id: string; content: string }[] {
+    return this.db.prepare("SELECT id, content FROM passages ORDER BY seq").all() as { id: string; content: string }[];
+  }
+
+  allMetadata(): Record<string, unknown>[] {
+    const rows = this.db.prepare("SELECT metadata FROM passages WHERE metadata IS NOT NULL ORDER BY seq").pluck().all() as string[];
+    return rows.map((json) => JSON.parse(json) as Record<string, unknown>);
+  }
+}
