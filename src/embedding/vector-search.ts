@@ -9,8 +9,9 @@ const GEMM_THRESHOLD = 5e7;
 
 /**
  * Corpus rows scored per call. Bounds what a search holds beside the corpus: (queries × block)
- * scores and, for an f16 corpus, one f32 block (16,384 × 768 × 4 B = 50 MB), instead of
- * (queries × rows) scores, 358 MB for 64 questions against 1.4M facts.
+ * scores (64 × 16,384 × 4 B = 4 MB) and onnxruntime's f32 cast of an f16 block (16,384 × 768 × 4 B
+ * = 50 MB; the JS loop decodes into a scratch block of that size), instead of (queries × rows)
+ * scores, 358 MB for 64 questions against 1.4M facts.
  */
 export const DEFAULT_BLOCK_ROWS = 16_384;
 
@@ -31,7 +32,7 @@ export interface TopRows {
 /**
  * A searchable corpus of vectors (dense, f32 or f16, or sparse), prepared once: scores any query
  * row against every corpus row. Dense: one product per block of corpus rows (onnxruntime's GEMM
- * for big batches, blocked dot products in JS otherwise), an f16 corpus decoded a block at a time;
+ * for big batches, blocked dot products in JS otherwise), an f16 corpus cast or decoded a block at a time;
  * sparse: an inverted index. Every path gives each score the same bits whatever the blocking.
  */
 export class VectorCorpus {

@@ -54,7 +54,7 @@ export class Retriever implements RetrievalMemory {
     // Passage text comes from the workspace (what was indexed), never from a dataset file.
     const contents = index.passageContents(graph.passageIds);
     await turn();
-    // f16 vectors stay f16 in memory (half the bytes), decoded a block at a time as they are searched.
+    // f16 vectors stay f16 in memory (half the bytes): onnxruntime casts a block as it multiplies it.
     const vectors = await index.vectors(graph, contents);
     await turn();
     // Encoders with corpus statistics (the lexical encoder's IDF) reweight the search space here
