@@ -21,11 +21,14 @@ class StepPeaks {
   readonly peaks: Record<string, number> = {};
   private current = "";
   private highest = 0;
+  private readonly began = performance.now();
   start(step: string): void {
     if (this.current) {
       const peak = vmHwmMb();
       this.peaks[`${this.current} peak MB`] = peak;
       this.highest = Math.max(this.highest, peak);
+      // As it goes, on stderr: a 10× case runs for most of an hour, and one that dies still says how far it got.
+      console.error(`  ${Math.round((performance.now() - this.began) / 1000)} s: ${this.current} done, its peak RSS ${peak} MB`);
     }
     this.current = step;
     writeFileSync("/proc/self/clear_refs", "5");
