@@ -1,21 +1,72 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { HippoRag, toPassages } from "../src/hipporag.js";
 import { LanceDbVectorStore } from "../src/store/lancedb-vector-store.js";
 import { createOnnxMatmul } from "../src/embedding/onnx-matmul.js";
 import { ANN_SYNONYMY_THRESHOLD, annSynonymCandidates } from "../src/graph/synonymy-ann.js";
-import { queriesForSynonyms, walkCandidates, DEFAULT_SYNONYMY } from "../src/graph/synonymy.js";
-import { ms, peakRssMb } from "./bench-util.js";
+import { MemoryIndex } from "../src/graph/memory-index.js";
+import { queriesForSynonyms, walkCandidates, DEFAULT_SYNONYMY, type NeighborList } from "../src/graph/synonymy.js";
+import { ms } from "./bench-util.js";
 import { syntheticCorpus, SyntheticEncoder } from "./synthetic-corpus.js";
 import { mulberry32 } from "./synthetic-graph.js";
 
+/**
+ * Peak RSS of each step of a case: Linux's VmHWM (the process's high-water mark) is read at the end
+ * of a step and reset for the next one (`/proc/self/clear_refs`), so a step's peak is its own, not
+ * the largest of the steps before it. The reset lowers getrusage's maxRSS too, so the peak over
+ * several steps is the largest of theirs (`peakMb`).
+ */
+class StepPeaks {
+  readonly peaks: Record<string, number> = {};
+  private current = "";
+  private highest = 0;
+  private readonly began = performance.now();
+  start(step: string): void {
+    if (this.current) {
+      const peak = vmHwmMb();
+      this.peaks[`${this.current} peak MB`] = peak;
+      this.highest = Math.max(this.highest, peak);
+      // As it goes, on stderr: a 10× case runs for most of an hour, and one that dies still says how far it got.
+      console.error(`  ${Math.round((performance.now() - this.began) / 1000)} s: ${this.current} done, its peak RSS ${peak} MB`);
+    }
+    this.current = step;
+    writeFileSync("/proc/self/clear_refs", "5");
+  }
+  /** The peak RSS since the case began (the current step included). */
+  peakMb(): number {
+    return Math.max(this.highest, vmHwmMb());
+  }
+  end(): Record<string, number> {
+    this.start("");
+    return this.peaks;
+  }
+}
+
+function vmHwmMb(): number {
+  return Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync("/proc/self/status", "utf8"))![1]) / 1024);
+}
+
 /** One (scale, store) case of `bench-scale.ts`, in its own process. */
-export async function runScaleCase(options: { scale: number; store: "sqlite" | "lancedb"; questions: number; dim: number }): Promise<Record<string, string | number>> {
-  const { scale, store, dim } = options;
+export async function runScaleCase(options: { scale: number; store: "sqlite" | "lancedb"; questions: number; dim: number; keep?: boolean }): Promise<Record<string, string | number>> {
+  const { scale, store } = options;
   const saveDir = mkdtempSync(join(tmpdir(), `bench-scale-${scale}-${store}-`));
+  try {
+    return await measure(saveDir, options);
+  } finally {
+    // 10x holds ~8 GB of vectors on disk: a benchmark leaves none of it behind unless asked.
+    if (!options.keep) rmSync(saveDir, { recursive: true, force: true });
+    else console.error(`kept ${saveDir}`);
+  }
+}
+
+async function measure(saveDir: string, options: { scale: number; store: "sqlite" | "lancedb"; questions: number; dim: number }): Promise<Record<string, string | number>> {
+  const { scale, store, dim } = options;
   const encoder = new SyntheticEncoder(dim);
+  const steps = new StepPeaks();
+  const loadAtStart = loadavg().map((l) => l.toFixed(1)).join(" ");
   const open = () => HippoRag.open({ saveDir, openieModel: "synthetic", encoder, vectorStore: store, vectorDtype: "f16" });
+  steps.start("corpus + OpenIE import");
   let corpus: ReturnType<typeof syntheticCorpus> | undefined = syntheticCorpus(scale);
   const all = toPassages(corpus.passages);
   let start = performance.now();
@@ -23,13 +74,14 @@ export async function runScaleCase(options: { scale: number; store: "sqlite" | "
   hippo.workspace.passages.insert(all);
   hippo.workspace.openie("synthetic").saveMany(all.map((p, i) => ({ passageId: p.id, entities: [], triples: corpus!.triples[i]! })), "synthetic");
   corpus = undefined; // the OpenIE is in the workspace now
-  const built = await hippo.index(all);
+  const built = await hippo.index(all, { onStage: (stage) => steps.start(stage) });
   const buildS = Math.round(ms(start) / 100) / 10;
-  const buildRss = peakRssMb();
+  const buildRss = steps.peakMb();
   const phraseCount = built.stats.phraseNodes;
   const annBuilt = phraseCount >= ANN_SYNONYMY_THRESHOLD;
   // Edge recall of the ANN path against the exact lists this build stored (exact below the threshold);
   // above it the build itself was approximate and exact all-pairs is what cannot be afforded.
+  steps.start("ANN recall check");
   const ann = annBuilt || store !== "sqlite" ? undefined : await synonymyAnnRecall(hippo);
   hippo.close();
 
@@ -39,16 +91,33 @@ export async function runScaleCase(options: { scale: number; store: "sqlite" | "
     const e = Math.floor(random() * entities);
     return `Question ${i}: what is entity ${Math.floor(e / 14)} variant ${e % 14} related to by relation ${Math.floor(random() * 50)}?`;
   });
+  steps.start("open index");
   start = performance.now();
   const reader = await open();
-  await reader.retriever();
+  const retriever = await reader.retriever();
   const openS = Math.round(ms(start) / 100) / 10;
+  steps.start("retrieve");
   start = performance.now();
   await reader.retrieve(questions, 200, { method: "hipporag", filter: false });
   const perQuestion = Math.round((ms(start) / questions.length) * 10) / 10;
+  // The dense part of that retrieval alone, as the method runs it (groups of 64): query vectors,
+  // each question's best facts, every passage's score. The rest is seeds, PageRank and ranking.
+  start = performance.now();
+  for (let g = 0; g < questions.length; g += 64) {
+    const group = questions.slice(g, g + 64);
+    const rows = group.map((_, i) => i);
+    await retriever.factCorpus.topMany(await retriever.queryVectors(group, "query_to_fact"), rows, 21);
+    await retriever.denseScores(await retriever.queryVectors(group, "query_to_passage"), rows);
+  }
+  const searchPerQuestion = Math.round((ms(start) / questions.length) * 10) / 10;
+  const corpusMb = Math.round((retriever.factCorpus.bytes + retriever.passageCorpus.bytes) / 1e6);
 
   let annRecall: string | number = "–";
   if (reader.vectors instanceof LanceDbVectorStore) annRecall = await lanceRecall(reader, encoder, entities, 50);
+  // Last, as it rewrites this index's synonym lists: an approximate build of 90% then an
+  // incremental insert of the rest, against the exact lists (1× SQLite only, where they are exact).
+  steps.start("incremental check");
+  const incremental = ann ? await incrementalRecall(reader, all.map((p) => p.id)) : undefined;
   reader.close();
   return {
     scale: `×${scale}`,
@@ -63,11 +132,19 @@ export async function runScaleCase(options: { scale: number; store: "sqlite" | "
     "ANN synonymy s": ann?.seconds ?? "–",
     "ANN edge recall": ann?.recall ?? (annBuilt ? "n/a (exact infeasible)" : "–"),
     "ANN weights ≠ exact": ann?.differentWeights ?? "–",
+    "ANN 90% + incremental 10% edge recall": incremental?.recall ?? "–",
+    "incremental weights ≠ exact": incremental?.differentWeights ?? "–",
     "build peak RSS MB": buildRss,
     "open index s": openS,
     "retrieval ms/question": perQuestion,
-    "peak RSS MB": peakRssMb(),
+    "of which fact+passage search ms": searchPerQuestion,
+    "fact+passage vectors MB": corpusMb,
+    "peak RSS MB": steps.peakMb(),
     "LanceDB IVF recall@10": annRecall,
+    ...Object.fromEntries(Object.entries(built.timings).map(([stage, t]) => [`${stage} s`, Math.round(t / 100) / 10])),
+    ...steps.end(),
+    "load average at start": loadAtStart,
+    "load average at end": loadavg().map((l) => l.toFixed(1)).join(" "),
   };
 }
 
@@ -121,4 +198,34 @@ async function synonymyAnnRecall(hippo: HippoRag): Promise<{ seconds: number; re
     }
   }
   return { seconds, recall: total ? Math.round((found / total) * 10000) / 10000 : 1, differentWeights };
+}
+
+/**
+ * Edge recall, against this (exact) build's lists, of an index built approximately over the first
+ * 90% of the passages (every phrase new: the ANN path, forced below its threshold) and then given
+ * the last 10% incrementally (the new phrases searched exactly against all, old lists merged).
+ */
+async function incrementalRecall(hippo: HippoRag, ids: string[]): Promise<{ recall: number; differentWeights: number }> {
+  const exact = hippo.memoryIndex().storedLists();
+  const index = new MemoryIndex(hippo.workspace, hippo.openieModel(), hippo.encoder, { ...DEFAULT_SYNONYMY, annAbove: 0 }, "f16", hippo.vectors);
+  await index.update([]); // empties the index (vectors stay stored): the next update builds afresh
+  await index.update(ids.slice(0, Math.round(ids.length * 0.9)));
+  await index.update(ids);
+  return compareLists(exact, index.storedLists());
+}
+
+function compareLists(exact: Map<string, NeighborList>, lists: Map<string, NeighborList>): { recall: number; differentWeights: number } {
+  let total = 0;
+  let found = 0;
+  let differentWeights = 0;
+  for (const [phrase, truth] of exact) {
+    const got = new Map(lists.get(phrase) ?? []);
+    for (const [other, weight] of truth) {
+      total++;
+      if (!got.has(other)) continue;
+      found++;
+      if (got.get(other) !== weight) differentWeights++;
+    }
+  }
+  return { recall: total ? Math.round((found / total) * 10000) / 10000 : 1, differentWeights };
 }

@@ -6,9 +6,12 @@
  * vectors. Synonymy is exact below 250k phrases and approximate (IVF, `src/graph/synonymy-ann.ts`)
  * above; where the build was exact (SQLite case), the ANN path is also run over the same vectors and
  * its edge recall against the build's lists is measured. Each (scale, store) runs in its own child
- * process so its peak RSS is its own.
+ * process so its peak RSS is its own; each step's peak RSS is recorded too ("<step> peak MB", the
+ * index stages by name), and retrieval's dense search (facts and passages) is timed on its own
+ * beside the whole (the rest is seeds, PageRank and ranking). Opening the index is timed apart from
+ * retrieval. The workspace is deleted after each case (10× is ~8 GB) unless --keep.
  * Writes scripts/results/scale-x<scales>.json.
- *   npx tsx scripts/bench-scale.ts [--scales 1,3,10] [--stores sqlite,lancedb] [--questions 200] [--dim 768]
+ *   npx tsx scripts/bench-scale.ts [--scales 1,3,10] [--stores sqlite,lancedb] [--questions 200] [--dim 768] [--keep]
  */
 import { execFileSync } from "node:child_process";
 import { resolve } from "node:path";
@@ -25,7 +28,7 @@ const num = (name: string, fallback: number) => {
 
 if (process.argv[2] === "--case") {
   const { runScaleCase } = await import("./bench-scale-case.js");
-  console.log(JSON.stringify(await runScaleCase({ scale: Number(process.argv[3]), store: process.argv[4] as "sqlite" | "lancedb", questions: Number(process.argv[5]), dim: Number(process.argv[6]) })));
+  console.log(JSON.stringify(await runScaleCase({ scale: Number(process.argv[3]), store: process.argv[4] as "sqlite" | "lancedb", questions: Number(process.argv[5]), dim: Number(process.argv[6]), keep: process.argv[7] === "keep" })));
 } else {
   const scales = list("scales", "1,3,10").map(Number);
   const stores = list("stores", "sqlite,lancedb");
@@ -36,7 +39,7 @@ if (process.argv[2] === "--case") {
     for (const store of stores) {
       console.error(`scale ×${scale}, ${store} …`);
       try {
-        const out = execFileSync(process.execPath, ["--max-old-space-size=12288", "--import", "tsx", resolve(import.meta.filename), "--case", String(scale), store, String(questions), String(dim)], { encoding: "utf8", maxBuffer: 1 << 26, stdio: ["ignore", "pipe", "inherit"] });
+        const out = execFileSync(process.execPath, ["--max-old-space-size=12288", "--import", "tsx", resolve(import.meta.filename), "--case", String(scale), store, String(questions), String(dim), process.argv.includes("--keep") ? "keep" : ""], { encoding: "utf8", maxBuffer: 1 << 26, stdio: ["ignore", "pipe", "inherit"] });
         rows.push(JSON.parse(out.trim().split("\n").pop()!) as Record<string, string | number>);
       } catch (error) {
         // A case that runs out of memory or time is a result too: it is recorded, not hidden.

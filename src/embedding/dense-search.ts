@@ -107,3 +107,25 @@ export function minMaxNormalize(values: ArrayLike<number>): Float64Array {
   for (let i = 0; i < values.length; i++) out[i] = range > 0 ? (values[i]! - min) / range : 1;
   return out;
 }
+
+/**
+ * The top `k` of a min-max normalised score vector, from the best raw rows only (`best`: rows and
+ * raw scores best first, over `total` rows, with the min and max of all of them): equal, row for
+ * row and bit for bit, to `topK(minMaxNormalize(all), k)` with those normalised scores. Normalising
+ * is monotone, so no row outside `best` scores above its last row; when that last row's normalised
+ * score ties the k-th (rounding can merge raw scores), a row outside could win the tie, and the
+ * answer is undefined: the caller then normalises the whole vector.
+ */
+export function minMaxTopK(best: { rows: readonly number[]; scores: readonly number[]; min: number; max: number }, k: number, total: number): { rows: number[]; scores: number[] } | undefined {
+  const { min, max } = best;
+  const range = max - min;
+  const normalised = best.scores.map((v) => (range > 0 ? (v - min) / range : 1));
+  // topK's order: by score, descending; ties: the higher row first.
+  const order = normalised.map((_, i) => i).sort((a, b) => normalised[b]! - normalised[a]! || best.rows[b]! - best.rows[a]!);
+  const take = order.slice(0, Math.min(k, total));
+  if (best.rows.length < total && take.length > 0) {
+    const last = Math.min(...normalised);
+    if (!(last < normalised[take[take.length - 1]!]!)) return undefined;
+  }
+  return { rows: take.map((i) => best.rows[i]!), scores: take.map((i) => normalised[i]!) };
+}

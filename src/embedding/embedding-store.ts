@@ -6,7 +6,7 @@ import type { VectorStore } from "../store/vector-store.js";
 import type { Workspace } from "../store/workspace.js";
 import { isSparse, type EmbedPurpose, type Encoder, type Matrix, type VectorMatrix } from "./encoder.js";
 import { DenseRowCache } from "./dense-row-cache.js";
-import { decodeFloat16Into, encodeFloat16 } from "./float16.js";
+import { decodeFloat16Into, encodeFloat16, toHalfBits, type HalfMatrix } from "./float16.js";
 import { sparseFromRows } from "./sparse.js";
 
 export { decodeSparseRow, encodeSparseRow } from "../store/sparse-row.js";
@@ -74,11 +74,24 @@ export class EmbeddingStore {
 
 /** Embeds (if missing) and returns the matrix of `texts`, in order. */
   async matrix(texts: readonly string[], purpose: EmbedPurpose, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<VectorMatrix> {
+    return (await this.load(texts, purpose, false, onProgress, signal)) as VectorMatrix;
+  }
+
+  /**
+   * The matrix of `texts` to search over, as `matrix`, but held in half precision when the vectors
+   * are stored so (nothing is lost: f16 holds them exactly), at half the memory: 1.4M facts × 768-d
+   * are 2.2 GB instead of 4.3 GB at 10× MuSiQue, and no f32 copy of the whole is ever made.
+   */
+  async searchMatrix(texts: readonly string[], purpose: EmbedPurpose): Promise<VectorMatrix | HalfMatrix> {
+    return this.load(texts, purpose, this.dtype === "f16" && !this.encoder.searchWeighting);
+  }
+
+  private async load(texts: readonly string[], purpose: EmbedPurpose, half: boolean, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<VectorMatrix | HalfMatrix> {
     const inputs = texts.map((text) => this.encoder.formatInput(text, purpose));
     const hashes = inputs.map((input) => md5Hex(input));
     // Read first and embed only what was not there: opening an index (everything stored) then costs
     // one read, with no separate existence check over the encoder's hashes.
-    const out = new MatrixBuilder(this.key, hashes.length);
+    const out = new MatrixBuilder(this.key, hashes.length, half);
     const missing = await this.readRows(hashes, out);
     this.stats.requested += inputs.length;
     this.stats.cached += inputs.length - missing.length;
@@ -243,31 +256,37 @@ export class EmbeddingStore {
 class MatrixBuilder {
   private dim = 0;
   private data = new Float32Array(0);
+  /** Dense rows as half-precision bits, when built `half`. */
+  private bits?: Uint16Array;
   private sparse?: Map<number, number>[];
 
   constructor(
     private readonly encoderId: string,
     private readonly rows: number,
+    private readonly half = false,
   ) {}
 
   putSparse(row: number, vector: Map<number, number>): void {
-    if (this.data.length > 0) throw this.mixed();
+    if (this.dim > 0) throw this.mixed();
     (this.sparse ??= new Array<Map<number, number>>(this.rows))[row] = vector;
   }
 
   putDense(row: number, vector: Float32Array): void {
     if (this.sparse) throw this.mixed();
-    if (this.data.length === 0) {
+    if (this.dim === 0) {
       this.dim = vector.length;
-      this.data = new Float32Array(this.rows * this.dim);
+      if (this.half) this.bits = new Uint16Array(this.rows * this.dim);
+      else this.data = new Float32Array(this.rows * this.dim);
     } else if (vector.length !== this.dim) {
       throw new HippoError("WORKSPACE", `mixed dimensions for encoder ${this.encoderId} (${vector.length} vs ${this.dim})`);
     }
-    this.data.set(vector, row * this.dim);
+    if (this.bits) toHalfBits(vector, this.bits.subarray(row * this.dim, (row + 1) * this.dim));
+    else this.data.set(vector, row * this.dim);
   }
 
-  build(): VectorMatrix {
+  build(): VectorMatrix | HalfMatrix {
     if (this.sparse) return sparseFromRows(Array.from(this.sparse, (row) => row ?? new Map()));
+    if (this.bits) return { kind: "f16", rows: this.rows, dim: this.dim, bits: this.bits };
     return { rows: this.rows, dim: this.dim, data: this.data };
   }
 

@@ -4,6 +4,7 @@ import { fingerprint } from "../core/fingerprint.js";
 import { pyTupleRepr } from "../core/ids.js";
 import type { Encoder, VectorMatrix } from "../embedding/encoder.js";
 import { EmbeddingStore } from "../embedding/embedding-store.js";
+import type { HalfMatrix } from "../embedding/float16.js";
 import type { OpenIEStore } from "../store/openie-store.js";
 import type { VectorStore } from "../store/vector-store.js";
 import type { Workspace } from "../store/workspace.js";
@@ -210,11 +211,11 @@ export class MemoryIndex {
     return { graph: buildMemoryGraph(chunks, this.storedLists()), chunks };
   }
 
-  /** Matrices of a loaded graph: passage, fact (tuple repr, as upstream embeds it) vectors. */
-  async vectors(graph: MemoryGraph, contents: readonly string[]): Promise<{ passages: VectorMatrix; facts: VectorMatrix }> {
-    const passages = await this.embeddings.matrix(contents, "passage");
+  /** Matrices of a loaded graph to search: passage, fact (tuple repr, as upstream embeds it) vectors; f16 ones held as f16. */
+  async vectors(graph: MemoryGraph, contents: readonly string[]): Promise<{ passages: VectorMatrix | HalfMatrix; facts: VectorMatrix | HalfMatrix }> {
+    const passages = await this.embeddings.searchMatrix(contents, "passage");
     await new Promise<void>((resolve) => setImmediate(resolve)); // a turn for Ctrl-C between the two reads
-    return { passages, facts: await this.embeddings.matrix(graph.facts.map(pyTupleRepr), "fact") };
+    return { passages, facts: await this.embeddings.searchMatrix(graph.facts.map(pyTupleRepr), "fact") };
   }
 
   /** Passage strings (`title\ntext`) as stored in the workspace, in the given order. */
@@ -288,7 +289,7 @@ export class MemoryIndex {
       // (old list ∪ new candidates) is exact, with no search for the old phrase. Candidates are
       // uncapped: a new phrase with more than 101 can still enter the top-101 of an old phrase that
       // is not in its own list.
-      const candidates = await synonymCandidates(names, space.matrix, newRows.filter((q) => queriesForSynonyms(names[q]!)), this.synonymy.threshold, eligible, signal, counts);
+      const candidates = await synonymCandidates(names, space.matrix, newRows.filter((q) => queriesForSynonyms(names[q]!)), this.synonymy.threshold, eligible, signal, counts, this.synonymy.annAbove, this.synonymy.ann);
       for (const q of newRows) out.set(names[q]!, walkCandidates(names, q, candidates.get(q) ?? [], this.synonymy));
       synonymQueries = newRows.length;
       const reached = new Map<string, NeighborList>();

@@ -4,6 +4,7 @@ import { HippoError } from "../core/errors.js";
 import { IndexSnapshots, snapshotKey, type OpenedIndex } from "../store/index-snapshot.js";
 import type { EmbeddingStore } from "../embedding/embedding-store.js";
 import type { VectorMatrix } from "../embedding/encoder.js";
+import type { HalfMatrix } from "../embedding/float16.js";
 import type { Workspace } from "../store/workspace.js";
 import type { MemoryGraph } from "./build-graph.js";
 
@@ -18,7 +19,7 @@ export interface OpenableIndex {
   passageIds(): string[];
   load(): { graph: MemoryGraph };
   passageContents(passageIds: readonly string[]): string[];
-  vectors(graph: MemoryGraph, contents: readonly string[]): Promise<{ passages: VectorMatrix; facts: VectorMatrix }>;
+  vectors(graph: MemoryGraph, contents: readonly string[]): Promise<{ passages: VectorMatrix | HalfMatrix; facts: VectorMatrix | HalfMatrix }>;
 }
 
 /**

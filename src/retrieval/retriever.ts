@@ -1,6 +1,7 @@
 import { minMaxNormalize, topK } from "../embedding/dense-search.js";
 import type { EmbedPurpose } from "../embedding/encoder.js";
 import type { VectorMatrix } from "../embedding/encoder.js";
+import type { HalfMatrix } from "../embedding/float16.js";
 import { VectorCorpus } from "../embedding/vector-search.js";
 import type { MemoryGraph } from "../graph/build-graph.js";
 import type { MemoryIndex } from "../graph/memory-index.js";
@@ -34,8 +35,8 @@ export class Retriever implements RetrievalMemory {
     readonly graph: MemoryGraph,
     readonly contents: string[],
     private readonly weigh: (m: VectorMatrix) => VectorMatrix,
-    passages: VectorMatrix,
-    facts: VectorMatrix,
+    passages: VectorMatrix | HalfMatrix,
+    facts: VectorMatrix | HalfMatrix,
     readonly chat?: ChatModel,
     readonly concurrency = 8,
   ) {
@@ -49,11 +50,15 @@ export class Retriever implements RetrievalMemory {
     const { graph, contents, passages: stored, facts } = await openMemoryIndex(index, signal);
     const turn = cooperative(signal, "while opening the index: nothing was changed");
     await turn();
-    // Encoders with corpus statistics (the lexical encoder's IDF) reweight the search space here.
-    const weighting = index.encoder.searchWeighting?.(stored) ?? ((m: VectorMatrix) => m);
-    const passages = weighting(stored);
+    // Encoders with corpus statistics (the lexical encoder's IDF) reweight the search space here
+    // (their vectors are never held as f16: searchMatrix keeps f32 for them). f16 vectors stay f16
+    // in memory (half the bytes): onnxruntime casts a block as it multiplies it.
+    const reweigh = index.encoder.searchWeighting?.(stored as VectorMatrix);
+    const weighting = reweigh ?? ((m: VectorMatrix) => m);
+    const space = (m: VectorMatrix | HalfMatrix) => (reweigh ? reweigh(m as VectorMatrix) : m);
+    const passages = space(stored);
     await turn();
-    return new Retriever(index, graph, contents, weighting, passages, weighting(facts), chat, concurrency);
+    return new Retriever(index, graph, contents, weighting, passages, space(facts), chat, concurrency);
   }
 
   async retrieve(questions: readonly string[], options: RetrievalOptions, onEach?: (done: number) => void, signal?: AbortSignal): Promise<RetrievalResult[]> {

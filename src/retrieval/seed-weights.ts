@@ -21,7 +21,8 @@ export interface Seed {
 export function seedWeights(
   graph: MemoryGraph,
   facts: readonly number[],
-  factScores: ArrayLike<number>,
+  /** The min-max normalised score of a fact (one of `facts`). */
+  factScore: (fact: number) => number,
   mode: SeedWeighting,
   maxSeeds: number,
 ): Seed[] {
@@ -29,7 +30,7 @@ export function seedWeights(
   const sums = new Map<number, number>();
   const counts = new Map<number, number>();
   for (const f of facts) {
-    const score = factScores[f]!;
+    const score = factScore(f);
     for (const node of [graph.factNodes[2 * f]!, graph.factNodes[2 * f + 1]!]) {
       const n = graph.phrasePassageCount[node]!;
       const w = n > 0 ? score / n : score;

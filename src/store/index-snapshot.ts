@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { fingerprint } from "../core/fingerprint.js";
 import { md5Hex } from "../core/ids.js";
 import type { VectorMatrix } from "../embedding/encoder.js";
+import type { HalfMatrix } from "../embedding/float16.js";
 import type { MemoryGraph } from "../graph/build-graph.js";
 import type { CsrGraph } from "../graph/csr-graph.js";
 import { readSnapshotFile, sectionTypeOf, writeSnapshotFile, type SectionArray, type SectionInput, type SectionType } from "./snapshot-file.js";
@@ -12,7 +13,7 @@ import type { VectorPrecision, VectorStore } from "./vector-store.js";
  * Bumped whenever what is stored, or how, changes: a snapshot of another format is never read.
  * (A new field of CsrGraph needs no bump: its fields are stored generically, by name.)
  */
-export const SNAPSHOT_FORMAT = 1;
+export const SNAPSHOT_FORMAT = 2;
 
 /** Everything Retriever.create needs of an index: its graph, passage texts, passage and fact vectors. */
 export interface OpenedIndex {
@@ -20,9 +21,9 @@ export interface OpenedIndex {
   /** Passage strings (`title\ntext`) in graph.passageIds order. */
   contents: string[];
   /** (passages × d), as stored (before any encoder search weighting). */
-  passages: VectorMatrix;
+  passages: VectorMatrix | HalfMatrix;
   /** (facts × d), row i the vector of graph.facts[i]'s tuple repr. */
-  facts: VectorMatrix;
+  facts: VectorMatrix | HalfMatrix;
 }
 
 /**
@@ -131,7 +132,9 @@ function encode(opened: OpenedIndex, precision: VectorPrecision): { meta: Snapsh
   });
   sections.push(...strings("phrases", graph.phrases), ...strings("passageIds", graph.passageIds), ...strings("contents", opened.contents), ...strings("predicates", [...predicateIds.keys()]));
   sections.push({ name: "factPredicate", type: "u32", data: factPredicate }, { name: "factNodes", type: "u32", data: graph.factNodes }, { name: "phrasePassageCount", type: "u32", data: graph.phrasePassageCount });
-  // Dense vectors keep their stored precision: f16 values are exact in half precision (rounded before storing).
+  // Dense vectors keep their stored precision: an f16 search matrix (HalfMatrix) is stored as its bits
+  // (u16) and read back as one, never widened; an f32 matrix of an f16 space is stored as f16 (its
+  // values were rounded to half precision before storing, so they are exact).
   const vectorType: SectionType = precision === "f16" ? "f16" : "f32";
   const meta: SnapshotMeta = {
     stats: graph.stats,
@@ -159,7 +162,7 @@ function decode(meta: SnapshotMeta, sections: Map<string, SectionArray>): Opened
     stats: meta.stats,
     phraseIndex: new Map(phrases.map((p, i) => [p, i])),
   };
-  return { graph, contents: readStrings("contents", sections), passages: readRecord<VectorMatrix>("passages", meta.passages, sections), facts: readRecord<VectorMatrix>("facts", meta.facts, sections) };
+  return { graph, contents: readStrings("contents", sections), passages: readRecord<VectorMatrix | HalfMatrix>("passages", meta.passages, sections), facts: readRecord<VectorMatrix | HalfMatrix>("facts", meta.facts, sections) };
 }
 
 /** Every field of `value`: typed arrays become sections `<name>.<field>`, scalars go to the metadata. */

@@ -1,4 +1,4 @@
-import { minMaxNormalize, topK } from "../../embedding/dense-search.js";
+import { minMaxNormalize, minMaxTopK, topK } from "../../embedding/dense-search.js";
 import { HippoError, isFatal, usageError } from "../../core/errors.js";
 import { generateComplete } from "../../llm/generate-complete.js";
 import { filterMessages } from "../filter-prompt.js";
@@ -25,15 +25,27 @@ export const factSeedPolicy: SeedPolicy = {
     const graph = memory.graph;
     if (graph.facts.length === 0) return group.map(() => ({ trace: { candidateFacts: [] }, fallback: "no-facts" }));
     const queryFact = await memory.queryVectors(group, "query_to_fact");
-    // (group × d) · (facts × d)ᵀ in one product.
+    // (group × d) · (facts × d)ᵀ a block of facts at a time, keeping each question's best raw scores
+    // and its min and max (not a score per fact: 1.4M facts × 64 questions = 358 MB at 10× MuSiQue).
+    // A few more than linkingTopK, so that the normalised top-k is provably the same (minMaxTopK).
     const F = memory.factCorpus.rows;
-    const block = await memory.factCorpus.scoresMany(queryFact, group.map((_, i) => i));
+    const best = await memory.factCorpus.topMany(queryFact, group.map((_, i) => i), options.linkingTopK + 16);
     return Promise.all(
       group.map((question, i) =>
         limit(async (): Promise<SeedPlan> => {
-          const factScores = minMaxNormalize(block.subarray(i * F, (i + 1) * F));
-          const candidates = topK(factScores, options.linkingTopK);
-          const trace: SeedPlan["trace"] = { candidateFacts: candidates.map((f) => ({ fact: graph.facts[f]!, score: factScores[f]! })) };
+          let top = minMaxTopK(best[i]!, options.linkingTopK, F);
+          if (!top) {
+            // A tie at the cut after rounding: the whole normalised vector decides, as upstream does;
+            // scored with the same batch, so by the same kernels, as the best rows were.
+            const rowsOfGroup = group.map((_, j) => j);
+            const all = minMaxNormalize((await memory.factCorpus.scoresMany(queryFact, rowsOfGroup)).subarray(i * F, (i + 1) * F));
+            const rows = topK(all, options.linkingTopK);
+            top = { rows, scores: rows.map((f) => all[f]!) };
+          }
+          const candidates = top.rows;
+          const scoreOf = new Map(candidates.map((f, c) => [f, top.scores[c]!]));
+          const factScore = (f: number) => scoreOf.get(f)!;
+          const trace: SeedPlan["trace"] = { candidateFacts: candidates.map((f) => ({ fact: graph.facts[f]!, score: factScore(f) })) };
           let kept = candidates;
           if (options.filter) {
             if (!memory.chat) throw usageError("the recognition-memory filter needs an LLM", "configure one, or pass --no-filter (the paper's w/o-filter ablation)");
@@ -58,7 +70,7 @@ export const factSeedPolicy: SeedPolicy = {
             }
             if (kept.length === 0) return { trace, fallback: "filter-empty" };
           }
-          return { trace, seeds: seedWeights(graph, kept, factScores, options.seedWeighting, options.linkingTopK) };
+          return { trace, seeds: seedWeights(graph, kept, factScore, options.seedWeighting, options.linkingTopK) };
         }),
       ),
     );
