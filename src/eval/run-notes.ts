@@ -1,4 +1,5 @@
 import type { Question } from "../datasets/dataset-types.js";
+import { countFallbacks } from "../retrieval/count-fallbacks.js";
 import { loadAnswers, loadRetrievals, questionKey } from "../retrieval/retrieval-store.js";
 import type { Workspace } from "../store/workspace.js";
 
@@ -14,16 +15,11 @@ export function runNotes(workspace: Workspace, run: string, questions: readonly 
   const answers = loadAnswers(workspace, run);
   const keys = [...new Set(questions.map((q) => questionKey(q.question)))].filter((key) => retrieved.has(key));
   const notes: string[] = [];
-  const fallbacks = new Map<string, number>();
-  for (const key of keys) {
-    const trace = retrieved.get(key)!.trace as { fallback?: string; ircot?: { error?: string } };
-    if (trace.fallback) fallbacks.set(trace.fallback, (fallbacks.get(trace.fallback) ?? 0) + 1);
-    if (trace.ircot?.error !== undefined) fallbacks.set("ircot-error", (fallbacks.get("ircot-error") ?? 0) + 1);
-  }
-  if (fallbacks.size) {
-    const total = [...fallbacks.values()].reduce((a, b) => a + b, 0);
-    const errors = [...fallbacks.keys()].some((k) => k.endsWith("-error"));
-    notes.push(`${run}: ${total} of ${keys.length} questions fell back (${[...fallbacks].map(([k, n]) => `${n} ${k}`).join(", ")})${errors ? "; the LLM errors are retried by the next retrieve" : ""}`);
+  const fallbacks = Object.entries(countFallbacks(keys.map((key) => retrieved.get(key)!.trace)));
+  if (fallbacks.length) {
+    const total = fallbacks.reduce((sum, [, n]) => sum + n, 0);
+    const errors = fallbacks.some(([k]) => k.endsWith("-error"));
+    notes.push(`${run}: ${total} of ${keys.length} questions fell back (${fallbacks.map(([k, n]) => `${n} ${k}`).join(", ")})${errors ? "; the LLM errors are retried by the next retrieve" : ""}`);
   }
   if (answers.size > 0) {
     const unanswered = keys.filter((key) => !answers.has(key)).length;

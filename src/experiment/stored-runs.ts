@@ -11,6 +11,7 @@ import { storeIrcotAnswers } from "../retrieval/ircot/store-ircot-answers.js";
 import { methodId, methodOf } from "../retrieval/method-registry.js";
 import { loadAnswers, loadRetrievals, questionKey, saveAnswer, saveRetrievals } from "../retrieval/retrieval-store.js";
 import type { RetrievalOptions } from "../retrieval/retriever.js";
+import { countFallbacks } from "../retrieval/count-fallbacks.js";
 import { runLabel } from "../retrieval/run-label.js";
 import { rankedMetadata } from "../store/passage-store.js";
 
@@ -103,13 +104,11 @@ export async function retrieveQuestions(
   const contents = index.passageContents(ids);
   const contentOf = new Map(ids.map((id, i) => [id, contents[i]!]));
   const results = new Map<string, RetrievedDocs>();
-  const fallbacks: Record<string, number> = {};
   for (const q of questions) {
     const row = all.get(questionKey(q.question))!;
     results.set(q.id, withMetadata({ question: row.question, passageIds: row.passageIds, scores: row.scores, trace: row.trace, docs: row.passageIds.map((id) => contentOf.get(id)!) }, rankedMetadata(hippo.workspace.passages, row.passageIds)));
-    if (row.trace.fallback) fallbacks[row.trace.fallback] = (fallbacks[row.trace.fallback] ?? 0) + 1;
-    if (row.trace.ircot?.error !== undefined) fallbacks["ircot-error"] = (fallbacks["ircot-error"] ?? 0) + 1;
   }
+  const fallbacks = countFallbacks([...results.values()].map((r) => r.trace));
   return { run, results, reused: tally.reused, recomputed: tally, fallbacks, ...(options.ircotSteps ? { ircot: ircotUsage([...results.values()]) } : {}) };
 }
 
