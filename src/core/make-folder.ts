@@ -10,13 +10,8 @@ import { dirname, resolve } from "node:path";
 export function makeFolder(path: string): void {
   const missing: string[] = [];
   let at = resolve(path);
-  for (;;) {
-    try {
-      if (statSync(at).isDirectory()) break;
-      throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${at}'`), { code: "ENOTDIR", path: at });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-    }
+  for (let kind = kindOf(at); kind !== "folder"; kind = kindOf(at)) {
+    if (kind === "other") throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${at}'`), { code: "ENOTDIR", path: at });
     missing.push(at);
     const parent = dirname(at);
     if (parent === at) break;
@@ -29,5 +24,15 @@ export function makeFolder(path: string): void {
       // Another process may create the same level at the same moment.
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
+  }
+}
+
+/** What is at `path`; errors other than "no such file" (EACCES on the way …) are thrown. */
+function kindOf(path: string): "folder" | "other" | "missing" {
+  try {
+    return statSync(path).isDirectory() ? "folder" : "other";
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return "missing";
+    throw error;
   }
 }
