@@ -104,4 +104,22 @@ export const MIGRATIONS: readonly string[] = [
   -- list of ids), so that retrieval knows it is partial and reports say so; NULL when complete.
   ALTER TABLE indexes ADD COLUMN excluded TEXT;
   `,
+  `
+  -- Vectors in a rowid table. WITHOUT ROWID kept each 1.5–3 KB blob inside a B-tree ordered by
+  -- (encoder, md5 hash), so every insert landed on a random page: 130 µs a row at first, 230 µs past
+  -- 400k rows (1M f16 rows of 768-d, batches of 4,096), and the 10x corpus's 1.4M facts took 21
+  -- minutes to store. Appended in rowid order with a unique (encoder, hash) index beside them: 36–69
+  -- µs a row, 3.5x less in all; reading a whole space through embeddings_by_encoder (encoder, rowid)
+  -- walks the table in insertion order (5.4 s against 7.5 s for 1M rows). A one-time copy of every
+  -- stored vector (about 0.5 GB at the paper's size).
+  CREATE TABLE embeddings_rowid (
+    id INTEGER PRIMARY KEY, encoder TEXT NOT NULL, hash TEXT NOT NULL, dim INTEGER NOT NULL,
+    dtype TEXT NOT NULL CHECK (dtype IN ('f32', 'f16', 'sparse')), vector BLOB NOT NULL,
+    UNIQUE (encoder, hash)
+  );
+  INSERT INTO embeddings_rowid (encoder, hash, dim, dtype, vector) SELECT encoder, hash, dim, dtype, vector FROM embeddings;
+  DROP TABLE embeddings;
+  ALTER TABLE embeddings_rowid RENAME TO embeddings;
+  CREATE INDEX embeddings_by_encoder ON embeddings (encoder);
+  `,
 ];

@@ -5,6 +5,12 @@ import { innerProduct, TopHits } from "./vector-hits.js";
 import type { VectorHit, VectorPrecision, VectorStore } from "./vector-store.js";
 import type { Db } from "./sqlite-db.js";
 
+/**
+ * A whole space, read through the (encoder) index, whose entries are (encoder, rowid): rows come in
+ * insertion order, i.e. in the order of the table's pages (migration 6), not in hash order.
+ */
+const SCAN_SPACE = "SELECT hash, dim, dtype, vector FROM embeddings INDEXED BY embeddings_by_encoder WHERE encoder = ?";
+
 /** Above this many ids, one scan of the space beats a lookup per id (~4 µs a row against ~15 µs). */
 const SCAN_THRESHOLD = 2000;
 
@@ -74,7 +80,7 @@ export class SqliteVectorStore implements VectorStore {
     // Exact: every dense row of the space is scored (the retriever's in-memory search is the fast path).
     const top = new TopHits(k);
     let scratch = new Float32Array(query.length);
-    for (const [id, dim, dtype, blob] of this.db.prepare("SELECT hash, dim, dtype, vector FROM embeddings WHERE encoder = ?").raw().iterate(space) as Iterable<[string, number, string, Buffer]>) {
+    for (const [id, dim, dtype, blob] of this.db.prepare(SCAN_SPACE).raw().iterate(space) as Iterable<[string, number, string, Buffer]>) {
       if (dtype === "sparse") continue;
       if (dim !== query.length) throw new Error(`query of dimension ${query.length} against ${dim}-d vectors in ${space}`);
       if (dtype === "f16") decodeFloat16Into(blob, scratch, 0);
@@ -132,7 +138,7 @@ export class SqliteVectorStore implements VectorStore {
     };
     const scan = wanted.size > SCAN_THRESHOLD && wanted.size * 4 >= (this.db.prepare("SELECT COUNT(*) FROM embeddings WHERE encoder = ?").pluck().get(space) as number);
     if (scan) {
-      for (const [id, dim, dtype, vector] of this.db.prepare("SELECT hash, dim, dtype, vector FROM embeddings WHERE encoder = ?").raw().iterate(space) as Iterable<[string, number, StoredRow["dtype"], Buffer]>) {
+      for (const [id, dim, dtype, vector] of this.db.prepare(SCAN_SPACE).raw().iterate(space) as Iterable<[string, number, StoredRow["dtype"], Buffer]>) {
         if (wanted.has(id)) place(id, { dim, dtype, vector });
       }
       return;

@@ -26,6 +26,28 @@ describe("workspace migrations", () => {
     workspace.close();
   });
 
+  it("keep vectors in a rowid table (appended, not inserted at random into a B-tree of inline blobs); a version-5 workspace's vectors survive bit for bit", () => {
+    const dir = oldWorkspace(5);
+    const before = new Database(join(dir, WORKSPACE_FILE));
+    const insert = before.prepare("INSERT INTO embeddings (encoder, hash, dim, dtype, vector) VALUES (?, ?, ?, ?, ?)");
+    const rows = Array.from({ length: 50 }, (_, i) => ["space", `h${(i * 7919) % 50}`, 4, i % 2 ? "f16" : "f32", Buffer.from(Array.from({ length: i % 2 ? 8 : 16 }, (_, b) => (b * 31 + i) % 256))] as const);
+    for (const row of rows) insert.run(...row);
+    before.close();
+    const workspace = Workspace.open(dir);
+    const sql = workspace.db.prepare("SELECT sql FROM sqlite_master WHERE name = 'embeddings'").pluck().get() as string;
+    expect(sql).not.toMatch(/WITHOUT ROWID/i);
+    const stored = workspace.db.prepare("SELECT encoder, hash, dim, dtype, vector FROM embeddings WHERE encoder = 'space' ORDER BY hash").raw().all();
+    expect(stored).toEqual(rows.map((row) => [...row]).sort((a, b) => String(a[1]).localeCompare(String(b[1]))));
+    expect(workspace.db.prepare("SELECT COUNT(*) FROM embeddings WHERE encoder = 'e'").pluck().get()).toBe(1);
+    // A whole space is read in rowid (insertion) order through the encoder index: sequential pages.
+    const plan = workspace.db.prepare("EXPLAIN QUERY PLAN SELECT hash, dim, dtype, vector FROM embeddings INDEXED BY embeddings_by_encoder WHERE encoder = ?").all("space") as { detail: string }[];
+    expect(plan.map((row) => row.detail).join(" ")).toMatch(/USING INDEX embeddings_by_encoder/);
+    // (encoder, hash) stays unique: a second vector for a key replaces the first.
+    workspace.db.prepare("INSERT OR REPLACE INTO embeddings (encoder, hash, dim, dtype, vector) VALUES ('space', 'h1', 4, 'f32', ?)").run(Buffer.alloc(16));
+    expect(workspace.db.prepare("SELECT COUNT(*) FROM embeddings WHERE encoder = 'space'").pluck().get()).toBe(50);
+    workspace.close();
+  });
+
   it("refuse a workspace from a newer hipporag, naming both versions", () => {
     const dir = oldWorkspace(1);
     const db = new Database(join(dir, WORKSPACE_FILE));
