@@ -32,13 +32,13 @@ export class SqliteOpenIEStore implements OpenIEStore {
   }
 
   doneTriples(): Map<string, { triples: unknown[][]; hash: string }> {
-    const rows = this.db.prepare("SELECT passage_id, triples FROM openie WHERE model = ? AND status = 'done'").raw().all(this.model) as [string, string | null][];
-    return new Map(rows.map(([id, triples]) => [id, { triples: triples ? (JSON.parse(triples) as unknown[][]) : [], hash: md5Hex(triples ?? "[]") }]));
+    const rows = this.db.prepare("SELECT passage_id, triples, triples_hash FROM openie WHERE model = ? AND status = 'done'").raw().all(this.model) as [string, string | null, string][];
+    return new Map(rows.map(([id, triples, hash]) => [id, { triples: triples ? (JSON.parse(triples) as unknown[][]) : [], hash }]));
   }
 
   doneTriplesHashes(): Map<string, string> {
-    const rows = this.db.prepare("SELECT passage_id, triples FROM openie WHERE model = ? AND status = 'done'").raw().all(this.model) as [string, string | null][];
-    return new Map(rows.map(([id, triples]) => [id, md5Hex(triples ?? "[]")]));
+    // Stored at write time (migration 7): no triples text is read or hashed here.
+    return new Map(this.db.prepare("SELECT passage_id, triples_hash FROM openie WHERE model = ? AND status = 'done'").raw().all(this.model) as [string, string][]);
   }
 
   statuses(): Map<string, OpenIEStatus> {
@@ -81,13 +81,13 @@ export class SqliteOpenIEStore implements OpenIEStore {
   ): void {
     this.db
       .prepare(
-        `INSERT INTO openie (model, passage_id, status, entities, triples, error, failed_stage, attempts, source, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO openie (model, passage_id, status, entities, triples, triples_hash, error, failed_stage, attempts, source, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (model, passage_id) DO UPDATE SET status = excluded.status, entities = excluded.entities,
-           triples = excluded.triples, error = excluded.error, failed_stage = excluded.failed_stage,
+           triples = excluded.triples, triples_hash = excluded.triples_hash, error = excluded.error, failed_stage = excluded.failed_stage,
            attempts = openie.attempts + excluded.attempts, source = excluded.source, updated_at = excluded.updated_at`,
       )
-      .run(this.model, passageId, status, entities, triples, error, failedStage, countAttempt ? 1 : 0, source, new Date().toISOString());
+      .run(this.model, passageId, status, entities, triples, status === "done" ? md5Hex(triples ?? "[]") : null, error, failedStage, countAttempt ? 1 : 0, source, new Date().toISOString());
   }
 }
 

@@ -2,6 +2,7 @@ import Database from "better-sqlite3";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../test-support/cli-harness.js";
+import { md5Hex } from "../core/ids.js";
 import { MIGRATIONS } from "./migrations.js";
 import { Workspace, WORKSPACE_FILE } from "./workspace.js";
 
@@ -45,6 +46,28 @@ describe("workspace migrations", () => {
     // (encoder, hash) stays unique: a second vector for a key replaces the first.
     workspace.db.prepare("INSERT OR REPLACE INTO embeddings (encoder, hash, dim, dtype, vector) VALUES ('space', 'h1', 4, 'f32', ?)").run(Buffer.alloc(16));
     expect(workspace.db.prepare("SELECT COUNT(*) FROM embeddings WHERE encoder = 'space'").pluck().get()).toBe(50);
+    workspace.close();
+  });
+
+  it("store each finished passage's triples hash beside its triples, so checking an index's freshness reads no triples; older rows are hashed by the migration", () => {
+    const dir = oldWorkspace(6);
+    const before = new Database(join(dir, WORKSPACE_FILE));
+    const insert = before.prepare("INSERT INTO openie (model, passage_id, status, entities, triples, source, updated_at) VALUES ('m', ?, ?, '[]', ?, 'test', 'now')");
+    insert.run("done-1", "done", JSON.stringify([["Ünïcode", "is", "kept"]]));
+    insert.run("done-empty", "done", null);
+    insert.run("ner", "ner", null);
+    before.close();
+    const workspace = Workspace.open(dir);
+    const stored = new Map(workspace.db.prepare("SELECT passage_id, triples_hash FROM openie").raw().all() as [string, string | null][]);
+    expect(stored).toEqual(new Map([["done-1", md5Hex(JSON.stringify([["Ünïcode", "is", "kept"]]))], ["done-empty", md5Hex("[]")], ["ner", null]]));
+    const openie = workspace.openie("m");
+    openie.saveDone("new", ["a"], [["a", "b", "c"]], "test");
+    openie.saveFailure("done-1", "triples", "boom", "test");
+    expect(openie.doneTriplesHashes()).toEqual(new Map([["done-empty", md5Hex("[]")], ["new", md5Hex(JSON.stringify([["a", "b", "c"]]))]]));
+    // The hashes are read from their column, not recomputed from the triples.
+    workspace.db.prepare("UPDATE openie SET triples_hash = 'stored' WHERE passage_id = 'new'").run();
+    expect(openie.doneTriplesHashes().get("new")).toBe("stored");
+    expect(openie.doneTriples().get("new")!.hash).toBe("stored");
     workspace.close();
   });
 

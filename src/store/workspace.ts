@@ -3,6 +3,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { HippoError } from "../core/errors.js";
+import { md5Hex } from "../core/ids.js";
 import type { LlmCacheStore } from "./llm-cache-store.js";
 import type { MemoryIndexStore } from "./memory-index-store.js";
 import { MIGRATIONS } from "./migrations.js";
@@ -197,6 +198,8 @@ function migrate(db: Db, path: string): void {
   check(current);
   if (current === MIGRATIONS.length) return;
   if (db.readonly) throw new HippoError("WORKSPACE", `workspace ${path} needs a migration; open it read-write once`);
+  // What migrations compute in SQL that SQLite lacks (migration 7 hashes stored triples).
+  db.function("hipporag_md5", { deterministic: true }, (text) => md5Hex(String(text)));
   db.transaction(() => {
     const now = version();
     check(now);
