@@ -263,13 +263,15 @@ export class HippoRag {
   /** The retriever over the current index, opened once per index state; `signal` stops the opening. */
   async retriever(signal?: AbortSignal): Promise<Retriever> {
     const index = this.memoryIndex();
-    const ids = index.passageIds();
-    if (ids.length === 0) throw usageError(`nothing is indexed in ${this.workspace.path} for OpenIE model ${index.openieModel} and encoder ${this.encoder.id}`, "index documents first (hipporag index, with the same --llm-name and --embedding-name)");
-    const key = index.fingerprint();
+    // One read of the index's passages: stale (throws), empty, or its fingerprint. A retriever kept
+    // from before is served only while the index it was opened from is current.
+    const fresh = index.freshState();
+    if (fresh.passages === 0) throw usageError(`nothing is indexed in ${this.workspace.path} for OpenIE model ${index.openieModel} and encoder ${this.encoder.id}`, "index documents first (hipporag index, with the same --llm-name and --embedding-name)");
+    const key = fresh.fingerprint;
     if (this.retrieverCache?.key !== key) {
       // The filter can be switched on per call, so the retriever gets the LLM whenever one is configured.
       const filter = this.llms.filter;
-      this.retrieverCache = { key, retriever: await Retriever.create(index, filter ? this.chat("filter") : undefined, filter?.concurrency ?? 8, signal) };
+      this.retrieverCache = { key, retriever: await Retriever.create(index, filter ? this.chat("filter") : undefined, filter?.concurrency ?? 8, signal, fresh) };
     }
     return this.retrieverCache.retriever;
   }

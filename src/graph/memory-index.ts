@@ -153,8 +153,7 @@ export class MemoryIndex {
    * changed or is gone since they were indexed, and, given the corpus it should hold, passages added,
    * removed or reordered since. Nothing built on a stale index is served as current.
    */
-  staleness(corpus?: readonly string[]): string | undefined {
-    const indexed = this.indexedHashes();
+  staleness(corpus?: readonly string[], indexed = this.indexedHashes()): string | undefined {
     const current = this.openie.doneTriplesHashes();
     // A partial index (--skip-failed) left these out; it is stale once one of them has its OpenIE.
     const excluded = this.excluded();
@@ -185,7 +184,18 @@ export class MemoryIndex {
   /** Throws when the index is stale (see `staleness`), with the command that brings it up to date. */
   assertFresh(corpus?: readonly string[]): void {
     const problem = this.staleness(corpus);
-    if (problem) throw new HippoError("INPUT", problem, { suggestion: "run hipporag index (with the same --llm-name and --embedding-name) to bring it up to date; results stored before stay unused until then" });
+    if (problem) throw staleIndex(problem);
+  }
+
+  /**
+   * assertFresh() and fingerprint() from one read of the index's passages (what opening it for
+   * retrieval checks), and how many passages it holds.
+   */
+  freshState(): { fingerprint: string; passages: number } {
+    const indexed = this.indexedHashes();
+    const problem = this.staleness(undefined, indexed);
+    if (problem) throw staleIndex(problem);
+    return { fingerprint: indexFingerprint(this.id, this.synonymy, indexed), passages: indexed.size };
   }
 
   /** Corpus passages the index left out for lack of finished OpenIE (--skip-failed); empty when it is complete. */
@@ -332,4 +342,8 @@ export class MemoryIndex {
     const stats = await time("count graph", () => memoryGraphStats(chunks, stored, all));
     return { indexId: this.id, synonymQueries, stats, timings };
   }
+}
+
+function staleIndex(problem: string): HippoError {
+  return new HippoError("INPUT", problem, { suggestion: "run hipporag index (with the same --llm-name and --embedding-name) to bring it up to date; results stored before stay unused until then" });
 }

@@ -9,6 +9,7 @@ import { HippoRag, toPassages, type HippoRagConfig } from "../hipporag.js";
 import { IndexSnapshots, type OpenedIndex } from "../store/index-snapshot.js";
 import { musiqueWorkspace, SHARED_DATASETS, tempDir } from "../test-support/cli-harness.js";
 import { openMemoryIndex } from "./open-memory-index.js";
+import { pprSweepGraph } from "./personalized-pagerank.js";
 
 const MODEL = "gpt-3.5-turbo-1106";
 const snapshotFiles = (saveDir: string) => readdirSync(join(saveDir, "cache", "snapshots"));
@@ -46,6 +47,9 @@ describe("opening an index from its snapshot (MuSiQue, built by the CLI, lexical
     const ranked = await retrieveAll(hippo, questions);
     hippo.close();
     expect(first.said).toEqual([]);
+    // PageRank sweeps the order stored in the snapshot: nothing is renumbered at the first query.
+    expect(fromSnapshot.sweep.order).toHaveLength(fromSnapshot.graph.csr.nodeCount);
+    expect(pprSweepGraph(fromSnapshot.graph.csr)).toBe(fromSnapshot.sweep);
 
     rmSync(join(saveDir, "cache", "snapshots"), { recursive: true });
     const again = await open();
@@ -94,6 +98,20 @@ async function synthetic(config: Partial<HippoRagConfig> = {}, saveDir = tempDir
   hippo.workspace.openie("synthetic").saveMany(passages.map((p, i) => ({ passageId: p.id, entities: [], triples: corpus.triples[i]! })), "synthetic");
   return hippo;
 }
+
+describe("a retriever kept open in a process", () => {
+  it("is not served once the OpenIE it was built from has changed: the index is out of date, whichever way it was opened", async () => {
+    const hippo = await synthetic();
+    await hippo.index(passages);
+    const before = await hippo.retrieve(questions.slice(0, 2), 5, { method: "hipporag", filter: false });
+    expect(before[0]!.passageIds).toHaveLength(5);
+    hippo.workspace.openie("synthetic").saveDone(passages[0]!.id, [], [["entity 1 variant 0", "is now", "entity 2 variant 0"]], "edited");
+    await expect(hippo.retrieve(questions.slice(0, 2), 5, { method: "hipporag", filter: false })).rejects.toThrow(/is out of date: the OpenIE results of 1 passage changed since it was built/);
+    await hippo.index(passages);
+    expect(await hippo.retrieve(questions.slice(0, 2), 5, { method: "hipporag", filter: false })).toHaveLength(2);
+    hippo.close();
+  });
+});
 
 describe("snapshots of dense indexes", () => {
   const sizes = new Map<string, number>();

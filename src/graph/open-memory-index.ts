@@ -7,6 +7,7 @@ import type { VectorMatrix } from "../embedding/encoder.js";
 import type { HalfMatrix } from "../embedding/float16.js";
 import type { Workspace } from "../store/workspace.js";
 import type { MemoryGraph } from "./build-graph.js";
+import { adoptPprSweepGraph, pprSweepGraph } from "./personalized-pagerank.js";
 
 /** What opening needs of a MemoryIndex (written out, so memory-index.ts can call in here without a cycle). */
 export interface OpenableIndex {
@@ -14,7 +15,7 @@ export interface OpenableIndex {
   readonly id: string;
   readonly embeddings: Pick<EmbeddingStore, "vectors" | "dtype">;
   readonly notice?: (message: string) => void;
-  assertFresh(): void;
+  freshState(): { fingerprint: string };
   fingerprint(): string;
   passageIds(): string[];
   load(): { graph: MemoryGraph };
@@ -26,20 +27,20 @@ export interface OpenableIndex {
  * Opens an index for retrieval: from its snapshot (a few large reads into typed arrays, checked
  * against their checksums) when one was stored for exactly this index state, else rebuilt from
  * the workspace (OpenIE triples, synonym lists, vectors row by row) and the snapshot written for
- * the next open. Both paths give the same graph and matrices (tested bit for bit), so a missing,
+ * the next open. `fresh` is the index's freshState() when the caller has just taken it. Both paths give the same graph and matrices (tested bit for bit), so a missing,
  * stale or damaged snapshot costs time and a one-line notice, never a different result.
  */
-export async function openMemoryIndex(index: OpenableIndex, signal?: AbortSignal, timings: Record<string, number> = {}): Promise<OpenedIndex> {
+export async function openMemoryIndex(index: OpenableIndex, signal?: AbortSignal, timings: Record<string, number> = {}, fresh?: { fingerprint: string }): Promise<OpenedIndex> {
   const time = timer(timings);
   await cooperative(signal, "while opening the index: nothing was changed")(); // already pressed: stop before any read
-  // A stale index is never served, whichever way it is opened.
-  const key = time("check fresh, key", () => {
-    index.assertFresh();
-    return snapshotKey(index.fingerprint(), index.embeddings.vectors);
-  });
+  // A stale index is never served, whichever way it is opened (`fresh`: the caller has just checked).
+  const key = time("check fresh, key", () => snapshotKey((fresh ?? index.freshState()).fingerprint, index.embeddings.vectors));
   const snapshots = snapshotsOf(index);
   const stored = await snapshots.read(key, signal, timings);
-  if (!("problem" in stored)) return stored;
+  if (!("problem" in stored)) {
+    adoptPprSweepGraph(stored.graph.csr, stored.sweep);
+    return stored;
+  }
   // None stored is the normal first open (after an upgrade, or of a workspace built elsewhere).
   if (stored.problem !== "none stored") index.notice?.(`the index snapshot ${snapshots.path(key)} is ${stored.problem}: the index is rebuilt from the workspace`);
   const opened = await rebuild(index, signal, timings);
@@ -99,7 +100,10 @@ async function rebuild(index: OpenableIndex, signal?: AbortSignal, timings: Reco
   const { passages, facts } = await index.vectors(graph, contents);
   timings["vectors (SQLite rows)"] = performance.now() - start;
   await turn();
-  return { graph, contents, passages, facts };
+  // Kept with graph.csr for this process's queries, and stored in the snapshot for the next open's.
+  const sweep = time("PageRank sweep order", () => pprSweepGraph(graph.csr));
+  await turn();
+  return { graph, contents, passages, facts, sweep };
 }
 
 async function write(index: OpenableIndex, snapshots: IndexSnapshots, key: string, opened: OpenedIndex, signal?: AbortSignal): Promise<void> {

@@ -1,8 +1,8 @@
 import { availableParallelism } from "node:os";
 import { csrFromEdges, type CsrGraph } from "./csr-graph.js";
-import { degreeOrder, permuteCsr, type NodeOrder } from "./node-order.js";
 import { createManySolver, type ManySolver } from "./ppr-many.js";
 import { createWasmGraph, jsSolver, wasmLane, type LaneSolvers, type PprKernelName, type PprSolve, type WasmPprGraph } from "./ppr-kernel.js";
+import { checkSweepGraph, rankOf, sweepGraph, type PprSweepGraph } from "./ppr-sweep-graph.js";
 
 export interface PprOptions {
   /** Probability of following an edge (upstream and the paper: 0.5). */
@@ -25,14 +25,16 @@ export type PprGraph = CsrGraph | { nodeCount: number; edges: readonly (readonly
 
 /**
  * Per-graph solver state, cached: the kernels sweep the graph renumbered by descending degree
- * (node-order.ts; both kernels in the same order, so they stay bit-identical), with the weights
+ * (ppr-sweep-graph.ts; both kernels in the same order, so they stay bit-identical), with the weights
  * pre-divided by the neighbour's degree. Resets are permuted in and scores out.
  */
 interface Prepared {
   csr: CsrGraph;
-  /** The graph in sweep order, and that order. */
-  swept: CsrGraph;
-  order: NodeOrder;
+  sweep: PprSweepGraph;
+  /** rank[i] = the sweep position of node i. */
+  rank: Uint32Array;
+  /** The sweep graph as the kernels read it (no weights: they read sweep.scaled). */
+  swept: Pick<CsrGraph, "nodeCount" | "offsets" | "targets">;
   wasm?: WasmPprGraph | null; // null: WebAssembly cannot hold this graph
   wasmLane?: LaneSolvers;
   jsSolve?: PprSolve;
@@ -44,18 +46,8 @@ const preparedCsr = new WeakMap<object, CsrGraph>();
 const workersOf = new FinalizationRegistry<ManySolver>((many) => many.close());
 const preparedState = new WeakMap<CsrGraph, Prepared>();
 
-/** scaled[k] = w(j, targets[k]) / deg(targets[k]) for the entry k in row j. */
-export function scaledWeights(csr: CsrGraph): Float64Array {
-  const { nodeCount: n, offsets, targets, weights } = csr;
-  const inverse = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let degree = 0;
-    for (let k = offsets[i]!; k < offsets[i + 1]!; k++) degree += weights[k]!;
-    inverse[i] = degree > 0 ? 1 / degree : 0;
-  }
-  const scaled = new Float64Array(weights.length);
-  for (let k = 0; k < weights.length; k++) scaled[k] = weights[k]! * inverse[targets[k]!]!;
-  return scaled;
+function prepared(csr: CsrGraph, sweep: PprSweepGraph): Prepared {
+  return { csr, sweep, rank: rankOf(sweep.order), swept: { nodeCount: csr.nodeCount, offsets: sweep.offsets, targets: sweep.targets } };
 }
 
 function prepare(graph: PprGraph): Prepared {
@@ -65,12 +57,20 @@ function prepare(graph: PprGraph): Prepared {
     csr = preparedCsr.get(graph) ?? csrFromEdges(graph.nodeCount, graph.edges);
     preparedCsr.set(graph, csr);
   }
-  let prepared = preparedState.get(csr);
-  if (!prepared) {
-    const order = degreeOrder(csr);
-    preparedState.set(csr, (prepared = { csr, order, swept: permuteCsr(csr, order) }));
-  }
-  return prepared;
+  let state = preparedState.get(csr);
+  if (!state) preparedState.set(csr, (state = prepared(csr, sweepGraph(csr))));
+  return state;
+}
+
+/** The graph in the order PageRank sweeps it (computed on first use, then kept with the graph): what an index snapshot stores. */
+export function pprSweepGraph(graph: PprGraph): PprSweepGraph {
+  return prepare(graph).sweep;
+}
+
+/** Hands PageRank a stored sweep graph of `csr` (from an index snapshot), so that no query computes it. */
+export function adoptPprSweepGraph(csr: CsrGraph, sweep: PprSweepGraph): void {
+  checkSweepGraph(csr, sweep);
+  if (!preparedState.has(csr)) preparedState.set(csr, prepared(csr, sweep));
 }
 
 /** The solver for this graph and kernel choice; the graph is copied into WebAssembly memory once. */
@@ -79,7 +79,7 @@ function solverFor(prepared: Prepared, kernel: PprKernelName | undefined): PprSo
     // Two lanes: one for this thread, one for personalizedPageRankMany's worker.
     if (prepared.wasm === undefined) {
       try {
-        prepared.wasm = createWasmGraph(prepared.swept, scaledWeights(prepared.swept), 2) ?? null;
+        prepared.wasm = createWasmGraph(prepared.swept, prepared.sweep.scaled, 2) ?? null;
       } catch {
         prepared.wasm = null; // WebAssembly memory could not be reserved: use the JavaScript kernel
       }
@@ -87,7 +87,7 @@ function solverFor(prepared: Prepared, kernel: PprKernelName | undefined): PprSo
     if (prepared.wasm) return (prepared.wasmLane ??= wasmLane(prepared.wasm, 0)).one;
     if (kernel === "wasm") throw new RangeError("the wasm PageRank kernel is unavailable here (no WebAssembly, or the graph exceeds 4 GiB); use kernel: \"js\"");
   }
-  return (prepared.jsSolve ??= jsSolver(prepared.swept, scaledWeights(prepared.swept)));
+  return (prepared.jsSolve ??= jsSolver(prepared.swept, prepared.sweep.scaled));
 }
 
 /** v = reset / Σ reset, in sweep order (v[rank[i]] for node i). */
@@ -139,9 +139,9 @@ function settings(options: PprOptions): { d: number; omega: number; tolerance: n
 export function personalizedPageRank(graph: PprGraph, reset: ArrayLike<number>, options: PprOptions = {}): Float64Array {
   const prepared = prepare(graph);
   const { d, omega, tolerance, maxIterations } = settings(options);
-  const v = normalisedReset(reset, prepared.csr.nodeCount, prepared.order.rank);
+  const v = normalisedReset(reset, prepared.csr.nodeCount, prepared.rank);
   const solve = solverFor(prepared, options.kernel);
-  return normalise(solve(v, d, omega, tolerance, maxIterations), prepared.order.rank);
+  return normalise(solve(v, d, omega, tolerance, maxIterations), prepared.rank);
 }
 
 /** p = u / Σu, back in the graph's node order (u is in sweep order). */
@@ -163,7 +163,7 @@ function normalise(u: Float64Array, rank: Uint32Array): Float64Array {
 export async function personalizedPageRankMany(graph: PprGraph, resets: readonly ArrayLike<number>[], options: PprOptions = {}): Promise<Float64Array[]> {
   const prepared = prepare(graph);
   const { d, omega, tolerance, maxIterations } = settings(options);
-  const { rank } = prepared.order;
+  const { rank } = prepared;
   const vs = resets.map((reset) => normalisedReset(reset, prepared.csr.nodeCount, rank));
   const solve = solverFor(prepared, options.kernel);
   if (options.kernel === "js" || !prepared.wasm) return vs.map((v) => normalise(solve(v, d, omega, tolerance, maxIterations), rank));

@@ -169,7 +169,7 @@ const PAGE = 65_536;
 const MAX_PAGES = 65_536; // 4 GiB: the 32-bit WebAssembly address space
 
 /** Copies the graph into shared WebAssembly memory with `lanes` working areas; undefined if that is impossible. */
-export function createWasmGraph(csr: CsrGraph, scaled: Float64Array, lanes: number): WasmPprGraph | undefined {
+export function createWasmGraph(csr: Pick<CsrGraph, "nodeCount" | "offsets" | "targets">, scaled: Float64Array, lanes: number): WasmPprGraph | undefined {
   if (typeof WebAssembly === "undefined") return undefined;
   const n = csr.nodeCount;
   const nnz = csr.targets.length;
@@ -205,7 +205,7 @@ export function wasmSolver(graph: WasmPprGraph, lane: number): PprSolve {
 }
 
 /** The JavaScript reference kernel: the same sweeps and summation order as ppr-sweep.wat. */
-export function jsSolver(csr: CsrGraph, scaled: Float64Array): PprSolve {
+export function jsSolver(csr: Pick<CsrGraph, "nodeCount" | "offsets" | "targets">, scaled: Float64Array): PprSolve {
   const { nodeCount: n, offsets, targets } = csr;
   return (v, d, omega, tolerance, maxIterations) => {
     const u = Float64Array.from(v);

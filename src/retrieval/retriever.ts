@@ -44,10 +44,10 @@ export class Retriever implements RetrievalMemory {
     this.factCorpus = new VectorCorpus(facts);
   }
 
-  static async create(index: MemoryIndex, chat?: ChatModel, concurrency = 8, signal?: AbortSignal): Promise<Retriever> {
+  static async create(index: MemoryIndex, chat?: ChatModel, concurrency = 8, signal?: AbortSignal, fresh?: { fingerprint: string }): Promise<Retriever> {
     // From the index snapshot when one is stored for this state, else rebuilt (open-memory-index.ts);
     // the signal stops either between steps or chunks (nothing is written to the workspace while opening).
-    const { graph, contents, passages: stored, facts } = await openMemoryIndex(index, signal);
+    const { graph, contents, passages: stored, facts } = await openMemoryIndex(index, signal, {}, fresh);
     const turn = cooperative(signal, "while opening the index: nothing was changed");
     await turn();
     // Encoders with corpus statistics (the lexical encoder's IDF) reweight the search space here

@@ -6,6 +6,7 @@ import type { VectorMatrix } from "../embedding/encoder.js";
 import type { HalfMatrix } from "../embedding/float16.js";
 import type { MemoryGraph } from "../graph/build-graph.js";
 import type { CsrGraph } from "../graph/csr-graph.js";
+import { checkSweepGraph, type PprSweepGraph } from "../graph/ppr-sweep-graph.js";
 import { readSnapshotFile, sectionTypeOf, writeSnapshotFile, type SectionArray, type SectionInput, type SectionType } from "./snapshot-file.js";
 import type { VectorPrecision, VectorStore } from "./vector-store.js";
 
@@ -13,7 +14,7 @@ import type { VectorPrecision, VectorStore } from "./vector-store.js";
  * Bumped whenever what is stored, or how, changes: a snapshot of another format is never read.
  * (A new field of CsrGraph needs no bump: its fields are stored generically, by name.)
  */
-export const SNAPSHOT_FORMAT = 2;
+export const SNAPSHOT_FORMAT = 3;
 
 /** Everything Retriever.create needs of an index: its graph, passage texts, passage and fact vectors. */
 export interface OpenedIndex {
@@ -24,6 +25,8 @@ export interface OpenedIndex {
   passages: VectorMatrix | HalfMatrix;
   /** (facts × d), row i the vector of graph.facts[i]'s tuple repr. */
   facts: VectorMatrix | HalfMatrix;
+  /** graph.csr as PageRank sweeps it (its node order, computed at index time, not at the first query). */
+  sweep: PprSweepGraph;
 }
 
 /**
@@ -109,6 +112,7 @@ interface SnapshotMeta {
   csr: RecordMeta;
   passages: RecordMeta;
   facts: RecordMeta;
+  sweep: RecordMeta;
   /** Distinct fact predicates: facts are [phrase, predicates[i], phrase], subject and object from factNodes. */
   predicates: number;
 }
@@ -141,6 +145,7 @@ function encode(opened: OpenedIndex, precision: VectorPrecision): { meta: Snapsh
     csr: record("csr", graph.csr, sections),
     passages: record("passages", opened.passages, sections, { data: vectorType }),
     facts: record("facts", opened.facts, sections, { data: vectorType }),
+    sweep: record("sweep", opened.sweep, sections),
     predicates: predicateIds.size,
   };
   return { meta, sections };
@@ -162,7 +167,9 @@ function decode(meta: SnapshotMeta, sections: Map<string, SectionArray>): Opened
     stats: meta.stats,
     phraseIndex: new Map(phrases.map((p, i) => [p, i])),
   };
-  return { graph, contents: readStrings("contents", sections), passages: readRecord<VectorMatrix | HalfMatrix>("passages", meta.passages, sections), facts: readRecord<VectorMatrix | HalfMatrix>("facts", meta.facts, sections) };
+  const sweep = readRecord<PprSweepGraph>("sweep", meta.sweep, sections);
+  checkSweepGraph(graph.csr, sweep);
+  return { graph, contents: readStrings("contents", sections), passages: readRecord<VectorMatrix | HalfMatrix>("passages", meta.passages, sections), facts: readRecord<VectorMatrix | HalfMatrix>("facts", meta.facts, sections), sweep };
 }
 
 /** Every field of `value`: typed arrays become sections `<name>.<field>`, scalars go to the metadata. */
