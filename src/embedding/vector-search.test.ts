@@ -31,6 +31,17 @@ describe("VectorCorpus in blocks", () => {
     expect(new VectorCorpus(half(corpus), 1000).scores(queries, 5)).toEqual(whole);
   });
 
+  it("a query scores the same bits alone, in a pair or in a batch of 64: the path is chosen by the corpus, not by how many ask", async () => {
+    for (const held of [corpus, half(corpus)]) {
+      const blocked = new VectorCorpus(held, 1000);
+      const batch = await blocked.scoresMany(queries, rows);
+      for (const i of [0, 17, 63]) expect(await blocked.scoresMany(queries, [rows[i]!])).toEqual(batch.subarray(i * 9000, (i + 1) * 9000));
+      expect(await blocked.scoresMany(queries, rows.slice(0, 2))).toEqual(batch.subarray(0, 2 * 9000));
+      const [alone] = await blocked.topMany(queries, [rows[5]!], 21);
+      expect(alone).toEqual((await blocked.topMany(queries, rows, 21))[5]);
+    }
+  });
+
   it("topMany gives each query's top rows, raw scores and min/max as topK over all its scores", async () => {
     const blocked = new VectorCorpus(half(corpus), 1000);
     const all = await blocked.scoresMany(queries, rows);

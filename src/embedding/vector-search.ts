@@ -4,8 +4,15 @@ import { decodeHalfRows, type HalfMatrix } from "./float16.js";
 import type { MatmulEngine } from "./onnx-matmul.js";
 import { invertedIndex, sparseScoresInto, type InvertedIndex } from "./sparse.js";
 
-/** Multiply-adds above which a batch of dense queries is scored through onnxruntime. */
-const GEMM_THRESHOLD = 5e7;
+/**
+ * Multiply-adds per query (corpus rows × d) from which dense queries are scored through onnxruntime,
+ * however many ask: GEMM and the JS loop round differently, so the choice is the corpus's, never the
+ * batch's, and a question's scores (and ranking) are the same alone as among others. (It was
+ * queries × rows × d ≥ 5e7: a question asked alone, or in a last group of fewer than 6, took the
+ * JS loop and scored other bits, 87% of them, than in a full group.) About 1,400 rows at 768-d,
+ * where one query costs ~1.5 ms in JS; above it a padded 2-row GEMM is ~4× faster than the loop.
+ */
+const GEMM_THRESHOLD = 1 << 20;
 
 /**
  * Corpus rows scored per call. Bounds what a search holds beside the corpus: (queries × block)
@@ -156,13 +163,15 @@ export class VectorCorpus {
     if (isSparse(queries)) throw new Error("dense corpus needs dense queries");
     const d = queries.dim;
     if (d !== this.dim) throw new Error(`dimension mismatch: ${d} vs ${this.dim}`);
-    // The query rows, contiguous: (queries × d).
-    const data = new Float32Array(queryRows.length * d);
+    const gemm = this.rows * d >= GEMM_THRESHOLD;
+    // The query rows, contiguous: (queries × d). A one-row product would take GEMV kernels, which
+    // round differently: a lone query is doubled, and its first row of scores used (measured: every
+    // row of a 2- to 64-row GEMM has the same bits).
+    const padded = gemm && queryRows.length === 1 ? 2 : queryRows.length;
+    const data = new Float32Array(padded * d);
     queryRows.forEach((q, i) => data.set(queries.data.subarray(q * d, (q + 1) * d), i * d));
-    const batch: Matrix = { rows: queryRows.length, dim: d, data };
-    // The same choice as the unblocked search made: a one-row product would take GEMV kernels (other
-    // bits), and below the threshold the call costs more than the JS loop.
-    const gemm = queryRows.length > 1 && queryRows.length * this.rows * d >= GEMM_THRESHOLD;
+    if (padded > queryRows.length) data.copyWithin(d, 0, d);
+    const batch: Matrix = { rows: padded, dim: d, data };
     if (gemm) this.engine ??= import("./onnx-matmul.js").then((m) => m.createOnnxMatmul());
     const m = this.matrix as Matrix | HalfMatrix;
     for (const [from, to] of this.blocks()) {

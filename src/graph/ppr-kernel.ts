@@ -20,7 +20,11 @@ import { PPR_SWEEP_WASM_BASE64 } from "./ppr-sweep-wasm.js";
  * single sweep 0.79–0.90 of the time, but rounding w/deg by up to 2⁻²⁴ moves a score by about that
  * relative amount: 7.9e-9 on a reset on one node (scores ~0.5), against the 1e-8 goal; the
  * perturbation bound is ‖Δp‖₁ ≤ 2dε/(1−d) = 1.2e-7 at d = 0.5. ppr-kernel.test.ts ("precise
- * enough") guards this. Also measured at the paper's size (CPU time, one thread, interleaved): a
+ * enough") guards this. Nor does a smaller CSR help: raw weights are f32-exact in every index built
+ * here (cosines from f32 products, counts, 1.0: checked on the MuSiQue and paper-size indexes), so a
+ * kernel streaming f32 raw weights (8 bytes per entry) and gathering y = u / deg, kept current per
+ * row, is as exact (max diff 5.8e-12); measured interleaved at the paper's size it ran 0.96–1.11
+ * of this one's time: the sweep is not bound by the CSR stream (26 MB, within the 32 MB L3). Also measured at the paper's size (CPU time, one thread, interleaved): a
  * column-banded sweep8 whose gathers stay within 1 MB (L2) was no faster (0.97–1.27); B = 4 or 16
  * columns no better than 8; f32 scores in the block 0.83 of sweep8, before the f64 sweeps it would
  * need to finish. Every locality order tried (identity, BFS, hubs first) is within ±30% of the
