@@ -7,6 +7,8 @@
  * mean of the igraph timings around it; the table gives the median over rounds.
  * The batch (personalizedPageRankMany, as an evaluation run calls it) starts with the single-query
  * resets, so its answers are checked against the single path (bit-identical: max |diff| 0) and igraph.
+ * The batch runs in blocks of 8 columns (the default, sweep8) and of 2 and 4 (sweep2, sweep4), each on
+ * 1 and 2 threads, so the table shows which width serves a batch best on this machine.
  * Besides wall-clock ratios (the goals), CPU-time ratios: igraph's process_time per query against
  * this process's CPU time (all threads), which load from other users' processes does not dilute.
  * uptime's load averages are printed before and after, and saved with the results.
@@ -87,10 +89,13 @@ const igraphQueries = async (count: number): Promise<{ ms: number; cpuMs: number
 
 // ---------- ours: both kernels (bit-identical scores); single queries on one thread, the batch on 1 and 2
 const kernels = ["wasm", "js"] as const;
-type Kernel = (typeof kernels)[number];
+type Kernel = (typeof kernels)[number] | "wasm2" | "wasm4";
 type Measure = "single" | "batch1" | "batch2";
-const prepareMs = {} as Record<Kernel, number>;
-const scores = {} as Record<Kernel, Float64Array[]>;
+/** "wasm2"/"wasm4": the WebAssembly kernel's batch in blocks of 2 or 4 columns instead of BLOCK (8). */
+const widthOf = (kernel: Kernel) => (kernel === "wasm2" ? 2 : kernel === "wasm4" ? 4 : undefined);
+const kernelOf = (kernel: Kernel) => (kernel === "js" ? "js" : "wasm");
+const prepareMs = {} as Record<(typeof kernels)[number], number>;
+const scores = {} as Record<(typeof kernels)[number], Float64Array[]>;
 for (const kernel of kernels) {
   start = performance.now();
   personalizedPageRank(csr, resets[0]!, { kernel }); // per-graph preparation (order, weights, WebAssembly memory)
@@ -109,15 +114,15 @@ const run = async (kernel: Kernel, measure: Measure): Promise<{ ms: number; cpuM
   };
   if (measure === "single") {
     const count = kernel === "js" ? Math.min(queries, 5) : queries;
-    for (const r of resets.slice(0, count)) personalizedPageRank(csr, r, { kernel });
+    for (const r of resets.slice(0, count)) personalizedPageRank(csr, r, { kernel: kernelOf(kernel) });
     return per(count);
   }
-  const solved = await personalizedPageRankMany(csr, batchResets, { kernel, threads: measure === "batch1" ? 1 : 2 });
+  const solved = await personalizedPageRankMany(csr, batchResets, { kernel: kernelOf(kernel), blockColumns: widthOf(kernel), threads: measure === "batch1" ? 1 : 2 });
   const perQuestion = per(batch);
-  scores[kernel].forEach((u, k) => u.forEach((x, i) => (batchVsSingle = Math.max(batchVsSingle, Math.abs(x - solved[k]![i]!)))));
+  scores[kernelOf(kernel)].forEach((u, k) => u.forEach((x, i) => (batchVsSingle = Math.max(batchVsSingle, Math.abs(x - solved[k]![i]!)))));
   return perQuestion;
 };
-const plan: [Kernel, Measure][] = [["wasm", "single"], ["wasm", "batch1"], ["wasm", "batch2"], ["js", "single"]];
+const plan: [Kernel, Measure][] = [["wasm", "single"], ["wasm", "batch1"], ["wasm", "batch2"], ["wasm2", "batch1"], ["wasm2", "batch2"], ["wasm4", "batch1"], ["wasm4", "batch2"], ["js", "single"]];
 const samples = new Map<string, { ms: number; ratio: number; cpuMs: number; cpuRatio: number }[]>(plan.map(([k, m]) => [`${k}/${m}`, []]));
 const igraphSamples: { ms: number; cpuMs: number }[] = [];
 for (let round = 0; round < rounds; round++) {
@@ -146,8 +151,8 @@ const stat = (kernel: Kernel, measure: Measure) => {
 };
 
 // ---------- agreement with igraph (the single-query scores; the batch's equal them, see batchVsSingle)
-const maxDiff: Record<Kernel, string> = { wasm: "n/a", js: "n/a" };
-const sameTop5: Record<Kernel, string> = { wasm: "n/a", js: "n/a" };
+const maxDiff: Record<(typeof kernels)[number], string> = { wasm: "n/a", js: "n/a" };
+const sameTop5: Record<(typeof kernels)[number], string> = { wasm: "n/a", js: "n/a" };
 const igraphScores = igraphReady ? readFileSync(join(dir, "igraph.bin")) : undefined;
 rmSync(dir, { recursive: true, force: true }); // the graph, resets and igraph's scores: ~30 MB per run
 if (igraphScores) {
@@ -156,7 +161,7 @@ if (igraphScores) {
   for (const kernel of kernels) {
     let diff = 0;
     let same = 0;
-    scores[kernel].forEach((u, k) => {
+    scores[kernelOf(kernel)].forEach((u, k) => {
       const other = theirs.subarray(k * nodeCount, (k + 1) * nodeCount);
       for (let i = 0; i < nodeCount; i++) diff = Math.max(diff, Math.abs(u[i]! - other[i]!));
       if (top5(u) === top5(other)) same++;
@@ -172,6 +177,17 @@ const b1 = `ms/question, batch of ${batch}, 1 thread`;
 const b2 = `ms/question, batch of ${batch}, 2 threads`;
 const goals = { singleTimesIgraph: 12, batchTimesIgraph: 40 };
 const batchRatio = (kernel: Kernel) => Math.max(stat(kernel, "batch1").ratio, kernel === "js" ? Number.NaN : stat(kernel, "batch2").ratio) || Number.NaN;
+const blockRow = (kernel: "wasm2" | "wasm4") => ({
+  implementation: `hipporag-ts (WebAssembly, batch in blocks of ${widthOf(kernel)})`,
+  "ms/query": "-",
+  "× igraph (single)": "-",
+  [b1]: round1(stat(kernel, "batch1").ms),
+  [b2]: round1(stat(kernel, "batch2").ms),
+  "× igraph (batch)": times(batchRatio(kernel)),
+  "CPU × igraph (single / batch, 1 thread)": `- / ${times(stat(kernel, "batch1").cpuRatio)}`,
+  "max |diff| vs igraph": maxDiff.wasm,
+  "same top-5 passages": sameTop5.wasm,
+});
 const igraphMs = median(igraphSamples.map((x) => x.ms));
 const igraphCpuMs = median(igraphSamples.map((x) => x.cpuMs));
 const loadAfter = load();
@@ -187,6 +203,8 @@ report("ppr", [
     "max |diff| vs igraph": maxDiff[kernel],
     "same top-5 passages": sameTop5[kernel],
   })),
+  blockRow("wasm2"),
+  blockRow("wasm4"),
   { implementation: "igraph PRPACK (python3-igraph)", "ms/query": round1(igraphMs), "× igraph (single)": "1×", [b1]: "-", [b2]: "-", "× igraph (batch)": "1×", "CPU × igraph (single / batch, 1 thread)": `1× (${round1(igraphCpuMs)} ms CPU)`, "max |diff| vs igraph": 0, "same top-5 passages": "-" },
   { implementation: "goal (issue 18)", "ms/query": "-", "× igraph (single)": `≥ ${goals.singleTimesIgraph}×`, [b1]: "-", [b2]: "-", "× igraph (batch)": `≥ ${goals.batchTimesIgraph}×`, "CPU × igraph (single / batch, 1 thread)": "-", "max |diff| vs igraph": "≤ 1e-8", "same top-5 passages": "all" },
 ], {

@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import { csrFromEdges, type CsrGraph } from "./csr-graph.js";
 import { createManySolver, type ManySolver } from "./ppr-many.js";
-import { createWasmGraph, jsSolver, wasmLane, type LaneSolvers, type PprKernelName, type PprSolve, type WasmPprGraph } from "./ppr-kernel.js";
+import { createWasmGraph, jsSolver, wasmLane, type BlockWidth, type LaneSolvers, type PprKernelName, type PprSolve, type WasmPprGraph } from "./ppr-kernel.js";
 import { checkSweepGraph, rankOf, sweepGraph, type PprSweepGraph } from "./ppr-sweep-graph.js";
 
 export interface PprOptions {
@@ -18,6 +18,11 @@ export interface PprOptions {
   threads?: number;
   /** "wasm" (default when available) or "js": the same arithmetic, bit-identical results; js is ~2× slower. */
   kernel?: PprKernelName;
+  /**
+   * personalizedPageRankMany with the wasm kernel: resets solved together per pass over the graph,
+   * 2, 4 or 8 (default BLOCK, see ppr-kernel.ts); the results are the same bits whatever the width.
+   */
+  blockColumns?: BlockWidth;
   maxIterations?: number;
 }
 
@@ -111,6 +116,7 @@ function settings(options: PprOptions): { d: number; omega: number; tolerance: n
   if (!(d >= 0 && d < 1)) throw new RangeError(`damping must be in [0, 1), got ${d}`);
   const omega = options.relaxation ?? 1.15;
   if (!(omega > 0 && omega < 2)) throw new RangeError(`relaxation must be in (0, 2), got ${omega}`);
+  if (options.blockColumns !== undefined && ![2, 4, 8].includes(options.blockColumns)) throw new RangeError(`blockColumns must be 2, 4 or 8, got ${options.blockColumns}`);
   return { d, omega, tolerance: options.tolerance ?? 1e-9, maxIterations: options.maxIterations ?? 1000 };
 }
 
@@ -169,12 +175,12 @@ export async function personalizedPageRankMany(graph: PprGraph, resets: readonly
   if (options.kernel === "js" || !prepared.wasm) return vs.map((v) => normalise(solve(v, d, omega, tolerance, maxIterations), rank));
   const lane = prepared.wasmLane!;
   const threads = options.threads ?? (prepared.csr.targets.length >= 200_000 && availableParallelism() >= 2 ? 2 : 1);
-  if (threads < 2 || vs.length < 2) return lane.list(vs, d, omega, tolerance, maxIterations).map((u) => normalise(u, rank));
+  if (threads < 2 || vs.length < 2) return lane.list(vs, d, omega, tolerance, maxIterations, options.blockColumns).map((u) => normalise(u, rank));
   if (!prepared.many) {
     prepared.many = createManySolver(prepared.wasm);
     workersOf.register(prepared.csr, prepared.many);
   }
   const remake = (i: number) => normalisedReset(resets[i]!, prepared.csr.nodeCount, rank);
-  const solved = await prepared.many.solveAll(vs, d, omega, tolerance, maxIterations, lane.list, remake);
+  const solved = await prepared.many.solveAll(vs, d, omega, tolerance, maxIterations, lane.list, remake, options.blockColumns);
   return solved.map((u) => normalise(u, rank));
 }

@@ -101,7 +101,7 @@ describe("the WebAssembly PageRank kernel", () => {
     originals.forEach((v, i) => expect(Array.from(solved[i]!)).toEqual(Array.from(reference(v, 0.5, 1.2, 1e-9, 1000))));
   });
 
-  it("solves blocks of 8 resets (sweep8) bit-identically to one at a time, whatever the block's fill and stopping sweeps", () => {
+  it("solves blocks of 2, 4 and 8 resets (sweep2/4/8) bit-identically to one at a time, whatever the block's fill and stopping sweeps", () => {
     const g = syntheticGraph(0.03, 9);
     const csr = csrFromEdges(g.entities + g.passages, g.edges);
     const scaled = new Float64Array(csr.weights.length);
@@ -122,10 +122,14 @@ describe("the WebAssembly PageRank kernel", () => {
     for (const [d, omega, tolerance, maxIterations] of [[0.5, 1.2, 1e-9, 1000], [0.85, 1, 1e-12, 1000], [0.5, 1.2, 1e-14, 5]] as const) {
       const expected = resets.map((v) => reference(v, d, omega, tolerance, maxIterations));
       // 19 and 10: slots refilled as columns converge; 3: 5 unused columns; 2: one at a time.
-      for (const count of [19, 10, 3, 2]) {
-        const solved = lane.list(resets.slice(0, count), d, omega, tolerance, maxIterations);
-        expect(solved).toHaveLength(count);
-        solved.forEach((u, i) => expect(Buffer.from(u.buffer).equals(Buffer.from(expected[i]!.buffer)), `reset ${i} of ${count}`).toBe(true));
+      for (const width of [2, 4, 8] as const) {
+        for (const count of [19, 10, 3, 2]) {
+          const before = lane.blockSweeps[width];
+          const solved = lane.list(resets.slice(0, count), d, omega, tolerance, maxIterations, width);
+          expect(solved).toHaveLength(count);
+          solved.forEach((u, i) => expect(Buffer.from(u.buffer).equals(Buffer.from(expected[i]!.buffer)), `reset ${i} of ${count}, width ${width}`).toBe(true));
+          if (count >= Math.min(width, 3)) expect(lane.blockSweeps[width], `${count} resets in blocks of ${width}`).toBeGreaterThan(before);
+        }
       }
       if (d === 0.5 && maxIterations === 1000) stops = new Set(resets.map((v) => sweepsOf(reference, v, d, omega, tolerance)));
     }

@@ -68,10 +68,15 @@ export interface WasmPprGraph {
 export const BLOCK = 8;
 export const MIN_BLOCK = 3;
 
-/** One thread's solvers on one lane: a single reset, or a list of resets in blocks of 8. */
+/** Columns a block of list() may have: the WebAssembly kernels sweep2, sweep4 and sweep8. */
+export type BlockWidth = 2 | 4 | 8;
+
+/** One thread's solvers on one lane: a single reset, or a list of resets in blocks of `width` (default BLOCK). */
 export interface LaneSolvers {
   one: PprSolve;
-  list: (vs: Float64Array[], damping: number, omega: number, tolerance: number, maxIterations: number) => Float64Array[];
+  list: (vs: Float64Array[], damping: number, omega: number, tolerance: number, maxIterations: number, width?: BlockWidth) => Float64Array[];
+  /** Block sweeps run so far, by width (for tests and benchmarks). */
+  blockSweeps: Record<BlockWidth, number>;
 }
 
 /**
@@ -92,11 +97,12 @@ export interface LaneSolvers {
  * the CPU time per question at 16 resets, bit-identical results).
  */
 export const LANE_SOURCE = `function makeLane(module, memory, g, lane) {
-  const { sweep, sweep8 } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  const { sweep } = kernels;
   const { u, v, out, u8, v8, out8 } = g.lanes[lane];
   const n = g.n;
   const U = new Float64Array(memory.buffer, u, n), V = new Float64Array(memory.buffer, v, n), OUT = new Float64Array(memory.buffer, out, 2);
-  const U8 = new Float64Array(memory.buffer, u8, 8 * n), V8 = new Float64Array(memory.buffer, v8, 8 * n), OUT8 = new Float64Array(memory.buffer, out8, 16);
+  const blockSweeps = { 2: 0, 4: 0, 8: 0 };
   const one = (reset, d, omega, tolerance, maxIterations) => {
     V.set(reset);
     U.set(reset);
@@ -108,24 +114,29 @@ export const LANE_SOURCE = `function makeLane(module, memory, g, lane) {
     }
     return U.slice();
   };
-  // Streaming blocks: 8 columns in flight; when a column converges it is copied out and the next
+  // Streaming blocks: B columns in flight; when a column converges it is copied out and the next
   // reset is loaded into it, so no sweep is spent on finished or padding columns.
-  const list = (vs, d, omega, tolerance, maxIterations) => {
+  const list = (vs, d, omega, tolerance, maxIterations, width = ${BLOCK}) => {
     const m = vs.length;
-    if (m < ${MIN_BLOCK} || !(maxIterations > 0)) return vs.map((x) => one(x, d, omega, tolerance, maxIterations));
+    const B = width;
+    const sweepB = kernels["sweep" + B];
+    if (!sweepB) throw new RangeError("PageRank blocks are 2, 4 or 8 columns wide, not " + B);
+    if (m < Math.min(B, ${MIN_BLOCK}) || !(maxIterations > 0)) return vs.map((x) => one(x, d, omega, tolerance, maxIterations));
+    // The lane's block areas hold 8 columns; a narrower block uses the first B × n values.
+    const UB = new Float64Array(memory.buffer, u8, B * n), VB = new Float64Array(memory.buffer, v8, B * n), OUTB = new Float64Array(memory.buffer, out8, 2 * B);
     const solved = new Array(m);
-    const slot = [-1, -1, -1, -1, -1, -1, -1, -1], sums = [1, 1, 1, 1, 1, 1, 1, 1], sweeps = [0, 0, 0, 0, 0, 0, 0, 0];
+    const slot = new Array(B).fill(-1), sums = new Array(B).fill(1), sweeps = new Array(B).fill(0);
     let next = 0, active = 0;
     // Columns to copy out (into fresh arrays) and in (u = v = the reset) at the next exchange.
     const outCols = [], outs = [], inCols = [], ins = [];
     const exchange = () => {
       const a = outCols.length, b = inCols.length;
-      for (let j = 0, row = 0; j < n; j++, row += 8) {
-        for (let i = 0; i < a; i++) outs[i][j] = U8[row + outCols[i]];
+      for (let j = 0, row = 0; j < n; j++, row += B) {
+        for (let i = 0; i < a; i++) outs[i][j] = UB[row + outCols[i]];
         for (let i = 0; i < b; i++) {
           const x = ins[i][j];
-          U8[row + inCols[i]] = x;
-          V8[row + inCols[i]] = x;
+          UB[row + inCols[i]] = x;
+          VB[row + inCols[i]] = x;
         }
       }
       outCols.length = outs.length = inCols.length = ins.length = 0;
@@ -138,18 +149,19 @@ export const LANE_SOURCE = `function makeLane(module, memory, g, lane) {
       sweeps[c] = 0;
       active++;
     };
-    if (m < 8) {
-      U8.fill(0); // unused columns: zeros stay zeros (no stale or subnormal values in the arithmetic)
-      V8.fill(0);
+    if (m < B) {
+      UB.fill(0); // unused columns: zeros stay zeros (no stale or subnormal values in the arithmetic)
+      VB.fill(0);
     }
-    for (let c = 0; c < 8 && next < m; c++) load(c);
+    for (let c = 0; c < B && next < m; c++) load(c);
     exchange();
     while (active > 0) {
-      sweep8(n, g.off, g.tgt, g.w, u8, v8, d, omega, out8);
-      for (let c = 0; c < 8; c++) {
+      sweepB(n, g.off, g.tgt, g.w, u8, v8, d, omega, out8);
+      blockSweeps[B]++;
+      for (let c = 0; c < B; c++) {
         if (slot[c] < 0) continue;
-        sums[c] += OUT8[8 + c];
-        if (OUT8[c] / sums[c] < tolerance || ++sweeps[c] >= maxIterations) {
+        sums[c] += OUTB[B + c];
+        if (OUTB[c] / sums[c] < tolerance || ++sweeps[c] >= maxIterations) {
           const done = new Float64Array(n);
           outCols.push(c);
           outs.push(done);
@@ -163,7 +175,7 @@ export const LANE_SOURCE = `function makeLane(module, memory, g, lane) {
     }
     return solved;
   };
-  return { one, list };
+  return { one, list, blockSweeps };
 }`;
 
 const makeLane = new Function(`return ${LANE_SOURCE}`)() as (module: WebAssembly.Module, memory: WebAssembly.Memory, g: WasmPprGraph, lane: number) => LaneSolvers;

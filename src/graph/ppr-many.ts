@@ -1,5 +1,5 @@
 import { Worker } from "node:worker_threads";
-import { LANE_SOURCE, type LaneSolvers, type WasmPprGraph } from "./ppr-kernel.js";
+import { BLOCK, LANE_SOURCE, type BlockWidth, type LaneSolvers, type WasmPprGraph } from "./ppr-kernel.js";
 
 /**
  * Many resets on one graph (evaluation runs): the main thread and one worker each solve half of
@@ -15,7 +15,7 @@ parentPort.on("message", (m) => {
     lane = makeLane(m.graph.module, m.graph.memory, m.graph, 1);
     return;
   }
-  const out = lane.list(m.jobs, m.d, m.omega, m.tolerance, m.maxIterations);
+  const out = lane.list(m.jobs, m.d, m.omega, m.tolerance, m.maxIterations, m.width);
   parentPort.postMessage(out, out.map((u) => u.buffer));
 });
 `;
@@ -29,7 +29,7 @@ export interface ManySolver {
    * the paper's size, 32 resets of a batch of 64 are ~280 MB), and if the worker dies mid-batch its
    * resets are remade here; without it they are copied.
    */
-  solveAll(resets: Float64Array[], d: number, omega: number, tolerance: number, maxIterations: number, solveHere: SolveList, remake?: (index: number) => Float64Array): Promise<Float64Array[]>;
+  solveAll(resets: Float64Array[], d: number, omega: number, tolerance: number, maxIterations: number, solveHere: SolveList, remake?: (index: number) => Float64Array, width?: BlockWidth): Promise<Float64Array[]>;
   /** Stops the worker (its graph is no longer reachable). */
   close(): void;
 }
@@ -56,8 +56,8 @@ export function createManySolver(graph: WasmPprGraph): ManySolver {
   // One batch at a time: the worker answers batches in order, and lane 1 is its only scratch space.
   let queue: Promise<unknown> = Promise.resolve();
   return {
-    solveAll(resets, d, omega, tolerance, maxIterations, solveHere, remake) {
-      const here = (vs: Float64Array[]) => solveHere(vs, d, omega, tolerance, maxIterations);
+    solveAll(resets, d, omega, tolerance, maxIterations, solveHere, remake, width = BLOCK) {
+      const here = (vs: Float64Array[]) => solveHere(vs, d, omega, tolerance, maxIterations, width);
       const run = async () => {
         const cut = splitPoint(resets.length);
         const theirs = resets.slice(cut);
@@ -68,7 +68,7 @@ export function createManySolver(graph: WasmPprGraph): ManySolver {
         });
         worker.ref();
         try {
-          worker.postMessage({ jobs: theirs, d, omega, tolerance, maxIterations }, remake ? theirs.map((v) => v.buffer as ArrayBuffer) : []);
+          worker.postMessage({ jobs: theirs, d, omega, tolerance, maxIterations, width }, remake ? theirs.map((v) => v.buffer as ArrayBuffer) : []);
           const mine = here(resets.slice(0, cut));
           const fromWorker = await done.catch(() => here(remake ? theirs.map((_, i) => remake(cut + i)) : theirs));
           return [...mine, ...fromWorker];
