@@ -125,7 +125,11 @@ export class VectorCorpus {
     return tops;
   }
 
-  /** Scores of query row `q` against every corpus row (length = corpus rows). */
+  /**
+   * Scores of query row `q` against every corpus row (length = corpus rows), synchronously: the
+   * inverted index for a sparse corpus, the JS loop for a dense one. Retrieval scores through
+   * scoresMany/topMany, whose bits for a dense corpus above GEMM_THRESHOLD are GEMM's, not these.
+   */
   scores(queries: VectorMatrix, q: number, out = new Float32Array(this.rows)): Float32Array {
     if (this.rows === 0) return out;
     if (this.inverted) {
