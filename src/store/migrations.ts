@@ -111,7 +111,8 @@ export const MIGRATIONS: readonly string[] = [
   -- minutes to store. Appended in rowid order with a unique (encoder, hash) index beside them: 36–69
   -- µs a row, 3.5x less in all; reading a whole space through embeddings_by_encoder (encoder, rowid)
   -- walks the table in insertion order (5.4 s against 7.5 s for 1M rows). A one-time copy of every
-  -- stored vector (about 0.5 GB at the paper's size).
+  -- stored vector (about 0.5 GB at the paper's size); the old table's pages stay in the file as free
+  -- pages, which later writes reuse (VACUUM gives them back to the file system).
   CREATE TABLE embeddings_rowid (
     id INTEGER PRIMARY KEY, encoder TEXT NOT NULL, hash TEXT NOT NULL, dim INTEGER NOT NULL,
     dtype TEXT NOT NULL CHECK (dtype IN ('f32', 'f16', 'sparse')), vector BLOB NOT NULL,

@@ -71,6 +71,18 @@ describe("workspace migrations", () => {
     workspace.close();
   });
 
+  it("a read-only open of an older workspace says it must be upgraded, and by which command", () => {
+    const dir = oldWorkspace(5);
+    expect(() => Workspace.open(dir, { readonly: true })).toThrow(new RegExp(`written by an older hipporag \\(schema version 5 of ${MIGRATIONS.length}\\) and must be upgraded in place`));
+    try {
+      Workspace.open(dir, { readonly: true });
+    } catch (error) {
+      expect((error as { suggestion?: string }).suggestion).toMatch(/hipporag eval --dataset NAME --save-dir /);
+    }
+    Workspace.open(dir).close(); // a read-write open upgrades it; read-only opens work afterwards
+    Workspace.open(dir, { readonly: true }).close();
+  });
+
   it("refuse a workspace from a newer hipporag, naming both versions", () => {
     const dir = oldWorkspace(1);
     const db = new Database(join(dir, WORKSPACE_FILE));

@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { HippoError } from "../core/errors.js";
 import { md5Hex } from "../core/ids.js";
 import type { LlmCacheStore } from "./llm-cache-store.js";
@@ -197,7 +197,11 @@ function migrate(db: Db, path: string): void {
   const current = version();
   check(current);
   if (current === MIGRATIONS.length) return;
-  if (db.readonly) throw new HippoError("WORKSPACE", `workspace ${path} needs a migration; open it read-write once`);
+  if (db.readonly) {
+    throw new HippoError("WORKSPACE", `workspace ${path} was written by an older hipporag (schema version ${current} of ${MIGRATIONS.length}) and must be upgraded in place, which a read-only open cannot do`, {
+      suggestion: `run any command that writes to it once, e.g. hipporag eval --dataset NAME --save-dir ${dirname(path)} (the upgrade keeps every result), then this one`,
+    });
+  }
   // What migrations compute in SQL that SQLite lacks (migration 7 hashes stored triples).
   db.function("hipporag_md5", { deterministic: true }, (text) => md5Hex(String(text)));
   db.transaction(() => {
