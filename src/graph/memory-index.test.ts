@@ -5,6 +5,7 @@ import { loadDataset } from "../datasets/load-dataset.js";
 import { LexicalEncoder } from "../embedding/lexical-encoder.js";
 import { HippoRag } from "../hipporag.js";
 import { importOpenIEFile } from "../openie/openie-file.js";
+import { indexChanges } from "../cli/commands/run-index-command.js";
 import { GPT35_OPENIE, runCli, SHARED_DATASETS, tempDir, musiqueWorkspace } from "../test-support/cli-harness.js";
 
 const MODEL = "gpt-3.5-turbo-1106";
@@ -100,6 +101,22 @@ describe("incremental updates equal from-scratch builds", () => {
     expect((await full.delete(deleted.map((p) => p.content))).removed).toBe(0);
     full.close();
     fresh.close();
+  });
+});
+
+describe("an indexed passage whose OpenIE is no longer finished (--skip-failed)", () => {
+  it("is counted as left out, not as removed from the corpus", async () => {
+    const passages = dataset.passages.slice(0, 40);
+    const hippo = await memory();
+    await hippo.index(passages);
+    hippo.workspace.openie(MODEL).saveFailure(passages[3]!.id, "triples", "server error", "test");
+    const update = await hippo.index(passages, { skipFailed: true, sync: true });
+    expect(update).toMatchObject({ removed: 0, leftOut: 1, added: 0, excluded: [passages[3]!.id] });
+    expect(indexChanges(update)).toBe("1 taken out (its OpenIE is no longer finished)");
+    // and once it has OpenIE again, it is back as added
+    hippo.workspace.openie(MODEL).saveDone(passages[3]!.id, ["x"], [["x", "is", "y"]], "test");
+    expect(await hippo.index(passages, { sync: true })).toMatchObject({ removed: 0, leftOut: 0, added: 1, excluded: [] });
+    hippo.close();
   });
 });
 

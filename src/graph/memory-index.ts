@@ -38,7 +38,10 @@ export function storedIndexFingerprint(workspace: Workspace, indexId: string): s
 export interface IndexUpdate {
   indexId: string;
   added: number;
+  /** Indexed passages no longer wanted (gone from the corpus, or deleted). */
   removed: number;
+  /** Indexed passages taken out because their OpenIE is no longer finished (now in `excluded`). */
+  leftOut: number;
   /** Passages already indexed whose OpenIE triples changed since (re-imported or re-extracted). */
   changed: number;
   /** Corpus passages left out because their OpenIE is not finished (--skip-failed): the index is partial. */
@@ -126,7 +129,10 @@ export class MemoryIndex {
     const current = this.openie.doneTriples();
     const before = this.indexedHashes();
     const wantedSet = new Set(ids);
-    const removed = [...before.keys()].filter((id) => !wantedSet.has(id)).length;
+    const excludedSet = new Set(excluded);
+    const dropped = [...before.keys()].filter((id) => !wantedSet.has(id));
+    const leftOut = dropped.filter((id) => excludedSet.has(id)).length;
+    const removed = dropped.length - leftOut;
     const touched = new Set(ids.filter((id) => before.get(id) !== current.get(id)!.hash)); // new (undefined) or changed
     const changed = ids.filter((id) => before.has(id) && touched.has(id)).length;
     this.workspace.indexes.ensure(this.id, { openieModel: this.openieModel, encoder: this.encoder.id, config: this.synonymy });
@@ -134,13 +140,13 @@ export class MemoryIndex {
     // so a crash leaves the index as it was and the re-run reuses every vector computed.
     const chunks = ids.map((id) => processChunk(id, current.get(id)!.triples));
     const commitPassages = () => this.workspace.indexes.setPassages(this.id, ids.map((id) => [id, current.get(id)!.hash] as const), excluded);
-    const update = await this.refresh(chunks, chunks.filter((c) => touched.has(c.passageId)), progress, commitPassages, removed > 0 || changed > 0, signal);
+    const update = await this.refresh(chunks, chunks.filter((c) => touched.has(c.passageId)), progress, commitPassages, dropped.length > 0 || changed > 0, signal);
     // Committed: store what the next open reads instead of rebuilding (open-memory-index.ts).
     const start = performance.now();
     progress.onStage?.("store snapshot");
-    await saveIndexSnapshot(this, signal, touched.size > 0 || removed > 0);
+    await saveIndexSnapshot(this, signal, touched.size > 0 || dropped.length > 0);
     update.timings["store snapshot"] = Math.round(performance.now() - start);
-    return { ...update, added: touched.size - changed, removed, changed, excluded: [...excluded] };
+    return { ...update, added: touched.size - changed, removed, leftOut, changed, excluded: [...excluded] };
   }
 
   /** Passage id → the hash of the triples it was indexed with (null: indexed by an older version), in index order. */
@@ -250,7 +256,7 @@ export class MemoryIndex {
     commitPassages: () => void,
     removedAny = false,
     signal?: AbortSignal,
-  ): Promise<Omit<IndexUpdate, "added" | "removed" | "changed" | "excluded">> {
+  ): Promise<Omit<IndexUpdate, "added" | "removed" | "leftOut" | "changed" | "excluded">> {
     const changed = added.length > 0 || removedAny;
     const timings: Record<string, number> = {};
     let stage = "";

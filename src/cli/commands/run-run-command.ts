@@ -144,7 +144,7 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
       results,
       comparisons: evaluated.comparisons,
       bootstrap: evaluated.bootstrap,
-      stages: { index: { ...update.stats, added: update.added, removed: update.removed, changed: update.changed, excluded: update.excluded, timingsMs: update.timings } },
+      stages: { index: { ...update.stats, added: update.added, removed: update.removed, leftOut: update.leftOut, changed: update.changed, excluded: update.excluded, timingsMs: update.timings } },
       costs: llmCosts(hippo.workspace.llmCache),
       timingsMs: timings,
     };
