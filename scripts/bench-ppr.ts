@@ -7,8 +7,8 @@
  * mean of the igraph timings around it; the table gives the median over rounds.
  * The batch (personalizedPageRankMany, as an evaluation run calls it) starts with the single-query
  * resets, so its answers are checked against the single path (bit-identical: max |diff| 0) and igraph.
- * The batch runs in blocks of 8 columns (the default, sweep8) and of 2 and 4 (sweep2, sweep4), each on
- * 1 and 2 threads, so the table shows which width serves a batch best on this machine.
+ * The batch runs in blocks of BLOCK columns (the default) and of the other widths the kernel has
+ * (2, 4, 8: sweep2/4/8), each on 1 and 2 threads, so the table shows which width serves a batch best.
  * Besides wall-clock ratios (the goals), CPU-time ratios: igraph's process_time per query against
  * this process's CPU time (all threads), which load from other users' processes does not dilute.
  * uptime's load averages are printed before and after, and saved with the results.
@@ -21,6 +21,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { csrFromEdges } from "../src/graph/csr-graph.js";
 import { personalizedPageRank, personalizedPageRankMany } from "../src/graph/personalized-pagerank.js";
+import { BLOCK, type BlockWidth } from "../src/graph/ppr-kernel.js";
 import { arg, ms, report } from "./bench-util.js";
 import { mulberry32, syntheticGraph, syntheticReset } from "./synthetic-graph.js";
 
@@ -89,10 +90,13 @@ const igraphQueries = async (count: number): Promise<{ ms: number; cpuMs: number
 
 // ---------- ours: both kernels (bit-identical scores); single queries on one thread, the batch on 1 and 2
 const kernels = ["wasm", "js"] as const;
-type Kernel = (typeof kernels)[number] | "wasm2" | "wasm4";
+/** The block widths other than the default (BLOCK), each measured as a kernel of its own: "wasm@2" … */
+const otherWidths = ([2, 4, 8] as const).filter((w) => w !== BLOCK);
+type OtherWidth = `wasm@${(typeof otherWidths)[number]}`;
+type Kernel = (typeof kernels)[number] | OtherWidth;
 type Measure = "single" | "batch1" | "batch2";
-/** "wasm2"/"wasm4": the WebAssembly kernel's batch in blocks of 2 or 4 columns instead of BLOCK (8). */
-const widthOf = (kernel: Kernel) => (kernel === "wasm2" ? 2 : kernel === "wasm4" ? 4 : undefined);
+/** "wasm@B": the WebAssembly kernel's batch in blocks of B columns instead of BLOCK. */
+const widthOf = (kernel: Kernel) => (kernel.startsWith("wasm@") ? (Number(kernel.slice(5)) as BlockWidth) : undefined);
 const kernelOf = (kernel: Kernel) => (kernel === "js" ? "js" : "wasm");
 const prepareMs = {} as Record<(typeof kernels)[number], number>;
 const scores = {} as Record<(typeof kernels)[number], Float64Array[]>;
@@ -122,7 +126,7 @@ const run = async (kernel: Kernel, measure: Measure): Promise<{ ms: number; cpuM
   scores[kernelOf(kernel)].forEach((u, k) => u.forEach((x, i) => (batchVsSingle = Math.max(batchVsSingle, Math.abs(x - solved[k]![i]!)))));
   return perQuestion;
 };
-const plan: [Kernel, Measure][] = [["wasm", "single"], ["wasm", "batch1"], ["wasm", "batch2"], ["wasm2", "batch1"], ["wasm2", "batch2"], ["wasm4", "batch1"], ["wasm4", "batch2"], ["js", "single"]];
+const plan: [Kernel, Measure][] = [["wasm", "single"], ["wasm", "batch1"], ["wasm", "batch2"], ...otherWidths.flatMap((w): [Kernel, Measure][] => [[`wasm@${w}`, "batch1"], [`wasm@${w}`, "batch2"]]), ["js", "single"]];
 const samples = new Map<string, { ms: number; ratio: number; cpuMs: number; cpuRatio: number }[]>(plan.map(([k, m]) => [`${k}/${m}`, []]));
 const igraphSamples: { ms: number; cpuMs: number }[] = [];
 for (let round = 0; round < rounds; round++) {
@@ -177,7 +181,7 @@ const b1 = `ms/question, batch of ${batch}, 1 thread`;
 const b2 = `ms/question, batch of ${batch}, 2 threads`;
 const goals = { singleTimesIgraph: 12, batchTimesIgraph: 40 };
 const batchRatio = (kernel: Kernel) => Math.max(stat(kernel, "batch1").ratio, kernel === "js" ? Number.NaN : stat(kernel, "batch2").ratio) || Number.NaN;
-const blockRow = (kernel: "wasm2" | "wasm4") => ({
+const blockRow = (kernel: OtherWidth) => ({
   implementation: `hipporag-ts (WebAssembly, batch in blocks of ${widthOf(kernel)})`,
   "ms/query": "-",
   "× igraph (single)": "-",
@@ -193,7 +197,7 @@ const igraphCpuMs = median(igraphSamples.map((x) => x.cpuMs));
 const loadAfter = load();
 report("ppr", [
   ...kernels.map((kernel) => ({
-    implementation: `hipporag-ts (SOR, ${kernel === "wasm" ? "WebAssembly" : "JavaScript"} kernel)`,
+    implementation: `hipporag-ts (SOR, ${kernel === "wasm" ? `WebAssembly kernel, batch in blocks of ${BLOCK}` : "JavaScript kernel"})`,
     "ms/query": round1(stat(kernel, "single").ms),
     "× igraph (single)": times(stat(kernel, "single").ratio),
     [b1]: round1(stat(kernel, "batch1").ms),
@@ -203,8 +207,7 @@ report("ppr", [
     "max |diff| vs igraph": maxDiff[kernel],
     "same top-5 passages": sameTop5[kernel],
   })),
-  blockRow("wasm2"),
-  blockRow("wasm4"),
+  ...otherWidths.map((w) => blockRow(`wasm@${w}`)),
   { implementation: "igraph PRPACK (python3-igraph)", "ms/query": round1(igraphMs), "× igraph (single)": "1×", [b1]: "-", [b2]: "-", "× igraph (batch)": "1×", "CPU × igraph (single / batch, 1 thread)": `1× (${round1(igraphCpuMs)} ms CPU)`, "max |diff| vs igraph": 0, "same top-5 passages": "-" },
   { implementation: "goal (issue 18)", "ms/query": "-", "× igraph (single)": `≥ ${goals.singleTimesIgraph}×`, [b1]: "-", [b2]: "-", "× igraph (batch)": `≥ ${goals.batchTimesIgraph}×`, "CPU × igraph (single / batch, 1 thread)": "-", "max |diff| vs igraph": "≤ 1e-8", "same top-5 passages": "all" },
 ], {

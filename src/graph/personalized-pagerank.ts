@@ -20,7 +20,7 @@ export interface PprOptions {
   kernel?: PprKernelName;
   /**
    * personalizedPageRankMany with the wasm kernel: resets solved together per pass over the graph,
-   * 2, 4 or 8 (default BLOCK, see ppr-kernel.ts); the results are the same bits whatever the width.
+   * 2, 4 or 8 (default BLOCK = 4, measured fastest, see ppr-kernel.ts); the same bits whatever the width.
    */
   blockColumns?: BlockWidth;
   maxIterations?: number;
@@ -162,9 +162,9 @@ function normalise(u: Float64Array, rank: Uint32Array): Float64Array {
 /**
  * Personalized PageRank for many resets on one graph (an evaluation run's questions). Same results,
  * bit for bit, as calling `personalizedPageRank` on each: with the WebAssembly kernel the resets are
- * solved 8 at a time (one pass over the graph per sweep serves 8 queries, see sweep8 in
- * ppr-sweep.wat), and on large graphs with two cores each half goes to one of the main thread and a
- * worker.
+ * solved in blocks (one pass over the graph per sweep serves 4 queries by default, `blockColumns`
+ * 2, 4 or 8: sweep2/4/8 in ppr-sweep.wat), and on large graphs with two cores each half goes to one
+ * of the main thread and a worker.
  */
 export async function personalizedPageRankMany(graph: PprGraph, resets: readonly ArrayLike<number>[], options: PprOptions = {}): Promise<Float64Array[]> {
   const prepared = prepare(graph);

@@ -6,13 +6,16 @@ import { PPR_SWEEP_WASM_BASE64 } from "./ppr-sweep-wasm.js";
  * more than the tolerance (relative to Σu). Two kernels run the same arithmetic in the same order,
  * so their results are bit-identical:
  *  - "wasm" (default): the sweep in WebAssembly (ppr-sweep.wat), ~1 ns per adjacency entry on an
- *    idle core, about twice V8's speed on the same loop; sweep8 serves 8 resets per pass over the
- *    graph (personalizedPageRankMany), each column bit-identical to the single sweep. The graph
- *    lives once in a shared WebAssembly.Memory, so a worker thread can solve other queries on it
- *    without a copy. Measured per reset and sweep at the paper's size (min of 15 runs, loaded
- *    machine): single 3.6 ms, sweep8 2.2 ms (17 ms for 8), a 4-column block the same 2.2 ms: what a
- *    block saves is the CSR stream (12 bytes per entry, shared by the columns); the gathered
- *    neighbour values (8 bytes per entry and column) are the same traffic either way.
+ *    idle core, about twice V8's speed on the same loop; sweep2/4/8 serve 2, 4 or 8 resets per pass
+ *    over the graph (personalizedPageRankMany, in blocks of BLOCK = 4), each column bit-identical to
+ *    the single sweep. The graph lives once in a shared WebAssembly.Memory, so a worker thread can
+ *    solve other queries on it without a copy. What a block saves is the CSR stream (12 bytes per
+ *    entry, shared by the columns); what it costs is the gather from an n × B block (8·B bytes a
+ *    node), which stays in a core's 2 MB L2 for B = 2 (1.6 MB at the paper's size) and spills to the
+ *    shared L3 for B = 4 (3.1 MB) and 8 (6.2 MB), where another process's traffic evicts it.
+ *    Measured (scripts/bench-ppr.ts, batch of 200, per question, 1 / 2 threads): idle, blocks of 2
+ *    14.5 / 11.1 ms, 4 11.6 / 8.4 ms, 8 14.4 / 11.2 ms (single queries 21.5 ms); at load 4–6, 2:
+ *    31 / 21 ms, 4: 27 / 20 ms, 8: 37 / 28 ms. So 4, the best in both.
  *  - "js": the reference loop in JavaScript; used when WebAssembly is unavailable (node --jitless) or
  *    the graph does not fit in 32-bit WebAssembly memory (more than ~300M adjacency entries).
  *
@@ -24,9 +27,10 @@ import { PPR_SWEEP_WASM_BASE64 } from "./ppr-sweep-wasm.js";
  * here (cosines from f32 products, counts, 1.0: checked on the MuSiQue and paper-size indexes), so a
  * kernel streaming f32 raw weights (8 bytes per entry) and gathering y = u / deg, kept current per
  * row, is as exact (max diff 5.8e-12); measured interleaved at the paper's size it ran 0.96–1.11
- * of this one's time: the sweep is not bound by the CSR stream (26 MB, within the 32 MB L3). Also measured at the paper's size (CPU time, one thread, interleaved): a
- * column-banded sweep8 whose gathers stay within 1 MB (L2) was no faster (0.97–1.27); B = 4 or 16
- * columns no better than 8; f32 scores in the block 0.83 of sweep8, before the f64 sweeps it would
+ * of this one's time: the sweep is not bound by the CSR stream (26 MB, within the 32 MB L3).
+ * Also measured at the paper's size (CPU time, one thread, interleaved): a column-banded sweep8
+ * whose gathers stay within 1 MB (L2) was no faster (0.97–1.27); B = 16 columns no better than 8
+ * (an earlier run found 4 no better either; see above for 2, 4 and 8 measured side by side); f32 scores in the block 0.83 of sweep8, before the f64 sweeps it would
  * need to finish. Every locality order tried (identity, BFS, hubs first) is within ±30% of the
  * degree order. An earlier note that sweep8 with uniformly random targets ran in 0.3 of the time
  * did not reproduce (CPU time per sweep, same rows and weights, 5–9 interleaved rounds, load 7–9):
@@ -47,7 +51,7 @@ interface Lane {
   u: number;
   v: number;
   out: number;
-  /** n × 8 row-major blocks for sweep8: 8 reset vectors solved together. */
+  /** n × 8 row-major: room for the widest block (sweep8); a block of B columns uses its first n × B values. */
   u8: number;
   v8: number;
   out8: number;
@@ -64,8 +68,8 @@ export interface WasmPprGraph {
   lanes: Lane[];
 }
 
-/** Columns per block in sweep8; a list of fewer than MIN_BLOCK resets is solved one at a time. */
-export const BLOCK = 8;
+/** Columns per block by default (see above); a list of fewer than min(B, MIN_BLOCK) resets is solved one at a time. */
+export const BLOCK = 4;
 export const MIN_BLOCK = 3;
 
 /** Columns a block of list() may have: the WebAssembly kernels sweep2, sweep4 and sweep8. */
@@ -83,16 +87,16 @@ export interface LaneSolvers {
  * Lane solver source, evaluated both here and in the personalizedPageRankMany worker, so the two
  * threads cannot drift apart. (A worker made from a string runs from dist/ and under vitest alike.)
  *
- * list(): resets go through sweep8, 8 columns at a time. Every column does the single sweep's
- * arithmetic, and a column is copied out after the very sweep at which the single-query loop would
- * stop (its own running Σu, max |δ| and sweep count), so the answers are bit-identical to one(); its
- * slot then takes the next reset (columns never interact). Fewer than MIN_BLOCK (3) resets are
- * solved one at a time (a sweep8 costs about as much as 3–4 single sweeps).
+ * list(): resets go through sweepB, B = `width` columns at a time. Every column does the single
+ * sweep's arithmetic, and a column is copied out after the very sweep at which the single-query loop
+ * would stop (its own running Σu, max |δ| and sweep count), so the answers are bit-identical to
+ * one(); its slot then takes the next reset (columns never interact). Fewer than min(B, MIN_BLOCK)
+ * resets are solved one at a time (a sweep8 costs about as much as 3–4 single sweeps).
  *
  * Columns are swapped in one pass over the block per sweep (exchange()): every column that
  * converged at that sweep is copied out and every refill copied in together. Writing one 8-byte
  * column of an n × 8 block touches all of its n cache lines (6.2 MB at the paper's size, the gather
- * traffic of a sweep8), so a pass per column cost about a third of a question's sweeps; columns
+ * traffic of a sweep8), so (measured with B = 8) a pass per column cost about a third of a question's sweeps; columns
  * started together mostly stop at the same sweep, and one pass serves them all (measured: 0.91 of
  * the CPU time per question at 16 resets, bit-identical results).
  */

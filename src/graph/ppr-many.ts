@@ -3,7 +3,7 @@ import { BLOCK, LANE_SOURCE, type BlockWidth, type LaneSolvers, type WasmPprGrap
 
 /**
  * Many resets on one graph (evaluation runs): the main thread and one worker each solve half of
- * the resets, 8 at a time (sweep8), over the same shared memory (lane 0 here, lane 1 there), so two
+ * the resets, in blocks of BLOCK (sweep4 by default), over the same shared memory (lane 0 here, lane 1 there), so two
  * cores give about twice the throughput, with results identical to one-at-a-time solving.
  */
 const WORKER_CODE = `
@@ -34,7 +34,7 @@ export interface ManySolver {
   close(): void;
 }
 
-/** Where to cut a batch between the two threads: halves (each thread streams its half through sweep8). */
+/** Where to cut a batch between the two threads: halves (each thread streams its half through its blocks). */
 export function splitPoint(count: number): number {
   return Math.ceil(count / 2);
 }
