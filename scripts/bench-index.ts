@@ -47,7 +47,7 @@ function triangleFlops(c: number, d: number): number {
   return flops;
 }
 
-/** numpy fp32 (m × d) · (n × d)ᵀ GFLOP/s (median of 3), or NaN without python3-numpy. */
+/** numpy fp32 (m × d) · (n × d)ᵀ GFLOP/s (median of 3), or NaN without python3-numpy (install libopenblas0-pthread too: reference BLAS runs at ~2 GFLOP/s). */
 function numpyGflops(m: number, n: number, d: number): number {
   const code = `import time, numpy as np\nr = np.random.default_rng(0)\na = r.random((${m}, ${d}), dtype=np.float32); b = r.random((${n}, ${d}), dtype=np.float32)\na @ b.T\nts = []\nfor _ in range(3):\n    t = time.perf_counter(); a @ b.T; ts.append(time.perf_counter() - t)\nprint(2 * ${m} * ${n} * ${d} / sorted(ts)[1] / 1e9)`;
   try {
