@@ -27,8 +27,9 @@ export interface OpenableIndex {
  * Opens an index for retrieval: from its snapshot (a few large reads into typed arrays, checked
  * against their checksums) when one was stored for exactly this index state, else rebuilt from
  * the workspace (OpenIE triples, synonym lists, vectors row by row) and the snapshot written for
- * the next open. `fresh` is the index's freshState() when the caller has just taken it. Both paths give the same graph and matrices (tested bit for bit), so a missing,
- * stale or damaged snapshot costs time and a one-line notice, never a different result.
+ * the next open. Both paths give the same graph and matrices (tested bit for bit), so a missing,
+ * stale or damaged snapshot costs time and a one-line notice, never a different result. `fresh` is
+ * the index's freshState() when the caller has just taken it (one read of its passages, not two).
  */
 export async function openMemoryIndex(index: OpenableIndex, signal?: AbortSignal, timings: Record<string, number> = {}, fresh?: { fingerprint: string }): Promise<OpenedIndex> {
   const time = timer(timings);
