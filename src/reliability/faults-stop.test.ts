@@ -168,6 +168,21 @@ describe("3. Ctrl-C is handled within a second, in synchronous stages too", () =
     expect(run.stderr()).toMatch(/interrupt(ed \(exit 130\)|: stopping)/);
   });
 
+  it("SIGINT during fast synchronous retrieval (no LLM, a small graph): exit 130, not ignored until the runs are done", async () => {
+    const { base } = await musiqueWorkspace();
+    const dampings = ["0.21", "0.31", "0.41", "0.51", "0.61", "0.71", "0.81", "0.91"];
+    const run = spawnCli(["retrieve", ...base, "--no-filter", "--damping", dampings.join(",")]);
+    // The first run's summary line: the second run has just begun, in one synchronous stretch of scoring.
+    await until(() => /damping0\.21: 50 questions/.test(run.stderr()));
+    const sent = Date.now();
+    run.child.kill("SIGINT");
+    const code = await run.exited;
+    expect(Date.now() - sent).toBeLessThan(1_500);
+    expect(code).toBe(130);
+    expect(run.stderr()).toMatch(/interrupt: stopping/);
+    expect(run.stderr()).not.toMatch(/damping0\.91: 50 questions/);
+  });
+
   it("SIGINT during retrieve (a slow filter LLM): exit 130 with a message; SIGTERM as well", async () => {
     const { base } = await musiqueWorkspace();
     const s = await server({ chat: fakeLlm, latencyMs: 300 });

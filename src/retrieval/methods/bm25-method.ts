@@ -17,6 +17,7 @@ export const bm25Method: RetrievalMethod = {
       results.push(memory.result(question, scores, scores, options, { method: "bm25", candidateFacts: [], seeds: [], top: [] }));
       onEach?.(results.length);
     }
+    await tick(); // a signal during the last question stops the run here, not after it
     return results;
   },
   explain: () => ({ detail: "", sections: [], scoreColumn: "score" }),

@@ -21,6 +21,7 @@ export const denseMethod: RetrievalMethod = {
         onEach?.(results.length);
       });
     }
+    await tick(); // a signal during the last group stops the run here, not after it
     return results;
   },
   explain: () => ({ detail: "", sections: [], scoreColumn: "score" }),
