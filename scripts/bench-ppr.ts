@@ -2,6 +2,7 @@
  * Personalized PageRank: ours vs igraph PRPACK (Debian's python3-igraph, what upstream calls), side by
  * side on the same synthetic graph of the paper's MuSiQue size and the same reset vectors.
  *   npx tsx scripts/bench-ppr.ts [--queries 20] [--batch 200] [--rounds 3] [--scale 1]
+ * Writes scripts/results/ppr.json (ppr-x<scale>.json at other scales).
  * The machine is shared, so load changes within a run: igraph runs in a persistent python3 process
  * and the measurements are interleaved in rounds (igraph, ours, igraph), each of ours divided by the
  * mean of the igraph timings around it; the table gives the median over rounds.
@@ -195,7 +196,7 @@ const blockRow = (kernel: OtherWidth) => ({
 const igraphMs = median(igraphSamples.map((x) => x.ms));
 const igraphCpuMs = median(igraphSamples.map((x) => x.cpuMs));
 const loadAfter = load();
-report("ppr", [
+report(scale === 1 ? "ppr" : `ppr-x${scale}`, [
   ...kernels.map((kernel) => ({
     implementation: `hipporag-ts (SOR, ${kernel === "wasm" ? `WebAssembly kernel, batch in blocks of ${BLOCK}` : "JavaScript kernel"})`,
     "ms/query": round1(stat(kernel, "single").ms),
