@@ -28,9 +28,14 @@ export function degreeOrder(csr: CsrGraph): NodeOrder {
   for (let k = 1; k < start.length; k++) start[k]! += start[k - 1]!;
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[start[maxDegree - (offsets[i + 1]! - offsets[i]!)]!++] = i;
-  const rank = new Uint32Array(n);
-  for (let r = 0; r < n; r++) rank[order[r]!] = r;
-  return { order, rank };
+  return { order, rank: rankOf(order) };
+}
+
+/** rank[i] = the position of original node i in `order` (its inverse). */
+export function rankOf(order: Uint32Array): Uint32Array {
+  const rank = new Uint32Array(order.length);
+  for (let r = 0; r < order.length; r++) rank[order[r]!] = r;
+  return rank;
 }
 
 /**

@@ -2,7 +2,8 @@ import { availableParallelism } from "node:os";
 import { csrFromEdges, type CsrGraph } from "./csr-graph.js";
 import { createManySolver, type ManySolver } from "./ppr-many.js";
 import { createWasmGraph, jsSolver, wasmLane, type BlockWidth, type LaneSolvers, type PprKernelName, type PprSolve, type WasmPprGraph } from "./ppr-kernel.js";
-import { checkSweepGraph, rankOf, sweepGraph, type PprSweepGraph } from "./ppr-sweep-graph.js";
+import { rankOf } from "./node-order.js";
+import { checkSweepGraph, sweepGraph, type PprSweepGraph } from "./ppr-sweep-graph.js";
 
 export interface PprOptions {
   /** Probability of following an edge (upstream and the paper: 0.5). */

@@ -45,10 +45,3 @@ export function checkSweepGraph(csr: CsrGraph, sweep: PprSweepGraph): void {
   const ok = sweep.order.length === n && sweep.offsets.length === n + 1 && sweep.targets.length === nnz && sweep.scaled.length === nnz && sweep.offsets[n] === nnz;
   if (!ok) throw new RangeError(`the PageRank sweep graph (${sweep.order.length} nodes, ${sweep.targets.length} entries) is not one of this graph (${n} nodes, ${nnz} entries)`);
 }
-
-/** rank[i] = the sweep position of original node i (the inverse of order). */
-export function rankOf(order: Uint32Array): Uint32Array {
-  const rank = new Uint32Array(order.length);
-  for (let r = 0; r < order.length; r++) rank[order[r]!] = r;
-  return rank;
-}
