@@ -1,5 +1,27 @@
 import type { Matrix } from "./encoder.js";
 
+/** Sparse entries of an M × N product: entry k is (rows[k], cols[k]) with value scores[k]. */
+export interface Entries {
+  rows: Int32Array;
+  cols: Int32Array;
+  scores: Float32Array;
+}
+
+/** The entries ≥ threshold of a row-major product `width` columns wide, in row-major order (NaN never is). */
+export function entriesAtLeast(product: Float32Array, width: number, threshold: number): Entries {
+  const at: number[] = [];
+  for (let k = 0; k < product.length; k++) if (product[k]! >= threshold) at.push(k);
+  const rows = new Int32Array(at.length);
+  const cols = new Int32Array(at.length);
+  const scores = new Float32Array(at.length);
+  at.forEach((k, n) => {
+    rows[n] = Math.floor(k / width);
+    cols[n] = k % width;
+    scores[n] = product[k]!;
+  });
+  return { rows, cols, scores };
+}
+
 /**
  * Scores = A · Bᵀ for row-major A (n×d) and B (m×d): out is n×m row-major (out[i*m + j] = a_i·b_j).
  * Blocked over 4 rows of B at a time so each row of A is read once per block, with no allocation

@@ -1,3 +1,4 @@
+import type { Entries } from "./dense-search.js";
 import type { Matrix } from "./encoder.js";
 import type { HalfMatrix } from "./float16.js";
 
@@ -12,6 +13,14 @@ import type { HalfMatrix } from "./float16.js";
  */
 export interface MatmulEngine {
   dotAll(a: Matrix, b: Matrix): Promise<Float32Array>;
+  /**
+   * The entries of A · Bᵀ that are ≥ threshold, in row-major order, with the bits `dotAll` gives
+   * them. The comparison and the gathering run inside onnxruntime (Gemm → GreaterOrEqual → NonZero
+   * → GatherND), so the M × N product never crosses into JS: scanning it there cost ~4 ns a score,
+   * half as long as the GEMM itself for all-pairs synonymy; and onnxruntime reuses the product's
+   * buffer between calls where `dotAll` hands back fresh (page-faulted) memory every time.
+   */
+  above(a: Matrix, b: Matrix, threshold: number): Promise<Entries>;
   dotAllHalf(a: Matrix, b: HalfMatrix): Promise<Float32Array>;
   dispose(): Promise<void>;
 }
@@ -21,6 +30,7 @@ export async function createOnnxMatmul(threads = 2): Promise<MatmulEngine> {
   const options = { intraOpNumThreads: threads, graphOptimizationLevel: "all" as const };
   const session = await ort.InferenceSession.create(gemmModelBytes(), options);
   let halfSession: Promise<typeof session> | undefined;
+  let aboveSession: Promise<typeof session> | undefined;
   return {
     async dotAll(a, b) {
       if (a.dim !== b.dim) throw new Error(`dimension mismatch: ${a.dim} vs ${b.dim}`);
@@ -29,6 +39,18 @@ export async function createOnnxMatmul(threads = 2): Promise<MatmulEngine> {
         B: new ort.Tensor("float32", b.data.subarray(0, b.rows * b.dim), [b.rows, b.dim]),
       });
       return out.C!.data as Float32Array;
+    },
+    async above(a, b, threshold) {
+      if (a.dim !== b.dim) throw new Error(`dimension mismatch: ${a.dim} vs ${b.dim}`);
+      aboveSession ??= ort.InferenceSession.create(aboveModelBytes(), options);
+      const out = await (await aboveSession).run({
+        A: new ort.Tensor("float32", a.data.subarray(0, a.rows * a.dim), [a.rows, a.dim]),
+        B: new ort.Tensor("float32", b.data.subarray(0, b.rows * b.dim), [b.rows, b.dim]),
+        T: new ort.Tensor("float32", Float32Array.of(threshold), []),
+      });
+      const at = out.I!.data as Int32Array; // [2, nnz]: row indices, then column indices
+      const scores = out.V!.data as Float32Array;
+      return { rows: at.subarray(0, scores.length), cols: at.subarray(scores.length), scores };
     },
     async dotAllHalf(a, b) {
       if (a.dim !== b.dim) throw new Error(`dimension mismatch: ${a.dim} vs ${b.dim}`);
@@ -42,6 +64,7 @@ export async function createOnnxMatmul(threads = 2): Promise<MatmulEngine> {
     async dispose() {
       await session.release();
       if (halfSession) await (await halfSession).release();
+      if (aboveSession) await (await aboveSession).release();
     },
   };
 }
@@ -64,27 +87,62 @@ const intField = (field: number, value: number) => [...tag(field, 0), ...varint(
 const bytesField = (field: number, bytes: number[]) => [...tag(field, 2), ...varint(bytes.length), ...bytes];
 const stringField = (field: number, text: string) => bytesField(field, [...Buffer.from(text, "utf8")]);
 
-/** ValueInfoProto for a tensor (elem type 1 = FLOAT, 10 = FLOAT16) with symbolic dims. */
-function tensorInfo(name: string, dims: string[], elemType = 1): number[] {
-  const shape = dims.flatMap((d) => bytesField(1, stringField(2, d))); // Dimension.dim_param
+/** ValueInfoProto for a tensor (elem type 1 = FLOAT, 6 = INT32, 10 = FLOAT16); dims symbolic or fixed. */
+function tensorInfo(name: string, dims: (string | number)[], elemType = 1): number[] {
+  // Dimension.dim_value (1) or .dim_param (2)
+  const shape = dims.flatMap((d) => bytesField(1, typeof d === "number" ? intField(1, d) : stringField(2, d)));
   const tensorType = [...intField(1, elemType), ...bytesField(2, shape)];
   return [...stringField(1, name), ...bytesField(2, bytesField(1, tensorType))];
 }
 
-/** C = A · Bᵀ; with `halfB`, B arrives as float16 "B16" and is cast to float32 first. */
-export function gemmModelBytes(halfB = false): Uint8Array {
-  const transB = [...stringField(1, "transB"), ...intField(3, 1), ...intField(20, 2 /* INT */)];
-  const node = [...stringField(1, "A"), ...stringField(1, "B"), ...stringField(2, "C"), ...stringField(3, "gemm"), ...stringField(4, "Gemm"), ...bytesField(5, transB)];
-  const castTo = [...stringField(1, "to"), ...intField(3, 1 /* FLOAT */), ...intField(20, 2 /* INT */)];
-  const cast = [...stringField(1, "B16"), ...stringField(2, "B"), ...stringField(3, "cast"), ...stringField(4, "Cast"), ...bytesField(5, castTo)];
+const intAttribute = (name: string, value: number) => [...stringField(1, name), ...intField(3, value), ...intField(20, 2 /* INT */)];
+const intsAttribute = (name: string, values: number[]) => [...stringField(1, name), ...values.flatMap((v) => intField(8, v)), ...intField(20, 7 /* INTS */)];
+
+/** NodeProto: inputs, outputs, name, op type, attributes. */
+function node(inputs: string[], outputs: string[], op: string, attributes: number[][] = []): number[] {
+  const name = `${op.toLowerCase()}_${outputs[0]}`;
+  return [...inputs.flatMap((i) => stringField(1, i)), ...outputs.flatMap((o) => stringField(2, o)), ...stringField(3, name), ...stringField(4, op), ...attributes.flatMap((a) => bytesField(5, a))];
+}
+
+/** ModelProto (opset 13) of one graph: its nodes, input and output value infos. */
+function modelBytes(nodes: number[][], inputs: number[][], outputs: number[][]): Uint8Array {
   const graph = [
-    ...(halfB ? bytesField(1, cast) : []),
-    ...bytesField(1, node),
-    ...stringField(2, "a_times_b_transposed"),
-    ...bytesField(11, tensorInfo("A", ["M", "K"])),
-    ...bytesField(11, halfB ? tensorInfo("B16", ["N", "K"], 10) : tensorInfo("B", ["N", "K"])),
-    ...bytesField(12, tensorInfo("C", ["M", "N"])),
+    ...nodes.flatMap((n) => bytesField(1, n)),
+    ...stringField(2, "hipporag_gemm"),
+    ...inputs.flatMap((i) => bytesField(11, i)),
+    ...outputs.flatMap((o) => bytesField(12, o)),
   ];
   const opset = [...stringField(1, ""), ...intField(2, 13)];
   return Uint8Array.from([...intField(1, 7 /* ir_version */), ...stringField(2, "hipporag-ts"), ...bytesField(7, graph), ...bytesField(8, opset)]);
+}
+
+const gemm = node(["A", "B"], ["C"], "Gemm", [intAttribute("transB", 1)]);
+
+/** C = A · Bᵀ; with `halfB`, B arrives as float16 "B16" and is cast to float32 first. */
+export function gemmModelBytes(halfB = false): Uint8Array {
+  const cast = node(["B16"], ["B"], "Cast", [intAttribute("to", 1 /* FLOAT */)]);
+  return modelBytes(
+    halfB ? [cast, gemm] : [gemm],
+    [tensorInfo("A", ["M", "K"]), halfB ? tensorInfo("B16", ["N", "K"], 10) : tensorInfo("B", ["N", "K"])],
+    [tensorInfo("C", ["M", "N"])],
+  );
+}
+
+/**
+ * The entries of C = A · Bᵀ at or above the scalar T: I = their [row…, column…] (int32, [2, nnz],
+ * row-major order as NonZero lists them) and V = their values (float32, [nnz]), gathered from C.
+ */
+export function aboveModelBytes(): Uint8Array {
+  return modelBytes(
+    [
+      gemm,
+      node(["C", "T"], ["Mask"], "GreaterOrEqual"),
+      node(["Mask"], ["At"], "NonZero"), // int64 [2, nnz]
+      node(["At"], ["AtT"], "Transpose", [intsAttribute("perm", [1, 0])]),
+      node(["C", "AtT"], ["V"], "GatherND"),
+      node(["At"], ["I"], "Cast", [intAttribute("to", 6 /* INT32 */)]),
+    ],
+    [tensorInfo("A", ["M", "K"]), tensorInfo("B", ["N", "K"]), tensorInfo("T", [])],
+    [tensorInfo("I", [2, "nnz"], 6), tensorInfo("V", ["nnz"])],
+  );
 }

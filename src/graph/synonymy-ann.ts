@@ -99,15 +99,14 @@ export async function annSynonymCandidates(
       for (let start = 0; start < queries.length; start += 512) {
         await tick();
         const rows = queries.slice(start, start + 512);
-        const scores = await engine.dotAll(gather(rows), block);
-        rows.forEach((q, i) => {
-          const list = found.get(q)!;
-          const base = i * block.rows;
-          for (let k = 0; k < cols.length; k++) {
-            const score = scores[base + k]!;
-            if (score >= threshold) list.push([cols[k]!, score]);
-          }
-        });
+        const hits = await engine.above(gather(rows), block, threshold);
+        const lists = rows.map((q) => found.get(q)!);
+        for (let k = 0; k < hits.scores.length; k++) {
+          // rows of a one-row call are doubled, columns padded to MIN_WIDTH: neither is a candidate
+          const i = hits.rows[k]!;
+          const j = hits.cols[k]!;
+          if (i < rows.length && j < cols.length) lists[i]!.push([cols[j]!, hits.scores[k]!]);
+        }
       }
     }
     done += queries.length;

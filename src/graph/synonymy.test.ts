@@ -44,6 +44,24 @@ describe("onnxruntime GEMM", () => {
     fast.forEach((v, i) => expect(v).toBeCloseTo(slow[i]!, 5));
     await engine.dispose();
   });
+  it("the entries ≥ a threshold, found inside onnxruntime, are dotAll's, bit for bit, in row-major order", async () => {
+    const random = (seed: number) => () => ((seed = (seed * 16807) % 2147483647) / 2147483647) - 0.5;
+    const next = random(3);
+    const a = normalizeRows({ rows: 300, dim: 64, data: Float32Array.from({ length: 300 * 64 }, next) });
+    const b = normalizeRows({ rows: 700, dim: 64, data: Float32Array.from({ length: 700 * 64 }, next) });
+    const engine = await createOnnxMatmul();
+    const full = await engine.dotAll(a, b);
+    for (const threshold of [0.25, 0.4, 2]) {
+      const expected: [number, number, number][] = [];
+      full.forEach((v, k) => {
+        if (v >= threshold) expected.push([Math.floor(k / 700), k % 700, v]);
+      });
+      const found = await engine.above(a, b, threshold);
+      expect(Array.from(found.scores, (v, k) => [found.rows[k], found.cols[k], v])).toEqual(expected);
+      if (threshold < 1) expect(expected.length).toBeGreaterThan(100);
+    }
+    await engine.dispose();
+  });
 });
 
 describe("incremental synonymy in a dense cluster (more than 101 candidates)", () => {

@@ -1,7 +1,7 @@
 import { cooperative } from "../core/cooperate.js";
 import { HippoError } from "../core/errors.js";
 import { isSparse, type Matrix, type VectorMatrix } from "../embedding/encoder.js";
-import { dotAll } from "../embedding/dense-search.js";
+import { dotAll, entriesAtLeast, type Entries } from "../embedding/dense-search.js";
 import type { MatmulEngine } from "../embedding/onnx-matmul.js";
 import { VectorCorpus } from "../embedding/vector-search.js";
 import { ANN_SYNONYMY_THRESHOLD, annSynonymCandidates, DEFAULT_ANN, type AnnOptions } from "./synonymy-ann.js";
@@ -105,6 +105,10 @@ export async function synonymCandidates(
     if (rows.length === 1) data.copyWithin(d, 0, d); // a one-row product would round differently
     return { rows: Math.max(2, rows.length), dim: d, data };
   };
+  // The entries ≥ threshold of A · Bᵀ: found inside onnxruntime (the product never reaches JS), or
+  // scanned here from the JS product for indices too small for GEMM.
+  const above = (a: Matrix, b: Matrix): Promise<Entries> | Entries =>
+    engine ? engine.above(a, b, threshold) : entriesAtLeast(dotAll(a, b), b.rows, threshold);
   if (Q.length * 4 < dense.rows) {
     // Few queries (an incremental update): each block against every row, nothing copied but the
     // block; the triangle would save little. Same bits as the triangle path (every call is wide).
@@ -113,8 +117,11 @@ export async function synonymCandidates(
         stopIfAborted();
         await tick();
         const block = Q.slice(start, start + 512);
-        const scores = engine ? await engine.dotAll(gather(block), dense) : dotAll(gather(block), dense);
-        block.forEach((q, i) => collect(q, scores, i * phrases.length));
+        const { rows, cols, scores } = await above(gather(block), dense);
+        const found = block.map((): [number, number][] => []);
+        // rows[k] < block.length: a one-row block's doubled row is skipped
+        for (let k = 0; k < scores.length; k++) if (rows[k]! < block.length && eligible(cols[k]!)) found[rows[k]!]!.push([cols[k]!, scores[k]!]);
+        block.forEach((q, i) => out.set(q, sortCandidates(found[i]!)));
         onProgress?.(start + block.length, Q.length);
       }
     } finally {
@@ -149,20 +156,18 @@ export async function synonymCandidates(
       await tick();
       const end = Math.min(start + 512, Q.length);
       const from = Math.max(0, Math.min(start, order.length - 512));
-      const width = order.length - from;
       const block = end - start === 1 ? gather([Q[start]!]) : rowsOf(start, end);
-      const scores = engine ? await engine.dotAll(block, rowsOf(from, order.length)) : dotAll(block, rowsOf(from, order.length));
-      for (let i = start; i < end; i++) {
-        const rowI = Q[i]!;
-        const base = (i - start) * width - from;
-        // Query columns below i were (or will be) scored in their own row and mirrored here.
-        for (let c = Math.max(i, from); c < order.length; c++) {
-          const score = scores[base + c]!;
-          if (!(score >= threshold)) continue;
-          const rowC = order[c]!;
-          if (eligible(rowC)) found[i]!.push([rowC, score]);
-          if (c > i && c < Q.length && eligible(rowI)) found[c]!.push([rowI, score]);
-        }
+      const { rows, cols, scores } = await above(block, rowsOf(from, order.length));
+      for (let k = 0; k < scores.length; k++) {
+        const i = start + rows[k]!;
+        const c = from + cols[k]!;
+        // Query columns below i were (or will be) scored in their own row and mirrored here; a
+        // one-row block's doubled row lands at i = end.
+        if (c < i || i >= end) continue;
+        const score = scores[k]!;
+        const rowC = order[c]!;
+        if (eligible(rowC)) found[i]!.push([rowC, score]);
+        if (c > i && c < Q.length && eligible(Q[i]!)) found[c]!.push([Q[i]!, score]);
       }
       onProgress?.(end, Q.length);
     }
