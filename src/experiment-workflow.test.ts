@@ -96,6 +96,29 @@ describe("--skip-failed", () => {
   });
 });
 
+describe("a run from a whole index, after the index became partial", () => {
+  it("eval calls it stale, and does not say it was retrieved from a partial index", async () => {
+    const saveDir = tempDir();
+    await runCli(["openie", ...demo(saveDir), "--import", DEMO_OPENIE]);
+    await runCli(["index", ...demo(saveDir)]);
+    const first = await runCli(["retrieve", ...demo(saveDir), "--no-filter"]);
+    expect(first.code, first.stderr).toBe(0);
+    // a passage's OpenIE stops being finished (a failed re-extraction); the index leaves it out
+    const { Workspace } = await import("./store/workspace.js");
+    const workspace = Workspace.open(saveDir);
+    const [passage] = workspace.passages.all();
+    workspace.openie("handwritten").saveFailure(passage!.id, "triples", "server error", "test");
+    workspace.close();
+    expect((await runCli(["index", ...demo(saveDir), "--skip-failed"])).code).toBe(5);
+    const evaluated = await runCli(["eval", ...demo(saveDir)]);
+    expect(evaluated.stdout).toContain("hipporag2-nofilter (stale)");
+    expect(evaluated.stderr).not.toContain("partial index");
+    // retrieved again, from the partial index: now said
+    expect((await runCli(["retrieve", ...demo(saveDir), "--no-filter"])).code).toBe(5);
+    expect((await runCli(["eval", ...demo(saveDir)])).stderr).toContain("note: hipporag2-nofilter: retrieved from a partial index (1 passage left out for lack of OpenIE, --skip-failed)");
+  });
+});
+
 describe("sweeps and experiment files", () => {
   it("a comma list stores one run per value, sharing the index; eval prints them side by side", async () => {
     const saveDir = tempDir();

@@ -1,4 +1,5 @@
 import type { Question } from "../datasets/dataset-types.js";
+import { storedIndexFingerprint } from "../graph/memory-index.js";
 import { countFallbacks } from "../retrieval/count-fallbacks.js";
 import { loadAnswers, loadRetrievals, questionKey } from "../retrieval/retrieval-store.js";
 import type { Workspace } from "../store/workspace.js";
@@ -32,7 +33,20 @@ export function runNotes(workspace: Workspace, run: string, questions: readonly 
     }
     if (settings.size > 1) notes.push(`${run}: its answers come from ${settings.size} QA settings (model or prompt: ${[...settings.values()].sort((a, b) => b - a).join(" + ")} questions), as a qa run that did not finish leaves them; hipporag qa with the settings wanted brings them in line`);
   }
-  const excluded = new Set(workspace.runs.indexIds(run).flatMap((id) => workspace.indexes.excluded(id))).size;
-  if (excluded) notes.push(`${run}: retrieved from a partial index (${excluded} passage${excluded === 1 ? "" : "s"} left out for lack of OpenIE, --skip-failed)`);
+  // Only rankings from the index as it stands (same fingerprint) are from its partial state: one
+  // retrieved before the index left passages out is stale (run-eval.ts says so), not partial.
+  const current = new Map<string, string | undefined>();
+  const fromPartial = new Set<string>();
+  let partialRankings = 0;
+  for (const key of keys) {
+    const { indexId, inputs } = retrieved.get(key)!;
+    if (!current.has(indexId)) current.set(indexId, storedIndexFingerprint(workspace, indexId));
+    if (inputs.index !== current.get(indexId) || workspace.indexes.excluded(indexId).length === 0) continue;
+    fromPartial.add(indexId);
+    partialRankings++;
+  }
+  const excluded = new Set([...fromPartial].flatMap((id) => workspace.indexes.excluded(id))).size;
+  const some = partialRankings < keys.length ? ` (${partialRankings} of ${keys.length} rankings)` : "";
+  if (excluded) notes.push(`${run}: retrieved from a partial index${some} (${excluded} passage${excluded === 1 ? "" : "s"} left out for lack of OpenIE, --skip-failed)`);
   return notes;
 }
