@@ -4,8 +4,8 @@ import type { MatmulEngine } from "../embedding/onnx-matmul.js";
 
 /**
  * Phrases above which a full synonymy build searches approximately. Exact all-pairs costs grow with
- * the square: 33 s at the paper's 85k phrases here, so ~55 min at 850k; this path grows with
- * N · probes · N/partitions instead.
+ * the square: 24–27 s at the paper's 85k phrases here (scripts/bench-index.ts), so ~4 min at 256k
+ * (×3) and ~45 min at 850k (×10); this path grows with N · probes · N/partitions instead.
  */
 export const ANN_SYNONYMY_THRESHOLD = 250_000;
 
