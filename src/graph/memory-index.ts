@@ -140,11 +140,13 @@ export class MemoryIndex {
     // so a crash leaves the index as it was and the re-run reuses every vector computed.
     const chunks = ids.map((id) => processChunk(id, current.get(id)!.triples));
     const commitPassages = () => this.workspace.indexes.setPassages(this.id, ids.map((id) => [id, current.get(id)!.hash] as const), excluded);
-    const update = await this.refresh(chunks, chunks.filter((c) => touched.has(c.passageId)), progress, commitPassages, dropped.length > 0 || changed > 0, signal);
-    // Committed: store what the next open reads instead of rebuilding (open-memory-index.ts).
+    const { update, synonyms } = await this.refresh(chunks, chunks.filter((c) => touched.has(c.passageId)), progress, commitPassages, dropped.length > 0 || changed > 0, signal);
+    // Committed: store what the next open reads instead of rebuilding (open-memory-index.ts). The
+    // graph is built from what this update holds (the chunks in index order, every list as now
+    // stored): the same graph load() builds, without reading the OpenIE and synonym lists back.
     const start = performance.now();
     progress.onStage?.("store snapshot");
-    await saveIndexSnapshot(this, signal, touched.size > 0 || dropped.length > 0);
+    await saveIndexSnapshot(this, signal, touched.size > 0 || dropped.length > 0, () => buildMemoryGraph(chunks, synonyms), update.timings);
     update.timings["store snapshot"] = Math.round(performance.now() - start);
     return { ...update, added: touched.size - changed, removed, leftOut, changed, excluded: [...excluded] };
   }
@@ -256,7 +258,7 @@ export class MemoryIndex {
     commitPassages: () => void,
     removedAny = false,
     signal?: AbortSignal,
-  ): Promise<Omit<IndexUpdate, "added" | "removed" | "leftOut" | "changed" | "excluded">> {
+  ): Promise<{ update: Omit<IndexUpdate, "added" | "removed" | "leftOut" | "changed" | "excluded">; synonyms: Map<string, NeighborList> }> {
     const changed = added.length > 0 || removedAny;
     const timings: Record<string, number> = {};
     let stage = "";
@@ -346,7 +348,7 @@ export class MemoryIndex {
     for (const [phrase, list] of lists) stored.set(phrase, list);
     for (const phrase of removedPhrases) stored.delete(phrase);
     const stats = await time("count graph", () => memoryGraphStats(chunks, stored, all));
-    return { indexId: this.id, synonymQueries, stats, timings };
+    return { update: { indexId: this.id, synonymQueries, stats, timings }, synonyms: stored };
   }
 }
 

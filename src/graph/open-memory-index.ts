@@ -68,16 +68,30 @@ function timer(timings: Record<string, number>) {
  * changed something always writes anew, even for a key seen before: above the approximate-synonymy
  * threshold an add-then-delete can come back to the same fingerprint with other synonym lists.
  */
-export async function saveIndexSnapshot(index: OpenableIndex, signal?: AbortSignal, changed = true): Promise<void> {
+export async function saveIndexSnapshot(
+  index: OpenableIndex,
+  signal?: AbortSignal,
+  changed = true,
+  /** The committed index's graph, from what the caller holds (else index.load() reads it back). */
+  graph?: () => MemoryGraph,
+  /** Each step's milliseconds, as "snapshot: <step>". */
+  timings: Record<string, number> = {},
+): Promise<void> {
   if (index.passageIds().length === 0) return;
   const key = snapshotKey(index.fingerprint(), index.embeddings.vectors);
   const snapshots = snapshotsOf(index);
   if (!changed && snapshots.has(key)) return;
+  const steps: Record<string, number> = {};
   try {
-    await write(index, snapshots, key, await rebuild(index, signal), signal);
+    const opened = await rebuild(index, signal, steps, graph);
+    const start = performance.now();
+    await write(index, snapshots, key, opened, signal);
+    steps["write snapshot"] = performance.now() - start;
   } catch (error) {
     if (!HippoError.isInstance(error) || error.code !== "INTERRUPTED") throw error;
     throw new HippoError("INTERRUPTED", "interrupted after the index update was committed, while storing its snapshot: the update is kept, the next open rebuilds the snapshot", { suggestion: "nothing to re-run" });
+  } finally {
+    for (const [step, ms] of Object.entries(steps)) timings[`snapshot: ${step}`] = Math.round(ms);
   }
 }
 
@@ -86,13 +100,13 @@ function snapshotsOf(index: OpenableIndex): IndexSnapshots {
 }
 
 /** The index as the workspace holds it: graph built, passage texts and vectors read. */
-async function rebuild(index: OpenableIndex, signal?: AbortSignal, timings: Record<string, number> = {}): Promise<OpenedIndex> {
+async function rebuild(index: OpenableIndex, signal?: AbortSignal, timings: Record<string, number> = {}, built?: () => MemoryGraph): Promise<OpenedIndex> {
   const time = timer(timings);
   // A few long synchronous steps (0.3-0.6 s each on 12k passages): a turn of the event loop between
   // them lets Ctrl-C be handled, and once the signal is aborted it stops there.
   const turn = cooperative(signal, "while opening the index: nothing was changed");
   await turn();
-  const { graph } = time("build graph (OpenIE, synonym lists)", () => index.load());
+  const graph = built ? time("build graph (from the update)", built) : time("build graph (OpenIE, synonym lists)", () => index.load().graph);
   await turn();
   // Passage text comes from the workspace (what was indexed), never from a dataset file.
   const contents = time("passage texts", () => index.passageContents(graph.passageIds));
