@@ -19,6 +19,11 @@ export interface ImportSummary {
   replaced: number;
   /** Finished results the file holds unchanged. */
   unchanged: number;
+  /**
+   * Finished results kept where the file has no entities and no triples: upstream writes that for an
+   * extraction that failed, so it never undoes one (unless `force`).
+   */
+  emptyKept: number;
 }
 
 /** `openie_results_ner_<llm>.json` → `<llm>` (upstream writes the model name with "/" as "_"). */
@@ -73,14 +78,16 @@ export function readOpenIEFile(file: string): { passage: string; passageId: stri
   return records;
 }
 
-export function importOpenIEFile(workspace: Workspace, store: OpenIEStore, file: string): ImportSummary {
+export function importOpenIEFile(workspace: Workspace, store: OpenIEStore, file: string, options: { force?: boolean } = {}): ImportSummary {
   const records = readOpenIEFile(file);
   const newPassages = workspace.passages.insert(records.map((r) => ({ id: r.passageId, content: r.passage, ...splitPassage(r.passage) })),
   );
-  // Same content as a finished result: nothing to write. Different: replaced, and said so.
+  // Same content as a finished result: nothing to write. Different: replaced, and said so, except by
+  // an empty result (upstream's mark of a failed extraction), which would undo the finished one.
   const existing = store.all();
   let replaced = 0;
   let unchanged = 0;
+  let emptyKept = 0;
   const changed = records.filter((r) => {
     const before = existing.get(r.passageId);
     if (before?.status !== "done") return true;
@@ -88,11 +95,20 @@ export function importOpenIEFile(workspace: Workspace, store: OpenIEStore, file:
       unchanged++;
       return false;
     }
+    if (!options.force && r.entities.length === 0 && r.triples.length === 0) {
+      emptyKept++;
+      return false;
+    }
     replaced++;
     return true;
   });
   store.saveMany(changed, `import:${file.split(/[\\/]/).pop()}`);
-  return { file, model: store.model, docs: records.length, newPassages, replaced, unchanged };
+  return { file, model: store.model, docs: records.length, newPassages, replaced, unchanged, emptyKept };
+}
+
+/** What an import left out, for the user (empty when nothing). */
+export function emptyKeptLine(summary: ImportSummary, force: string): string {
+  return summary.emptyKept ? `${summary.emptyKept} empty result${summary.emptyKept === 1 ? "" : "s"} (upstream's mark of a failed extraction) left out: the finished ones are kept; ${force}` : "";
 }
 
 /**

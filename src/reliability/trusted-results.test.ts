@@ -1,6 +1,6 @@
 import Database from "better-sqlite3";
 import { spawn } from "node:child_process";
-import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { md5Hex, passageId } from "../core/ids.js";
@@ -251,6 +251,31 @@ describe("4. an import never undoes finished OpenIE", () => {
     const forced = await runCli([...common, "--import-batch", join(dir, "error.jsonl"), "--force"]);
     expect(forced.code).toBe(5);
     expect(forced.stderr).toMatch(/failed chunk-[0-9a-f]{32}: batch request failed: .*expired/);
+  });
+
+  it("an upstream file's empty results (its mark of a failed extraction) do not replace finished ones; --force does", async () => {
+    const d = demo();
+    await ok(["openie", ...at(d), "--import", d.openie]);
+    const stored = () => new Map((new Database(join(d.saveDir, "hipporag.sqlite"), { readonly: true }).prepare("SELECT passage_id, triples FROM openie").raw().all() as [string, string][]));
+    const before = stored();
+    const emptied = join(d.dir, "old", DEMO_OPENIE);
+    mkdirSync(join(d.dir, "old"));
+    writeJson(join(d.dir, "old"), DEMO_OPENIE, (() => {
+      const file = readJson(d.openie);
+      for (const doc of file.docs.slice(0, 3)) Object.assign(doc, { extracted_entities: [], extracted_triples: [] });
+      file.docs[3].extracted_triples[0][2] = "Kraków"; // a real change is still imported
+      return file;
+    })());
+    const imported = await ok(["openie", ...at(d), "--import", emptied]);
+    expect(imported.stdout).toMatch(/1 finished result replaced by different ones/);
+    expect(imported.stdout).toMatch(/3 empty results \(upstream's mark of a failed extraction\) left out: the finished ones are kept; --force replaces them/);
+    const after = stored();
+    const changed = [...after].filter(([id, triples]) => before.get(id) !== triples);
+    expect(changed).toHaveLength(1);
+    expect(changed[0]![1]).toMatch(/Kraków/);
+    const forced = await ok(["openie", ...at(d), "--import", emptied, "--force"]);
+    expect(forced.stdout).toMatch(/3 finished results replaced by different ones/);
+    expect([...stored().values()].filter((triples) => triples === "[]")).toHaveLength(3);
   });
 });
 

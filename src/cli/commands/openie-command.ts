@@ -14,7 +14,7 @@ export function openieCommand(context: CommandContext): Command {
     .option("--export-batch <file>", "write the pending requests as OpenAI Batch JSONL (also read by `vllm run-batch`)")
     .option("--import-batch <file>", "ingest Batch output JSONL; NER results create the triple requests of a second round")
     .option("--openie-prompts <file>", "JSON file overriding prompt fields (nerSystem, nerDemoInput, …)")
-    .option("--force", "let --import-batch lines overwrite finished results (by default a finished passage is never undone)", false);
+    .option("--force", "let --import-batch lines, and --import's empty results (upstream's mark of a failed extraction), overwrite finished results (by default a finished passage is never undone)", false);
   corpusOptions(llmOptions(planOptions(commonOptions(command)))).action(async (raw: OpenIECommandOptions) => {
     const common = resolveCommon(raw, "openie");
     const { runOpenIECommand } = await import("./run-openie-command.js");

@@ -5,7 +5,7 @@ import { loadDataset } from "../../datasets/load-dataset.js";
 import { CachedChatModel } from "../../llm/cached-chat-model.js";
 import { OpenAIChatModel } from "../../llm/openai-chat-model.js";
 import { exportOpenIEBatch, importOpenIEBatch } from "../../openie/openie-batch.js";
-import { exportOpenIEFile, importOpenIEFile, modelFromOpenIEFileName } from "../../openie/openie-file.js";
+import { emptyKeptLine, exportOpenIEFile, importOpenIEFile, modelFromOpenIEFileName } from "../../openie/openie-file.js";
 import { openieSetId } from "../../openie/openie-set.js";
 import { loadOpenIEPrompts } from "../../openie/prompts/load-openie-prompts.js";
 import { runOpenIE, type OpenIESummary } from "../../openie/run-openie.js";
@@ -47,10 +47,11 @@ export async function runOpenIECommand(common: ResolvedCommon, options: OpenIECo
     const workspace = Workspace.open(common.saveDir);
     try {
       workspace.acquireWriterLock("openie --import");
-      const summary = importOpenIEFile(workspace, workspace.openie(model), options.import);
+      const summary = importOpenIEFile(workspace, workspace.openie(model), options.import, { force: options.force });
       const coverage = datasetCoverage(common, workspace, model);
       const replaced = summary.replaced ? `; ${plural(summary.replaced, "finished result")} replaced by different ones (indexes built on them are rebuilt by the next hipporag index)` : "";
-      print(`imported ${summary.docs} OpenIE docs for model ${model} (${summary.newPassages} new passages, ${summary.unchanged} unchanged${replaced})${coverage ? `; dataset ${common.dataset}: ${coverage.done}/${coverage.total} passages have OpenIE` : ""}`, { ...summary, coverage });
+      const kept = emptyKeptLine(summary, "--force replaces them");
+      print(`imported ${summary.docs} OpenIE docs for model ${model} (${summary.newPassages} new passages, ${summary.unchanged} unchanged${replaced})${coverage ? `; dataset ${common.dataset}: ${coverage.done}/${coverage.total} passages have OpenIE` : ""}${kept ? `\n${kept}` : ""}`, { ...summary, coverage });
       return 0;
     } finally {
       workspace.close();
