@@ -173,7 +173,7 @@ export class EmbeddingStore {
     for (let start = 0; start < entries.length; start += this.encoder.maxBatch) {
       await tick();
       const batch = entries.slice(start, start + this.encoder.maxBatch);
-      const matrix = await this.encoder.embedFormatted(batch.map(([, input]) => input));
+      const matrix = await this.encoder.embedFormatted(batch.map(([, input]) => input), signal);
       const ids = batch.map(([hash]) => hash);
       if (isSparse(matrix)) {
         checkVectors(matrix, batch.map(([, input]) => input), this.encoder, undefined);

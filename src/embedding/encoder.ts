@@ -54,8 +54,11 @@ export interface Encoder {
   readonly sparse?: boolean;
   /** The exact string sent to the model for `text` (instruction prefix included); the cache key. */
   formatInput(text: string, purpose: EmbedPurpose): string;
-  /** Embeds already formatted inputs; rows are L2-normalised. */
-  embedFormatted(inputs: readonly string[]): Promise<VectorMatrix>;
+  /**
+   * Embeds already formatted inputs; rows are L2-normalised. `signal` cancels the work: a remote
+   * encoder aborts its requests in flight (Ctrl-C must not wait for a server's reply).
+   */
+  embedFormatted(inputs: readonly string[], signal?: AbortSignal): Promise<VectorMatrix>;
   /**
    * Optional search-time reweighting learnt from the indexed passages (the lexical encoder's IDF).
    * Returns a function that gives a reweighted, row-renormalised copy of any matrix searched against.

@@ -52,11 +52,11 @@ export class OpenAIEncoder implements Encoder {
     return applyInstruction(this.format, text, instruction) || " ";
   }
 
-  async embedFormatted(inputs: readonly string[]): Promise<Matrix> {
+  async embedFormatted(inputs: readonly string[], signal?: AbortSignal): Promise<Matrix> {
     const batchSize = this.options.batchSize ?? 64;
     const batches: string[][] = [];
     for (let i = 0; i < inputs.length; i += batchSize) batches.push(inputs.slice(i, i + batchSize));
-    const results = await Promise.all(batches.map((batch) => this.limit(() => this.embedBatch(batch))));
+    const results = await Promise.all(batches.map((batch) => this.limit(() => this.embedBatch(batch, signal))));
     const dim = results[0]?.[0]?.length ?? 0;
     const data = new Float32Array(inputs.length * dim);
     let row = 0;
@@ -69,12 +69,12 @@ export class OpenAIEncoder implements Encoder {
     return normalizeRows({ rows: inputs.length, dim, data });
   }
 
-  private async embedBatch(batch: string[]): Promise<Float32Array[]> {
+  private async embedBatch(batch: string[], signal?: AbortSignal): Promise<Float32Array[]> {
     const encoding = this.options.encodingFormat ?? "base64";
     const response = await withRetries(
-      () => this.client.embeddings.create({ model: this.model, input: batch, encoding_format: encoding }),
+      () => this.client.embeddings.create({ model: this.model, input: batch, encoding_format: encoding }, { signal }),
       this.policy,
-      { what: `embedding call (model ${this.model})`, onRetry: this.options.onRetry, secrets: this.options.apiKey ? [this.options.apiKey] : [], breaker: this.breaker },
+      { signal, what: `embedding call (model ${this.model})`, onRetry: this.options.onRetry, secrets: this.options.apiKey ? [this.options.apiKey] : [], breaker: this.breaker },
     );
     const data = [...(response.data ?? [])].sort((a, b) => a.index - b.index);
     if (data.length !== batch.length) {

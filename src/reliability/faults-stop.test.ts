@@ -14,6 +14,7 @@ import { loopbackServers } from "../test-support/loopback-servers.js";
  * need, keeps everything finished, and says in one line what happened and what to do.
  */
 const BIN = resolve(import.meta.dirname, "../../bin/hipporag");
+const DEMO = resolve(import.meta.dirname, "../../reproduce/demo");
 const towns = (n: number) => Array.from({ length: n }, (_, i) => ({ title: `Town ${i}`, text: `Town ${i} lies in County ${i % 5} and was founded by Mayor ${i} in ${1700 + i}.` }));
 
 const server = loopbackServers();
@@ -181,6 +182,22 @@ describe("3. Ctrl-C is handled within a second, in synchronous stages too", () =
     expect(code).toBe(130);
     expect(run.stderr()).toMatch(/interrupt: stopping/);
     expect(run.stderr()).not.toMatch(/damping0\.91: 50 questions/);
+  });
+
+  it("SIGINT while a remote embedding request is in flight (a server that never answers): exit 130 at once, the request aborted", async () => {
+    const s = await server({ embed: (text) => [text.length, 1, 2], fault: ({ path }) => (path.endsWith("/embeddings") ? { kind: "hang" } : undefined) });
+    const saveDir = join(tempDir(), "ws");
+    const demo = ["--dataset", "demo", "--dataset-dir", DEMO, "--save-dir", saveDir];
+    expect((await runCli(["openie", ...demo, "--import", join(DEMO, "openie_results_ner_handwritten.json")])).code).toBe(0);
+    const run = spawnCli(["index", ...demo, "--embedding-name", "remote-embedder", "--embedding-base-url", s.url]);
+    await until(() => s.requests.some((r) => r.path.endsWith("/embeddings")));
+    const sent = Date.now();
+    run.child.kill("SIGINT");
+    const code = await run.exited;
+    expect(Date.now() - sent).toBeLessThan(1_500);
+    expect(code).toBe(130);
+    expect(run.stderr()).toMatch(/interrupt: stopping/);
+    expect(integrity(saveDir)).toBe("ok");
   });
 
   it("SIGINT during retrieve (a slow filter LLM): exit 130 with a message; SIGTERM as well", async () => {

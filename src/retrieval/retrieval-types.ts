@@ -132,7 +132,8 @@ export interface RetrievalMemory {
   /** The filter / query-NER LLM, when one is configured. */
   readonly chat?: ChatModel;
   readonly concurrency: number;
-  queryVectors(texts: readonly string[], purpose: EmbedPurpose): Promise<VectorMatrix>;
+  /** `signal` cancels a remote encoder's requests in flight. */
+  queryVectors(texts: readonly string[], purpose: EmbedPurpose, signal?: AbortSignal): Promise<VectorMatrix>;
   denseScores(queryPassage: VectorMatrix, rows: readonly number[]): Promise<Float64Array[]>;
   bm25(): Bm25Index;
   entities(): Promise<VectorCorpus>;

@@ -68,8 +68,8 @@ export class Retriever implements RetrievalMemory {
   }
 
   /** Query vectors for `purpose`, in the search space of the stored vectors (the encoder's weighting applied). */
-  async queryVectors(texts: readonly string[], purpose: EmbedPurpose): Promise<VectorMatrix> {
-    return this.weigh(await this.index.embeddings.matrix(texts, purpose));
+  async queryVectors(texts: readonly string[], purpose: EmbedPurpose, signal?: AbortSignal): Promise<VectorMatrix> {
+    return this.weigh(await this.index.embeddings.matrix(texts, purpose, undefined, signal));
   }
 
   /** Min-max normalised dense passage scores of each question: (questions × d) · (passages × d)ᵀ, one row each. */

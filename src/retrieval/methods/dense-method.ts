@@ -8,8 +8,8 @@ export const denseMethod: RetrievalMethod = {
   description: "dense passage retrieval, StandardRAG",
   label: (options) => `dense${options.topK !== DEFAULT_RETRIEVAL.topK ? `-top${options.topK}` : ""}`,
   llmUse: () => null,
-  async doRetrieve(memory, questions, options, { onEach, tick }) {
-    const queryPassage = await memory.queryVectors(questions, "query_to_passage");
+  async doRetrieve(memory, questions, options, { onEach, signal, tick }) {
+    const queryPassage = await memory.queryVectors(questions, "query_to_passage", signal);
     const results: RetrievalResult[] = [];
     // Groups of 64: one (64 × d) · (passages × d)ᵀ product each.
     for (let start = 0; start < questions.length; start += 64) {

@@ -29,7 +29,7 @@ export const hipporag2Method: RetrievalMethod = {
   llmUse: (options) => SEED_POLICIES[options.linking].llmUse(options),
   async doRetrieve(memory, questions, options, { onEach, signal, tick }) {
     const policy = SEED_POLICIES[options.linking];
-    const queryPassage = await memory.queryVectors(questions, "query_to_passage");
+    const queryPassage = await memory.queryVectors(questions, "query_to_passage", signal);
     const limit = pLimit(memory.concurrency);
     const graph = memory.graph;
     const entityCount = graph.phrases.length;

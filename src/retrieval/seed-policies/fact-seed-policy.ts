@@ -24,7 +24,7 @@ export const factSeedPolicy: SeedPolicy = {
   async doSeed(memory, group, options, { limit, signal }) {
     const graph = memory.graph;
     if (graph.facts.length === 0) return group.map(() => ({ trace: { candidateFacts: [] }, fallback: "no-facts" }));
-    const queryFact = await memory.queryVectors(group, "query_to_fact");
+    const queryFact = await memory.queryVectors(group, "query_to_fact", signal);
     // (group × d) · (facts × d)ᵀ a block of facts at a time, keeping each question's best raw scores
     // and its min and max (not a score per fact: 1.4M facts × 64 questions = 358 MB at 10× MuSiQue).
     // A few more than linkingTopK, so that the normalised top-k is provably the same (minMaxTopK).

@@ -36,7 +36,7 @@ export const nerSeedPolicy: SeedPolicy = {
         }),
       ),
     );
-    const ner = await link(memory, replies);
+    const ner = await link(memory, replies, signal);
     const graph = memory.graph;
     return ner.map((n): SeedPlan => {
       const trace = { candidateFacts: [], ner: n };
@@ -48,11 +48,11 @@ export const nerSeedPolicy: SeedPolicy = {
 };
 
 /** Each distinct mention embedded once and linked to its most similar phrase node (the empty phrase excluded). */
-async function link(memory: Parameters<SeedPolicy["doSeed"]>[0], replies: Omit<Ner, "linked">[]): Promise<Ner[]> {
+async function link(memory: Parameters<SeedPolicy["doSeed"]>[0], replies: Omit<Ner, "linked">[], signal?: AbortSignal): Promise<Ner[]> {
   const mentions = [...new Set(replies.flatMap((r) => r.entities))];
   if (mentions.length === 0) return replies.map((r) => ({ ...r, linked: [] }));
   const corpus = await memory.entities();
-  const vectors = await memory.queryVectors(mentions, "ner_to_node");
+  const vectors = await memory.queryVectors(mentions, "ner_to_node", signal);
   const scores = await corpus.scoresMany(vectors, mentions.map((_, i) => i));
   const E = corpus.rows;
   const emptyPhrase = memory.graph.phraseIndex.get("") ?? -1;

@@ -10,10 +10,10 @@ export const queryNodeSeedPolicy: SeedPolicy = {
   llmUse: () => null,
   emptyFallback: "no-seeds",
   weightBasis: "similarity",
-  async doSeed(memory, group, options) {
+  async doSeed(memory, group, options, { signal }) {
     const graph = memory.graph;
     const corpus = await memory.entities();
-    const vectors = await memory.queryVectors(group, "query_to_node");
+    const vectors = await memory.queryVectors(group, "query_to_node", signal);
     // (group × d) · (phrases × d)ᵀ in one product.
     const E = corpus.rows;
     const block = await corpus.scoresMany(vectors, group.map((_, i) => i));
