@@ -3,7 +3,7 @@ import { basename, join } from "node:path";
 import { usageError } from "../core/errors.js";
 import type { Question } from "../datasets/dataset-types.js";
 import { loadDataset } from "../datasets/load-dataset.js";
-import { storedIndexFingerprint } from "../graph/memory-index.js";
+import { corpusDrift, storedIndexFingerprint } from "../graph/memory-index.js";
 import { DEFAULT_RETRIEVAL } from "../retrieval/retriever.js";
 import { ircotUsage } from "../retrieval/ircot/ircot-usage.js";
 import { loadAnswers, loadRetrievals, questionKey, storedRuns, type StoredRetrieval } from "../retrieval/retrieval-store.js";
@@ -71,7 +71,7 @@ export function runEval(options: RunEvalOptions): EvalResult {
   try {
     const scored: ScoredRun[] = items
       ? [{ name: "predictions", ids: items.map((_, i) => String(i)), scores: scoreQuestions(items, { topK: longestRanking(items) }) }]
-      : scoreStoredRuns(workspace, dataset.questions, options.compare ?? (options.run ? [options.run] : undefined));
+      : scoreStoredRuns(workspace, dataset.questions, options.compare ?? (options.run ? [options.run] : undefined), evalCorpus(workspace, dataset.passages));
     const reports = scored.map((run) => withIntervals(run, bootstrap));
     const comparisons = options.compare ? [compareRuns(scored[0]!, scored[1]!, bootstrap)] : [];
     const notes = reports.flatMap((r) => r.notes ?? []);
@@ -93,6 +93,16 @@ export function runEval(options: RunEvalOptions): EvalResult {
   }
 }
 
+/**
+ * The corpus ids the workspace's indexes should hold, as retrieve computes them from the same
+ * dataset; undefined for a workspace of chunked passages (eval takes no chunking flags, so it
+ * cannot cut the documents as index did, and does not guess).
+ */
+function evalCorpus(workspace: Workspace, passages: readonly { id: string }[]): string[] | undefined {
+  if (workspace.passages.allMetadata().some((metadata) => metadata.chunkSize !== undefined)) return undefined;
+  return passages.map((p) => p.id);
+}
+
 /** The pooled means of a run (exactly as upstream) with a 95% bootstrap interval beside each. */
 export function withIntervals(run: ScoredRun, bootstrap: BootstrapOptions): NamedReport {
   return { name: run.name, report: { ...poolScores(run.scores), ci95: metricIntervals(run.scores, bootstrap) }, ...(run.ircot ? { ircot: run.ircot } : {}), ...(run.notes?.length ? { notes: run.notes } : {}) };
@@ -112,7 +122,7 @@ export function evaluateRuns(workspace: Workspace, runs: readonly string[], ques
 }
 
 /** Every stored run (or just `only`, in that order), scored per question; unknown names are a usage error. */
-export function scoreStoredRuns(workspace: Workspace, questions: readonly Question[], only?: readonly string[]): ScoredRun[] {
+export function scoreStoredRuns(workspace: Workspace, questions: readonly Question[], only?: readonly string[], corpus?: readonly string[]): ScoredRun[] {
   const runs = storedRuns(workspace);
   const missing = (only ?? []).filter((run) => !runs.includes(run));
   if (missing.length > 0 || runs.length === 0) {
@@ -127,9 +137,10 @@ export function scoreStoredRuns(workspace: Workspace, questions: readonly Questi
   const indexOf = new Map(selected.map((run) => [run, workspace.runs.indexIds(run)]));
   const mixed = new Set([...indexOf.values()].flat()).size > 1;
   return selected.map((run) => {
-    // A run retrieved from an index that has changed since is not current: say so beside its numbers.
-    const scored = { ...scoreRun(workspace, run, questions), notes: runNotes(workspace, run, questions) };
-    const name = `${run}${mixed ? ` [${indexOf.get(run)!.join(" + ")}]` : ""}${runStaleness(workspace, run, questions) ? " (stale)" : ""}`;
+    // A run retrieved from an index that has changed since is not current: say so beside its numbers, and why.
+    const stale = runStaleness(workspace, run, questions, corpus);
+    const scored = { ...scoreRun(workspace, run, questions), notes: [...runNotes(workspace, run, questions), ...(stale ? [`${run}: not current: ${stale}; hipporag index and retrieve bring it up to date`] : [])] };
+    const name = `${run}${mixed ? ` [${indexOf.get(run)!.join(" + ")}]` : ""}${stale ? " (stale)" : ""}`;
     return { ...scored, name };
   });
 }
@@ -189,20 +200,39 @@ function longestRanking(items: readonly EvalItem[]): number | undefined {
 
 /**
  * Why a stored run is not current for these questions (undefined when it is): questions it never
- * retrieved, or rankings from an index that has changed since (its corpus or OpenIE).
+ * retrieved, rankings from an index that has changed since (its passages or OpenIE), and, given the
+ * corpus the index should hold (passage ids, in order), rankings from an index that no longer
+ * matches it (the corpus was edited after indexing: retrieve refuses that index until it is rebuilt).
  */
-export function runStaleness(workspace: Workspace, run: string, questions: readonly Question[]): string | undefined {
+export function runStaleness(workspace: Workspace, run: string, questions: readonly Question[], corpus?: readonly string[]): string | undefined {
   const retrieved = loadRetrievals(workspace, run);
   const keys = [...new Set(questions.map((q) => questionKey(q.question)))];
   const missing = keys.filter((key) => !retrieved.has(key)).length;
   const current = new Map<string, string | undefined>();
+  const drift = new Map<string, string | undefined>();
   let stale = 0;
+  let drifted = 0;
+  const drifts = new Set<string>();
   for (const key of keys) {
     const row = retrieved.get(key);
     if (!row) continue;
     if (!current.has(row.indexId)) current.set(row.indexId, storedIndexFingerprint(workspace, row.indexId));
-    if (current.get(row.indexId) !== row.inputs.index) stale++;
+    if (current.get(row.indexId) !== row.inputs.index) {
+      stale++;
+      continue;
+    }
+    if (!corpus) continue;
+    if (!drift.has(row.indexId)) drift.set(row.indexId, corpusDrift([...workspace.indexes.passages(row.indexId).keys()], workspace.indexes.excluded(row.indexId), corpus));
+    const how = drift.get(row.indexId);
+    if (how) {
+      drifted++;
+      drifts.add(how);
+    }
   }
-  const problems = [missing ? `${missing} questions not retrieved` : "", stale ? `${stale} rankings from an index that has changed since` : ""].filter(Boolean);
+  const problems = [
+    missing ? `${missing} question${missing === 1 ? "" : "s"} not retrieved` : "",
+    stale ? `${stale} ranking${stale === 1 ? "" : "s"} from an index that has changed since` : "",
+    drifted ? `${drifted} ranking${drifted === 1 ? "" : "s"} from an index that no longer matches the corpus (${[...drifts].join("; ")})` : "",
+  ].filter(Boolean);
   return problems.length ? problems.join(", ") : undefined;
 }

@@ -35,6 +35,22 @@ export function storedIndexFingerprint(workspace: Workspace, indexId: string): s
   return indexFingerprint(indexId, row.config as SynonymyOptions, passages);
 }
 
+/**
+ * How an index's passages (in index order; `excluded` left out on purpose) differ from the corpus it
+ * should hold, in its order; undefined when they do not.
+ */
+export function corpusDrift(indexed: readonly string[], excluded: readonly string[], corpus: readonly string[]): string | undefined {
+  const left = new Set(excluded);
+  const have = new Set(indexed);
+  const wanted = [...new Set(corpus)].filter((id) => !left.has(id));
+  const wantedSet = new Set(wanted);
+  const added = wanted.filter((id) => !have.has(id)).length;
+  const removed = indexed.filter((id) => !wantedSet.has(id)).length;
+  if (added || removed) return `the corpus has ${added} passage${added === 1 ? "" : "s"} the index lacks, and the index ${removed} the corpus no longer has`;
+  if (indexed.join() !== wanted.join()) return "the corpus lists its passages in another order";
+  return undefined;
+}
+
 export interface IndexUpdate {
   indexId: string;
   added: number;
@@ -177,15 +193,8 @@ export class MemoryIndex {
     if (changed) problems.push(`the OpenIE results of ${changed} passage${changed === 1 ? "" : "s"} changed since it was built`);
     if (gone) problems.push(`${gone} indexed passage${gone === 1 ? " no longer has" : "s no longer have"} finished OpenIE results`);
     if (nowDone) problems.push(`${nowDone} passage${nowDone === 1 ? "" : "s"} left out for lack of OpenIE now ha${nowDone === 1 ? "s" : "ve"} it`);
-    if (corpus) {
-      const left = new Set(excluded);
-      const wanted = [...new Set(corpus)].filter((id) => !left.has(id));
-      const wantedSet = new Set(wanted);
-      const added = wanted.filter((id) => !indexed.has(id)).length;
-      const removed = [...indexed.keys()].filter((id) => !wantedSet.has(id)).length;
-      if (added || removed) problems.push(`the corpus has ${added} passage${added === 1 ? "" : "s"} the index lacks, and the index ${removed} the corpus no longer has`);
-      else if ([...indexed.keys()].join() !== wanted.join()) problems.push("the corpus lists its passages in another order");
-    }
+    const drift = corpus && corpusDrift([...indexed.keys()], excluded, corpus);
+    if (drift) problems.push(drift);
     return problems.length ? `the index ${this.id} is out of date: ${problems.join("; ")}` : undefined;
   }
 
