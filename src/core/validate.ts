@@ -30,7 +30,12 @@ export function unitFloat(name: string, value: unknown, options: { below1?: bool
   return n;
 }
 
-/** A base URL must be http(s): `new URL("localhost:8000")` parses, with "localhost:" as its scheme. */
+/**
+ * A base URL must be http(s) (`new URL("localhost:8000")` parses, with "localhost:" as its scheme),
+ * with no credentials (fetch refuses such URLs: every request would fail as a "connection error" and
+ * be retried) and no query string (the client appends its path to it, so a key there never arrives).
+ * Those parts are shown as *** in the message: they are where a key would be.
+ */
 export function httpUrl(name: string, value: string): string {
   let url: URL | undefined;
   try {
@@ -39,9 +44,17 @@ export function httpUrl(name: string, value: string): string {
     url = undefined;
   }
   if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
-    throw usageError(`${name} is not a URL: "${value}"`, `e.g. ${name} http://localhost:8000/v1`);
+    throw usageError(`${name} is not a URL: "${withoutSecrets(value)}"`, `e.g. ${name} http://localhost:8000/v1`);
   }
+  const keyHint = "pass the key in OPENAI_API_KEY (or the variable named by --<stage>-llm-key-env), never in the URL";
+  if (url.username || url.password) throw usageError(`${name} must not hold a user name or password (${withoutSecrets(value)})`, keyHint);
+  if (url.search) throw usageError(`${name} must not carry a query string (${withoutSecrets(value)}): the client appends its path after it, so no request would reach the server as meant`, keyHint);
   return value;
+}
+
+/** A URL-like text with its user info and query string replaced by ***. */
+function withoutSecrets(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, "$1***@").replace(/\?.*$/, "?***");
 }
 
 function show(value: unknown): string {

@@ -70,6 +70,10 @@ const CASES: Case[] = [
   argCase("damping 1 (PageRank never converges)", ["retrieve", "--dataset", "bad", "--dataset-dir", "DIR", "--damping", "1"], /--damping must be a number from 0 up to \(not including\) 1, got "1"/),
   argCase("unknown method", ["retrieve", "--dataset", "bad", "--dataset-dir", "DIR", "--method", "magic"], /argument 'magic' is invalid/),
   argCase("base URL not a URL", ["openie", "--dataset", "bad", "--dataset-dir", "DIR", "--llm-base-url", "localhost:8000"], /--llm-base-url is not a URL: "localhost:8000"/),
+  // fetch refuses URLs with credentials, and the client appends its path to a query string: no
+  // request could succeed; and the secret in them is never echoed
+  argCase("base URL with credentials", ["openie", "--dataset", "bad", "--dataset-dir", "DIR", "--llm-base-url", "http://user:S3CRETPW@127.0.0.1:9/v1"], /^(?!.*S3CRETPW).*--llm-base-url must not hold a user name or password \(http:\/\/\*\*\*@127\.0\.0\.1:9\/v1\)/),
+  argCase("base URL with a query string", ["index", "--dataset", "bad", "--dataset-dir", "DIR", "--embedding-name", "e5", "--embedding-base-url", "http://127.0.0.1:9/v1?api-key=QSECRET77"], /^(?!.*QSECRET77).*--embedding-base-url must not carry a query string \(http:\/\/127\.0\.0\.1:9\/v1\?\*\*\*\)/),
   argCase("no dataset", ["index", "--dataset-dir", "DIR"], /hipporag index needs --dataset/),
   argCase("unknown option", ["index", "--dataset", "bad", "--dataset-dir", "DIR", "--colour"], /unknown option '--colour'/),
   argCase("two openie modes", ["openie", "--dataset", "bad", "--dataset-dir", "DIR", "--import", "a.json", "--export", "b.json"], /use one of --import, --export/),
