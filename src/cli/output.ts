@@ -9,6 +9,20 @@ export const processOutput: Output = {
   stderr: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
 };
 
+/**
+ * A reader that closes the pipe early (`hipporag eval | head -1`) makes the next write fail with
+ * EPIPE, an unhandled 'error' event (a stack trace, exit 1) unless someone listens. What it did not
+ * read is only lost to it: the work is stored, so the command ends as it would, with its own exit code.
+ */
+export function tolerateClosedPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    if (stream.listenerCount("error") > 0) continue;
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") throw error;
+    });
+  }
+}
+
 // The table formatter lives in core so that src/eval can use it; commands keep importing it from here.
 export { formatNumber, formatTable } from "../core/format-table.js";
 /** "1 question", "2 questions". */

@@ -356,3 +356,16 @@ describe("7. every exit says why; commands that only read never create a workspa
     }
   });
 });
+
+describe("8. a reader that closes the pipe early (| head)", () => {
+  it("ends the command quietly with its own exit code, not a stack trace and exit 1", async () => {
+    const saveDir = join(tempDir(), "ws");
+    const demo = ["--dataset", "demo", "--dataset-dir", DEMO, "--save-dir", saveDir];
+    expect((await runCli(["run", ...demo, "--import-openie", join(DEMO, "openie_results_ner_handwritten.json")])).code).toBe(0);
+    const run = spawnCli(["eval", ...demo]);
+    run.child.stdout.destroy(); // as `| head -0` does: the first write finds the pipe closed
+    const code = await run.exited;
+    expect(run.stderr()).not.toMatch(/EPIPE|\n\s+at /);
+    expect(code).toBe(0);
+  });
+});
