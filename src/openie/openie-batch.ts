@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { InputError } from "../core/errors.js";
+import { md5Hex } from "../core/ids.js";
 import { ILL_FORMED_PROBLEM, illFormedPath } from "../core/well-formed.js";
 import { readTextFile } from "../core/read-json-file.js";
 import type { Passage } from "../datasets/dataset-types.js";
@@ -14,6 +15,15 @@ import type { OpenIEPrompts } from "./prompts/openie-prompts.js";
 
 const NER = "openie-ner";
 const TRIPLES = "openie-triples";
+
+/**
+ * The end of a request's custom_id: the first 12 hex digits of md5 over its body (model, messages,
+ * max tokens). A reply can then be filed only under the model, prompts and NER result its request
+ * was made with: the import recomputes the body it would send and refuses a line whose tag differs.
+ */
+function requestTag(model: string, request: ChatRequest): string {
+  return md5Hex(JSON.stringify(chatRequestBody(model, request))).slice(0, 12);
+}
 
 export interface BatchExportSummary {
   ner: number;
@@ -46,7 +56,7 @@ export function exportOpenIEBatch(
       : { messages: nerMessages(prompts, passage.content), stage: NER, maxTokens };
     if (request.stage === NER) ner++;
     else triples++;
-    lines.push(JSON.stringify({ custom_id: `${request.stage}:${passage.id}`, method: "POST", url: "/v1/chat/completions", body: chatRequestBody(model, request) }));
+    lines.push(JSON.stringify({ custom_id: `${request.stage}:${passage.id}:${requestTag(model, request)}`, method: "POST", url: "/v1/chat/completions", body: chatRequestBody(model, request) }));
   }
   writeFileSync(file, lines.length ? `${lines.join("\n")}\n` : "");
   return { ner, triples, file };
@@ -81,6 +91,8 @@ export interface BatchImportOptions {
   acceptTruncated?: boolean;
   /** Credentials a reply must never carry into the workspace. */
   secrets?: readonly string[];
+  /** The model named in the requests (what exportOpenIEBatch was given; default the store's set). */
+  model?: string;
 }
 
 /**
@@ -98,6 +110,7 @@ export function importOpenIEBatch(
   options: BatchImportOptions = {},
 ): BatchImportSummary {
   const { maxTokens } = options;
+  const model = options.model ?? store.model;
   const byId = new Map(passages.map((p) => [p.id, p]));
   const summary: BatchImportSummary = { file, ner: 0, triples: 0, failed: 0, pendingTriples: 0, unknown: 0, keptFinished: 0, replaced: 0, failures: [] };
   const lines = readTextFile(file).split("\n");
@@ -114,18 +127,27 @@ export function importOpenIEBatch(
     }
     if (typeof entry !== "object" || entry === null) throw new InputError("expected an object", where);
     const customId = entry.custom_id;
-    const match = typeof customId === "string" ? /^(openie-ner|openie-triples):(chunk-[0-9a-f]{32})$/.exec(customId) : null;
+    // Files exported before requests were tagged have no tag: they are taken as they are.
+    const match = typeof customId === "string" ? /^(openie-ner|openie-triples):(chunk-[0-9a-f]{32})(?::([0-9a-f]{12}))?$/.exec(customId) : null;
     if (!match) throw new InputError(`expected "openie-ner:<passage id>" or "openie-triples:<passage id>", got ${JSON.stringify(customId)}`, { ...where, field: "custom_id" });
-    const [, stage, passageId] = match as unknown as [string, string, string];
+    const [, stage, passageId, tag] = match as unknown as [string, string, string, string | undefined];
     const passage = byId.get(passageId);
     if (!passage) {
       summary.unknown++;
       return;
     }
-    const response = entry.response as { status_code?: unknown; body?: unknown } | null | undefined;
-    const errorText = entry.error ? JSON.stringify(entry.error) : undefined;
     const before = store.get(passageId);
     const entities = before?.entities;
+    const request = (): ChatRequest =>
+      stage === NER ? { messages: nerMessages(prompts, passage.content), stage: NER, maxTokens } : { messages: tripleMessages(prompts, passage.content, entities ?? []), stage: TRIPLES, maxTokens };
+    if (tag !== undefined && (stage === NER || entities) && tag !== requestTag(model, request())) {
+      throw new InputError(
+        `it answers a request other than the one this import would send (another model, OpenIE prompt set, --max-tokens${stage === TRIPLES ? " or NER result" : ""} than --llm-name ${model}${maxTokens ? ` --max-tokens ${maxTokens}` : ""} give): import with the settings of the export; nothing of this file was imported`,
+        { ...where, field: "custom_id" },
+      );
+    }
+    const response = entry.response as { status_code?: unknown; body?: unknown } | null | undefined;
+    const errorText = entry.error ? JSON.stringify(entry.error) : undefined;
     const finished = before?.status === "done" && !options.force;
     const fail = (message: string) => {
       if (finished) return void summary.keptFinished++;
@@ -153,7 +175,7 @@ export function importOpenIEBatch(
       if (finished) return void summary.keptFinished++; // round 1 after round 2: the triples stay
       const parsed = parseNerOutput(result.text, result.finishReason);
       if (!parsed.ok) return fail(`NER reply unusable: ${parsed.error}`);
-      cache.store({ messages: nerMessages(prompts, passage.content), stage: NER, maxTokens }, result);
+      cache.store(request(), result);
       store.saveNer(passageId, parsed.value, source);
       summary.ner++;
       summary.pendingTriples++;
@@ -161,7 +183,7 @@ export function importOpenIEBatch(
       if (!entities) throw new InputError("a triple result for a passage whose NER result was never imported", { ...where, field: "custom_id" });
       const parsed = parseTripleOutput(result.text, result.finishReason);
       if (!parsed.ok) return fail(`triple reply unusable: ${parsed.error}`);
-      cache.store({ messages: tripleMessages(prompts, passage.content, entities), stage: TRIPLES, maxTokens }, result);
+      cache.store(request(), result);
       if (before?.status === "done" && JSON.stringify(before.triples) === JSON.stringify(parsed.value)) return;
       if (before?.status === "done") summary.replaced++;
       store.saveDone(passageId, entities, parsed.value, source);

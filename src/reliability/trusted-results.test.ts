@@ -257,6 +257,30 @@ describe("4. an import never undoes finished OpenIE", () => {
     expect(forced.stderr).toMatch(/failed chunk-[0-9a-f]{32}: batch request failed: .*expired/);
   });
 
+  it("batch replies are filed only under the model, prompts and --max-tokens their requests were exported with", async () => {
+    const dir = tempDir();
+    writeJson(dir, "towns_corpus.json", CORPUS);
+    const base = ["openie", "--dataset", "towns", "--dataset-dir", dir, "--save-dir", join(dir, "ws")];
+    const requests = join(dir, "requests.jsonl");
+    await ok([...base, "--llm-name", "model-a", "--export-batch", requests]);
+    const results = join(dir, "results.jsonl");
+    writeFileSync(results, readFileSync(requests, "utf8").trim().split("\n").map((line, i) => {
+      const request = JSON.parse(line);
+      return JSON.stringify({ id: `b${i}`, custom_id: request.custom_id, response: { status_code: 200, body: chatCompletion(request.body.model, fakeOpenIEReply(request.body)!, request.body) }, error: null });
+    }).join("\n") + "\n");
+    const prompts = writeJson(dir, "prompts.json", { nerSystem: "Name every entity." });
+    for (const other of [["--llm-name", "model-b"], ["--llm-name", "model-a", "--openie-prompts", prompts], ["--llm-name", "model-a", "--max-tokens", "777"]]) {
+      const refused = await runCli([...base, ...other, "--import-batch", results]);
+      expect(refused.code, other.join(" ")).toBe(2);
+      expect(refused.stderr).toMatch(/results\.jsonl: line 1: field "custom_id": it answers a request other than the one this import would send/);
+    }
+    const db = new Database(join(dir, "ws", "hipporag.sqlite"), { readonly: true });
+    expect(db.prepare("SELECT COUNT(*) FROM openie").pluck().get()).toBe(0);
+    expect(db.prepare("SELECT COUNT(*) FROM llm_cache").pluck().get()).toBe(0);
+    db.close();
+    expect((await ok([...base, "--llm-name", "model-a", "--import-batch", results])).stdout).toMatch(/imported 6 NER and 0 triple results, 0 failed/);
+  });
+
   it("an upstream file's empty results (its mark of a failed extraction) do not replace finished ones; --force does", async () => {
     const d = demo();
     await ok(["openie", ...at(d), "--import", d.openie]);

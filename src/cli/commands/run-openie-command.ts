@@ -91,6 +91,7 @@ export async function runOpenIECommand(common: ResolvedCommon, options: OpenIECo
         force: options.force,
         acceptTruncated: options.acceptTruncated,
         secrets: [process.env.OPENAI_API_KEY ?? ""],
+        model,
       });
       const next = summary.pendingTriples > 0 ? `; ${plural(summary.pendingTriples, "passage")} need triples: run --export-batch again` : "";
       print(`imported ${summary.ner} NER and ${summary.triples} triple results, ${summary.failed} failed${next}`, summary);
