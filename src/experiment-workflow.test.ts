@@ -6,6 +6,7 @@ import { fakeLlm } from "./test-support/fake-llm.js";
 import { openieStage } from "./test-support/fake-openie-model.js";
 import { runCli, tempDir, writeJson } from "./test-support/cli-harness.js";
 import { FILTER_SYSTEM } from "./retrieval/filter-prompt.js";
+import { QUERY_NER_SYSTEM } from "./retrieval/query-ner-prompt.js";
 import { QA_SYSTEM } from "./qa/qa-prompt.js";
 import { loopbackServers } from "./test-support/loopback-servers.js";
 
@@ -173,6 +174,38 @@ describe("--dry-run and --max-cost", () => {
     // everything is cached now: a second dry run plans nothing new
     const again = JSON.parse((await runCli([...args, "--dry-run", "--json"])).stdout);
     expect(again.stages.every((st: { calls: number }) => st.calls === 0)).toBe(true);
+  });
+
+  it("retrieve --dry-run counts a remote encoder's query embeddings, and --linking ner's query-NER calls as such, as the real run sends them", async () => {
+    const s = await server({ chat: fakeLlm, embed: (text) => [(text.length % 7) + 1, 1, 2] });
+    const saveDir = tempDir();
+    const embedder = ["--embedding-name", "remote-embedder", "--embedding-base-url", s.url];
+    await runCli(["openie", ...demo(saveDir), "--import", DEMO_OPENIE]);
+    expect((await runCli(["index", ...demo(saveDir), ...embedder])).code).toBe(0);
+    const embedded = () => s.requests.filter((r) => r.path.endsWith("/embeddings")).reduce((n, r) => n + (r.body.input as string[]).length, 0);
+    const stageOf = (plan: { stages: { stage: string; calls: number }[] }, name: string) => plan.stages.find((st) => st.stage.startsWith(name));
+    for (const linking of ["fact", "ner"]) {
+      const args = ["retrieve", ...demo(saveDir), ...embedder, "--llm-base-url", s.url, "--llm-name", "gpt-4o-mini", "--linking", linking];
+      const dry = await runCli([...args, "--dry-run", "--json"]);
+      expect(dry.code, dry.stderr).toBe(0);
+      const plan = JSON.parse(dry.stdout);
+      const before = { embedded: embedded(), ner: s.chatRequests().filter((b) => b.messages[0]!.content === QUERY_NER_SYSTEM).length, filter: s.chatRequests().filter((b) => b.messages[0]!.content === FILTER_SYSTEM).length };
+      const real = await runCli(args);
+      expect(real.code, real.stderr).toBe(0);
+      const ner = s.chatRequests().filter((b) => b.messages[0]!.content === QUERY_NER_SYSTEM).length - before.ner;
+      const filter = s.chatRequests().filter((b) => b.messages[0]!.content === FILTER_SYSTEM).length - before.filter;
+      if (linking === "ner") {
+        expect(stageOf(plan, "filter")).toBeUndefined();
+        expect(stageOf(plan, "query-ner")!.calls).toBe(ner);
+        expect(ner).toBeGreaterThan(0);
+        // the questions' vectors are planned; the entities NER finds are embedded too, and said to be
+        expect(embedded() - before.embedded).toBeGreaterThanOrEqual(stageOf(plan, "embeddings")!.calls);
+      } else {
+        expect(stageOf(plan, "filter")!.calls).toBe(filter);
+        expect(stageOf(plan, "embeddings")!.calls).toBe(embedded() - before.embedded);
+        expect(stageOf(plan, "embeddings")!.calls).toBeGreaterThan(0);
+      }
+    }
   });
 
   it("--max-cost refuses a run whose estimate is higher, before any request", async () => {

@@ -11,6 +11,8 @@ import { parseNerOutput } from "../openie/parse-openie-output.js";
 import { nerMessages, tripleMessages } from "../openie/prompts/build-openie-messages.js";
 import type { OpenIEPrompts } from "../openie/prompts/openie-prompts.js";
 import { qaMessages } from "../qa/qa-prompt.js";
+import { QUERY_NER_MAX_TOKENS, queryNerMessages } from "../retrieval/query-ner-prompt.js";
+import type { EmbedPurpose } from "../embedding/encoder.js";
 import { methodOf } from "../retrieval/method-registry.js";
 import type { RetrievalOptions } from "../retrieval/retriever.js";
 import { formatTable, type Output } from "./output.js";
@@ -37,7 +39,7 @@ export interface StagePlan {
 }
 
 /** Typical reply lengths in tokens, for the estimate (measured loosely on gpt-4o-mini replies). */
-const REPLY_TOKENS: Record<string, number> = { "openie-ner": 80, "openie-triples": 300, filter: 80, qa: 120 };
+const REPLY_TOKENS: Record<string, number> = { "openie-ner": 80, "openie-triples": 300, filter: 80, qa: 120, "query-ner": 40 };
 
 const promptTokens = (messages: readonly ChatMessage[]) => Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / 4);
 
@@ -87,23 +89,40 @@ export async function planEmbeddings(hippo: HippoRag, passages: readonly Passage
   const chunks = passages.filter((p) => done.has(p.id)).map((p) => processChunk(p.id, done.get(p.id)!.triples));
   const { phrases, facts } = phrasesAndFacts(chunks);
   const plan = row("embeddings", hippo.encoder.id);
-  for (const [texts, purpose] of [[passages.filter((p) => done.has(p.id)).map((p) => p.content), "passage"], [facts.map(pyTupleRepr), "fact"], [phrases, "entity"]] as const) {
-    const { missing, chars } = await index.embeddings.countMissing(texts, purpose);
-    plan.calls += missing;
-    plan.cached += new Set(texts).size - missing;
-    plan.tokensIn += Math.ceil(chars / 4);
-  }
+  const items: [string, EmbedPurpose][] = [
+    ...passages.filter((p) => done.has(p.id)).map((p) => [p.content, "passage"] as [string, EmbedPurpose]),
+    ...facts.map((f) => [pyTupleRepr(f), "fact"] as [string, EmbedPurpose]),
+    ...phrases.map((p) => [p, "entity"] as [string, EmbedPurpose]),
+  ];
+  const { missing, chars, distinct } = await index.embeddings.countMissing(items);
+  plan.calls = missing;
+  plan.cached = distinct - missing;
+  plan.tokensIn = Math.ceil(chars / 4);
   const remote = Boolean(hippo.encoder.endpoint);
   plan.note = remote ? "texts to embed at the server" : "computed locally: no requests";
   if (!remote) plan.tokensIn = 0;
   return remote ? priced({ ...plan, model: hippo.encoder.id.replace(/^openai:/, "").split(":")[0]! }) : plan;
 }
 
-/** Retrieval runs: questions computed again, and the filter (or query-NER) request each of those makes. */
-export function planRetrievals(hippo: HippoRag, questions: readonly Question[], settings: readonly Partial<RetrievalOptions>[]): StagePlan[] {
+/**
+ * Retrieval runs: questions computed again, the filter or query-NER request each of those makes, and
+ * (for a remote encoder) the query texts the runs embed, as one row: each text once per purpose,
+ * minus those the vector store holds from earlier runs.
+ */
+export async function planRetrievals(hippo: HippoRag, questions: readonly Question[], settings: readonly Partial<RetrievalOptions>[]): Promise<StagePlan[]> {
   const plans: StagePlan[] = [];
+  const queries = new Map<EmbedPurpose, Set<string>>();
+  let nerMentions = false;
+  let ircotQueries = false;
   for (const overrides of settings) {
     const { run, todo, usesLlm, options } = planRetrieval(hippo, questions, overrides);
+    for (const purpose of queryPurposes(options)) {
+      const texts = queries.get(purpose) ?? new Set<string>();
+      for (const q of todo) texts.add(q.question);
+      queries.set(purpose, texts);
+    }
+    if (todo.length && options.method === "hipporag" && options.linking === "ner") nerMentions = true;
+    if (todo.length && options.ircotSteps) ircotQueries = true;
     if (options.ircotSteps) {
       const steps = options.ircotSteps;
       const reasoning = row(`ircot ${run}`, hippo.stageLlm("qa")?.modelId ?? "(no QA LLM)");
@@ -118,6 +137,10 @@ export function planRetrievals(hippo: HippoRag, questions: readonly Question[], 
       plans.push({ ...row(`retrieve ${run}`, "-"), cached: questions.length - todo.length, note: `${todo.length} questions to retrieve, no LLM` });
       continue;
     }
+    if (options.method === "hipporag" && options.linking === "ner") {
+      plans.push(planQueryNer(hippo, run, questions, todo));
+      continue;
+    }
     const plan = row(`filter ${run}`, hippo.stageLlm("filter")?.modelId ?? "(no filter LLM)");
     plan.calls = todo.length;
     plan.cached = questions.length - todo.length;
@@ -126,7 +149,51 @@ export function planRetrievals(hippo: HippoRag, questions: readonly Question[], 
     plan.note = "at most: a filter reply cached for the same candidates is not sent";
     plans.push(priced(plan));
   }
+  const embedded = await planQueryEmbeddings(hippo, queries, [nerMentions ? "the entities query NER finds" : "", ircotQueries ? "IRCoT's reasoning sentences" : ""].filter(Boolean));
+  if (embedded) plans.push(embedded);
   return plans;
+}
+
+/** The purposes a run embeds its questions for (retrieval-types' EmbedPurpose), by method and linking. */
+function queryPurposes(options: RetrievalOptions): EmbedPurpose[] {
+  if (options.method === "dense") return ["query_to_passage"];
+  if (options.method !== "hipporag") return [];
+  if (options.linking === "fact") return ["query_to_passage", "query_to_fact"];
+  if (options.linking === "query") return ["query_to_passage", "query_to_node"];
+  return ["query_to_passage"]; // ner: the mentions NER finds are embedded too, unknown before it runs
+}
+
+/** Query-NER of --linking ner: the exact request per question, looked up in the cache as the run does. */
+function planQueryNer(hippo: HippoRag, run: string, questions: readonly Question[], todo: readonly Question[]): StagePlan {
+  const llm = hippo.stageLlm("filter");
+  const plan = row(`query-ner ${run}`, llm?.modelId ?? "(no LLM)");
+  const cache = llm ? hippo.chat("filter") : undefined;
+  plan.cached = questions.length - todo.length;
+  for (const q of new Map(todo.map((t) => [t.question, t])).values()) {
+    const request: ChatRequest = { messages: queryNerMessages(q.question), stage: "query-ner", maxTokens: QUERY_NER_MAX_TOKENS };
+    const hit = cache?.lookup(request);
+    if (hit && hit.finishReason !== "length" && parseNerOutput(hit.text, hit.finishReason).ok) plan.cached++;
+    else {
+      plan.calls++;
+      plan.tokensIn += promptTokens(request.messages);
+      plan.tokensOut += REPLY_TOKENS["query-ner"]!;
+    }
+  }
+  plan.note = "each question's named entities; their vectors are computed after";
+  return priced(plan);
+}
+
+/** Query vectors a remote encoder would compute (undefined for a local one: no requests). */
+async function planQueryEmbeddings(hippo: HippoRag, queries: ReadonlyMap<EmbedPurpose, ReadonlySet<string>>, unknown: readonly string[]): Promise<StagePlan | undefined> {
+  if (!hippo.encoder.endpoint || queries.size === 0) return undefined;
+  const embeddings = hippo.memoryIndex().embeddings;
+  const plan = row("embeddings (queries)", hippo.encoder.id.replace(/^openai:/, "").split(":")[0]!);
+  const { missing, chars, distinct } = await embeddings.countMissing([...queries].flatMap(([purpose, texts]) => [...texts].map((text) => [text, purpose] as const)));
+  plan.calls = missing;
+  plan.cached = distinct - missing;
+  plan.tokensIn = Math.ceil(chars / 4);
+  plan.note = `question texts to embed at the server${unknown.length ? `; then ${unknown.join(" and ")} (not counted)` : ""}`;
+  return priced(plan);
 }
 
 /** Whether the method itself (not IRCoT around it) calls the filter or query-NER LLM. */

@@ -128,10 +128,13 @@ export class EmbeddingStore {
     return { names: [...cached.texts, ...missing], matrix: { rows: cached.texts.length + fresh.rows, dim: fresh.dim, data } };
   }
 
-  /** How many distinct inputs of `texts` have no stored vector yet (reads only: what a dry run reports). */
-  async countMissing(texts: readonly string[], purpose: EmbedPurpose): Promise<{ missing: number; chars: number }> {
+  /**
+   * How many distinct inputs of these (text, purpose) pairs have no stored vector yet (reads only:
+   * what a dry run reports). Two purposes that format a text alike (no instruction) are one input.
+   */
+  async countMissing(items: Iterable<readonly [text: string, purpose: EmbedPurpose]>): Promise<{ missing: number; chars: number; distinct: number }> {
     const inputs = new Map<string, string>();
-    for (const text of texts) {
+    for (const [text, purpose] of items) {
       const input = this.encoder.formatInput(text, purpose);
       inputs.set(md5Hex(input), input);
     }
@@ -145,7 +148,7 @@ export class EmbeddingStore {
       missing++;
       chars += input.length;
     }
-    return { missing, chars };
+    return { missing, chars, distinct: inputs.size };
   }
 
 

@@ -14,6 +14,9 @@ const DEMO_REPLY = '{"named_entities": ["The Hobbit"]}';
 const DEMO_QUESTION_2 = "Was Marie Curie born before the Eiffel Tower was completed in 1889?";
 const DEMO_REPLY_2 = '{"named_entities": ["Marie Curie", "Eiffel Tower", "1889"]}';
 
+/** Reply tokens asked for a question's entities (a short JSON list). */
+export const QUERY_NER_MAX_TOKENS = 256;
+
 export function queryNerMessages(question: string): ChatMessage[] {
   return [
     { role: "system", content: QUERY_NER_SYSTEM },

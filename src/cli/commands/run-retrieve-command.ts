@@ -50,7 +50,7 @@ export async function runRetrieveCommand(common: ResolvedCommon, options: Retrie
     // Rankings of a corpus the index no longer matches would not be what a fresh workspace gives.
     hippo.memoryIndex().assertFresh(dataset.passages.map((p) => p.id));
     if (options.dryRun || options.maxCost !== undefined) {
-      const plans = planRetrievals(hippo, dataset.questions, sweep);
+      const plans = await planRetrievals(hippo, dataset.questions, sweep);
       if (options.dryRun) {
         printPlan(plans, output, common.json);
         return 0;

@@ -195,7 +195,9 @@ async function planRun(hippo: HippoRag, dataset: Dataset, options: RunOptions, s
   const questions = new Set(dataset.questions.map((q) => q.question)).size;
   if (indexWillChange) {
     if (filter) for (const setting of hipporagRuns) plans.push(priced({ stage: `filter ${runLabel(setting)}`, model: hippo.stageLlm("filter")?.modelId ?? "-", calls: questions, cached: 0, tokensIn: questions * 1600, tokensOut: questions * 80, note: "at most: the index changes first" }));
-  } else plans.push(...planRetrievals(hippo, dataset.questions, hipporagRuns));
+    // query-to-passage and query-to-fact vectors of every question (a remote encoder only)
+    if (hippo.encoder.endpoint) plans.push(priced({ stage: "embeddings (queries)", model: hippo.encoder.id.replace(/^openai:/, "").split(":")[0]!, calls: 2 * questions, cached: 0, tokensIn: Math.ceil(dataset.questions.reduce((n, q) => n + q.question.length, 0) / 2), tokensOut: 0, note: "at most: the index changes first" }));
+  } else plans.push(...(await planRetrievals(hippo, dataset.questions, hipporagRuns)));
   if (hasLlm && !options.skipQa) {
     const qaRuns = [...hipporagRuns, ...(options.baselines ? [{ ...sweep[0]!, method: "dense" as const }] : [])];
     for (const setting of qaRuns) {

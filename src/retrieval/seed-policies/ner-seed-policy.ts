@@ -1,7 +1,7 @@
 import { isFatal, usageError } from "../../core/errors.js";
 import { generateComplete } from "../../llm/generate-complete.js";
 import { parseNerOutput } from "../../openie/parse-openie-output.js";
-import { queryNerMessages } from "../query-ner-prompt.js";
+import { QUERY_NER_MAX_TOKENS, queryNerMessages } from "../query-ner-prompt.js";
 import type { RetrievalTrace } from "../retrieval-types.js";
 import { nodeSeeds } from "../seed-weights.js";
 import type { SeedPlan, SeedPolicy } from "./seed-policy.js";
@@ -26,7 +26,7 @@ export const nerSeedPolicy: SeedPolicy = {
       group.map((question) =>
         limit(async (): Promise<Omit<Ner, "linked">> => {
           try {
-            const reply = await generateComplete(chat, { messages: queryNerMessages(question), stage: "query-ner", maxTokens: 256 }, { accept: (r) => parseNerOutput(r.text, r.finishReason).ok, signal });
+            const reply = await generateComplete(chat, { messages: queryNerMessages(question), stage: "query-ner", maxTokens: QUERY_NER_MAX_TOKENS }, { accept: (r) => parseNerOutput(r.text, r.finishReason).ok, signal });
             const parsed = parseNerOutput(reply.text, reply.finishReason);
             return parsed.ok ? { entities: parsed.value, cacheHit: reply.cacheHit } : { entities: [], error: parsed.error, cacheHit: reply.cacheHit };
           } catch (error) {
