@@ -5,14 +5,23 @@ import { usageError } from "./errors.js";
  * the same message. `name` is the caller's word for the setting: "--concurrency" on the command line,
  * "llm.concurrency" in the library.
  */
+/**
+ * A number from a flag or a config value: text must be written in decimal (Number() also reads
+ * "0x10" as 16, "0b1" as 1 and "" as 0, which would turn a typo into a setting and a run label).
+ */
+function decimal(value: unknown): number {
+  if (typeof value === "string") return /^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(value) ? Number(value) : Number.NaN;
+  return Number(value);
+}
+
 export function positiveInt(name: string, value: unknown, max = Number.MAX_SAFE_INTEGER): number {
-  const n = Number(value);
+  const n = decimal(value);
   if (!Number.isSafeInteger(n) || n <= 0 || n > max) throw usageError(`${name} must be a positive integer${max < Number.MAX_SAFE_INTEGER ? ` up to ${max}` : ""}, got ${show(value)}`);
   return n;
 }
 
 export function nonNegativeInt(name: string, value: unknown, max = Number.MAX_SAFE_INTEGER): number {
-  const n = Number(value);
+  const n = decimal(value);
   if (!Number.isSafeInteger(n) || n < 0 || n > max) throw usageError(`${name} must be a non-negative integer${max < Number.MAX_SAFE_INTEGER ? ` up to ${max}` : ""}, got ${show(value)}`);
   return n;
 }
@@ -24,7 +33,7 @@ export const MAX_RETRIES = 100;
 
 /** A number in [0, 1], or in [0, 1) with `{ below1: true }` (PageRank damping: 1 never converges). */
 export function unitFloat(name: string, value: unknown, options: { below1?: boolean } = {}): number {
-  const n = typeof value === "string" && value.trim() === "" ? Number.NaN : Number(value);
+  const n = decimal(value);
   const ok = Number.isFinite(n) && n >= 0 && (options.below1 ? n < 1 : n <= 1);
   if (!ok) throw usageError(`${name} must be a number ${options.below1 ? "from 0 up to (not including) 1" : "between 0 and 1"}, got ${show(value)}`);
   return n;

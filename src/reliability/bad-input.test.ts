@@ -66,6 +66,9 @@ const CASES: Case[] = [
   argCase("top-k out of range (1e20 would become a run label)", ["retrieve", "--dataset", "bad", "--dataset-dir", "DIR", "--top-k", "99999999999999999999"], /--top-k must be a positive integer up to 10000000, got "99999999999999999999"/),
   argCase("request timeout beyond Node's longest timer", ["openie", "--dataset", "bad", "--dataset-dir", "DIR", "--request-timeout", "2147484"], /--request-timeout must be a positive integer up to 2147483, got "2147484"/),
   argCase("top-k not a number", ["retrieve", "--dataset", "bad", "--dataset-dir", "DIR", "--top-k", "many"], /--top-k must be a positive integer up to 10000000, got "many"/),
+  // Number("0x10") is 16: a run label "top16" from a typo
+  argCase("top-k in hexadecimal", ["retrieve", "--dataset", "bad", "--dataset-dir", "DIR", "--top-k", "0x10"], /--top-k must be a positive integer up to 10000000, got "0x10"/),
+  argCase("damping in hexadecimal", ["retrieve", "--dataset", "bad", "--dataset-dir", "DIR", "--damping", "0x0"], /--damping must be a number from 0 up to \(not including\) 1, got "0x0"/),
   argCase("damping out of range", ["retrieve", "--dataset", "bad", "--dataset-dir", "DIR", "--damping", "2"], /--damping must be a number from 0 up to \(not including\) 1, got "2"/),
   argCase("damping 1 (PageRank never converges)", ["retrieve", "--dataset", "bad", "--dataset-dir", "DIR", "--damping", "1"], /--damping must be a number from 0 up to \(not including\) 1, got "1"/),
   argCase("unknown method", ["retrieve", "--dataset", "bad", "--dataset-dir", "DIR", "--method", "magic"], /argument 'magic' is invalid/),
