@@ -153,6 +153,11 @@ describe("sweeps and experiment files", () => {
     const refused = await runCli(["retrieve", "--config", bad]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/bad\.json: field "linkingTopKs": not an option of hipporag retrieve/);
+    // a value out of range names the file and key too, not only the flag it stands for
+    const badValue = writeJson(dir, "bad-value.json", { dataset: "demo", topK: "abc" });
+    const rejected = await runCli(["retrieve", "--config", badValue]);
+    expect(rejected.code).toBe(2);
+    expect(rejected.stderr).toMatch(/bad-value\.json: field "topK": --top-k must be a positive integer/);
   });
 });
 

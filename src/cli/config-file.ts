@@ -45,6 +45,14 @@ export function expandConfigFile(argv: readonly string[], program: Command): str
     if (!option.required && !option.optional) throw new InputError(`${long} is a flag: give true or false`, { file, field: key });
     const text = Array.isArray(value) ? value.map(String).join(",") : typeof value === "number" || typeof value === "string" ? String(value) : undefined;
     if (text === undefined || text === "") throw new InputError(`expected a string, a number or a list of them for ${long}`, { file, field: key });
+    // Checked here with the flag's own parser, so a bad value names the file and key, not only the flag.
+    if (option.parseArg) {
+      try {
+        option.parseArg(text, option.defaultValue as never);
+      } catch (error) {
+        throw new InputError((error as Error).message.replace(/^error: /, ""), { file, field: key });
+      }
+    }
     args.push(base, text);
   }
   return [...rest.slice(0, 3), ...args, ...rest.slice(3)];
