@@ -106,8 +106,8 @@ export async function planEmbeddings(hippo: HippoRag, passages: readonly Passage
 
 /**
  * Retrieval runs: questions computed again, the filter or query-NER request each of those makes, and
- * (for a remote encoder) the query texts the runs embed, as one row: each text once per purpose,
- * minus those the vector store holds from earlier runs.
+ * (for a remote encoder) the query texts the runs embed, as one row: each distinct input (text with
+ * its purpose's instruction) once, minus those the vector store holds from earlier runs.
  */
 export async function planRetrievals(hippo: HippoRag, questions: readonly Question[], settings: readonly Partial<RetrievalOptions>[]): Promise<StagePlan[]> {
   const plans: StagePlan[] = [];
