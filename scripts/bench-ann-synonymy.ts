@@ -8,8 +8,9 @@
  */
 import { createOnnxMatmul } from "../src/embedding/onnx-matmul.js";
 import { annSynonymCandidates, autoProbes, DEFAULT_ANN, type AnnOptions } from "../src/graph/synonymy-ann.js";
-import { DEFAULT_SYNONYMY, queriesForSynonyms, synonymCandidates, walkCandidates, type NeighborList } from "../src/graph/synonymy.js";
+import { DEFAULT_SYNONYMY, queriesForSynonyms, synonymCandidates, type NeighborList } from "../src/graph/synonymy.js";
 import { ms, report } from "./bench-util.js";
+import { edgeRecall, walkedLists } from "./synonymy-recall.js";
 import { syntheticCorpus, SyntheticEncoder } from "./synthetic-corpus.js";
 
 const arg = (name: string, fallback: string) => {
@@ -27,14 +28,13 @@ const corpus = syntheticCorpus(scale);
 const phrases = [...new Set(corpus.triples.flatMap((triples) => triples.flatMap(([s, , o]) => [s!, o!])))].sort();
 const matrix = await new SyntheticEncoder().embedFormatted(phrases);
 const rows = phrases.map((_, i) => i).filter((i) => queriesForSynonyms(phrases[i]!));
-const lists = (candidates: Map<number, [number, number][]>) => new Map(rows.map((q) => [phrases[q]!, walkCandidates(phrases, q, candidates.get(q) ?? [], DEFAULT_SYNONYMY)]));
+const lists = (candidates: Map<number, [number, number][]>) => walkedLists(phrases, rows, candidates);
+const edgesOf = (found: Map<string, NeighborList>) => [...found.values()].reduce((n, list) => n + list.length, 0);
 console.error(`${phrases.length} phrases: exact all-pairs …`);
 let start = performance.now();
 const exact = lists(await synonymCandidates(phrases, matrix, rows, DEFAULT_SYNONYMY.threshold, () => true, undefined, undefined, Number.POSITIVE_INFINITY));
 const exactS = ms(start) / 1000;
-let exactEdges = 0;
-for (const list of exact.values()) exactEdges += list.length;
-const out: Record<string, string | number>[] = [{ search: "exact", "rows per partition": "–", probes: "–", "s": Math.round(exactS * 10) / 10, "edge recall": 1, "weights ≠ exact": 0, "edges": exactEdges }];
+const out: Record<string, string | number>[] = [{ search: "exact", "rows per partition": "–", probes: "–", s: Math.round(exactS * 10) / 10, "edge recall": 1, "weights ≠ exact": 0, edges: edgesOf(exact) }];
 const engine = await createOnnxMatmul();
 for (const ann of settings) {
   console.error(`IVF ${ann.rowsPerPartition} rows a partition, ${ann.probes} probes …`);
@@ -43,25 +43,8 @@ for (const ann of settings) {
   const seconds = ms(start) / 1000;
   const partitions = Math.max(1, Math.round(phrases.length / ann.rowsPerPartition));
   const probes = ann.probes === "auto" ? `auto (${autoProbes(partitions)})` : ann.probes;
-  out.push({ search: "IVF", "rows per partition": ann.rowsPerPartition, probes, s: Math.round(seconds * 10) / 10, ...compare(exact, approx) });
+  const { recall, differentWeights } = edgeRecall(exact, approx);
+  out.push({ search: "IVF", "rows per partition": ann.rowsPerPartition, probes, s: Math.round(seconds * 10) / 10, "edge recall": recall, "weights ≠ exact": differentWeights, edges: edgesOf(approx) });
 }
 await engine.dispose();
 report(`ann-synonymy-x${scale}`, out, { scale, phrases: phrases.length, queries: rows.length, default: DEFAULT_ANN, goal: "edge recall ≥ 0.99, no weight different" });
-
-function compare(truth: Map<string, NeighborList>, got: Map<string, NeighborList>): { "edge recall": number; "weights ≠ exact": number; edges: number } {
-  let total = 0;
-  let found = 0;
-  let different = 0;
-  let edges = 0;
-  for (const list of got.values()) edges += list.length;
-  for (const [phrase, list] of truth) {
-    const mine = new Map(got.get(phrase) ?? []);
-    for (const [other, weight] of list) {
-      total++;
-      if (!mine.has(other)) continue;
-      found++;
-      if (mine.get(other) !== weight) different++;
-    }
-  }
-  return { "edge recall": Math.round((found / total) * 10000) / 10000, "weights ≠ exact": different, edges };
-}

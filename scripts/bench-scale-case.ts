@@ -6,8 +6,9 @@ import { LanceDbVectorStore } from "../src/store/lancedb-vector-store.js";
 import { createOnnxMatmul } from "../src/embedding/onnx-matmul.js";
 import { ANN_SYNONYMY_THRESHOLD, annSynonymCandidates } from "../src/graph/synonymy-ann.js";
 import { MemoryIndex } from "../src/graph/memory-index.js";
-import { queriesForSynonyms, synonymCandidates, walkCandidates, DEFAULT_SYNONYMY, type NeighborList } from "../src/graph/synonymy.js";
+import { queriesForSynonyms, synonymCandidates, DEFAULT_SYNONYMY } from "../src/graph/synonymy.js";
 import { ms } from "./bench-util.js";
+import { edgeRecall, walkedLists } from "./synonymy-recall.js";
 import { syntheticCorpus, SyntheticEncoder } from "./synthetic-corpus.js";
 import { mulberry32 } from "./synthetic-graph.js";
 
@@ -171,36 +172,30 @@ async function lanceRecall(hippo: HippoRag, encoder: SyntheticEncoder, entities:
   return Math.round((found / (10 * queries.rows)) * 1000) / 1000;
 }
 
+/** The index's stored synonym lists, and the entity vectors and query rows they were searched with. */
+async function entitySpace(hippo: HippoRag) {
+  const index = hippo.memoryIndex();
+  const lists = index.storedLists();
+  const phrases = [...lists.keys()].sort();
+  const matrix = await index.embeddings.matrix(phrases, "entity");
+  if ("kind" in matrix) throw new Error("dense vectors expected");
+  const rows = phrases.map((_, i) => i).filter((i) => queriesForSynonyms(phrases[i]!));
+  return { lists, phrases, matrix, rows };
+}
+
 /**
  * The ANN synonymy path run over the same entity vectors as the exact build: the share of the exact
  * build's synonymy edges (phrase → neighbour) it finds, and how many of those found carry a
  * different weight (the goal is none).
  */
 async function synonymyAnnRecall(hippo: HippoRag): Promise<{ seconds: number; recall: number; differentWeights: number }> {
-  const index = hippo.memoryIndex();
-  const exact = index.storedLists();
-  const phrases = [...exact.keys()].sort();
-  const matrix = await index.embeddings.matrix(phrases, "entity");
-  if ("kind" in matrix) throw new Error("dense vectors expected");
+  const { lists: exact, phrases, matrix, rows } = await entitySpace(hippo);
   const engine = await createOnnxMatmul();
   const start = performance.now();
-  const rows = phrases.map((_, i) => i).filter((i) => queriesForSynonyms(phrases[i]!));
   const candidates = await annSynonymCandidates(phrases, matrix, rows, DEFAULT_SYNONYMY.threshold, () => true, engine);
   const seconds = Math.round(ms(start) / 100) / 10;
   await engine.dispose();
-  let total = 0;
-  let found = 0;
-  let differentWeights = 0;
-  for (const q of rows) {
-    const approx = new Map(walkCandidates(phrases, q, candidates.get(q) ?? [], DEFAULT_SYNONYMY));
-    for (const [other, weight] of exact.get(phrases[q]!) ?? []) {
-      total++;
-      if (!approx.has(other)) continue;
-      found++;
-      if (approx.get(other) !== weight) differentWeights++;
-    }
-  }
-  return { seconds, recall: total ? Math.round((found / total) * 10000) / 10000 : 1, differentWeights };
+  return { seconds, ...edgeRecall(exact, walkedLists(phrases, rows, candidates)) };
 }
 
 /** Phrases up to which an approximate build is checked against exact all-pairs (~4 min at 256k, ×3). */
@@ -212,17 +207,11 @@ const EXACT_CHECK_MAX = 400_000;
  * a different weight (the goal is none); `seconds` is the exact search's.
  */
 async function exactRecall(hippo: HippoRag): Promise<{ seconds: number; recall: number; differentWeights: number }> {
-  const index = hippo.memoryIndex();
-  const built = index.storedLists();
-  const phrases = [...built.keys()].sort();
-  const matrix = await index.embeddings.matrix(phrases, "entity");
-  if ("kind" in matrix) throw new Error("dense vectors expected");
+  const { lists: built, phrases, matrix, rows } = await entitySpace(hippo);
   const start = performance.now();
-  const rows = phrases.map((_, i) => i).filter((i) => queriesForSynonyms(phrases[i]!));
   const candidates = await synonymCandidates(phrases, matrix, rows, DEFAULT_SYNONYMY.threshold, () => true, undefined, undefined, Number.POSITIVE_INFINITY);
   const seconds = Math.round(ms(start) / 100) / 10;
-  const exact = new Map(rows.map((q) => [phrases[q]!, walkCandidates(phrases, q, candidates.get(q) ?? [], DEFAULT_SYNONYMY)]));
-  return { seconds, ...compareLists(exact, built) };
+  return { seconds, ...edgeRecall(walkedLists(phrases, rows, candidates), built) };
 }
 
 /**
@@ -236,21 +225,5 @@ async function incrementalRecall(hippo: HippoRag, ids: string[]): Promise<{ reca
   await index.update([]); // empties the index (vectors stay stored): the next update builds afresh
   await index.update(ids.slice(0, Math.round(ids.length * 0.9)));
   await index.update(ids);
-  return compareLists(exact, index.storedLists());
-}
-
-function compareLists(exact: Map<string, NeighborList>, lists: Map<string, NeighborList>): { recall: number; differentWeights: number } {
-  let total = 0;
-  let found = 0;
-  let differentWeights = 0;
-  for (const [phrase, truth] of exact) {
-    const got = new Map(lists.get(phrase) ?? []);
-    for (const [other, weight] of truth) {
-      total++;
-      if (!got.has(other)) continue;
-      found++;
-      if (got.get(other) !== weight) differentWeights++;
-    }
-  }
-  return { recall: total ? Math.round((found / total) * 10000) / 10000 : 1, differentWeights };
+  return edgeRecall(exact, index.storedLists());
 }
