@@ -42,8 +42,9 @@ export function unitFloat(name: string, value: unknown, options: { below1?: bool
 /**
  * A base URL must be http(s) (`new URL("localhost:8000")` parses, with "localhost:" as its scheme),
  * with no credentials (fetch refuses such URLs: every request would fail as a "connection error" and
- * be retried) and no query string (the client appends its path to it, so a key there never arrives).
- * Those parts are shown as *** in the message: they are where a key would be.
+ * be retried), no fragment, and no query string but Azure's `?api-version=` (createOpenAIClient
+ * sends that one on every call; the client would append its path after any other, so a key there
+ * never arrives). Messages show those parts as ***: they are where a key would be.
  */
 export function httpUrl(name: string, value: string): string {
   let url: URL | undefined;
@@ -53,17 +54,30 @@ export function httpUrl(name: string, value: string): string {
     url = undefined;
   }
   if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
-    throw usageError(`${name} is not a URL: "${withoutSecrets(value)}"`, `e.g. ${name} http://localhost:8000/v1`);
+    throw usageError(`${name} is not a URL: "${maskedText(value)}"`, `e.g. ${name} http://localhost:8000/v1`);
   }
   const keyHint = "pass the key in OPENAI_API_KEY (or the variable named by --<stage>-llm-key-env), never in the URL";
-  if (url.username || url.password) throw usageError(`${name} must not hold a user name or password (${withoutSecrets(value)})`, keyHint);
-  if (url.search) throw usageError(`${name} must not carry a query string (${withoutSecrets(value)}): the client appends its path after it, so no request would reach the server as meant`, keyHint);
+  if (url.username || url.password) throw usageError(`${name} must not hold a user name or password (${maskedUrl(url)})`, keyHint);
+  if (url.hash || url.href.endsWith("#")) throw usageError(`${name} must not carry a fragment (${maskedUrl(url)})`, keyHint);
+  const query = [...url.searchParams.keys()];
+  const azure = query.length === 1 && query[0] === "api-version" && url.searchParams.get("api-version") !== "";
+  if ((url.search || url.href.includes("?")) && !azure) {
+    throw usageError(`${name} must not carry a query string other than ?api-version= (${maskedUrl(url)}): the client appends its path after it, so no request would reach the server as meant`, keyHint);
+  }
   return value;
 }
 
-/** A URL-like text with its user info and query string replaced by ***. */
-function withoutSecrets(value: string): string {
-  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, "$1***@").replace(/\?.*$/, "?***");
+/** A parsed URL rebuilt with its user info, query and fragment as ***. */
+function maskedUrl(url: URL): string {
+  return `${url.protocol}//${url.username || url.password ? "***@" : ""}${url.host}${url.pathname}${url.href.includes("?") ? "?***" : ""}${url.href.includes("#") ? "#***" : ""}`;
+}
+
+/** Text that is no URL, with anything before an @ after the scheme, and any query or fragment, as ***. */
+function maskedText(value: string): string {
+  return value
+    .trim()
+    .replace(/^([a-z][a-z0-9+.-]*:[\\/]*)[^@]*@/i, "$1***@")
+    .replace(/[?#].*$/, (rest) => `${rest[0]}***`);
 }
 
 function show(value: unknown): string {

@@ -126,6 +126,13 @@ describe("hipporag openie (online, real HTTP against a loopback server)", () => 
 });
 
 describe("Azure-style endpoints", () => {
+  it("a deployment URL with ?api-version= passes the CLI's and the library's URL check", async () => {
+    const { httpUrl } = await import("../core/validate.js");
+    const url = "https://example.openai.azure.com/openai/deployments/my-gpt?api-version=2024-10-21";
+    expect(httpUrl("--llm-base-url", url)).toBe(url);
+    expect(() => httpUrl("--llm-base-url", `${url}&api-key=K`)).toThrow(/must not carry a query string other than \?api-version=/);
+  });
+
   it("a deployment URL with ?api-version= sends the version on every call and the key as api-key", async () => {
     const server = await startServer();
     const { OpenAIChatModel } = await import("../llm/openai-chat-model.js");

@@ -76,7 +76,12 @@ const CASES: Case[] = [
   // fetch refuses URLs with credentials, and the client appends its path to a query string: no
   // request could succeed; and the secret in them is never echoed
   argCase("base URL with credentials", ["openie", "--dataset", "bad", "--dataset-dir", "DIR", "--llm-base-url", "http://user:S3CRETPW@127.0.0.1:9/v1"], /^(?!.*S3CRETPW).*--llm-base-url must not hold a user name or password \(http:\/\/\*\*\*@127\.0\.0\.1:9\/v1\)/),
-  argCase("base URL with a query string", ["index", "--dataset", "bad", "--dataset-dir", "DIR", "--embedding-name", "e5", "--embedding-base-url", "http://127.0.0.1:9/v1?api-key=QSECRET77"], /^(?!.*QSECRET77).*--embedding-base-url must not carry a query string \(http:\/\/127\.0\.0\.1:9\/v1\?\*\*\*\)/),
+  argCase("base URL with credentials after a space", ["openie", "--dataset", "bad", "--dataset-dir", "DIR", "--llm-base-url", " http://user:S3CRETPW@127.0.0.1:9/v1"], /^(?!.*S3CRETPW).*--llm-base-url must not hold a user name or password \(http:\/\/\*\*\*@127\.0\.0\.1:9\/v1\)/),
+  argCase("base URL with credentials, one slash", ["openie", "--dataset", "bad", "--dataset-dir", "DIR", "--llm-base-url", "http:/user:S3CRETPW@127.0.0.1:9/v1"], /^(?!.*S3CRETPW).*--llm-base-url must not hold a user name or password/),
+  argCase("unparsable URL with a password", ["openie", "--dataset", "bad", "--dataset-dir", "DIR", "--llm-base-url", "http://user:S3C/RETPW@127.0.0.1:9/v1"], /^(?!.*RETPW).*--llm-base-url is not a URL: "http:\/\/\*\*\*@127\.0\.0\.1:9\/v1"/),
+  argCase("base URL with a query string", ["index", "--dataset", "bad", "--dataset-dir", "DIR", "--embedding-name", "e5", "--embedding-base-url", "http://127.0.0.1:9/v1?api-key=QSECRET77"], /^(?!.*QSECRET77).*--embedding-base-url must not carry a query string other than \?api-version= \(http:\/\/127\.0\.0\.1:9\/v1\?\*\*\*\)/),
+  argCase("base URL with a bare ?", ["openie", "--dataset", "bad", "--dataset-dir", "DIR", "--llm-base-url", "http://127.0.0.1:9/v1?"], /--llm-base-url must not carry a query string other than \?api-version=/),
+  argCase("base URL with a fragment", ["openie", "--dataset", "bad", "--dataset-dir", "DIR", "--llm-base-url", "http://127.0.0.1:9/v1#key=FRAGSECRET"], /^(?!.*FRAGSECRET).*--llm-base-url must not carry a fragment \(http:\/\/127\.0\.0\.1:9\/v1#\*\*\*\)/),
   argCase("no dataset", ["index", "--dataset-dir", "DIR"], /hipporag index needs --dataset/),
   argCase("unknown option", ["index", "--dataset", "bad", "--dataset-dir", "DIR", "--colour"], /unknown option '--colour'/),
   argCase("two openie modes", ["openie", "--dataset", "bad", "--dataset-dir", "DIR", "--import", "a.json", "--export", "b.json"], /use one of --import, --export/),
