@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import { expandConfigFile } from "./config-file.js";
 import { handleError } from "./handle-error.js";
 import { installProcessInterrupts } from "./interrupt.js";
-import { processOutput, tolerateClosedPipes, type Output } from "./output.js";
+import { processOutput, handleOutputErrors, type Output } from "./output.js";
 import { registerCommands, type CliState } from "./register-commands.js";
 
 const require = createRequire(import.meta.url);
@@ -30,7 +30,7 @@ export async function main(argv: readonly string[], output: Output = processOutp
     output.stdout(program.helpInformation());
     return 0;
   }
-  if (output === processOutput) tolerateClosedPipes();
+  if (output === processOutput) handleOutputErrors();
   const interrupts = installProcessInterrupts();
   try {
     await program.parseAsync(expandConfigFile(argv, program));

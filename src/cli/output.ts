@@ -10,15 +10,20 @@ export const processOutput: Output = {
 };
 
 /**
- * A reader that closes the pipe early (`hipporag eval | head -1`) makes the next write fail with
- * EPIPE, an unhandled 'error' event (a stack trace, exit 1) unless someone listens. What it did not
- * read is only lost to it: the work is stored, so the command ends as it would, with its own exit code.
+ * A failed write to stdout or stderr is an unhandled 'error' event (a stack trace, exit 1) unless
+ * someone listens. A reader that closes the pipe early (`hipporag eval | head -1`: EPIPE) only loses
+ * what it did not read: the work is stored, so the command ends as it would, with its own exit code.
+ * Any other failure (a full device: `> /dev/full`) ends it at once with one line and exit 4, as a
+ * workspace that cannot be written does; what was stored before stays.
  */
-export function tolerateClosedPipes(): void {
+export function handleOutputErrors(): void {
   for (const stream of [process.stdout, process.stderr]) {
     if (stream.listenerCount("error") > 0) continue;
     stream.on("error", (error: NodeJS.ErrnoException) => {
-      if (error.code !== "EPIPE") throw error;
+      if (error.code === "EPIPE") return;
+      const reason = error.code === "ENOSPC" ? "no space left on device" : error.message;
+      if (stream === process.stdout) process.stderr.write(`error: cannot write the command's output: ${reason} (${error.code ?? "error"}) (hint: write it where there is room, e.g. > file on another disk)\n`);
+      process.exit(4);
     });
   }
 }

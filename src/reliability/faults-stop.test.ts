@@ -1,6 +1,6 @@
 import Database from "better-sqlite3";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, openSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fakeLlm } from "../test-support/fake-llm.js";
@@ -367,5 +367,15 @@ describe("8. a reader that closes the pipe early (| head)", () => {
     const code = await run.exited;
     expect(run.stderr()).not.toMatch(/EPIPE|\n\s+at /);
     expect(code).toBe(0);
+  });
+
+  it.skipIf(!existsSync("/dev/full"))("a full device (> /dev/full): one error line, exit 4, not a stack trace", async () => {
+    const saveDir = join(tempDir(), "ws");
+    const demo = ["--dataset", "demo", "--dataset-dir", DEMO, "--save-dir", saveDir];
+    expect((await runCli(["run", ...demo, "--import-openie", join(DEMO, "openie_results_ner_handwritten.json")])).code).toBe(0);
+    const full = spawnSync(process.execPath, [BIN, "eval", ...demo], { stdio: ["ignore", openSync("/dev/full", "w"), "pipe"], encoding: "utf8" });
+    expect(full.stderr).not.toMatch(/\n\s+at /);
+    expect(full.stderr.trim().split("\n").at(-1)).toMatch(/^error: cannot write the command's output: no space left on device \(ENOSPC\)/);
+    expect(full.status).toBe(4);
   });
 });
