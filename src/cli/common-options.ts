@@ -4,6 +4,7 @@ import { usageError } from "../core/errors.js";
 import { LOG_LEVELS, type LogLevel } from "../core/logger.js";
 import { DEFAULT_DATASET_DIR } from "../datasets/load-dataset.js";
 import { datasetNameOf, saveDirSuffix, type CorpusCliOptions } from "./corpus-options.js";
+import { decimal } from "../core/validate.js";
 
 /** Options every command shares, declared once (trigger.dev's commonOptions pattern). */
 export function commonOptions(command: Command): Command {
@@ -62,7 +63,7 @@ export function planOptions(command: Command): Command {
   return command
     .option("--dry-run", "print the LLM and embedding requests this would send, per stage (new vs cached), with estimated tokens and price; send nothing", false)
     .option("--max-cost <usd>", "refuse to start when the estimated price is higher (known OpenAI models)", (v) => {
-      const n = Number(v);
+      const n = decimal(v);
       if (!Number.isFinite(n) || n < 0) throw usageError(`--max-cost must be a non-negative number of US dollars, got "${v}"`);
       return n;
     });

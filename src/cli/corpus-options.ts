@@ -4,6 +4,7 @@ import { defaultOverlap } from "../datasets/chunk-text.js";
 import { datasetNameFromCorpus } from "../datasets/load-dataset.js";
 import { parsePositiveInt } from "./parse-number.js";
 import { hubOptions } from "./hub-options.js";
+import { decimal } from "../core/validate.js";
 
 /** `--corpus`, `--questions` and the chunking flags, on openie, index, retrieve and run (the commands that read passages). */
 export function corpusOptions(command: Command): Command {
@@ -51,7 +52,7 @@ export function saveDirSuffix(options: CorpusCliOptions): string {
 
 function parseCount(name: string) {
   return (value: string): number => {
-    const parsed = Number(value);
+    const parsed = decimal(value);
     if (!Number.isInteger(parsed) || parsed < 0) throw usageError(`${name} must be a whole number ≥ 0, got "${value}"`);
     return parsed;
   };

@@ -1,15 +1,14 @@
 import { usageError } from "./errors.js";
 
+// Value rules shared by the CLI parser and the library config, so both refuse the same values with
+// the same message. `name` is the caller's word for the setting: "--concurrency" on the command line,
+// "llm.concurrency" in the library.
+
 /**
- * Value rules shared by the CLI parser and the library config, so both refuse the same values with
- * the same message. `name` is the caller's word for the setting: "--concurrency" on the command line,
- * "llm.concurrency" in the library.
- */
-/**
- * A number from a flag or a config value: text must be written in decimal (Number() also reads
+ * A number from a flag or a config value, NaN unless text is written in decimal (Number() also reads
  * "0x10" as 16, "0b1" as 1 and "" as 0, which would turn a typo into a setting and a run label).
  */
-function decimal(value: unknown): number {
+export function decimal(value: unknown): number {
   if (typeof value === "string") return /^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(value) ? Number(value) : Number.NaN;
   return Number(value);
 }

@@ -68,6 +68,8 @@ const CASES: Case[] = [
   argCase("top-k not a number", ["retrieve", "--dataset", "bad", "--dataset-dir", "DIR", "--top-k", "many"], /--top-k must be a positive integer up to 10000000, got "many"/),
   // Number("0x10") is 16: a run label "top16" from a typo
   argCase("top-k in hexadecimal", ["retrieve", "--dataset", "bad", "--dataset-dir", "DIR", "--top-k", "0x10"], /--top-k must be a positive integer up to 10000000, got "0x10"/),
+  argCase("max-cost in hexadecimal", ["run", "--dataset", "bad", "--dataset-dir", "DIR", "--max-cost", "0x10"], /--max-cost must be a non-negative number of US dollars, got "0x10"/),
+  argCase("chunk overlap empty", ["index", "--dataset", "bad", "--dataset-dir", "DIR", "--chunk-tokens", "8", "--chunk-overlap", ""], /--chunk-overlap must be a whole number ≥ 0, got ""/),
   argCase("damping in hexadecimal", ["retrieve", "--dataset", "bad", "--dataset-dir", "DIR", "--damping", "0x0"], /--damping must be a number from 0 up to \(not including\) 1, got "0x0"/),
   argCase("damping out of range", ["retrieve", "--dataset", "bad", "--dataset-dir", "DIR", "--damping", "2"], /--damping must be a number from 0 up to \(not including\) 1, got "2"/),
   argCase("damping 1 (PageRank never converges)", ["retrieve", "--dataset", "bad", "--dataset-dir", "DIR", "--damping", "1"], /--damping must be a number from 0 up to \(not including\) 1, got "1"/),
