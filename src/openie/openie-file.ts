@@ -88,14 +88,25 @@ export function importOpenIEFile(workspace: Workspace, store: OpenIEStore, file:
   let replaced = 0;
   let unchanged = 0;
   let emptyKept = 0;
-  const changed = records.filter((r) => {
+  // A passage twice in the file: the later doc wins as before, except an empty one over a non-empty one.
+  const isEmpty = (r: { entities: unknown[]; triples: unknown[] }) => r.entities.length === 0 && r.triples.length === 0;
+  const last = new Map<string, (typeof records)[number]>();
+  for (const r of records) {
+    const earlier = last.get(r.passageId);
+    if (earlier && !options.force && isEmpty(r) && !isEmpty(earlier)) {
+      emptyKept++;
+      continue;
+    }
+    last.set(r.passageId, r);
+  }
+  const changed = [...last.values()].filter((r) => {
     const before = existing.get(r.passageId);
     if (before?.status !== "done") return true;
     if (JSON.stringify(before.entities) === JSON.stringify(r.entities) && JSON.stringify(before.triples) === JSON.stringify(r.triples)) {
       unchanged++;
       return false;
     }
-    if (!options.force && r.entities.length === 0 && r.triples.length === 0) {
+    if (!options.force && isEmpty(r)) {
       emptyKept++;
       return false;
     }

@@ -305,6 +305,19 @@ describe("4. an import never undoes finished OpenIE", () => {
     expect(forced.stdout).toMatch(/3 finished results replaced by different ones/);
     expect([...stored().values()].filter((triples) => triples === "[]")).toHaveLength(3);
   });
+
+  it("within one file, a later empty doc of the same passage does not undo the earlier result", async () => {
+    const d = demo();
+    const file = readJson(d.openie);
+    const twice = join(d.dir, "twice", DEMO_OPENIE);
+    mkdirSync(join(d.dir, "twice"));
+    writeJson(join(d.dir, "twice"), DEMO_OPENIE, { ...file, docs: [...file.docs, { ...file.docs[0], extracted_entities: [], extracted_triples: [] }] });
+    const imported = await ok(["openie", ...at(d), "--import", twice]);
+    expect(imported.stdout).toMatch(/1 empty result \(upstream's mark of a failed extraction\) left out/);
+    const db = new Database(join(d.saveDir, "hipporag.sqlite"), { readonly: true });
+    expect(db.prepare("SELECT COUNT(*) FROM openie WHERE triples = '[]'").pluck().get()).toBe(0);
+    db.close();
+  });
 });
 
 describe("5. replies cut off by the token limit are never stored as results", () => {
