@@ -30,6 +30,7 @@ import type { EmbeddingCliOptions } from "../embedding-options.js";
 import type { RetrievalCliOptions } from "../retrieval-options.js";
 import { answerStored, planRetrieval, retrieveQuestions } from "../../experiment/stored-runs.js";
 import type { LlmCacheStore } from "../../store/llm-cache-store.js";
+import { queryNerMessages } from "../../retrieval/query-ner-prompt.js";
 
 /** `hipporag run`: every stage in order, each reusing what the workspace already holds. */
 /** Options of the command, as commander parses them. */
@@ -194,7 +195,14 @@ async function planRun(hippo: HippoRag, dataset: Dataset, options: RunOptions, s
   const hipporagRuns = sweep.map((setting) => ({ ...setting, method: "hipporag" as const, filter }));
   const questions = new Set(dataset.questions.map((q) => q.question)).size;
   if (indexWillChange) {
-    if (filter) for (const setting of hipporagRuns) plans.push(priced({ stage: `filter ${runLabel(setting)}`, model: hippo.stageLlm("filter")?.modelId ?? "-", calls: questions, cached: 0, tokensIn: questions * 1600, tokensOut: questions * 80, note: "at most: the index changes first" }));
+    for (const setting of hipporagRuns) {
+      // --linking ner asks the LLM for each question's entities instead of filtering facts
+      const ner = setting.linking === "ner";
+      if (!ner && !filter) continue;
+      const stage = `${ner ? "query-ner" : "filter"} ${runLabel(setting)}`;
+      const nerTokens = () => Math.ceil([...new Set(dataset.questions.map((q) => q.question))].reduce((n, q) => n + queryNerMessages(q).reduce((m, message) => m + message.content.length, 0), 0) / 4);
+      plans.push(priced({ stage, model: hippo.stageLlm("filter")?.modelId ?? "-", calls: questions, cached: 0, tokensIn: ner ? nerTokens() : questions * 1600, tokensOut: questions * (ner ? 40 : 80), note: "at most: the index changes first" }));
+    }
     // query-to-passage and query-to-fact vectors of every question (a remote encoder only)
     if (hippo.encoder.endpoint) plans.push(priced({ stage: "embeddings (queries)", model: hippo.encoder.id.replace(/^openai:/, "").split(":")[0]!, calls: 2 * questions, cached: 0, tokensIn: Math.ceil(dataset.questions.reduce((n, q) => n + q.question.length, 0) / 2), tokensOut: 0, note: "at most: the index changes first" }));
   } else plans.push(...(await planRetrievals(hippo, dataset.questions, hipporagRuns)));
