@@ -46,7 +46,7 @@ export function corpusDrift(indexed: readonly string[], excluded: readonly strin
   const wantedSet = new Set(wanted);
   const added = wanted.filter((id) => !have.has(id)).length;
   const removed = indexed.filter((id) => !wantedSet.has(id)).length;
-  if (added || removed) return `the corpus has ${added} passage${added === 1 ? "" : "s"} the index lacks, and the index ${removed} the corpus no longer has`;
+  if (added || removed) return `the corpus has ${added} passage${added === 1 ? "" : "s"} the index lacks, and the index has ${removed} the corpus no longer has`;
   if (indexed.join() !== wanted.join()) return "the corpus lists its passages in another order";
   return undefined;
 }

@@ -142,7 +142,7 @@ export function importOpenIEBatch(
       stage === NER ? { messages: nerMessages(prompts, passage.content), stage: NER, maxTokens } : { messages: tripleMessages(prompts, passage.content, entities ?? []), stage: TRIPLES, maxTokens };
     if (tag !== undefined && (stage === NER || entities) && tag !== requestTag(model, request())) {
       throw new InputError(
-        `it answers a request other than the one this import would send (another model, OpenIE prompt set, --max-tokens${stage === TRIPLES ? " or NER result" : ""} than --llm-name ${model}${maxTokens ? ` --max-tokens ${maxTokens}` : ""} give): import with the settings of the export; nothing of this file was imported`,
+        `it answers a request other than the one this import would send (for --llm-name ${model}, ${maxTokens ? `--max-tokens ${maxTokens}` : "no --max-tokens"}, these OpenIE prompts${stage === TRIPLES ? " and the passage's NER result" : ""}): import with the settings of the export; nothing of this file was imported`,
         { ...where, field: "custom_id" },
       );
     }

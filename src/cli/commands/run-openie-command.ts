@@ -99,7 +99,7 @@ export async function runOpenIECommand(common: ResolvedCommon, options: OpenIECo
         if (summary.replaced) output.stderr(`${plural(summary.replaced, "finished result")} replaced by different triples from ${options.importBatch}`);
         if (summary.keptFinished) output.stderr(`${plural(summary.keptFinished, "line")} for passages whose OpenIE is finished ignored (an earlier round, or failures): pass --force to overwrite finished results`);
         for (const f of summary.failures) output.stderr(`failed ${f.passageId}: ${f.error}`);
-        if (summary.failed) output.stderr(`${plural(summary.failed, "passage")} failed and are recorded; export again (--export-batch) to retry only them`);
+        if (summary.failed) output.stderr(`${plural(summary.failed, "passage")} failed and ${summary.failed === 1 ? "is" : "are"} recorded; export again (--export-batch) to retry only ${summary.failed === 1 ? "it" : "them"}`);
       }
       return summary.failed > 0 ? 5 : 0;
     }
@@ -158,7 +158,7 @@ export async function runOpenIECommand(common: ResolvedCommon, options: OpenIECo
         summary.total, summary.skipped, summary.extracted, summary.failed, summary.llmCalls, summary.cacheHits, summary.promptTokens, summary.completionTokens,
       ]]));
       for (const failure of summary.failures.slice(0, 5)) output.stderr(`failed ${failure.passageId} (${failure.stage}): ${failure.error}`);
-      if (summary.failed > 0) output.stderr(`${summary.failed} passages failed and are recorded; re-run the same command to retry only them`);
+      if (summary.failed > 0) output.stderr(`${plural(summary.failed, "passage")} failed and ${summary.failed === 1 ? "is" : "are"} recorded; re-run the same command to retry only ${summary.failed === 1 ? "it" : "them"}`);
     }
     if (summary.interrupted) {
       throw new HippoError("INTERRUPTED", `interrupted: ${summary.skipped + summary.extracted}/${summary.total} passages have OpenIE`, {
