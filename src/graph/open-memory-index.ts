@@ -113,7 +113,7 @@ async function rebuild(index: OpenableIndex, signal?: AbortSignal, timings: Reco
   await turn();
   const start = performance.now();
   const { passages, facts } = await index.vectors(graph, contents);
-  timings["vectors (SQLite rows)"] = performance.now() - start;
+  timings["vectors (from the vector store)"] = performance.now() - start;
   await turn();
   // Kept with graph.csr for this process's queries, and stored in the snapshot for the next open's.
   const sweep = time("PageRank sweep order", () => pprSweepGraph(graph.csr));
