@@ -104,6 +104,19 @@ describe("incremental updates equal from-scratch builds", () => {
   });
 });
 
+describe("a corpus listed in another order", () => {
+  it("the update says it reordered the passages (it changes the graph), not 'nothing changed'", async () => {
+    const passages = dataset.passages.slice(0, 12);
+    const hippo = await memory();
+    await hippo.index(passages);
+    const update = await hippo.index([...passages].reverse(), { sync: true });
+    expect(update).toMatchObject({ added: 0, removed: 0, changed: 0, reordered: true });
+    expect(indexChanges(update)).toBe("passages put in the corpus's order");
+    expect((await hippo.index([...passages].reverse(), { sync: true })).reordered).toBe(false);
+    hippo.close();
+  });
+});
+
 describe("an indexed passage whose OpenIE is no longer finished (--skip-failed)", () => {
   it("is counted as left out, not as removed from the corpus", async () => {
     const passages = dataset.passages.slice(0, 40);

@@ -46,6 +46,7 @@ export function corpusDrift(indexed: readonly string[], excluded: readonly strin
   const wantedSet = new Set(wanted);
   const added = wanted.filter((id) => !have.has(id)).length;
   const removed = indexed.filter((id) => !wantedSet.has(id)).length;
+  if (indexed.length === 0 && wanted.length > 0) return `it has not been built yet (the corpus has ${wanted.length} passage${wanted.length === 1 ? "" : "s"})`;
   if (added || removed) return `the corpus has ${added} passage${added === 1 ? "" : "s"} the index lacks, and the index has ${removed} the corpus no longer has`;
   if (indexed.join() !== wanted.join()) return "the corpus lists its passages in another order";
   return undefined;
@@ -60,6 +61,8 @@ export interface IndexUpdate {
   leftOut: number;
   /** Passages already indexed whose OpenIE triples changed since (re-imported or re-extracted). */
   changed: number;
+  /** Whether passages that stay were put in another order (the corpus's; passage order is part of the graph). */
+  reordered: boolean;
   /** Corpus passages left out because their OpenIE is not finished (--skip-failed): the index is partial. */
   excluded: string[];
   /** Phrases whose synonym list was (re)computed in this update. */
@@ -164,7 +167,8 @@ export class MemoryIndex {
     progress.onStage?.("store snapshot");
     await saveIndexSnapshot(this, signal, touched.size > 0 || dropped.length > 0, () => buildMemoryGraph(chunks, synonyms), update.timings);
     update.timings["store snapshot"] = Math.round(performance.now() - start);
-    return { ...update, added: touched.size - changed, removed, leftOut, changed, excluded: [...excluded] };
+    const reordered = [...before.keys()].filter((id) => wantedSet.has(id)).join() !== ids.filter((id) => before.has(id)).join();
+    return { ...update, added: touched.size - changed, removed, leftOut, changed, reordered, excluded: [...excluded] };
   }
 
   /** Passage id → the hash of the triples it was indexed with (null: indexed by an older version), in index order. */
@@ -267,7 +271,7 @@ export class MemoryIndex {
     commitPassages: () => void,
     removedAny = false,
     signal?: AbortSignal,
-  ): Promise<{ update: Omit<IndexUpdate, "added" | "removed" | "leftOut" | "changed" | "excluded">; synonyms: Map<string, NeighborList> }> {
+  ): Promise<{ update: Omit<IndexUpdate, "added" | "removed" | "leftOut" | "changed" | "reordered" | "excluded">; synonyms: Map<string, NeighborList> }> {
     const changed = added.length > 0 || removedAny;
     const timings: Record<string, number> = {};
     let stage = "";

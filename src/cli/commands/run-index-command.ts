@@ -42,7 +42,7 @@ export async function runIndexCommand(common: ResolvedCommon, options: LlmOption
       const contents = new Map(graph.passageIds.map((id, i) => [id, texts[i]!]));
       graphFile = { file: options.exportGraph, ...exportGraph(graph, contents, options.exportGraph) };
     }
-    const report = { dataset: common.dataset, index: update.indexId, openieModel: index.openieModel, encoder: index.encoder.id, added: update.added, removed: update.removed, leftOut: update.leftOut, changed: update.changed, excluded: update.excluded, partial: update.excluded.length > 0, synonymQueries: update.synonymQueries, ...update.stats, timingsMs: update.timings, graphFile };
+    const report = { dataset: common.dataset, index: update.indexId, openieModel: index.openieModel, encoder: index.encoder.id, added: update.added, removed: update.removed, leftOut: update.leftOut, changed: update.changed, reordered: update.reordered, excluded: update.excluded, partial: update.excluded.length > 0, synonymQueries: update.synonymQueries, ...update.stats, timingsMs: update.timings, graphFile };
     if (common.json) output.stdout(JSON.stringify(report, null, 2));
     else {
       output.stdout(formatTable(["phrase nodes", "passage nodes", "facts", "fact keys", "passage edges", "synonymy edges", "graph edges"], [[
@@ -59,13 +59,14 @@ export async function runIndexCommand(common: ResolvedCommon, options: LlmOption
 }
 
 /** "12 passages added, 1 removed, 3 rebuilt (their OpenIE changed)", or "up to date". */
-export function indexChanges(update: { added: number; removed: number; leftOut: number; changed: number }): string {
+export function indexChanges(update: { added: number; removed: number; leftOut: number; changed: number; reordered?: boolean }): string {
   const { leftOut } = update;
   const parts = [
     update.added ? `${plural(update.added, "passage")} added` : "",
     update.removed ? `${update.removed} removed (no longer in the corpus)` : "",
     leftOut ? `${leftOut} taken out (${leftOut === 1 ? "its" : "their"} OpenIE is no longer finished)` : "",
     update.changed ? `${update.changed} rebuilt (their OpenIE changed)` : "",
+    update.reordered ? "passages put in the corpus's order" : "",
   ].filter(Boolean);
   return parts.length ? parts.join(", ") : "up to date, nothing changed";
 }
