@@ -120,6 +120,24 @@ describe("a run from a whole index, after the index became partial", () => {
   });
 });
 
+describe("a partial index seen from a smaller corpus", () => {
+  it("eval does not call runs partial for passages its corpus does not hold", async () => {
+    const dir = tempDir();
+    const saveDir = join(dir, "ws");
+    const corpus = JSON.parse(readFileSync(join(DEMO, "demo_corpus.json"), "utf8"));
+    writeJson(dir, "big_corpus.json", [...corpus, { title: "Extra", text: "Extra has no OpenIE." }]);
+    writeJson(dir, "big.json", JSON.parse(readFileSync(join(DEMO, "demo.json"), "utf8")));
+    const big = ["--corpus", join(dir, "big_corpus.json"), "--save-dir", saveDir];
+    await runCli(["openie", ...demo(saveDir), "--import", DEMO_OPENIE]);
+    expect((await runCli(["index", ...big, "--skip-failed"])).code).toBe(5);
+    expect((await runCli(["retrieve", ...big, "--no-filter"])).code).toBe(5);
+    expect((await runCli(["eval", "--dataset", "big", "--dataset-dir", dir, "--save-dir", saveDir])).stderr).toMatch(/retrieved from a partial index \(1 passage left out/);
+    const small = await runCli(["eval", ...demo(saveDir)]);
+    expect(small.code, small.stderr).toBe(0);
+    expect(small.stderr).not.toMatch(/partial index/);
+  });
+});
+
 describe("sweeps and experiment files", () => {
   it("a comma list stores one run per value, sharing the index; eval prints them side by side", async () => {
     const saveDir = tempDir();

@@ -139,7 +139,7 @@ export function scoreStoredRuns(workspace: Workspace, questions: readonly Questi
   return selected.map((run) => {
     // A run retrieved from an index that has changed since is not current: say so beside its numbers, and why.
     const stale = runStaleness(workspace, run, questions, corpus);
-    const scored = { ...scoreRun(workspace, run, questions), notes: [...runNotes(workspace, run, questions), ...(stale ? [`${run}: not current: ${stale}; hipporag index and retrieve bring it up to date`] : [])] };
+    const scored = { ...scoreRun(workspace, run, questions), notes: [...runNotes(workspace, run, questions, corpus), ...(stale ? [`${run}: not current: ${stale}; hipporag index and retrieve bring it up to date`] : [])] };
     const name = `${run}${mixed ? ` [${indexOf.get(run)!.join(" + ")}]` : ""}${stale ? " (stale)" : ""}`;
     return { ...scored, name };
   });

@@ -11,7 +11,7 @@ import type { Workspace } from "../store/workspace.js";
  * settings (a qa with another model that stopped early), and a partial index (`--skip-failed` left
  * passages out). Empty when the run is whole.
  */
-export function runNotes(workspace: Workspace, run: string, questions: readonly Question[]): string[] {
+export function runNotes(workspace: Workspace, run: string, questions: readonly Question[], corpus?: readonly string[]): string[] {
   const retrieved = loadRetrievals(workspace, run);
   const answers = loadAnswers(workspace, run);
   const keys = [...new Set(questions.map((q) => questionKey(q.question)))].filter((key) => retrieved.has(key));
@@ -45,7 +45,10 @@ export function runNotes(workspace: Workspace, run: string, questions: readonly 
     fromPartial.add(indexId);
     partialRankings++;
   }
-  const excluded = new Set([...fromPartial].flatMap((id) => workspace.indexes.excluded(id))).size;
+  // Left out of the corpus eval was given (when known): an index --skip-failed built over a larger
+  // corpus is whole for a smaller one.
+  const inCorpus = corpus ? new Set(corpus) : undefined;
+  const excluded = new Set([...fromPartial].flatMap((id) => workspace.indexes.excluded(id)).filter((id) => !inCorpus || inCorpus.has(id))).size;
   const some = partialRankings < keys.length ? ` (${partialRankings} of ${keys.length} rankings)` : "";
   if (excluded) notes.push(`${run}: retrieved from a partial index${some} (${excluded} passage${excluded === 1 ? "" : "s"} left out for lack of OpenIE, --skip-failed)`);
   return notes;
