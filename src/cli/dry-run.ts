@@ -15,7 +15,7 @@ import { QUERY_NER_MAX_TOKENS, queryNerMessages } from "../retrieval/query-ner-p
 import type { EmbedPurpose } from "../embedding/encoder.js";
 import { methodOf } from "../retrieval/method-registry.js";
 import type { RetrievalOptions } from "../retrieval/retriever.js";
-import { formatTable, type Output } from "./output.js";
+import { formatTable, plural, type Output } from "./output.js";
 import { usageError } from "../core/errors.js";
 import { planAnswers, planRetrieval } from "../experiment/stored-runs.js";
 
@@ -82,7 +82,10 @@ export function planOpenIE(passages: readonly Passage[], store: OpenIEStore, cac
   return [priced(ner), priced(triples)];
 }
 
-/** Vectors the index would compute for these passages (with finished OpenIE): passages, facts, entities. */
+/**
+ * Vectors the index would compute for these passages: every passage's text (it does not depend on
+ * OpenIE), and the facts and entities of those with finished OpenIE (the others' are not known yet).
+ */
 export async function planEmbeddings(hippo: HippoRag, passages: readonly Passage[]): Promise<StagePlan> {
   const index = hippo.memoryIndex();
   const done = index.openie.doneTriples();
@@ -90,7 +93,7 @@ export async function planEmbeddings(hippo: HippoRag, passages: readonly Passage
   const { phrases, facts } = phrasesAndFacts(chunks);
   const plan = row("embeddings", hippo.encoder.id);
   const items: [string, EmbedPurpose][] = [
-    ...passages.filter((p) => done.has(p.id)).map((p) => [p.content, "passage"] as [string, EmbedPurpose]),
+    ...passages.map((p) => [p.content, "passage"] as [string, EmbedPurpose]),
     ...facts.map((f) => [pyTupleRepr(f), "fact"] as [string, EmbedPurpose]),
     ...phrases.map((p) => [p, "entity"] as [string, EmbedPurpose]),
   ];
@@ -99,7 +102,8 @@ export async function planEmbeddings(hippo: HippoRag, passages: readonly Passage
   plan.cached = distinct - missing;
   plan.tokensIn = Math.ceil(chars / 4);
   const remote = Boolean(hippo.encoder.endpoint);
-  plan.note = remote ? "texts to embed at the server" : "computed locally: no requests";
+  const pending = passages.filter((p) => !done.has(p.id)).length;
+  plan.note = `${remote ? "texts to embed at the server" : "computed locally: no requests"}${pending ? `; then the facts and entities of ${plural(pending, "passage")} once extracted (not counted)` : ""}`;
   if (!remote) plan.tokensIn = 0;
   return remote ? priced({ ...plan, model: hippo.encoder.id.replace(/^openai:/, "").split(":")[0]! }) : plan;
 }
