@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import Database from "better-sqlite3";
+import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FakeOpenAIServer } from "./test-support/fake-openai-server.js";
@@ -231,6 +232,24 @@ describe("--dry-run and --max-cost", () => {
         expect(stageOf(plan, "embeddings")!.calls).toBeGreaterThan(0);
       }
     }
+  });
+
+  it("a dry run writes nothing: no workspace where there was none, no passages added to one that exists", async () => {
+    const dir = tempDir();
+    const saveDir = join(dir, "outputs", "demo");
+    for (const command of [["run", "--llm-base-url", "http://127.0.0.1:9/v1"], ["index"], ["openie", "--llm-base-url", "http://127.0.0.1:9/v1"]]) {
+      const dry = await runCli([command[0]!, ...demo(saveDir), ...command.slice(1), "--dry-run"]);
+      expect(dry.code, `${command[0]}: ${dry.stderr}`).toBe(0);
+      expect(readdirSync(dir), command[0]).toEqual([]);
+    }
+    await runCli(["openie", ...demo(saveDir), "--import", DEMO_OPENIE]);
+    const corpus = JSON.parse(readFileSync(join(DEMO, "demo_corpus.json"), "utf8"));
+    writeJson(dir, "demo_corpus.json", [...corpus, { title: "New", text: "A passage the workspace does not hold." }]);
+    writeJson(dir, "demo.json", JSON.parse(readFileSync(join(DEMO, "demo.json"), "utf8")));
+    const passages = () => new Database(join(saveDir, "hipporag.sqlite"), { readonly: true }).prepare("SELECT COUNT(*) FROM passages").pluck().get();
+    const before = passages();
+    expect((await runCli(["openie", "--dataset", "demo", "--dataset-dir", dir, "--save-dir", saveDir, "--llm-base-url", "http://127.0.0.1:9/v1", "--dry-run"])).code).toBe(0);
+    expect(passages()).toBe(before);
   });
 
   it("--max-cost refuses a run whose estimate is higher, before any request", async () => {

@@ -1,3 +1,7 @@
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { WORKSPACE_FILE } from "../store/workspace.js";
 import type { Passage, Question } from "../datasets/dataset-types.js";
 import { estimateUsd } from "../eval/run-report.js";
 import { pyTupleRepr } from "../core/ids.js";
@@ -36,6 +40,17 @@ export interface StagePlan {
   tokensOut: number;
   usd?: number;
   note?: string;
+}
+
+/**
+ * Where a command opens its workspace: the save dir, except for a dry run when it holds no
+ * workspace yet: then an empty temporary folder, removed by `done()` (after the workspace is
+ * closed), so that a dry run creates nothing. An empty workspace plans exactly what a new one would.
+ */
+export function workspaceFolder(saveDir: string, dryRun: boolean): { saveDir: string; done(): void } {
+  if (!dryRun || existsSync(join(saveDir, WORKSPACE_FILE))) return { saveDir, done() {} };
+  const temporary = mkdtempSync(join(tmpdir(), "hipporag-dry-run-"));
+  return { saveDir: temporary, done: () => rmSync(temporary, { recursive: true, force: true }) };
 }
 
 /** Typical reply lengths in tokens, for the estimate (measured loosely on gpt-4o-mini replies). */

@@ -7,7 +7,7 @@ import { installInterruptHandler } from "../interrupt.js";
 import type { LlmOptions, StageLlmCliOptions } from "../llm-options.js";
 import { openHippo } from "../open-hippo.js";
 import { checkOutputFile } from "../output-path.js";
-import { checkMaxCost, planEmbeddings, planOpenIE, printPlan, type StagePlan } from "../dry-run.js";
+import { checkMaxCost, planEmbeddings, planOpenIE, printPlan, workspaceFolder, type StagePlan } from "../dry-run.js";
 import type { Passage } from "../../datasets/dataset-types.js";
 import type { HippoRag } from "../../hipporag.js";
 import { loadOpenIEPrompts } from "../../openie/prompts/load-openie-prompts.js";
@@ -17,7 +17,8 @@ import { formatTable, plural, type Output } from "../output.js";
 export async function runIndexCommand(common: ResolvedCommon, options: LlmOptions & StageLlmCliOptions & EmbeddingCliOptions & PlanCliOptions & { exportGraph?: string; openiePrompts?: string; skipFailed?: boolean }, output: Output): Promise<number> {
   checkOutputFile("--export-graph", options.exportGraph);
   const dataset = await loadCommandDataset(common, output, { embeddingName: options.embeddingName });
-  const hippo = await openHippo(common, options);
+  const folder = workspaceFolder(common.saveDir, options.dryRun);
+  const hippo = await openHippo({ ...common, saveDir: folder.saveDir }, options);
   const interrupt = installInterruptHandler();
   try {
     if (options.dryRun || options.maxCost !== undefined) {
@@ -55,6 +56,7 @@ export async function runIndexCommand(common: ResolvedCommon, options: LlmOption
   } finally {
     interrupt.dispose();
     hippo.close();
+    folder.done();
   }
 }
 

@@ -17,7 +17,7 @@ import { DEFAULT_LLM, resolveLlm } from "../llm-options.js";
 import { formatOpenIEProgress, openieFields } from "../openie-progress.js";
 import { formatTable, plural, type Output } from "../output.js";
 import { checkOutputFile } from "../output-path.js";
-import { checkMaxCost, planOpenIE, printPlan } from "../dry-run.js";
+import { checkMaxCost, planOpenIE, printPlan, workspaceFolder } from "../dry-run.js";
 import type { CommonOptions, PlanCliOptions } from "../common-options.js";
 import type { CorpusCliOptions } from "../corpus-options.js";
 import type { LlmOptions } from "../llm-options.js";
@@ -60,10 +60,11 @@ export async function runOpenIECommand(common: ResolvedCommon, options: OpenIECo
 
   const dataset = await loadCommandDataset(common, output);
   const model = options.llmName ?? DEFAULT_LLM;
-  const workspace = Workspace.open(common.saveDir);
+  const folder = workspaceFolder(common.saveDir, options.dryRun);
+  const workspace = Workspace.open(folder.saveDir);
   try {
     workspace.acquireWriterLock("openie");
-    workspace.passages.insert(dataset.passages);
+    if (!options.dryRun) workspace.passages.insert(dataset.passages); // a dry run writes nothing
     // Custom prompts extract into a set of their own: results of other prompts are never reused.
     const store = workspace.openie(openieSetId(model, prompts));
 
@@ -168,6 +169,7 @@ export async function runOpenIECommand(common: ResolvedCommon, options: OpenIECo
     return summary.failed > 0 ? 5 : 0;
   } finally {
     workspace.close();
+    folder.done();
   }
 }
 

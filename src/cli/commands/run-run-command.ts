@@ -16,7 +16,7 @@ import { plural, reuseLine, type Output } from "../output.js";
 import { indexChanges, openiePlanLine, partialLine } from "./run-index-command.js";
 import { resolveRetrievalSweep } from "../retrieval-options.js";
 import { reportLlmFallbacks } from "./run-retrieve-command.js";
-import { checkMaxCost, planQa, planRetrievals, priced, printPlan, type StagePlan } from "../dry-run.js";
+import { checkMaxCost, planQa, planRetrievals, priced, printPlan, workspaceFolder, type StagePlan } from "../dry-run.js";
 import { planIndex } from "./run-index-command.js";
 import { readOpenIEFile } from "../../openie/openie-file.js";
 import { loadOpenIEPrompts } from "../../openie/prompts/load-openie-prompts.js";
@@ -58,18 +58,26 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
   // A comma list on a numeric retrieval option sweeps: one HippoRAG 2 run per combination.
   const sweep = resolveRetrievalSweep(options);
   const base = sweep[0]!;
-  const hippo = await openHippo(common, { ...options, openieLlmName: options.openieLlmName ?? importModel }, base, { qaTopK: options.qaTopK });
+  const folder = workspaceFolder(common.saveDir, options.dryRun);
+  const hippo = await openHippo({ ...common, saveDir: folder.saveDir }, { ...options, openieLlmName: options.openieLlmName ?? importModel }, base, { qaTopK: options.qaTopK });
   if (options.dryRun || options.maxCost !== undefined) {
+    let dryRunDone = false;
     try {
       const plans = await planRun(hippo, dataset, options, sweep, hasLlm);
       if (options.dryRun) {
         printPlan(plans, output, common.json);
+        dryRunDone = true;
         return 0;
       }
       checkMaxCost(plans, options.maxCost);
     } catch (error) {
-      hippo.close();
+      dryRunDone = true;
       throw error;
+    } finally {
+      if (dryRunDone) {
+        hippo.close();
+        folder.done();
+      }
     }
   }
   const interrupt = installInterruptHandler();
