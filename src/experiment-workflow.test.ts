@@ -177,6 +177,10 @@ describe("sweeps and experiment files", () => {
     const rejected = await runCli(["retrieve", "--config", badValue]);
     expect(rejected.code).toBe(2);
     expect(rejected.stderr).toMatch(/bad-value\.json: field "topK": --top-k must be a positive integer/);
+    const badUrl = writeJson(dir, "bad-url.json", { dataset: "demo", llmBaseUrl: "http://u:CFGSECRET@127.0.0.1:9/v1" });
+    const refusedUrl = await runCli(["retrieve", "--config", badUrl]);
+    expect(refusedUrl.code).toBe(2);
+    expect(refusedUrl.stderr).toMatch(/^(?!.*CFGSECRET).*bad-url\.json: field "llmBaseUrl": --llm-base-url must not hold a user name or password/s);
   });
 });
 

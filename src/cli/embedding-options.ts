@@ -8,7 +8,7 @@ import { checkHttpUrl } from "./llm-options.js";
 export function embeddingOptions(command: Command): Command {
   return command
     .option("--embedding-name <name>", 'encoder: "lexical" (built in, no download), "onnx:<hub id or folder>" (local CPU), or a model served at --embedding-base-url', "lexical")
-    .option("--embedding-base-url <url>", "OpenAI-compatible embeddings endpoint (vLLM, TEI, OpenAI…)")
+    .option("--embedding-base-url <url>", "OpenAI-compatible embeddings endpoint (vLLM, TEI, OpenAI…)", (v: string) => checkHttpUrl("--embedding-base-url", v))
     .option("--embedding-batch-size <n>", "texts per embedding request", parsePositiveInt("--embedding-batch-size"))
     .option("--instruction-format <format>", "query instruction style: auto, nv-embed, gritlm, e5, bge, none, or a template with {instruction} and {query}", "auto")
     .addOption(new Option("--embedding-pooling <pooling>", "pooling for onnx: models").choices(["mean", "cls"]))

@@ -22,7 +22,7 @@ const CLI_LLM_NAMES: LlmSettingNames = {
 export function llmOptions(command: Command): Command {
   return command
     .option("--llm-name <model>", `chat model name (default ${DEFAULT_LLM}, as upstream)`)
-    .option("--llm-base-url <url>", "OpenAI-compatible base URL (vLLM, Ollama, llama.cpp, Azure deployment URL); default OpenAI")
+    .option("--llm-base-url <url>", "OpenAI-compatible base URL (vLLM, Ollama, llama.cpp, Azure deployment URL); default OpenAI", (v: string) => httpUrl("--llm-base-url", v))
     .option("--concurrency <n>", "LLM requests in flight at once", parsePositiveInt("--concurrency"), LLM_DEFAULTS.concurrency)
     .option("--request-timeout <seconds>", "per-request timeout", parsePositiveInt("--request-timeout", Math.floor(MAX_TIMER_MS / 1000)), LLM_DEFAULTS.timeoutMs / 1000)
     .option("--max-retries <n>", "retries per request (429, 5xx, timeouts, dropped connections)", (v) => nonNegativeInt("--max-retries", v, MAX_RETRIES), LLM_DEFAULTS.maxRetries)
@@ -84,7 +84,7 @@ export function stageLlmOptions(command: Command, stages: readonly LlmStage[] = 
   for (const stage of stages) {
     command
       .option(`--${stage}-llm-name <model>`, `model for ${STAGE_ROLES[stage]}${stage === "openie" ? "; naming it chooses whose OpenIE the index uses, extracting what is missing" : ""}`)
-      .option(`--${stage}-llm-base-url <url>`, `server for ${STAGE_ROLES[stage]}`)
+      .option(`--${stage}-llm-base-url <url>`, `server for ${STAGE_ROLES[stage]}`, (v: string) => httpUrl(`--${stage}-llm-base-url`, v))
       .option(`--${stage}-llm-key-env <var>`, `environment variable holding that server's key (default OPENAI_API_KEY)`)
       .option(`--${stage}-concurrency <n>`, `requests in flight for ${stage}`, parsePositiveInt(`--${stage}-concurrency`))
       .option(`--${stage}-max-tokens <n>`, `max tokens per ${stage} reply`, parsePositiveInt(`--${stage}-max-tokens`));
