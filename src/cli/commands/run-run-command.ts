@@ -61,20 +61,20 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
   const folder = workspaceFolder(common.saveDir, options.dryRun);
   const hippo = await openHippo({ ...common, saveDir: folder.saveDir }, { ...options, openieLlmName: options.openieLlmName ?? importModel }, base, { qaTopK: options.qaTopK });
   if (options.dryRun || options.maxCost !== undefined) {
-    let dryRunDone = false;
+    let closeNow = false;
     try {
       const plans = await planRun(hippo, dataset, options, sweep, hasLlm);
       if (options.dryRun) {
         printPlan(plans, output, common.json);
-        dryRunDone = true;
+        closeNow = true;
         return 0;
       }
       checkMaxCost(plans, options.maxCost);
     } catch (error) {
-      dryRunDone = true;
+      closeNow = true;
       throw error;
     } finally {
-      if (dryRunDone) {
+      if (closeNow) {
         hippo.close();
         folder.done();
       }
