@@ -3,7 +3,7 @@ import { basename, join } from "node:path";
 import { usageError } from "../core/errors.js";
 import type { Question } from "../datasets/dataset-types.js";
 import { loadDataset } from "../datasets/load-dataset.js";
-import { corpusDrift, storedIndexFingerprint } from "../graph/memory-index.js";
+import { corpusDrift } from "../graph/memory-index.js";
 import { DEFAULT_RETRIEVAL } from "../retrieval/retriever.js";
 import { ircotUsage } from "../retrieval/ircot/ircot-usage.js";
 import { loadAnswers, loadRetrievals, questionKey, storedRuns, type StoredRetrieval } from "../retrieval/retrieval-store.js";
@@ -15,7 +15,7 @@ import { poolScores, scoreQuestions, type EvalItem, type EvalReport } from "./ev
 import { evalMarkdown, type NamedReport } from "./format-eval-report.js";
 import { loadPredictions, matchPredictions } from "./load-predictions.js";
 import { metricIntervals } from "./metric-intervals.js";
-import { runNotes } from "./run-notes.js";
+import { indexFingerprints, runNotes } from "./run-notes.js";
 import { writeReport, writeReportFiles, type WrittenReport } from "./report-writer.js";
 
 export const DEFAULT_BOOTSTRAP: BootstrapOptions = { resamples: DEFAULT_RESAMPLES, seed: DEFAULT_SEED };
@@ -136,10 +136,11 @@ export function scoreStoredRuns(workspace: Workspace, questions: readonly Questi
   // comparable as they stand: then each run's name says which index it was retrieved from.
   const indexOf = new Map(selected.map((run) => [run, workspace.runs.indexIds(run)]));
   const mixed = new Set([...indexOf.values()].flat()).size > 1;
+  const fingerprintOf = indexFingerprints(workspace);
   return selected.map((run) => {
     // A run retrieved from an index that has changed since is not current: say so beside its numbers, and why.
-    const stale = runStaleness(workspace, run, questions, corpus);
-    const scored = { ...scoreRun(workspace, run, questions), notes: [...runNotes(workspace, run, questions, corpus), ...(stale ? [`${run}: not current: ${stale}; hipporag index and retrieve bring it up to date`] : [])] };
+    const stale = runStaleness(workspace, run, questions, corpus, fingerprintOf);
+    const scored = { ...scoreRun(workspace, run, questions), notes: [...runNotes(workspace, run, questions, corpus, fingerprintOf), ...(stale ? [`${run}: not current: ${stale}; hipporag index and retrieve bring it up to date`] : [])] };
     const name = `${run}${mixed ? ` [${indexOf.get(run)!.join(" + ")}]` : ""}${stale ? " (stale)" : ""}`;
     return { ...scored, name };
   });
@@ -204,11 +205,10 @@ function longestRanking(items: readonly EvalItem[]): number | undefined {
  * corpus the index should hold (passage ids, in order), rankings from an index that no longer
  * matches it (the corpus was edited after indexing: retrieve refuses that index until it is rebuilt).
  */
-export function runStaleness(workspace: Workspace, run: string, questions: readonly Question[], corpus?: readonly string[]): string | undefined {
+export function runStaleness(workspace: Workspace, run: string, questions: readonly Question[], corpus?: readonly string[], fingerprintOf = indexFingerprints(workspace)): string | undefined {
   const retrieved = loadRetrievals(workspace, run);
   const keys = [...new Set(questions.map((q) => questionKey(q.question)))];
   const missing = keys.filter((key) => !retrieved.has(key)).length;
-  const current = new Map<string, string | undefined>();
   const drift = new Map<string, string | undefined>();
   let stale = 0;
   let drifted = 0;
@@ -216,8 +216,7 @@ export function runStaleness(workspace: Workspace, run: string, questions: reado
   for (const key of keys) {
     const row = retrieved.get(key);
     if (!row) continue;
-    if (!current.has(row.indexId)) current.set(row.indexId, storedIndexFingerprint(workspace, row.indexId));
-    if (current.get(row.indexId) !== row.inputs.index) {
+    if (fingerprintOf(row.indexId) !== row.inputs.index) {
       stale++;
       continue;
     }

@@ -11,7 +11,14 @@ import type { Workspace } from "../store/workspace.js";
  * settings (a qa with another model that stopped early), and a partial index (`--skip-failed` left
  * passages out). Empty when the run is whole.
  */
-export function runNotes(workspace: Workspace, run: string, questions: readonly Question[], corpus?: readonly string[]): string[] {
+export function runNotes(
+  workspace: Workspace,
+  run: string,
+  questions: readonly Question[],
+  corpus?: readonly string[],
+  /** Each index's current fingerprint (storedIndexFingerprint reads its passages' OpenIE: shared by the callers). */
+  fingerprintOf: (indexId: string) => string | undefined = indexFingerprints(workspace),
+): string[] {
   const retrieved = loadRetrievals(workspace, run);
   const answers = loadAnswers(workspace, run);
   const keys = [...new Set(questions.map((q) => questionKey(q.question)))].filter((key) => retrieved.has(key));
@@ -35,13 +42,11 @@ export function runNotes(workspace: Workspace, run: string, questions: readonly 
   }
   // Only rankings from the index as it stands (same fingerprint) are from its partial state: one
   // retrieved before the index left passages out is stale (run-eval.ts says so), not partial.
-  const current = new Map<string, string | undefined>();
   const fromPartial = new Set<string>();
   let partialRankings = 0;
   for (const key of keys) {
     const { indexId, inputs } = retrieved.get(key)!;
-    if (!current.has(indexId)) current.set(indexId, storedIndexFingerprint(workspace, indexId));
-    if (inputs.index !== current.get(indexId) || workspace.indexes.excluded(indexId).length === 0) continue;
+    if (inputs.index !== fingerprintOf(indexId) || workspace.indexes.excluded(indexId).length === 0) continue;
     fromPartial.add(indexId);
     partialRankings++;
   }
@@ -52,4 +57,13 @@ export function runNotes(workspace: Workspace, run: string, questions: readonly 
   const some = partialRankings < keys.length ? ` (${partialRankings} of ${keys.length} rankings)` : "";
   if (excluded) notes.push(`${run}: retrieved from a partial index${some} (${excluded} passage${excluded === 1 ? "" : "s"} left out for lack of OpenIE, --skip-failed)`);
   return notes;
+}
+
+/** storedIndexFingerprint of each index, each read once. */
+export function indexFingerprints(workspace: Workspace): (indexId: string) => string | undefined {
+  const known = new Map<string, string | undefined>();
+  return (indexId) => {
+    if (!known.has(indexId)) known.set(indexId, storedIndexFingerprint(workspace, indexId));
+    return known.get(indexId);
+  };
 }
