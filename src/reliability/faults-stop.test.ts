@@ -43,6 +43,14 @@ function spawnCli(args: string[], options: { prefix?: string[] } = {}) {
   const exited = new Promise<number>((r) => child.on("exit", (code, signal) => r(code ?? (signal === "SIGKILL" ? 137 : 1))));
   return { child, exited, stderr: () => stderr, stdout: () => stdout };
 }
+/** Sends `signal` to a spawned CLI and returns its exit code, which must come within 1.5 s. */
+async function interrupt(run: ReturnType<typeof spawnCli>, signal: NodeJS.Signals = "SIGINT"): Promise<number> {
+  const sent = Date.now();
+  run.child.kill(signal);
+  const code = await run.exited;
+  expect(Date.now() - sent, `${signal} handled within 1.5 s`).toBeLessThan(1_500);
+  return code;
+}
 async function until(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!condition()) {
@@ -144,11 +152,7 @@ describe("3. Ctrl-C is handled within a second, in synchronous stages too", () =
     const { saveDir, base } = await musiqueWorkspace({ index: false });
     const run = spawnCli(["index", ...base]);
     await until(() => run.stderr().includes("index: synonymy…"));
-    const sent = Date.now();
-    run.child.kill("SIGINT");
-    const code = await run.exited;
-    expect(Date.now() - sent).toBeLessThan(1_500);
-    expect(code).toBe(130);
+    expect(await interrupt(run)).toBe(130);
     expect(run.stderr()).toMatch(/interrupt: stopping; what is finished is kept/);
     expect(run.stderr()).toMatch(/error: interrupted during the synonymy search: nothing of this update was committed \(hint: re-run/);
     expect(integrity(saveDir)).toBe("ok");
@@ -161,11 +165,7 @@ describe("3. Ctrl-C is handled within a second, in synchronous stages too", () =
     const { base } = await musiqueWorkspace();
     const run = spawnCli(["retrieve", ...base, "--no-filter", "--damping", "0.2,0.3,0.4"]);
     await new Promise((r) => setTimeout(r, 700)); // loading modules, the dataset and the index
-    const sent = Date.now();
-    run.child.kill("SIGINT");
-    const code = await run.exited;
-    expect(Date.now() - sent).toBeLessThan(1_500);
-    expect(code).toBe(130);
+    expect(await interrupt(run)).toBe(130);
     expect(run.stderr()).toMatch(/interrupt(ed \(exit 130\)|: stopping)/);
   });
 
@@ -175,11 +175,7 @@ describe("3. Ctrl-C is handled within a second, in synchronous stages too", () =
     const run = spawnCli(["retrieve", ...base, "--no-filter", "--damping", dampings.join(",")]);
     // The first run's summary line: the second run has just begun, in one synchronous stretch of scoring.
     await until(() => /damping0\.21: 50 questions/.test(run.stderr()));
-    const sent = Date.now();
-    run.child.kill("SIGINT");
-    const code = await run.exited;
-    expect(Date.now() - sent).toBeLessThan(1_500);
-    expect(code).toBe(130);
+    expect(await interrupt(run)).toBe(130);
     expect(run.stderr()).toMatch(/interrupt: stopping/);
     expect(run.stderr()).not.toMatch(/damping0\.91: 50 questions/);
   });
@@ -191,11 +187,7 @@ describe("3. Ctrl-C is handled within a second, in synchronous stages too", () =
     expect((await runCli(["openie", ...demo, "--import", join(DEMO, "openie_results_ner_handwritten.json")])).code).toBe(0);
     const run = spawnCli(["index", ...demo, "--embedding-name", "remote-embedder", "--embedding-base-url", s.url]);
     await until(() => s.requests.some((r) => r.path.endsWith("/embeddings")));
-    const sent = Date.now();
-    run.child.kill("SIGINT");
-    const code = await run.exited;
-    expect(Date.now() - sent).toBeLessThan(1_500);
-    expect(code).toBe(130);
+    expect(await interrupt(run)).toBe(130);
     expect(run.stderr()).toMatch(/interrupt: stopping/);
     expect(integrity(saveDir)).toBe("ok");
   });
@@ -207,11 +199,7 @@ describe("3. Ctrl-C is handled within a second, in synchronous stages too", () =
       const run = spawnCli(["retrieve", ...base, "--llm-base-url", s.url, "--llm-name", "gpt-3.5-turbo-1106", "--concurrency", "2"]);
       const before = s.chatRequests().length;
       await until(() => s.chatRequests().length > before);
-      const sent = Date.now();
-      run.child.kill(signal);
-      const code = await run.exited;
-      expect(Date.now() - sent).toBeLessThan(1_500);
-      expect(code).toBe(130);
+      expect(await interrupt(run, signal)).toBe(130);
       expect(run.stderr()).toMatch(/error: interrupted during retrieval/);
     }
   });
