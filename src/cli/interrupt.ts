@@ -71,3 +71,21 @@ export function installInterruptHandler(): { signal: AbortSignal; dispose(): voi
     },
   };
 }
+
+/**
+ * For synchronous work that cannot take a turn of the event loop (a workspace upgrade): removes this
+ * module's handlers, so that Ctrl-C or SIGTERM ends the process at once by Node's default (exit
+ * 128 + signal) instead of waiting, unseen, for the work to end. Only for work that a kill leaves
+ * whole (one SQLite transaction). Returns what puts the handlers back.
+ */
+export function endAtOnceOnSignal(): () => void {
+  const state = active;
+  if (!state) return () => {};
+  process.off("SIGINT", state.handler);
+  process.off("SIGTERM", state.handler);
+  return () => {
+    if (active !== state) return;
+    process.on("SIGINT", state.handler);
+    process.on("SIGTERM", state.handler);
+  };
+}

@@ -2,7 +2,8 @@ import { Command } from "commander";
 import { createRequire } from "node:module";
 import { expandConfigFile } from "./config-file.js";
 import { handleError } from "./handle-error.js";
-import { installProcessInterrupts } from "./interrupt.js";
+import { endAtOnceOnSignal, installProcessInterrupts } from "./interrupt.js";
+import { onWorkspaceUpgrade } from "../store/workspace.js";
 import { processOutput, handleOutputErrors, type Output } from "./output.js";
 import { registerCommands, type CliState } from "./register-commands.js";
 
@@ -32,6 +33,10 @@ export async function main(argv: readonly string[], output: Output = processOutp
   }
   if (output === processOutput) handleOutputErrors();
   const interrupts = installProcessInterrupts();
+  onWorkspaceUpgrade(({ path, from, to }) => {
+    output.stderr(`upgrading workspace ${path} (schema version ${from} to ${to}): on a large workspace this takes minutes; Ctrl-C leaves it as it was`);
+    return endAtOnceOnSignal();
+  });
   try {
     await program.parseAsync(expandConfigFile(argv, program));
     return state.exitCode;
@@ -42,6 +47,7 @@ export async function main(argv: readonly string[], output: Output = processOutp
     for (const line of outcome.lines) output.stderr(line);
     return outcome.exitCode;
   } finally {
+    onWorkspaceUpgrade(undefined);
     interrupts.dispose();
   }
 }

@@ -7,6 +7,8 @@ import { fakeLlm } from "../test-support/fake-llm.js";
 import { fakeOpenIEReply, openieStage } from "../test-support/fake-openie-model.js";
 import { runCli, tempDir, writeJson, musiqueWorkspace } from "../test-support/cli-harness.js";
 import { workspaceIntegrity as integrity } from "../store/workspace-integrity.js";
+import { MIGRATIONS } from "../store/migrations.js";
+import { md5Hex } from "../core/ids.js";
 import { loopbackServers } from "../test-support/loopback-servers.js";
 
 /**
@@ -191,6 +193,33 @@ describe("3. Ctrl-C is handled within a second, in synchronous stages too", () =
     expect(run.stderr()).toMatch(/interrupt: stopping/);
     expect(integrity(saveDir)).toBe("ok");
   });
+
+  it("SIGINT while an old workspace is upgraded (a long migration): the process ends at once, the workspace as it was", async () => {
+    // A version-5 workspace with enough vectors that migration 6 (which copies every one) takes seconds.
+    const saveDir = join(tempDir(), "ws");
+    mkdirSync(saveDir);
+    const db = new Database(join(saveDir, "hipporag.sqlite"));
+    db.pragma("journal_mode = WAL");
+    for (let v = 0; v < 5; v++) db.exec(MIGRATIONS[v]!);
+    db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', '5')").run();
+    const insert = db.prepare("INSERT INTO embeddings (encoder, hash, dim, dtype, vector) VALUES ('e', ?, 64, 'f32', ?)");
+    const vector = Buffer.alloc(256, 7);
+    db.transaction(() => {
+      for (let i = 0; i < 600_000; i++) insert.run(md5Hex(String(i)), vector);
+    })();
+    db.close();
+    const run = spawnCli(["eval", "--dataset", "demo", "--dataset-dir", DEMO, "--save-dir", saveDir]);
+    await until(() => run.stderr().includes("upgrading workspace"));
+    const sent = Date.now();
+    run.child.kill("SIGINT");
+    await run.exited;
+    expect(Date.now() - sent, "ended within 1.5 s").toBeLessThan(1_500);
+    expect(run.stderr()).toMatch(/upgrading workspace .*hipporag\.sqlite \(schema version 5 to \d+\): .*Ctrl-C leaves it as it was/);
+    const after = new Database(join(saveDir, "hipporag.sqlite"), { readonly: true });
+    expect(after.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get()).toBe("5");
+    expect(after.prepare("SELECT COUNT(*) FROM embeddings").pluck().get()).toBe(600_000);
+    after.close();
+  }, 120_000);
 
   it("SIGINT during retrieve (a slow filter LLM): exit 130 with a message; SIGTERM as well", async () => {
     const { base } = await musiqueWorkspace();

@@ -178,6 +178,21 @@ function prepareFolder(saveDir: string, path: string, mustExist: boolean): void 
 }
 
 /**
+ * Told before the migrations of an existing, older workspace run (not a new one's tables), with
+ * what they upgrade; what it returns runs after them. The upgrade is one synchronous transaction
+ * (minutes for a large workspace: migration 6 copies every vector), so the event loop cannot take a
+ * signal meanwhile; the CLI says so and lets Ctrl-C end the process at once instead, which leaves
+ * the workspace as it was (the transaction is never committed).
+ */
+export type UpgradeHook = (upgrade: { path: string; from: number; to: number }) => () => void;
+let upgradeHook: UpgradeHook | undefined;
+
+/** Sets (or, with undefined, clears) the hook told of every upgrade in this process. */
+export function onWorkspaceUpgrade(hook: UpgradeHook | undefined): void {
+  upgradeHook = hook;
+}
+
+/**
  * Applies missing migrations. The version is read again inside the write transaction, so processes
  * opening a new workspace at the same moment apply each migration once (the others wait, then find
  * it done).
@@ -204,12 +219,17 @@ function migrate(db: Db, path: string): void {
   }
   // What migrations compute in SQL that SQLite lacks (migration 7 hashes stored triples).
   db.function("hipporag_md5", { deterministic: true }, (text) => md5Hex(String(text)));
-  db.transaction(() => {
-    const now = version();
-    check(now);
-    for (let v = now; v < MIGRATIONS.length; v++) {
-      db.exec(MIGRATIONS[v]!);
-      db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)").run(String(v + 1));
-    }
-  }).immediate();
+  const after = current > 0 ? upgradeHook?.({ path, from: current, to: MIGRATIONS.length }) : undefined;
+  try {
+    db.transaction(() => {
+      const now = version();
+      check(now);
+      for (let v = now; v < MIGRATIONS.length; v++) {
+        db.exec(MIGRATIONS[v]!);
+        db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)").run(String(v + 1));
+      }
+    }).immediate();
+  } finally {
+    after?.();
+  }
 }
