@@ -30,13 +30,15 @@ export function passageStoreContract(open: () => StoreFixture<PassageStore>): vo
     f.close();
   });
 
-  it("keeps metadata; fills it in for a passage stored without, never replaces it", () => {
+  it("keeps metadata; fills it in for a passage stored without; a later insert's metadata replaces it (the file moved), the first of one insert wins", () => {
     const f = open();
     f.store.insert([passage("a", "1"), passage("b", "2", { source: "b.txt", chunk: 0 })]);
     expect(f.store.metadata(["chunk-a", "chunk-b"])).toEqual([null, { source: "b.txt", chunk: 0 }]);
-    expect(f.store.insert([passage("a", "1", { source: "a.txt" }), passage("b", "2", { source: "other.txt" })])).toBe(0);
-    expect(f.store.metadata(["chunk-b", "chunk-a"])).toEqual([{ source: "b.txt", chunk: 0 }, { source: "a.txt" }]);
-    expect(f.store.allMetadata()).toEqual([{ source: "a.txt" }, { source: "b.txt", chunk: 0 }]);
+    expect(f.store.insert([passage("a", "1", { source: "a.txt" }), passage("b", "2", { source: "new/b.md", chunk: 0 }), passage("b", "2", { source: "copy-of-b.md" })])).toBe(0);
+    expect(f.store.metadata(["chunk-b", "chunk-a"])).toEqual([{ source: "new/b.md", chunk: 0 }, { source: "a.txt" }]);
+    // an insert without metadata (an OpenIE file's passages) leaves it as it is
+    f.store.insert([passage("b", "2")]);
+    expect(f.store.allMetadata()).toEqual([{ source: "a.txt" }, { source: "new/b.md", chunk: 0 }]);
     f.close();
   });
 

@@ -7,7 +7,8 @@ import type { Passage } from "../datasets/dataset-types.js";
 export interface PassageStore {
   /**
    * Adds passages not stored yet, after the stored ones, as one unit. Metadata given for a passage
-   * stored earlier without any is filled in. Returns how many were new.
+   * stored earlier replaces its old metadata (none given keeps it); within one call the first
+   * occurrence of a passage counts. Returns how many were new.
    */
   insert(passages: readonly Passage[]): number;
   /** The stored content (`title\ntext`) of each id, in the order given; undefined for an unknown id. */

@@ -8,17 +8,23 @@ export class SqlitePassageStore implements PassageStore {
 
   insert(passages: readonly Passage[]): number {
     const insert = this.db.prepare("INSERT OR IGNORE INTO passages (id, title, text, content, seq, metadata) VALUES (?, ?, ?, ?, ?, ?)");
-    const fill = this.db.prepare("UPDATE passages SET metadata = ? WHERE id = ? AND metadata IS NULL");
+    // Metadata (where a passage came from) is no part of its id: a file moved or renamed, or a record's
+    // other fields edited, give the same passage new metadata, which replaces the old; the first of
+    // one insert wins (the same text in two files of one corpus is indexed once, from the first).
+    const replace = this.db.prepare("UPDATE passages SET metadata = ? WHERE id = ? AND metadata IS NOT ?");
     return this.db.transaction(() => {
       let next = ((this.db.prepare("SELECT MAX(seq) AS m FROM passages").get() as { m: number | null }).m ?? -1) + 1;
       let added = 0;
+      const seen = new Set<string>();
       for (const passage of passages) {
+        if (seen.has(passage.id)) continue;
+        seen.add(passage.id);
         const metadata = passage.metadata ? JSON.stringify(passage.metadata) : null;
         const info = insert.run(passage.id, passage.title, passage.text, passage.content, next, metadata);
         if (info.changes > 0) {
           added++;
           next++;
-        } else if (metadata) fill.run(metadata, passage.id);
+        } else if (metadata) replace.run(metadata, passage.id, metadata);
       }
       return added;
     }).immediate();
