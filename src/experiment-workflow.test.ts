@@ -139,6 +139,25 @@ describe("a partial index seen from a smaller corpus", () => {
   });
 });
 
+describe("delete", () => {
+  it("removes the passages from the index; a --llm-name or encoder with no index is refused, naming the indexes there, and writes nothing", async () => {
+    const dir = tempDir();
+    const saveDir = join(dir, "ws");
+    expect((await runCli(["run", ...demo(saveDir), "--import-openie", DEMO_OPENIE])).code).toBe(0);
+    const corpus = JSON.parse(readFileSync(join(DEMO, "demo_corpus.json"), "utf8"));
+    const docs = writeJson(dir, "del.json", [corpus[1]]);
+    const indexes = () => new Database(join(saveDir, "hipporag.sqlite"), { readonly: true }).prepare("SELECT id FROM indexes ORDER BY id").pluck().all();
+    const before = indexes();
+    const typo = await runCli(["delete", ...demo(saveDir), "--docs", docs, "--llm-name", "typo-model"]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/no index of typo-model with encoder lexical-v1[^ ]* in .*ws \(it holds: handwritten \| lexical-v1[^)]*\)/);
+    expect(indexes()).toEqual(before);
+    const removed = await runCli(["delete", ...demo(saveDir), "--docs", docs, "--llm-name", "handwritten", "--json"]);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(JSON.parse(removed.stdout)).toMatchObject({ removed: 1, passageNodes: corpus.length - 1 });
+  });
+});
+
 describe("sweeps and experiment files", () => {
   it("a comma list stores one run per value, sharing the index; eval prints them side by side", async () => {
     const saveDir = tempDir();

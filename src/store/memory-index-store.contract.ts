@@ -10,6 +10,7 @@ export function memoryIndexStoreContract(open: () => StoreFixture<MemoryIndexSto
   it("knows nothing of an index never created", () => {
     const { store, close } = open();
     expect(store.get("i")).toBeUndefined();
+    expect(store.all()).toEqual([]);
     expect(store.passages("i")).toEqual(new Map());
     expect(store.excluded("i")).toEqual([]);
     expect(store.synonyms("i")).toEqual(new Map());
@@ -18,6 +19,9 @@ export function memoryIndexStoreContract(open: () => StoreFixture<MemoryIndexSto
 
   it("creates an index once: ensuring it again keeps its identity and config", () => {
     const f = open();
+    f.store.ensure("j", { ...ROW, openieModel: "other" });
+    f.store.ensure("i", ROW);
+    expect(f.store.all()).toEqual([{ id: "i", ...ROW }, { id: "j", ...ROW, openieModel: "other" }]);
     f.store.ensure("i", ROW);
     f.store.ensure("i", { ...ROW, config: { threshold: 0.5 } });
     f.reopen();

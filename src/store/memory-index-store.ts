@@ -18,6 +18,8 @@ export interface MemoryIndexStore {
   /** Creates the index's row, or marks an existing one updated (its identity and config are kept). */
   ensure(indexId: string, row: IndexRow): void;
   get(indexId: string): IndexRow | undefined;
+  /** Every index's id and row, by id. */
+  all(): (IndexRow & { id: string })[];
   /** Passage id → triples hash (null: indexed by an older version), in index order; empty for an unknown index. */
   passages(indexId: string): Map<string, string | null>;
   /** Replaces the passages (in this order) and the excluded list of an index `ensure` created, as one unit. */

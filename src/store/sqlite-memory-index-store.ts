@@ -20,6 +20,11 @@ export class SqliteMemoryIndexStore implements MemoryIndexStore {
     return row && { openieModel: row.openie_model, encoder: row.encoder, config: JSON.parse(row.config) };
   }
 
+  all(): (IndexRow & { id: string })[] {
+    const rows = this.db.prepare("SELECT id, openie_model, encoder, config FROM indexes ORDER BY id").all() as { id: string; openie_model: string; encoder: string; config: string }[];
+    return rows.map((row) => ({ id: row.id, openieModel: row.openie_model, encoder: row.encoder, config: JSON.parse(row.config) }));
+  }
+
   passages(indexId: string): Map<string, string | null> {
     return new Map(this.db.prepare("SELECT passage_id, triples_hash FROM index_passages WHERE index_id = ? ORDER BY seq").raw().all(indexId) as [string, string | null][]);
   }
