@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FakeOpenAIServer } from "./test-support/fake-openai-server.js";
@@ -155,6 +155,27 @@ describe("delete", () => {
     const removed = await runCli(["delete", ...demo(saveDir), "--docs", docs, "--llm-name", "handwritten", "--json"]);
     expect(removed.code, removed.stderr).toBe(0);
     expect(JSON.parse(removed.stdout)).toMatchObject({ removed: 1, passageNodes: corpus.length - 1 });
+  });
+});
+
+describe("a bad LanceDB location", () => {
+  it("is refused before LanceDB sees it: one error line naming the path, exit 2, not an internal error", async () => {
+    const dir = tempDir();
+    const saveDir = join(dir, "ws");
+    await runCli(["openie", ...demo(saveDir), "--import", DEMO_OPENIE]);
+    const file = writeJson(dir, "afile", "x");
+    for (const [url, error] of [
+      [file, /--vector-store-url .*afile is a file, not a folder/],
+      ["", /--vector-store-url is empty/],
+      ["http://127.0.0.1:9/x", /LanceDB reads folders and object stores, not http\(s\) servers/],
+      [join(dir, "missing", "deeper", "lance"), /the folder .*missing.deeper does not exist/],
+    ] as const) {
+      const result = await runCli(["index", ...demo(saveDir), "--vector-store", "lancedb", "--vector-store-url", url]);
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr.trim().split("\n"), result.stderr).toHaveLength(1);
+      expect(result.stderr).toMatch(error);
+    }
+    expect(existsSync(join(dir, "missing"))).toBe(false);
   });
 });
 

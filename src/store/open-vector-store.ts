@@ -1,4 +1,5 @@
-import { join } from "node:path";
+import { statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { usageError } from "../core/errors.js";
 import { VECTOR_STORE_KINDS, type VectorStore, type VectorStoreKind } from "./vector-store.js";
 import type { Workspace } from "./workspace.js";
@@ -22,11 +23,32 @@ export async function openVectorStore(workspace: Workspace, settings: VectorStor
     return workspace.vectors;
   }
   if (kind === "lancedb") {
+    const location = url ?? join(workspace.saveDir, "lancedb");
+    checkLanceLocation(location);
     const { LanceDbVectorStore } = await import("./lancedb-vector-store.js");
-    return LanceDbVectorStore.open(url ?? join(workspace.saveDir, "lancedb"));
+    return LanceDbVectorStore.open(location);
   }
   const target = url ?? "http://localhost:8000";
   if (!/^https?:\/\//.test(target)) throw usageError(`--vector-store-url for chroma must be an http(s) URL, got ${JSON.stringify(target)}`, "e.g. http://localhost:8000");
   const { ChromaVectorStore } = await import("./chroma-vector-store.js");
   return ChromaVectorStore.open(target);
+}
+
+/**
+ * LanceDB takes a local folder (created if missing, in a folder that exists) or an object-store URI
+ * (s3://, gs://, az://, …). Anything else fails deep inside its Rust core, as an "internal error"
+ * with a chain of Rust messages: refused here instead, naming the path.
+ */
+function checkLanceLocation(location: string): void {
+  const hint = "give --vector-store-url a folder (default <save-dir>/lancedb) or an object-store URI such as s3://bucket/path";
+  if (location.trim() === "") throw usageError("--vector-store-url is empty", hint);
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(location)?.[1]?.toLowerCase();
+  if (scheme === "http" || scheme === "https") throw usageError(`--vector-store-url ${JSON.stringify(location)}: LanceDB reads folders and object stores, not http(s) servers (that is --vector-store chroma)`, hint);
+  if (scheme && scheme !== "file") return; // an object store: LanceDB connects to it itself
+  const path = scheme ? location.slice("file://".length) : location;
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (stat && !stat.isDirectory()) throw usageError(`--vector-store-url ${path} is a file, not a folder`, hint);
+  if (!stat && !statSync(dirname(resolve(path)), { throwIfNoEntry: false })?.isDirectory()) {
+    throw usageError(`--vector-store-url ${path}: the folder ${dirname(resolve(path))} does not exist`, "create it first, or choose a folder inside an existing one");
+  }
 }
