@@ -158,6 +158,20 @@ describe("delete", () => {
   });
 });
 
+describe("exit 5 (work left incomplete)", () => {
+  it("ends with one error line saying so, and counts the failures it does not list", async () => {
+    const s = await server({ chat: fakeLlm, fault: () => ({ kind: "status", status: 500 }) });
+    const saveDir = tempDir();
+    expect((await runCli(["run", ...demo(saveDir), "--import-openie", DEMO_OPENIE, "--no-filter", "--skip-qa"])).code).toBe(0);
+    const qa = await runCli(["qa", ...demo(saveDir), "--run", "hipporag2-nofilter", "--llm-base-url", s.url, "--llm-name", "m", "--max-retries", "0"]);
+    expect(qa.code).toBe(5);
+    expect(qa.stderr).toMatch(/… and 5 more/);
+    const errors = qa.stderr.split("\n").filter((line) => line.startsWith("error:"));
+    expect(errors, qa.stderr).toHaveLength(1);
+    expect(errors[0]).toMatch(/^error: work left incomplete: what failed is listed above, recorded, and retried by the next run/);
+  });
+});
+
 describe("a bad LanceDB location", () => {
   it("is refused before LanceDB sees it: one error line naming the path, exit 2, not an internal error", async () => {
     const dir = tempDir();

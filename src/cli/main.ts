@@ -23,15 +23,25 @@ export function buildProgram(output: Output = processOutput, state: CliState = {
 }
 
 /** Runs the CLI and returns the exit code; never calls process.exit itself. */
-export async function main(argv: readonly string[], output: Output = processOutput): Promise<number> {
+export async function main(argv: readonly string[], given: Output = processOutput): Promise<number> {
   const state: CliState = { exitCode: 0 };
+  // Every non-zero exit ends with an error line: a command that returns 5 (work left incomplete)
+  // lists what failed in its own words; the line saying what that means is added here, once.
+  let saidError = false;
+  const output: Output = {
+    stdout: (text) => given.stdout(text),
+    stderr: (text) => {
+      if (text.startsWith("error:")) saidError = true;
+      given.stderr(text);
+    },
+  };
   const program = buildProgram(output, state);
   if (argv.length <= 2) {
     // A bare `hipporag`: the usage, not commander's "(outputHelp)".
     output.stdout(program.helpInformation());
     return 0;
   }
-  if (output === processOutput) handleOutputErrors();
+  if (given === processOutput) handleOutputErrors();
   const interrupts = installProcessInterrupts();
   onWorkspaceUpgrade(({ path, from, to }) => {
     output.stderr(`upgrading workspace ${path} (schema version ${from} to ${to}): on a large workspace this takes minutes; Ctrl-C leaves it as it was`);
@@ -39,6 +49,7 @@ export async function main(argv: readonly string[], output: Output = processOutp
   });
   try {
     await program.parseAsync(expandConfigFile(argv, program));
+    if (state.exitCode === 5 && !saidError) output.stderr("error: work left incomplete: what failed is listed above, recorded, and retried by the next run (exit 5)");
     return state.exitCode;
   } catch (error) {
     const debug = argv.includes("debug") && argv.includes("--log-level");

@@ -72,6 +72,7 @@ export async function runQaCommand(common: ResolvedCommon, raw: QaOptions, outpu
       const { questionKey } = await import("../../retrieval/retrieval-store.js");
       const idOf = new Map(dataset.questions.map((q) => [questionKey(q.question), q.id]));
       for (const f of outcome.failed.slice(0, 3)) output.stderr(`failed ${idOf.get(f.key) ?? f.key}: ${f.error}`);
+      if (outcome.failed.length > 3) output.stderr(`… and ${outcome.failed.length - 3} more`);
     }
     return outcome.failed.length > 0 ? 5 : 0;
   } finally {
