@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FakeOpenAIServer } from "./test-support/fake-openai-server.js";
@@ -169,6 +169,23 @@ describe("exit 5 (work left incomplete)", () => {
     const errors = qa.stderr.split("\n").filter((line) => line.startsWith("error:"));
     expect(errors, qa.stderr).toHaveLength(1);
     expect(errors[0]).toMatch(/^error: work left incomplete: what failed is listed above, recorded, and retried by the next run/);
+  });
+});
+
+describe("eval of a workspace built from --corpus", () => {
+  it("takes the same --corpus and --questions, and finds the runs current", async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, "docs"));
+    const corpus = JSON.parse(readFileSync(join(DEMO, "demo_corpus.json"), "utf8")) as { title: string; text: string }[];
+    corpus.forEach((p, i) => writeFileSync(join(dir, "docs", `${String(i).padStart(2, "0")} ${p.title.replace(/[^A-Za-z0-9 ]/g, "")}.txt`), p.text));
+    const questions = writeJson(dir, "q.json", [{ id: "q1", question: "Where was Marie Curie born?", answer: "Warsaw" }]);
+    const source = ["--corpus", join(dir, "docs"), "--questions", questions, "--save-dir", join(dir, "ws")];
+    const built = await runCli(["run", ...source, "--llm-base-url", (await server({ chat: fakeLlm })).url, "--llm-name", "m", "--no-baselines", "--no-filter", "--skip-qa"]);
+    expect(built.code, built.stderr).toBe(0);
+    const evaluated = await runCli(["eval", ...source]);
+    expect(evaluated.code, evaluated.stderr).toBe(0);
+    expect(evaluated.stdout).toMatch(/hipporag2-nofilter /);
+    expect(evaluated.stdout).not.toMatch(/\(stale\)/);
   });
 });
 

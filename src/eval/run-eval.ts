@@ -30,6 +30,8 @@ export interface RunEvalOptions {
   run?: string;
   /** Two stored runs A and B: both are scored and A − B is tested (paired bootstrap). */
   compare?: readonly [string, string];
+  /** The corpus and questions files the runs were retrieved with (`--corpus`, `--questions`), instead of the dataset's. */
+  source?: { corpus?: string; questions?: string };
   bootstrap?: BootstrapOptions;
 }
 
@@ -48,7 +50,7 @@ export function runEval(options: RunEvalOptions): EvalResult {
   const bootstrap = options.bootstrap ?? DEFAULT_BOOTSTRAP;
   if (options.compare && (options.predictions || options.run)) throw usageError("--compare scores two stored runs: it cannot be combined with --predictions or --run");
   if (options.compare && options.compare[0] === options.compare[1]) throw usageError(`--compare needs two different runs, got "${options.compare[0]}" twice`);
-  const dataset = loadDataset(options.dataset, options.datasetDir, { requireQuestions: true });
+  const dataset = loadDataset(options.dataset, options.datasetDir, { requireQuestions: true, corpus: options.source?.corpus, questions: options.source?.questions });
   // Inputs are validated before the workspace is opened: bad input leaves it untouched.
   const items = options.predictions ? matchPredictions(loadPredictions(options.predictions), dataset.questions, options.predictions) : undefined;
   // eval only reads: it never creates a workspace (a typo in --save-dir must not make an empty one).

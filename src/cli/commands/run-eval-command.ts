@@ -5,6 +5,8 @@ import type { ResolvedCommon } from "../common-options.js";
 import type { Output } from "../output.js";
 
 export interface EvalOptions extends CommonOptions {
+  corpus?: string;
+  questions?: string;
   predictions?: string;
   run?: string;
   compare?: string[];
