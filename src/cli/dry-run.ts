@@ -56,7 +56,11 @@ export function workspaceFolder(saveDir: string, dryRun: boolean): { saveDir: st
 /** Typical reply lengths in tokens, for the estimate (measured loosely on gpt-4o-mini replies). */
 const REPLY_TOKENS: Record<string, number> = { "openie-ner": 80, "openie-triples": 300, filter: 80, qa: 120, "query-ner": 40 };
 
-const promptTokens = (messages: readonly ChatMessage[]) => Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / 4);
+/** Estimated prompt tokens of a request: its characters / 4. */
+export const promptTokens = (messages: readonly ChatMessage[]) => Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / 4);
+
+/** The model a remote encoder's price is looked up by ("openai:<model>:<format>" → "<model>"). */
+export const encoderModel = (hippo: HippoRag) => hippo.encoder.id.replace(/^openai:/, "").split(":")[0]!;
 
 function row(stage: string, model: string): StagePlan {
   return { stage, model, calls: 0, cached: 0, tokensIn: 0, tokensOut: 0 };
@@ -120,7 +124,7 @@ export async function planEmbeddings(hippo: HippoRag, passages: readonly Passage
   const pending = passages.filter((p) => !done.has(p.id)).length;
   plan.note = `${remote ? "texts to embed at the server" : "computed locally: no requests"}${pending ? `; then the facts and entities of ${plural(pending, "passage")} once extracted (not counted)` : ""}`;
   if (!remote) plan.tokensIn = 0;
-  return remote ? priced({ ...plan, model: hippo.encoder.id.replace(/^openai:/, "").split(":")[0]! }) : plan;
+  return remote ? priced({ ...plan, model: encoderModel(hippo) }) : plan;
 }
 
 /**
@@ -206,7 +210,7 @@ function planQueryNer(hippo: HippoRag, run: string, questions: readonly Question
 async function planQueryEmbeddings(hippo: HippoRag, queries: ReadonlyMap<EmbedPurpose, ReadonlySet<string>>, unknown: readonly string[]): Promise<StagePlan | undefined> {
   if (!hippo.encoder.endpoint || queries.size === 0) return undefined;
   const embeddings = hippo.memoryIndex().embeddings;
-  const plan = row("embeddings (queries)", hippo.encoder.id.replace(/^openai:/, "").split(":")[0]!);
+  const plan = row("embeddings (queries)", encoderModel(hippo));
   const { missing, chars, distinct } = await embeddings.countMissing([...queries].flatMap(([purpose, texts]) => [...texts].map((text) => [text, purpose] as const)));
   plan.calls = missing;
   plan.cached = distinct - missing;

@@ -16,7 +16,7 @@ import { plural, reuseLine, type Output } from "../output.js";
 import { indexChanges, openiePlanLine, partialLine } from "./run-index-command.js";
 import { resolveRetrievalSweep } from "../retrieval-options.js";
 import { reportLlmFallbacks } from "./run-retrieve-command.js";
-import { checkMaxCost, planQa, planRetrievals, priced, printPlan, workspaceFolder, type StagePlan } from "../dry-run.js";
+import { checkMaxCost, encoderModel, planQa, planRetrievals, priced, printPlan, promptTokens, workspaceFolder, type StagePlan } from "../dry-run.js";
 import { planIndex } from "./run-index-command.js";
 import { readOpenIEFile } from "../../openie/openie-file.js";
 import { loadOpenIEPrompts } from "../../openie/prompts/load-openie-prompts.js";
@@ -208,11 +208,11 @@ async function planRun(hippo: HippoRag, dataset: Dataset, options: RunOptions, s
       const ner = setting.linking === "ner";
       if (!ner && !filter) continue;
       const stage = `${ner ? "query-ner" : "filter"} ${runLabel(setting)}`;
-      const nerTokens = () => Math.ceil([...new Set(dataset.questions.map((q) => q.question))].reduce((n, q) => n + queryNerMessages(q).reduce((m, message) => m + message.content.length, 0), 0) / 4);
+      const nerTokens = () => [...new Set(dataset.questions.map((q) => q.question))].reduce((n, q) => n + promptTokens(queryNerMessages(q)), 0);
       plans.push(priced({ stage, model: hippo.stageLlm("filter")?.modelId ?? "-", calls: questions, cached: 0, tokensIn: ner ? nerTokens() : questions * 1600, tokensOut: questions * (ner ? 40 : 80), note: "at most: the index changes first" }));
     }
     // query-to-passage and query-to-fact vectors of every question (a remote encoder only)
-    if (hippo.encoder.endpoint) plans.push(priced({ stage: "embeddings (queries)", model: hippo.encoder.id.replace(/^openai:/, "").split(":")[0]!, calls: 2 * questions, cached: 0, tokensIn: Math.ceil(dataset.questions.reduce((n, q) => n + q.question.length, 0) / 2), tokensOut: 0, note: "at most: the index changes first" }));
+    if (hippo.encoder.endpoint) plans.push(priced({ stage: "embeddings (queries)", model: encoderModel(hippo), calls: 2 * questions, cached: 0, tokensIn: Math.ceil(dataset.questions.reduce((n, q) => n + q.question.length, 0) / 2), tokensOut: 0, note: "at most: the index changes first" }));
   } else plans.push(...(await planRetrievals(hippo, dataset.questions, hipporagRuns)));
   if (hasLlm && !options.skipQa) {
     const qaRuns = [...hipporagRuns, ...(options.baselines ? [{ ...sweep[0]!, method: "dense" as const }] : [])];
