@@ -33,6 +33,18 @@ describe("the WebAssembly PageRank kernel", () => {
     }
   });
 
+  it("is bit-identical to the reference on rows of every length the sweep's quad, pair and tail steps split differently (0–9 entries)", () => {
+    // Node i (i = 1..9) links to i distinct hub nodes, so its row has i entries; hubs have long rows.
+    const hubs = 9;
+    const edges: [number, number, number][] = [];
+    for (let i = 1; i <= 9; i++) for (let h = 0; h < i; h++) edges.push([hubs + i, h, 0.5 + ((i * 7 + h * 3) % 5) / 3]);
+    const graph = { nodeCount: hubs + 11, edges }; // node hubs + 10: no edges (a row of 0 entries)
+    const reset = Array.from({ length: graph.nodeCount }, (_, i) => 1 + (i % 4));
+    const wasm = personalizedPageRank(graph, reset, { kernel: "wasm", tolerance: 1e-14 });
+    const js = personalizedPageRank(graph, reset, { kernel: "js", tolerance: 1e-14 });
+    expect(Buffer.from(wasm.buffer).equals(Buffer.from(js.buffer))).toBe(true);
+  });
+
   it("handles graphs without edges and isolated nodes like the reference", () => {
     for (const kernel of ["wasm", "js"] as const) {
       expect(Array.from(personalizedPageRank({ nodeCount: 3, edges: [] }, [1, 1, 2], { kernel }))).toEqual([0.25, 0.25, 0.5]);
