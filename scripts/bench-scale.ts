@@ -7,7 +7,9 @@
  * above; where the build was exact (SQLite case), the ANN path is also run over the same vectors and
  * its edge recall against the build's lists is measured; where the build was approximate but exact
  * all-pairs is affordable (up to 400k phrases: ×3, ~4 min), exact is run over the same vectors and
- * the build's edge recall against it measured ("exact synonymy s"). Each (scale, store) runs in its own child
+ * the build's edge recall against it measured ("exact synonymy s"); beyond (×10), the exact lists of
+ * 4,000 phrases drawn at random, each searched against all phrases, estimate that recall, with a 95%
+ * bootstrap interval over phrases. Each (scale, store) runs in its own child
  * process so its peak RSS is its own; each step's peak RSS is recorded too ("<step> peak MB", the
  * index stages by name), and retrieval's dense search (facts and passages) is timed on its own
  * beside the whole (the rest is seeds, PageRank and ranking). Opening the index is timed apart from
