@@ -64,6 +64,23 @@ describe("hipporag run: the full pipeline through the CLI with a loopback LLM", 
     expect(second.stdout).not.toMatch(/fallbacks/);
   });
 
+  it("retrieve --explain with a failing filter LLM shows the error and exits 5, not 0", async () => {
+    let filterDown = true;
+    server = await new FakeOpenAIServer({ chat: fakeLlm, fault: ({ body }) => (filterDown && (body as any).messages?.[0]?.content === FILTER_SYSTEM ? { kind: "status", status: 500 } : undefined) }).start();
+    const saveDir = tempDir();
+    const base = ["--dataset", "sample", "--dataset-dir", SHARED_DATASETS, "--save-dir", saveDir, "--llm-base-url", server.url, "--llm-name", "test-model", "--max-retries", "0"];
+    expect((await runCli(["index", ...base])).code).toBe(0);
+    const explained = await runCli(["retrieve", ...base, "--explain", "Who founded the Journal of Mathematical Physics?"]);
+    expect(explained.stdout).toMatch(/filter kept 0 \(error: /);
+    expect(explained.stdout).toMatch(/dense fallback: filter-error/);
+    expect(explained.stderr).toMatch(/the filter LLM failed, so this ranking is the dense fallback/);
+    expect(explained.code).toBe(5);
+    filterDown = false;
+    const again = await runCli(["retrieve", ...base, "--explain", "Who founded the Journal of Mathematical Physics?", "--json"]);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout).trace.fallback).not.toBe("filter-error"); // the failure was not cached: the filter ran again
+  });
+
   it("retrieve --predictions-out writes what eval --predictions scores identically, and --explain shows the steps", async () => {
     const saveDir = tempDir();
     const base = ["--dataset", "musique_train_dev", "--dataset-dir", SHARED_DATASETS, "--save-dir", saveDir];

@@ -43,7 +43,10 @@ export async function runRetrieveCommand(common: ResolvedCommon, options: Retrie
     if (options.explain !== undefined) {
       const [result] = await hippo.retrieve([options.explain]);
       output.stdout(common.json ? JSON.stringify(result, null, 2) : explainText(result!));
-      return 0;
+      // A ranking an LLM failure cut short is not the method's answer: say so, and exit as a run with failures does.
+      const failure = explainFailure(result!.trace);
+      if (failure) output.stderr(failure);
+      return failure ? 5 : 0;
     }
     const dataset = await loadCommandDataset(common, output, { embeddingName: options.embeddingName, requireQuestions: true });
     hippo.workspace.acquireWriterLock("retrieve");
@@ -92,6 +95,14 @@ export async function runRetrieveCommand(common: ResolvedCommon, options: Retrie
   } finally {
     hippo.close();
   }
+}
+
+/** Why an explained question's ranking is not the method's own (an LLM call failed), or undefined. */
+function explainFailure(trace: RetrievedDocs["trace"]): string | undefined {
+  if (trace.fallback === "filter-error") return "the filter LLM failed, so this ranking is the dense fallback; re-run to retry";
+  if (trace.fallback === "ner-error") return "query NER failed, so this ranking is the dense fallback; re-run to retry";
+  if (trace.ircot?.error !== undefined) return "an IRCoT reasoning call failed, so this ranking stops at the steps before it; re-run to retry";
+  return undefined;
 }
 
 /** Says how many questions fell back to dense retrieval because an LLM call failed (retried on the next run); returns that count. */
