@@ -187,6 +187,28 @@ describe("eval of a workspace built from --corpus", () => {
     expect(evaluated.stdout).toMatch(/hipporag2-nofilter /);
     expect(evaluated.stdout).not.toMatch(/\(stale\)/);
   });
+
+  it("report takes them too, one per workspace, and lays out the runs", async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, "docs"));
+    const corpus = JSON.parse(readFileSync(join(DEMO, "demo_corpus.json"), "utf8")) as { title: string; text: string }[];
+    corpus.forEach((p, i) => writeFileSync(join(dir, "docs", `${String(i).padStart(2, "0")} ${p.title.replace(/[^A-Za-z0-9 ]/g, "")}.txt`), p.text));
+    const questions = writeJson(dir, "q.json", [{ id: "q1", question: "Where was Marie Curie born?", answer: "Warsaw" }]);
+    const ws = join(dir, "ws");
+    const built = await runCli(["run", "--corpus", join(dir, "docs"), "--questions", questions, "--save-dir", ws, "--llm-base-url", (await server({ chat: fakeLlm })).url, "--llm-name", "m", "--no-baselines", "--no-filter", "--skip-qa"]);
+    expect(built.code, built.stderr).toBe(0);
+    const without = await runCli(["report", ws]);
+    expect(without.code).toBe(2);
+    expect(without.stderr).toMatch(/--corpus/);
+    const reported = await runCli(["report", ws, "--corpus", join(dir, "docs"), "--questions", questions, "--json"]);
+    expect(reported.code, reported.stderr).toBe(0);
+    const result = JSON.parse(reported.stdout);
+    expect(result.datasets[0].dataset).toBe("docs");
+    expect(result.datasets[0].reports.map((r: { name: string }) => r.name)).toContain("hipporag2-nofilter");
+    const mismatched = await runCli(["report", ws, "--corpus", join(dir, "docs"), join(dir, "docs")]);
+    expect(mismatched.code).toBe(2);
+    expect(mismatched.stderr).toMatch(/--corpus was given 2 times for 1 workspace/);
+  });
 });
 
 describe("a bad LanceDB location", () => {

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { usageError } from "../core/errors.js";
-import { loadDataset } from "../datasets/load-dataset.js";
+import { datasetNameFromCorpus, loadDataset } from "../datasets/load-dataset.js";
 import { Workspace, WORKSPACE_FILE } from "../store/workspace.js";
 import type { BootstrapOptions } from "./bootstrap-means.js";
 import { markdownTable } from "./format-eval-report.js";
@@ -14,6 +14,10 @@ export interface PaperTablesOptions {
   /** Dataset per workspace, in the same order; by default the dataset of the workspace's latest report, else the folder name. */
   datasets?: readonly string[];
   datasetDir: string;
+  /** The corpus each workspace was built from (`--corpus`, in the same order), for workspaces not built from a named dataset. */
+  corpus?: readonly string[];
+  /** The questions file of each workspace (`--questions`, in the same order). */
+  questions?: readonly string[];
   bootstrap?: BootstrapOptions;
 }
 
@@ -27,15 +31,22 @@ export interface PaperTablesResult {
 export function runPaperTables(options: PaperTablesOptions): PaperTablesResult {
   const bootstrap = options.bootstrap ?? DEFAULT_BOOTSTRAP;
   if (options.saveDirs.length === 0) throw usageError("hipporag report needs at least one workspace", "e.g. hipporag report outputs/musique outputs/2wikimultihopqa (or --save-dir DIR, repeated)");
-  if (options.datasets?.length && options.datasets.length !== options.saveDirs.length) {
-    throw usageError(`--dataset was given ${options.datasets.length} times for ${options.saveDirs.length} workspaces`, "give one --dataset per workspace, in the same order, or none to read each workspace's own");
-  }
+  const perWorkspace = (flag: string, values: readonly string[] | undefined, none: string) => {
+    const n = options.saveDirs.length;
+    if (values?.length && values.length !== n) {
+      throw usageError(`${flag} was given ${values.length} times for ${n} workspace${n === 1 ? "" : "s"}`, `give one ${flag} per workspace, in the same order, or none to ${none}`);
+    }
+  };
+  perWorkspace("--dataset", options.datasets, "read each workspace's own");
+  perWorkspace("--corpus", options.corpus, "use each workspace's dataset");
+  perWorkspace("--questions", options.questions, "use each dataset's own");
   const datasets = options.saveDirs.map((saveDir, i) => {
     if (!existsSync(resolve(saveDir, WORKSPACE_FILE))) throw usageError(`no workspace at ${saveDir} (no ${WORKSPACE_FILE})`, "pass the --save-dir of a hipporag run");
     const workspace = Workspace.open(saveDir, { readonly: true });
     try {
-      const name = options.datasets?.[i] ?? datasetOf(workspace) ?? basename(resolve(saveDir));
-      const dataset = loadDataset(name, options.datasetDir, { requireQuestions: true });
+      const corpus = options.corpus?.[i];
+      const name = options.datasets?.[i] ?? datasetOf(workspace) ?? (corpus ? datasetNameFromCorpus(corpus) : basename(resolve(saveDir)));
+      const dataset = loadDataset(name, options.datasetDir, { requireQuestions: true, corpus, questions: options.questions?.[i] });
       // a workspace may also hold runs on another dataset: those share no question with this one
       const runs = scoreStoredRuns(workspace, dataset.questions).filter((run) => run.scores.count > 0);
       return { dataset: name, saveDir, reports: runs.map((run) => withIntervals(run, bootstrap)) };

@@ -13,6 +13,8 @@ export function reportCommand(context: CommandContext): Command {
     .option("--save-dir <dirs...>", "workspaces to read, as well as the arguments", [])
     .option("--dataset <names...>", "the dataset of each workspace, in order (default: the one its reports name, else the folder name)")
     .option("--dataset-dir <dir>", "folder holding the dataset files", DEFAULT_DATASET_DIR)
+    .option("--corpus <paths...>", "the corpus each workspace was built from, in order, as given to run/index (a *_corpus.json, a .jsonl, or a folder)")
+    .option("--questions <files...>", "the questions file of each workspace, in order (default: the dataset's, or <name>.json beside a *_corpus.json)")
     .option("--out <file>", "also write the tables to FILE: .html for HTML, .json for JSON, anything else Markdown")
     .option("--json", "print machine-readable JSON on stdout", false)
     .addOption(new Option("--log-level <level>", "log verbosity").choices([...LOG_LEVELS]).default("info"));

@@ -9,6 +9,8 @@ export interface ReportOptions {
   saveDir: string[];
   dataset?: string[];
   datasetDir: string;
+  corpus?: string[];
+  questions?: string[];
   out?: string;
   json: boolean;
   logLevel: LogLevel;
@@ -20,7 +22,7 @@ export interface ReportOptions {
 export async function runReportCommand(saveDirs: string[], raw: ReportOptions, output: Output): Promise<number> {
   checkOutputFile("--out", raw.out);
   const { runPaperTables, paperTablesHtml, paperTablesMarkdown } = await import("../../eval/run-paper-tables.js");
-  const result = runPaperTables({ saveDirs, datasets: raw.dataset, datasetDir: raw.datasetDir, bootstrap: resolveBootstrap(raw) });
+  const result = runPaperTables({ saveDirs, datasets: raw.dataset, datasetDir: raw.datasetDir, corpus: raw.corpus, questions: raw.questions, bootstrap: resolveBootstrap(raw) });
   const json = JSON.stringify(result, null, 2);
   if (raw.out) {
     writeFileSync(raw.out, raw.out.endsWith(".html") ? paperTablesHtml(result.tables) : raw.out.endsWith(".json") ? `${json}\n` : paperTablesMarkdown(result.tables));
