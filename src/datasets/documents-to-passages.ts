@@ -17,11 +17,12 @@ export interface Chunking extends ChunkSettings {
  * `tokenizer`, and the `chunkSize` / `chunkOverlap` settings) plus the document's own fields. Ids stay `chunk-<md5 of the passage>`, so other chunk
  * settings give other passages (a different corpus), never a mix. Exact duplicates keep the first.
  */
-export function documentsToPassages(documents: readonly SourceDocument[], file: string, chunking?: Chunking): { passages: Passage[]; split: number; duplicates: number } {
+export function documentsToPassages(documents: readonly SourceDocument[], file: string, chunking?: Chunking): { passages: Passage[]; split: number; duplicates: string[] } {
   const seen = new Set<string>();
   const passages: Passage[] = [];
   let split = 0;
-  let duplicates = 0;
+  /** Where each dropped repeat came from ("record 3", "line 7", a file), so a note can name them. */
+  const duplicates: string[] = [];
   documents.forEach((document, index) => {
     const pieces = chunking
       ? chunkText(document.text, chunking, chunking.counter)
@@ -36,7 +37,9 @@ export function documentsToPassages(documents: readonly SourceDocument[], file: 
       }
       const id = passageId(content);
       if (seen.has(id)) {
-        duplicates++;
+        const where = whereIs(document, index);
+        const label = "line" in where ? `line ${where.line}` : /^\d+$/.test(where.record) ? `record ${where.record}` : where.record;
+        duplicates.push(chunking && pieces.length > 1 ? `${label} chunk ${i + 1}` : label);
         return;
       }
       seen.add(id);

@@ -34,7 +34,7 @@ describe("loadDataset on the shared data", () => {
     const dataset = loadDataset("dup", dir);
     expect(dataset.passages).toHaveLength(2);
     // Said, so a passage count below the file's record count is explained.
-    expect(dataset.notes).toContain("1 record repeats an earlier passage exactly (same title and text): indexed once, as upstream (record 1)");
+    expect(dataset.notes).toContain(`${join(dir, "dup_corpus.json")}: 1 record repeats an earlier passage exactly (same title and text): indexed once, as upstream (record 1)`);
   });
   it("says when --corpus documents repeat, and when questions repeat a text under another id", () => {
     const dir = tempDir();
@@ -43,7 +43,7 @@ describe("loadDataset on the shared data", () => {
     const dataset = loadDataset("docs", dir, { corpus: join(dir, "docs_corpus.json") });
     expect(dataset.passages).toHaveLength(1);
     expect(dataset.questions).toHaveLength(2);
-    expect(dataset.notes).toContain("2 documents repeat an earlier passage exactly (same title and text): indexed once, as upstream");
+    expect(dataset.notes).toContain(`${join(dir, "docs_corpus.json")}: 2 documents repeat an earlier passage exactly (same title and text): indexed once, as upstream (record 1, record 2)`);
     expect((dataset.notes ?? []).some((n) => n.startsWith("1 question repeats an earlier question's text (ids q2 = q1)"))).toBe(true);
   });
 });

@@ -30,8 +30,10 @@ export function datasetNameFromCorpus(path: string): string {
 }
 
 /** Exact duplicates are indexed once (as upstream): said, so a count that differs from the file's is explained. */
-function duplicatesNote(count: number, what: "record" | "document" | "chunk"): string {
-  return `${count} ${what}${count === 1 ? " repeats" : "s repeat"} an earlier passage exactly (same title and text): indexed once, as upstream`;
+/** "<file>: N records repeat an earlier passage … (record 3, record 9, …)": which file, how many, and the first five. */
+function duplicatesNote(file: string, where: readonly string[], what: "record" | "document" | "chunk"): string {
+  const count = where.length;
+  return `${file}: ${count} ${what}${count === 1 ? " repeats" : "s repeat"} an earlier passage exactly (same title and text): indexed once, as upstream (${where.slice(0, 5).join(", ")}${count > 5 ? `, … ${count - 5} more` : ""})`;
 }
 
 /**
@@ -59,7 +61,7 @@ export function loadDataset(name: string, dir: string, options: LoadDatasetOptio
     notes.push(...loaded.notes);
     const converted = documentsToPassages(loaded.documents, options.corpus, options.chunking);
     passages = converted.passages;
-    if (converted.duplicates) notes.push(duplicatesNote(converted.duplicates, options.chunking ? "chunk" : "document"));
+    if (converted.duplicates.length) notes.push(duplicatesNote(options.corpus, converted.duplicates, options.chunking ? "chunk" : "document"));
     if (options.chunking) {
       notes.push(`${loaded.documents.length} documents → ${passages.length} passages (${converted.split} split into chunks of ≤ ${options.chunking.maxTokens} tokens, overlap ${options.chunking.overlapTokens}, tokens counted by ${options.chunking.counter.id})`);
     }
@@ -77,7 +79,7 @@ export function loadDataset(name: string, dir: string, options: LoadDatasetOptio
     }
     const dropped: number[] = [];
     passages = loadCorpus(corpusPath, (record) => dropped.push(record));
-    if (dropped.length) notes.push(`${duplicatesNote(dropped.length, "record")} (record${dropped.length === 1 ? "" : "s"} ${dropped.slice(0, 5).join(", ")}${dropped.length > 5 ? ", …" : ""})`);
+    if (dropped.length) notes.push(duplicatesNote(corpusPath, dropped.map((record) => `record ${record}`), "record"));
   }
   const hasQuestions = existsSync(questionsPath);
   if (!hasQuestions && options.requireQuestions) {
