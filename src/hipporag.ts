@@ -201,7 +201,6 @@ export class HippoRag {
     } & IndexProgress = {},
   ): Promise<IndexUpdate & { openie?: OpenIESummary }> {
     const passages = toPassages(docs);
-    this.workspace.passages.insert(passages);
     const index = this.memoryIndex();
     let openie: OpenIESummary | undefined;
     const lacking = index.missingOpenIE(passages.map((p) => p.id));
@@ -218,6 +217,8 @@ export class HippoRag {
         suggestion: `extract them with ${openieSetModel(index.openieModel)} (--openie-llm-name ${openieSetModel(index.openieModel)} and its server), import them, re-extract everything with another model by naming it with --openie-llm-name, or index without them (--skip-failed)`,
       });
     }
+    // Stored only once the request can be served: a refused index leaves the workspace as it was.
+    this.workspace.passages.insert(passages);
     options.onOpenIEPlan?.({ model: index.openieModel, missing: lacking.missing.length, total: passages.length, extract: Boolean(extractor && lacking.missing.length) });
     if (lacking.missing.length > 0 && extractor) {
       const missing = new Set(lacking.missing);
