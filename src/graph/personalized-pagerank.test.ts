@@ -61,4 +61,26 @@ describe("personalizedPageRankMany on a large graph", () => {
     expect(Array.from(b[0]!)).toEqual(Array.from(many[2]!));
     expect(Array.from(b[2]!)).toEqual(Array.from(many[4]!));
   });
+
+  it("with `pause`, gives the event loop turns between sweeps (same bits), and a pause that throws stops the whole batch, the worker's half too", async () => {
+    const { syntheticGraph, syntheticReset, mulberry32 } = await import("../../scripts/synthetic-graph.js");
+    const { personalizedPageRankMany } = await import("./personalized-pagerank.js");
+    const g = syntheticGraph(0.2, 9);
+    const csr = csrFromEdges(g.entities + g.passages, g.edges);
+    const random = mulberry32(6);
+    const resets = Array.from({ length: 12 }, () => syntheticReset(g, random));
+    const plain = await personalizedPageRankMany(csr, resets);
+    for (const threads of [1, 2]) {
+      let pauses = 0;
+      const paused = await personalizedPageRankMany(csr, resets, { threads, pauseEveryMs: 0, pause: async () => void pauses++ });
+      expect(pauses, `${threads} thread(s)`).toBeGreaterThanOrEqual(8); // at least once a sweep of this thread's blocks
+      paused.forEach((u, i) => expect(Buffer.from(u.buffer).equals(Buffer.from(plain[i]!.buffer)), `reset ${i}`).toBe(true));
+      // A pause that throws (Ctrl-C) rejects the batch with its error; the next batch is whole and exact.
+      let calls = 0;
+      const stop = new Error("interrupted");
+      await expect(personalizedPageRankMany(csr, resets, { threads, pauseEveryMs: 0, pause: async () => { if (++calls === 3) throw stop; } })).rejects.toBe(stop);
+      const after = await personalizedPageRankMany(csr, resets, { threads });
+      after.forEach((u, i) => expect(Buffer.from(u.buffer).equals(Buffer.from(plain[i]!.buffer)), `after the stop, reset ${i}`).toBe(true));
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { csrFromEdges, type CsrGraph } from "./csr-graph.js";
-import { createManySolver, type ManySolver } from "./ppr-many.js";
+import { createManySolver, solvePaced, type ManySolver } from "./ppr-many.js";
 import { createWasmGraph, jsSolver, wasmLane, type BlockWidth, type LaneSolvers, type PprKernelName, type PprSolve, type WasmPprGraph } from "./ppr-kernel.js";
 import { rankOf } from "./node-order.js";
 import { checkSweepGraph, sweepGraph, type PprSweepGraph } from "./ppr-sweep-graph.js";
@@ -25,6 +25,13 @@ export interface PprOptions {
    */
   blockColumns?: BlockWidth;
   maxIterations?: number;
+  /**
+   * personalizedPageRankMany only: awaited between sweeps whenever `pauseEveryMs` (default 100) have
+   * passed, so a long batch gives the event loop turns (progress, signals); if it throws, the batch
+   * stops (the worker's half within a sweep) and rejects with that error. Results are the same bits.
+   */
+  pause?: () => Promise<void>;
+  pauseEveryMs?: number;
 }
 
 export type PprGraph = CsrGraph | { nodeCount: number; edges: readonly (readonly [number, number, number])[] };
@@ -45,6 +52,8 @@ interface Prepared {
   wasmLane?: LaneSolvers;
   jsSolve?: PprSolve;
   many?: ManySolver;
+  /** personalizedPageRankMany batches, one at a time: a paced batch holds lane 0's block area across its pauses. */
+  queue: Promise<unknown>;
 }
 
 const preparedCsr = new WeakMap<object, CsrGraph>();
@@ -53,7 +62,7 @@ const workersOf = new FinalizationRegistry<ManySolver>((many) => many.close());
 const preparedState = new WeakMap<CsrGraph, Prepared>();
 
 function prepared(csr: CsrGraph, sweep: PprSweepGraph): Prepared {
-  return { csr, sweep, rank: rankOf(sweep.order), swept: { nodeCount: csr.nodeCount, offsets: sweep.offsets, targets: sweep.targets } };
+  return { csr, sweep, rank: rankOf(sweep.order), swept: { nodeCount: csr.nodeCount, offsets: sweep.offsets, targets: sweep.targets }, queue: Promise.resolve() };
 }
 
 function prepare(graph: PprGraph): Prepared {
@@ -170,18 +179,32 @@ function normalise(u: Float64Array, rank: Uint32Array): Float64Array {
 export async function personalizedPageRankMany(graph: PprGraph, resets: readonly ArrayLike<number>[], options: PprOptions = {}): Promise<Float64Array[]> {
   const prepared = prepare(graph);
   const { d, omega, tolerance, maxIterations } = settings(options);
+  const pacing = options.pause ? { pause: options.pause, everyMs: options.pauseEveryMs ?? 100 } : undefined;
   const { rank } = prepared;
   const vs = resets.map((reset) => normalisedReset(reset, prepared.csr.nodeCount, rank));
   const solve = solverFor(prepared, options.kernel);
-  if (options.kernel === "js" || !prepared.wasm) return vs.map((v) => normalise(solve(v, d, omega, tolerance, maxIterations), rank));
-  const lane = prepared.wasmLane!;
-  const threads = options.threads ?? (prepared.csr.targets.length >= 200_000 && availableParallelism() >= 2 ? 2 : 1);
-  if (threads < 2 || vs.length < 2) return lane.list(vs, d, omega, tolerance, maxIterations, options.blockColumns).map((u) => normalise(u, rank));
-  if (!prepared.many) {
-    prepared.many = createManySolver(prepared.wasm);
-    workersOf.register(prepared.csr, prepared.many);
-  }
-  const remake = (i: number) => normalisedReset(resets[i]!, prepared.csr.nodeCount, rank);
-  const solved = await prepared.many.solveAll(vs, d, omega, tolerance, maxIterations, lane.list, remake, options.blockColumns);
-  return solved.map((u) => normalise(u, rank));
+  const run = async (): Promise<Float64Array[]> => {
+    if (options.kernel === "js" || !prepared.wasm) {
+      const solved: Float64Array[] = [];
+      for (const v of vs) {
+        solved.push(solve(v, d, omega, tolerance, maxIterations));
+        await pacing?.pause();
+      }
+      return solved;
+    }
+    const lane = prepared.wasmLane!;
+    const threads = options.threads ?? (prepared.csr.targets.length >= 200_000 && availableParallelism() >= 2 ? 2 : 1);
+    if (threads < 2 || vs.length < 2) {
+      return pacing ? solvePaced(lane.listSteps(vs, d, omega, tolerance, maxIterations, options.blockColumns), pacing) : lane.list(vs, d, omega, tolerance, maxIterations, options.blockColumns);
+    }
+    if (!prepared.many) {
+      prepared.many = createManySolver(prepared.wasm);
+      workersOf.register(prepared.csr, prepared.many);
+    }
+    const remake = (i: number) => normalisedReset(resets[i]!, prepared.csr.nodeCount, rank);
+    return prepared.many.solveAll(vs, d, omega, tolerance, maxIterations, lane.list, remake, options.blockColumns, pacing && { ...pacing, steps: lane.listSteps });
+  };
+  const solved = prepared.queue.then(run, run);
+  prepared.queue = solved.catch(() => undefined);
+  return (await solved).map((u) => normalise(u, rank));
 }

@@ -67,6 +67,8 @@ export interface WasmPprGraph {
   tgt: number;
   w: number;
   lanes: Lane[];
+  /** Byte offset of an i32 word: non-zero tells every lane's batch to stop after its current sweep (stopLanes). */
+  stop: number;
 }
 
 /** Columns per block by default (see above); a list of fewer than min(B, MIN_BLOCK) resets is solved one at a time. */
@@ -80,6 +82,14 @@ export type BlockWidth = 2 | 4 | 8;
 export interface LaneSolvers {
   one: PprSolve;
   list: (vs: Float64Array[], damping: number, omega: number, tolerance: number, maxIterations: number, width?: BlockWidth) => Float64Array[];
+  /**
+   * list() as a generator that yields after every sweep (every single solve below a block), so a
+   * caller can give the event loop a turn and stop (`return()` it) between sweeps; the same bits.
+   * The lane's block areas are in use until it is done: one at a time per lane.
+   */
+  listSteps: (vs: Float64Array[], damping: number, omega: number, tolerance: number, maxIterations: number, width?: BlockWidth) => Generator<void, Float64Array[], void>;
+  /** True once the graph's stop word is set (stopLanes): a lane's owner then ends its batch. */
+  stopped: () => boolean;
   /** Block sweeps run so far, by width (for tests and benchmarks). */
   blockSweeps: Record<BlockWidth, number>;
 }
@@ -119,14 +129,23 @@ export const LANE_SOURCE = `function makeLane(module, memory, g, lane) {
     }
     return U.slice();
   };
+  const STOP = new Int32Array(memory.buffer, g.stop, 1);
+  const stopped = () => Atomics.load(STOP, 0) !== 0;
   // Streaming blocks: B columns in flight; when a column converges it is copied out and the next
   // reset is loaded into it, so no sweep is spent on finished or padding columns.
-  const list = (vs, d, omega, tolerance, maxIterations, width = ${BLOCK}) => {
+  function* listSteps(vs, d, omega, tolerance, maxIterations, width = ${BLOCK}) {
     const m = vs.length;
     const B = width;
     const sweepB = kernels["sweep" + B];
     if (!sweepB) throw new RangeError("PageRank blocks are 2, 4 or 8 columns wide, not " + B);
-    if (m < Math.min(B, ${MIN_BLOCK}) || !(maxIterations > 0)) return vs.map((x) => one(x, d, omega, tolerance, maxIterations));
+    if (m < Math.min(B, ${MIN_BLOCK}) || !(maxIterations > 0)) {
+      const singly = [];
+      for (const x of vs) {
+        singly.push(one(x, d, omega, tolerance, maxIterations));
+        yield;
+      }
+      return singly;
+    }
     // The lane's block areas hold 8 columns; a narrower block uses the first B × n values.
     const UB = new Float64Array(memory.buffer, u8, B * n), VB = new Float64Array(memory.buffer, v8, B * n), OUTB = new Float64Array(memory.buffer, out8, 2 * B);
     const solved = new Array(m);
@@ -177,10 +196,18 @@ export const LANE_SOURCE = `function makeLane(module, memory, g, lane) {
         }
       }
       if (outCols.length > 0) exchange();
+      yield;
     }
     return solved;
+  }
+  const list = (vs, d, omega, tolerance, maxIterations, width) => {
+    const steps = listSteps(vs, d, omega, tolerance, maxIterations, width);
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+    }
   };
-  return { one, list, blockSweeps };
+  return { one, list, listSteps, stopped, blockSweeps };
 }`;
 
 const makeLane = new Function(`return ${LANE_SOURCE}`)() as (module: WebAssembly.Module, memory: WebAssembly.Memory, g: WasmPprGraph, lane: number) => LaneSolvers;
@@ -205,6 +232,7 @@ export function createWasmGraph(csr: Pick<CsrGraph, "nodeCount" | "offsets" | "t
   const tgt = alloc(4 * nnz);
   const w = alloc(8 * nnz);
   const laneAreas = Array.from({ length: lanes }, () => ({ u: alloc(8 * n), v: alloc(8 * n), out: alloc(16), u8: alloc(64 * n), v8: alloc(64 * n), out8: alloc(128) }));
+  const stop = alloc(4);
   const pages = Math.max(1, Math.ceil(top / PAGE));
   if (pages > MAX_PAGES) return undefined;
   compiled ??= new WebAssembly.Module(Buffer.from(PPR_SWEEP_WASM_BASE64, "base64"));
@@ -212,7 +240,12 @@ export function createWasmGraph(csr: Pick<CsrGraph, "nodeCount" | "offsets" | "t
   new Uint32Array(memory.buffer, off, n + 1).set(csr.offsets);
   new Uint32Array(memory.buffer, tgt, nnz).set(csr.targets);
   new Float64Array(memory.buffer, w, nnz).set(scaled);
-  return { module: compiled, memory, n, off, tgt, w, lanes: laneAreas };
+  return { module: compiled, memory, n, off, tgt, w, lanes: laneAreas, stop };
+}
+
+/** Sets (or clears) the graph's stop word, which every lane's batch reads after each sweep. */
+export function stopLanes(graph: WasmPprGraph, stop: boolean): void {
+  Atomics.store(new Int32Array(graph.memory.buffer, graph.stop, 1), 0, stop ? 1 : 0);
 }
 
 /** Solvers on lane `lane` of a WebAssembly graph, for this thread. */
