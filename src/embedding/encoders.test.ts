@@ -81,6 +81,42 @@ describe("OpenAIEncoder (real HTTP against a loopback server)", () => {
     workspace.close();
   });
 
+  it("refuses malformed vectors (0 dimensions, a base64 length not a multiple of 4, non-finite values, bad or repeated indices) as a server fault, storing none", async () => {
+    const f32 = (...v: number[]) => Buffer.from(new Float32Array(v).buffer).toString("base64");
+    const replies: [string, (n: number) => unknown[]][] = [
+      ["0 dimensions", (n) => Array.from({ length: n }, (_, index) => ({ index, embedding: [] }))],
+      ["base64 of 6 bytes", (n) => Array.from({ length: n }, (_, index) => ({ index, embedding: "abcdefgh" }))],
+      ["a NaN", (n) => Array.from({ length: n }, (_, index) => ({ index, embedding: f32(1, Number.NaN, 0) }))],
+      ["a repeated index", (n) => Array.from({ length: n }, () => ({ index: 0, embedding: [1, 0, 0] }))],
+      ["an index out of range", (n) => Array.from({ length: n }, (_, index) => ({ index: index + 5, embedding: [1, 0, 0] }))],
+    ];
+    for (const [what, data] of replies) {
+      const http = await import("node:http");
+      const raw = http.createServer((req, res) => {
+        let body = "";
+        req.on("data", (c) => (body += c));
+        req.on("end", () => {
+          const inputs = (JSON.parse(body) as { input: string[] }).input;
+          res.writeHead(200, { "content-type": "application/json" });
+          res.end(JSON.stringify({ object: "list", data: data(inputs.length), model: "m", usage: { prompt_tokens: 1, total_tokens: 1 } }));
+        });
+      });
+      await new Promise<void>((resolve) => raw.listen(0, "127.0.0.1", resolve));
+      const url = `http://127.0.0.1:${(raw.address() as import("node:net").AddressInfo).port}/v1`;
+      const workspace = Workspace.open(tempDir());
+      try {
+        const store = new EmbeddingStore(workspace, new OpenAIEncoder("m", { baseUrl: url, apiKey: "k", retry: { maxRetries: 0 } }));
+        const error = await store.matrix(["a", "b"], "passage").then(() => undefined, (e: unknown) => e);
+        expect(error, what).toMatchObject({ code: "REMOTE" });
+        expect((error as Error).message, what).toMatch(/embedding server/);
+        expect(workspace.db.prepare("SELECT COUNT(*) AS n FROM embeddings").get(), what).toEqual({ n: 0 });
+      } finally {
+        workspace.close();
+        raw.close();
+      }
+    }
+  });
+
   it("defaults to no instruction for OpenAI text-embedding models, and honours an explicit template", () => {
     expect(new OpenAIEncoder("text-embedding-3-small", { apiKey: "k" }).formatInput("q", "query_to_fact")).toBe("q");
     const custom = new OpenAIEncoder("text-embedding-3-small", { apiKey: "k", instructionFormat: { template: "{instruction} | {query}" } });

@@ -58,6 +58,8 @@ export class OpenAIEncoder implements Encoder {
     for (let i = 0; i < inputs.length; i += batchSize) batches.push(inputs.slice(i, i + batchSize));
     const results = await Promise.all(batches.map((batch) => this.limit(() => this.embedBatch(batch, signal))));
     const dim = results[0]?.[0]?.length ?? 0;
+    // A 0-dimensional reply would be stored and fix the index's size at 0 (every score meaningless).
+    if (inputs.length > 0 && dim === 0) throw new HippoError("REMOTE", `embedding server at ${this.endpoint} returned empty (0-dimensional) vectors for model ${this.model}`);
     const data = new Float32Array(inputs.length * dim);
     let row = 0;
     for (const vectors of results) {
@@ -80,18 +82,25 @@ export class OpenAIEncoder implements Encoder {
     if (data.length !== batch.length) {
       throw new HippoError("REMOTE", `embedding server returned ${data.length} vectors for ${batch.length} inputs`);
     }
+    // Each input's vector exactly once, at its position (a repeated or missing index would pair texts with other texts' vectors).
+    if (data.some((item, i) => item.index !== i)) {
+      throw new HippoError("REMOTE", `embedding server returned vectors with indices ${data.map((item) => item.index).slice(0, 8).join(", ")}${data.length > 8 ? ", …" : ""} for ${batch.length} inputs (expected 0 to ${batch.length - 1}, each once)`);
+    }
     return data.map((item) => decodeEmbedding(item.embedding as unknown));
   }
 }
 
 /** An embedding as floats: a JSON number array, or base64 of little-endian float32. */
 export function decodeEmbedding(value: unknown): Float32Array {
+  let out: Float32Array;
   if (typeof value === "string") {
     const bytes = Buffer.from(value, "base64");
-    const out = new Float32Array(bytes.length / 4);
+    if (bytes.length % 4 !== 0) throw new HippoError("REMOTE", `embedding server returned a base64 embedding of ${bytes.length} bytes, not a whole number of float32 values`);
+    out = new Float32Array(bytes.length / 4);
     new Uint8Array(out.buffer).set(bytes);
-    return out;
-  }
-  if (Array.isArray(value) && value.every((v) => typeof v === "number")) return Float32Array.from(value);
-  throw new HippoError("REMOTE", "embedding server returned an embedding that is neither a number list nor base64");
+  } else if (Array.isArray(value) && value.every((v) => typeof v === "number")) out = Float32Array.from(value);
+  else throw new HippoError("REMOTE", "embedding server returned an embedding that is neither a number list nor base64");
+  // NaN or ±Infinity (base64 can carry them; a float32 overflow makes them) would poison every score.
+  for (const v of out) if (!Number.isFinite(v)) throw new HippoError("REMOTE", `embedding server returned an embedding with a non-finite value (${v})`);
+  return out;
 }
