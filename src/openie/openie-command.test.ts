@@ -187,6 +187,16 @@ describe("offline batch mode", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/bad\.jsonl: line 1: field "custom_id": expected "openie-ner:<passage id>"/);
   });
+
+  it("a batch file none of whose lines is for this dataset is refused, naming the file; lines of other passages are said to be ignored", async () => {
+    const { dir, saveDir } = setup();
+    const file = join(dir, "other.jsonl");
+    const line = (id: string) => JSON.stringify({ custom_id: `openie-ner:chunk-${id}`, response: { status_code: 200, body: chatCompletion("test-model", { content: '{"named_entities": ["X"]}' }, { model: "test-model", messages: [{ role: "user", content: "x" }] } as never) } });
+    writeFileSync(file, `${line("0".repeat(32))}\n${line("1".repeat(32))}\n`);
+    const result = await runCli(["openie", "--dataset", "towns", "--dataset-dir", dir, "--save-dir", saveDir, "--import-batch", file]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/other\.jsonl: none of its 2 lines is for a passage of this corpus/);
+  });
 });
 
 describe("openie --export", () => {
@@ -236,6 +246,16 @@ describe("upstream OpenIE files", () => {
     const result = await runCli(["openie", "--dataset", "towns", "--dataset-dir", dir, "--save-dir", saveDir, "--import", file]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/openie_results_ner_x\.json: record 1: field "extracted_entities": expected a list of strings, got a string/);
+    expect(results(saveDir, "x").size).toBe(0);
+  });
+
+  it("a malformed corpus refuses the import before anything is written (the coverage line reads it)", async () => {
+    const { dir, saveDir } = setup();
+    const good = writeJson(dir, "openie_results_ner_x.json", { docs: [{ passage: "A\na", extracted_entities: ["A"], extracted_triples: [] }] });
+    writeJson(dir, "bad_corpus.json", [{ title: 5, text: "x" }]);
+    const result = await runCli(["openie", "--dataset", "bad", "--dataset-dir", dir, "--save-dir", saveDir, "--import", good]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/bad_corpus\.json: record 0: field "title"/);
     expect(results(saveDir, "x").size).toBe(0);
   });
 });

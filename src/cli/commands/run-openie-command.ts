@@ -1,7 +1,8 @@
-import { HippoError, usageError } from "../../core/errors.js";
+import { HippoError, InputError, usageError } from "../../core/errors.js";
 import { createLogger } from "../../core/logger.js";
 import { createProgress } from "../../core/progress.js";
 import { loadDataset } from "../../datasets/load-dataset.js";
+import type { Passage } from "../../datasets/dataset-types.js";
 import { CachedChatModel } from "../../llm/cached-chat-model.js";
 import { OpenAIChatModel } from "../../llm/openai-chat-model.js";
 import { exportOpenIEBatch, importOpenIEBatch } from "../../openie/openie-batch.js";
@@ -44,11 +45,13 @@ export async function runOpenIECommand(common: ResolvedCommon, options: OpenIECo
 
   if (options.import) {
     const model = options.llmName ?? modelFromOpenIEFileName(options.import) ?? DEFAULT_LLM;
+    // The dataset (for the coverage line) is read first: a malformed corpus refuses the import before anything is written.
+    const passages = coveragePassages(common);
     const workspace = Workspace.open(common.saveDir);
     try {
       workspace.acquireWriterLock("openie --import");
       const summary = importOpenIEFile(workspace, workspace.openie(model), options.import, { force: options.force });
-      const coverage = datasetCoverage(common, workspace, model);
+      const coverage = passages && datasetCoverage(workspace, model, passages);
       const replaced = summary.replaced ? `; ${plural(summary.replaced, "finished result")} replaced by different ones (indexes built on them are rebuilt by the next hipporag index)` : "";
       const kept = emptyKeptLine(summary, "--force replaces them");
       print(`imported ${summary.docs} OpenIE docs for model ${model} (${summary.newPassages} new passages, ${summary.unchanged} unchanged${replaced})${coverage ? `; dataset ${common.dataset}: ${coverage.done}/${coverage.total} passages have OpenIE` : ""}${kept ? `\n${kept}` : ""}`, { ...summary, coverage });
@@ -94,6 +97,14 @@ export async function runOpenIECommand(common: ResolvedCommon, options: OpenIECo
         secrets: [process.env.OPENAI_API_KEY ?? ""],
         model,
       });
+      // A file of another dataset's (or corpus's) passages matches nothing: that is a wrong file, not an empty round.
+      const matched = summary.ner + summary.triples + summary.failed + summary.keptFinished + summary.replaced;
+      if (summary.unknown > 0 && matched === 0) {
+        throw new InputError(`none of its ${summary.unknown} lines is for a passage of this corpus (${plural(dataset.passages.length, "passage")}): nothing imported`, { file: options.importBatch }, {
+          suggestion: "import a batch with the --dataset (or --corpus and chunk settings) it was exported for",
+        });
+      }
+      if (summary.unknown > 0 && !common.json) output.stderr(`${plural(summary.unknown, "line")} of ${options.importBatch} for passages not in this corpus ignored`);
       const next = summary.pendingTriples > 0 ? `; ${plural(summary.pendingTriples, "passage")} need triples: run --export-batch again` : "";
       print(`imported ${summary.ner} NER and ${summary.triples} triple results, ${summary.failed} failed${next}`, summary);
       if (!common.json) {
@@ -173,15 +184,18 @@ export async function runOpenIECommand(common: ResolvedCommon, options: OpenIECo
   }
 }
 
-function datasetCoverage(common: ResolvedCommon, workspace: Workspace, model: string): { done: number; total: number } | undefined {
+/** The named dataset's passages, or undefined when none is named or its files are absent (an import needs no dataset). */
+function coveragePassages(common: ResolvedCommon): Passage[] | undefined {
   if (!common.dataset) return undefined;
-  let passages;
   try {
-    passages = loadDataset(common.dataset, common.datasetDir).passages;
+    return loadDataset(common.dataset, common.datasetDir).passages;
   } catch (error) {
     if (HippoError.isInstance(error) && /not found/.test(error.message)) return undefined;
     throw error;
   }
+}
+
+function datasetCoverage(workspace: Workspace, model: string, passages: Passage[]): { done: number; total: number } {
   workspace.passages.insert(passages);
   const records = workspace.openie(model).all();
   return { done: passages.filter((p) => records.get(p.id)?.status === "done").length, total: passages.length };
