@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { FakeOpenAIServer } from "./test-support/fake-openai-server.js";
 import { fakeLlm } from "./test-support/fake-llm.js";
 import { openieStage } from "./test-support/fake-openie-model.js";
-import { runCli, tempDir, writeJson } from "./test-support/cli-harness.js";
+import { runCli, SHARED_DATASETS, tempDir, writeJson } from "./test-support/cli-harness.js";
 import { FILTER_SYSTEM } from "./retrieval/filter-prompt.js";
 import { QUERY_NER_SYSTEM } from "./retrieval/query-ner-prompt.js";
 import { QA_SYSTEM } from "./qa/qa-prompt.js";
@@ -186,6 +186,22 @@ describe("eval of a workspace built from --corpus", () => {
     expect(evaluated.code, evaluated.stderr).toBe(0);
     expect(evaluated.stdout).toMatch(/hipporag2-nofilter /);
     expect(evaluated.stdout).not.toMatch(/\(stale\)/);
+  });
+
+  it("eval with a dataset none of whose questions any stored run ranked is refused (exit 2), writing no report", async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, "docs"));
+    const corpus = JSON.parse(readFileSync(join(DEMO, "demo_corpus.json"), "utf8")) as { title: string; text: string }[];
+    corpus.forEach((p, i) => writeFileSync(join(dir, "docs", `${String(i).padStart(2, "0")}.txt`), `${p.title}\n${p.text}`));
+    const questions = writeJson(dir, "q.json", [{ id: "q1", question: "Where was Marie Curie born?", answer: "Warsaw" }]);
+    const ws = join(dir, "ws");
+    const built = await runCli(["run", "--corpus", join(dir, "docs"), "--questions", questions, "--save-dir", ws, "--llm-base-url", (await server({ chat: fakeLlm })).url, "--llm-name", "m", "--no-baselines", "--no-filter", "--skip-qa"]);
+    expect(built.code, built.stderr).toBe(0);
+    const reportsBefore = readdirSync(join(ws, "reports")).sort();
+    const wrong = await runCli(["eval", "--dataset", "sample", "--dataset-dir", SHARED_DATASETS, "--save-dir", ws]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/no stored run .*ranked any of the 1 question of dataset sample/);
+    expect(readdirSync(join(ws, "reports")).sort()).toEqual(reportsBefore);
   });
 
   it("report takes them too, one per workspace, and lays out the runs", async () => {

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { basename, join } from "node:path";
-import { usageError } from "../core/errors.js";
+import { InputError, usageError } from "../core/errors.js";
 import type { Question } from "../datasets/dataset-types.js";
 import { loadDataset } from "../datasets/load-dataset.js";
 import { corpusDrift } from "../graph/memory-index.js";
@@ -74,6 +74,13 @@ export function runEval(options: RunEvalOptions): EvalResult {
     const scored: ScoredRun[] = items
       ? [{ name: "predictions", ids: items.map((_, i) => String(i)), scores: scoreQuestions(items, { topK: longestRanking(items) }) }]
       : scoreStoredRuns(workspace, dataset.questions, options.compare ?? (options.run ? [options.run] : undefined), evalCorpus(workspace, dataset.passages));
+    // Runs made on another dataset share no question with this one: all-zero tables would read as
+    // results, and the report written would tell `report` that this is the workspace's dataset.
+    if (!items && scored.every((run) => run.scores.count === 0)) {
+      throw new InputError(`no stored run of ${options.saveDir} (${scored.map((run) => run.name).join(", ")}) ranked any of the ${dataset.questions.length} question${dataset.questions.length === 1 ? "" : "s"} of dataset ${options.dataset}`, {}, {
+        suggestion: "pass the --dataset (or --corpus and --questions) the runs were retrieved with",
+      });
+    }
     const reports = scored.map((run) => withIntervals(run, bootstrap));
     const comparisons = options.compare ? [compareRuns(scored[0]!, scored[1]!, bootstrap)] : [];
     const notes = reports.flatMap((r) => r.notes ?? []);
