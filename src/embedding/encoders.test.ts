@@ -81,12 +81,10 @@ describe("OpenAIEncoder (real HTTP against a loopback server)", () => {
     workspace.close();
   });
 
-  it("refuses malformed vectors (0 dimensions, a base64 length not a multiple of 4, non-finite values, bad or repeated indices) as a server fault, storing none", async () => {
-    const f32 = (...v: number[]) => Buffer.from(new Float32Array(v).buffer).toString("base64");
+  it("refuses malformed vectors (0 dimensions, a base64 length not a multiple of 4, bad or repeated indices) as a server fault, storing none", async () => {
     const replies: [string, (n: number) => unknown[]][] = [
       ["0 dimensions", (n) => Array.from({ length: n }, (_, index) => ({ index, embedding: [] }))],
       ["base64 of 6 bytes", (n) => Array.from({ length: n }, (_, index) => ({ index, embedding: "abcdefgh" }))],
-      ["a NaN", (n) => Array.from({ length: n }, (_, index) => ({ index, embedding: f32(1, Number.NaN, 0) }))],
       ["a repeated index", (n) => Array.from({ length: n }, () => ({ index: 0, embedding: [1, 0, 0] }))],
       ["an index out of range", (n) => Array.from({ length: n }, (_, index) => ({ index: index + 5, embedding: [1, 0, 0] }))],
     ];

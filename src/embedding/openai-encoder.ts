@@ -43,7 +43,7 @@ export class OpenAIEncoder implements Encoder {
     const formatLabel = typeof this.format === "object" ? `tpl-${this.format.template.length}` : this.format;
     this.id = `openai:${model}:${formatLabel}`;
     this.endpoint = options.baseUrl ?? "https://api.openai.com/v1";
-    this.breaker = new CircuitBreaker(`the embedding server at ${this.endpoint}`, "OPENAI_API_KEY and --embedding-base-url");
+    this.breaker = new CircuitBreaker(`the embedding server at ${this.endpoint}`, "OPENAI_API_KEY and --embedding-base-url", undefined, { id: model, settings: "--embedding-name and --embedding-base-url" });
   }
 
   formatInput(text: string, purpose: EmbedPurpose): string {
@@ -100,7 +100,5 @@ export function decodeEmbedding(value: unknown): Float32Array {
     new Uint8Array(out.buffer).set(bytes);
   } else if (Array.isArray(value) && value.every((v) => typeof v === "number")) out = Float32Array.from(value);
   else throw new HippoError("REMOTE", "embedding server returned an embedding that is neither a number list nor base64");
-  // NaN or ±Infinity (base64 can carry them; a float32 overflow makes them) would poison every score.
-  for (const v of out) if (!Number.isFinite(v)) throw new HippoError("REMOTE", `embedding server returned an embedding with a non-finite value (${v})`);
-  return out;
+  return out; // NaN and ±Infinity are refused where the batch is stored, naming its texts (embedding-store.ts)
 }

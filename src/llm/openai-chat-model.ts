@@ -15,6 +15,8 @@ export interface OpenAIClientSettings {
   timeoutMs?: number;
   retry?: Partial<RetryPolicy>;
   onRetry?: (info: RetryInfo) => void;
+  /** How the user names the model, server and key (errors say what to check): the CLI's flags by default. */
+  names?: { model: string; baseUrl: string; apiKey: string };
 }
 
 /** Builds an `openai` SDK client for any OpenAI-compatible server. SDK retries are off: ours cap Retry-After. */
@@ -58,7 +60,13 @@ export class OpenAIChatModel implements ChatModel {
     this.client = createOpenAIClient(settings);
     this.policy = retryPolicy(settings.retry);
     this.onRetry = settings.onRetry;
-    this.breaker = new CircuitBreaker(`the LLM server at ${settings.baseUrl ?? "https://api.openai.com/v1"}`, settings.baseUrl ? "OPENAI_API_KEY and --llm-base-url" : "OPENAI_API_KEY (or give --llm-base-url for another server)");
+    const names = settings.names ?? { model: "--llm-name", baseUrl: "--llm-base-url", apiKey: "OPENAI_API_KEY" };
+    this.breaker = new CircuitBreaker(
+      `the LLM server at ${settings.baseUrl ?? "https://api.openai.com/v1"}`,
+      settings.baseUrl ? `${names.apiKey} and ${names.baseUrl}` : `${names.apiKey} (or give ${names.baseUrl} for another server)`,
+      undefined,
+      { id: modelId, settings: `${names.model} and ${names.baseUrl}` },
+    );
   }
 
   async generate(request: ChatRequest, options: { signal?: AbortSignal } = {}): Promise<ChatResult> {

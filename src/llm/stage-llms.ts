@@ -67,6 +67,7 @@ function fromConfig(config: LlmConfig, names: LlmSettingNames): StageLlm {
       timeoutMs: resolved.timeoutMs,
       retry: { maxRetries: resolved.maxRetries, maxRetryAfterMs: resolved.maxRetryAfterMs },
       onRetry: resolved.onRetry,
+      names: { model: names.model, baseUrl: names.baseUrl, apiKey: names.apiKey },
     }),
     modelId: resolved.model,
     concurrency: resolved.concurrency,

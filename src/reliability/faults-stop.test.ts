@@ -72,6 +72,30 @@ describe("1. a rejected key or an unreachable server stops the stage at once", (
     expect(openieRows(c.saveDir)).toBe(0); // nothing is the passages' fault; the next run starts them afresh
   });
 
+  it("404 (no such model, or a base URL without /v1) and 429 insufficient_quota stop openie at once too: exit 3, about one round of requests", async () => {
+    const faults = [
+      { status: 404, error: { message: "The model `m` does not exist.", code: "model_not_found" }, says: /the LLM server at .* has no model m or no such endpoint \(HTTP 404.*\(hint: check --llm-name and --llm-base-url/ },
+      { status: 429, error: { message: "You exceeded your current quota, please check your plan and billing details.", code: "insufficient_quota", type: "insufficient_quota" }, says: /the LLM server at .* says the account's quota is used up \(HTTP 429.*\(hint: check the account's plan and billing/ },
+    ];
+    for (const fault of faults) {
+      const s = await server({ chat: fakeLlm, fault: () => ({ kind: "status", status: fault.status, error: fault.error }) });
+      const c = corpusDir(100);
+      const result = await runCli(["openie", ...c.base, "--llm-base-url", s.url, "--llm-name", "m", "--concurrency", "4", "--max-retries", "3"]);
+      expect(result.code, `HTTP ${fault.status}`).toBe(3);
+      expect(result.stderr).toMatch(fault.says);
+      expect(s.chatRequests().length, `HTTP ${fault.status}`).toBeLessThanOrEqual(4);
+      expect(openieRows(c.saveDir)).toBe(0);
+    }
+  });
+
+  it("a plain 429 (rate limit) is still retried, not fatal", async () => {
+    let requests = 0;
+    const s = await server({ chat: fakeLlm, fault: () => (++requests <= 2 ? { kind: "status", status: 429, retryAfterSeconds: 0 } : undefined) });
+    const c = corpusDir(3);
+    const result = await runCli(["openie", ...c.base, "--llm-base-url", s.url, "--llm-name", "m", "--concurrency", "1"]);
+    expect(result.code, result.stderr).toBe(0);
+  });
+
   it("progress counts only passages with an outcome: those abandoned when the key is rejected are still to do", async () => {
     let requests = 0;
     const s = await server({ chat: fakeLlm, fault: () => (++requests > 10 ? { kind: "status", status: 401 } : undefined) });

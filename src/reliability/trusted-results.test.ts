@@ -436,7 +436,9 @@ describe("8. text is stored as given, or refused", () => {
     expect(corpus.code).toBe(2);
     expect(corpus.stderr).toMatch(/bad_corpus\.json: record 1: field "text": text with a lone UTF-16 surrogate/);
     writeFileSync(join(dir, "openie_results_ner_x.json"), '{"docs": [{"passage": "A\\nfine", "extracted_entities": ["ok", "bad \\udc00"], "extracted_triples": []}]}');
-    const imported = await runCli(["openie", "--dataset", "bad", "--dataset-dir", dir, "--save-dir", join(dir, "ws"), "--import", join(dir, "openie_results_ner_x.json")]);
+    // (with a sound corpus: a malformed one is refused first, before the import is read)
+    writeFileSync(join(dir, "good_corpus.json"), '[{"title": "A", "text": "fine"}]');
+    const imported = await runCli(["openie", "--dataset", "good", "--dataset-dir", dir, "--save-dir", join(dir, "ws"), "--import", join(dir, "openie_results_ner_x.json")]);
     expect(imported.code).toBe(2);
     expect(imported.stderr).toMatch(/openie_results_ner_x\.json: record 0: field "extracted_entities\[1\]": text with a lone UTF-16 surrogate/);
   });

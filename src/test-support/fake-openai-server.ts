@@ -8,7 +8,7 @@ export interface FakeReply {
 }
 
 export type Fault =
-  | { kind: "status"; status: number; retryAfterSeconds?: number }
+  | { kind: "status"; status: number; retryAfterSeconds?: number; error?: { message: string; code?: string; type?: string } }
   | { kind: "hang" }
   | { kind: "drop" }
   | { kind: "malformed-body" }
@@ -83,7 +83,7 @@ export class FakeOpenAIServer {
     if (fault?.kind === "status") {
       const headers: Record<string, string> = {};
       if (fault.retryAfterSeconds !== undefined) headers["retry-after"] = String(fault.retryAfterSeconds);
-      return this.json(res, fault.status, { error: { message: `injected ${fault.status}` } }, headers);
+      return this.json(res, fault.status, { error: fault.error ?? { message: `injected ${fault.status}` } }, headers);
     }
     if (fault?.kind === "hang") return; // never answers: the client's timeout must fire
     if (fault?.kind === "drop") return void req.socket.destroy();
