@@ -26,10 +26,16 @@ export interface ImportSummary {
   emptyKept: number;
 }
 
-/** `openie_results_ner_<llm>.json` → `<llm>` (upstream writes the model name with "/" as "_"). */
-export function modelFromOpenIEFileName(path: string): string | undefined {
+/**
+ * `openie_results_ner_<llm>.json` → `<llm>`. Upstream writes the model name with "/" as "_", so
+ * `…_meta-llama_Llama-3.3-70B-Instruct.json` is the OpenIE of `meta-llama/Llama-3.3-70B-Instruct`:
+ * when one of `known` (the models the command was given) is spelled so, that name is returned, and
+ * the passages the file lacks are extracted with a model the server has.
+ */
+export function modelFromOpenIEFileName(path: string, known: readonly (string | undefined)[] = []): string | undefined {
   const match = /openie_results_ner_(.+)\.json$/.exec(path.split(/[\\/]/).pop() ?? "");
-  return match?.[1];
+  if (!match) return undefined;
+  return known.find((model) => model !== undefined && model.replaceAll("/", "_") === match[1]) ?? match[1];
 }
 
 /**

@@ -138,6 +138,22 @@ describe("1. a rejected key or an unreachable server stops the stage at once", (
   });
 });
 
+describe("1c. requests name a model the server has", () => {
+  it("run --import-openie of upstream's openie_results_ner_<org>_<model>.json with --llm-name <org>/<model> extracts the missing passages with <org>/<model>, not the file's spelling", async () => {
+    const s = await server({ chat: fakeLlm });
+    const c = corpusDir(3);
+    const docs = towns(2).map((t) => ({ passage: `${t.title}\n${t.text}`, extracted_entities: [t.title, `Mayor ${t.title.slice(5)}`], extracted_triples: [[t.title, "founded by", `Mayor ${t.title.slice(5)}`]] }));
+    const file = writeJson(c.dir, "openie_results_ner_meta-llama_Llama-3.3-70B-Instruct.json", { docs });
+    writeJson(c.dir, "towns.json", [{ id: "q1", question: "Who founded Town 1?", answer: "Mayor 1" }]);
+    const result = await runCli(["run", ...c.base, "--import-openie", file, "--llm-name", "meta-llama/Llama-3.3-70B-Instruct", "--llm-base-url", s.url, "--no-baselines", "--no-filter", "--skip-qa"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/openie: imported 2 docs for meta-llama\/Llama-3\.3-70B-Instruct/);
+    const models = new Set(s.chatRequests().map((body) => body.model));
+    expect([...models]).toEqual(["meta-llama/Llama-3.3-70B-Instruct"]);
+    expect(s.chatRequests().length).toBe(2); // NER + triples of the one passage the file lacks
+  });
+});
+
 describe("1b. a port no server can use counts as unreachable", () => {
   it("qa against port 1 (fetch refuses it outright): exit 3 in seconds, not 5 after six attempts per question", async () => {
     const d = corpusDir(3);

@@ -54,7 +54,7 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
   const dataset = await loadCommandDataset(common, output, { embeddingName: options.embeddingName, requireQuestions: true });
   const hasLlm = llmConfigured(options);
   // The imported file names whose OpenIE it is (openie_results_ner_<model>.json), never the QA model.
-  const importModel = options.importOpenie ? (options.openieLlmName ?? modelFromOpenIEFileName(options.importOpenie) ?? (hasLlm ? undefined : options.llmName)) : undefined;
+  const importModel = options.importOpenie ? (options.openieLlmName ?? modelFromOpenIEFileName(options.importOpenie, [options.llmName]) ?? (hasLlm ? undefined : options.llmName)) : undefined;
   // A comma list on a numeric retrieval option sweeps: one HippoRAG 2 run per combination.
   const sweep = resolveRetrievalSweep(options);
   const base = sweep[0]!;
