@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { HippoError, usageError } from "./core/errors.js";
 import { passageId } from "./core/ids.js";
 import type { Logger } from "./core/logger.js";
@@ -102,6 +103,8 @@ export class HippoRag {
   vectors!: VectorStore;
   /** Whether `vectors` was opened here (then `close` closes it) or given ready in the config (the caller's). */
   private ownsVectors = false;
+  /** How the vector store was opened (recorded with the index it builds), unless the caller gave an instance. */
+  private vectorSettings?: VectorStoreSettings;
   /** Store notices already logged: each is said once per HippoRag, not once per index opened. */
   private readonly noticed = new Set<string>();
 
@@ -125,7 +128,15 @@ export class HippoRag {
       if (typeof store === "object" && "upsert" in store) {
         hippo.vectors = store;
       } else {
-        hippo.vectors = await openVectorStore(hippo.workspace, store);
+        // No store named: the one the index was built with (a LanceDB index is not re-embedded into SQLite).
+        const recorded = hippo.workspace.recordedVectorStore() as VectorStoreSettings | undefined;
+        const settings: VectorStoreSettings = typeof store === "string" ? { kind: store } : (store ?? recorded ?? { kind: "sqlite" });
+        if (store !== undefined && recorded && (recorded.kind !== settings.kind || (recorded.url ?? "") !== (settings.url ?? ""))) {
+          const where = recorded.url ?? (recorded.kind === "lancedb" ? join(config.saveDir, "lancedb") : "the workspace file");
+          config.logger?.warn(`this workspace was indexed with its vectors in the ${recorded.kind} store (${where}); this command uses ${settings.kind}${settings.url ? ` at ${settings.url}` : ""}: vectors not stored there are embedded again (leave out --vector-store to use ${recorded.kind})`);
+        }
+        hippo.vectors = await openVectorStore(hippo.workspace, settings);
+        hippo.vectorSettings = settings;
         hippo.ownsVectors = true;
       }
     } catch (error) {
@@ -245,6 +256,7 @@ export class HippoRag {
     const ids = passages.map((p) => p.id).filter((id) => !left.has(id));
     const progress = { onStage: options.onStage, onProgress: options.onProgress };
     const update = options.sync ? await index.update(ids, progress, options.signal, excluded) : await index.add(ids, progress, options.signal);
+    if (this.vectorSettings) this.workspace.recordVectorStore(this.vectorSettings);
     this.retrieverCache = undefined;
     return { ...update, openie };
   }

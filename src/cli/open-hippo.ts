@@ -28,7 +28,8 @@ export async function openHippo(
     ircotPrompt: loadIrcotPrompt(options.ircotPrompt),
     qaTopK: extra.qaTopK,
     vectorDtype: options.vectors,
-    vectorStore: { kind: options.vectorStore ?? "sqlite", url: options.vectorStoreUrl },
+    // Neither flag: the store the workspace's index was built with (else SQLite).
+    vectorStore: options.vectorStore || options.vectorStoreUrl ? { kind: options.vectorStore ?? "sqlite", url: options.vectorStoreUrl } : undefined,
     createWorkspace: !extra.mustExist,
     acceptTruncated: options.acceptTruncated,
     logger,

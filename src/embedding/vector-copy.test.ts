@@ -99,3 +99,28 @@ describe("--vector-store lancedb on a workspace indexed into SQLite", () => {
     });
   }
 });
+
+describe("a workspace indexed with --vector-store lancedb", () => {
+  it("is read from LanceDB by later commands that do not name a store, not embedded again into SQLite; naming another store is said", async () => {
+    const d = demo();
+    expect((await cli(["openie", ...d.at, "--import", join(d.dir, "openie_results_ner_handwritten.json")])).code).toBe(0);
+    const s = await server({ embed: (text) => [(text.length % 7) + 1, 1, (text.charCodeAt(0) % 5) + 1, text.length / 100] });
+    const inputs = () => s.requests.filter((r) => r.path.endsWith("/embeddings")).flatMap((r) => r.body.input as string[]);
+    const embedding = ["--embedding-name", "fake-embedder", "--embedding-base-url", s.url];
+    expect((await cli(["index", ...d.at, ...embedding, "--vector-store", "lancedb"])).code).toBe(0);
+    const paid = inputs().length;
+    const questions = new Set((JSON.parse(readFileSync(join(d.dir, "demo.json"), "utf8")) as { question: string }[]).map((q) => q.question));
+    const plain = await cli(["retrieve", ...d.at, ...embedding, "--no-filter", "--json"]);
+    expect(plain.code, plain.stderr).toBe(0);
+    // the questions only: passages and facts came from LanceDB
+    expect(inputs().slice(paid).filter((text) => !questions.has(text))).toEqual([]);
+    const workspace = Workspace.open(join(d.dir, "ws"), { readonly: true });
+    try {
+      expect(workspace.db.prepare("SELECT COUNT(*) AS n FROM embeddings").get()).toEqual({ n: 0 });
+    } finally {
+      workspace.close();
+    }
+    const other = await cli(["retrieve", ...d.at, ...embedding, "--no-filter", "--vector-store", "sqlite", "--top-k", "7", "--dry-run"]);
+    expect(other.stderr).toMatch(/this workspace was indexed with its vectors in the lancedb store \(.*lancedb\); this command uses sqlite/);
+  });
+});

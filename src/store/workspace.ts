@@ -64,6 +64,25 @@ export class Workspace implements UnitOfWork, OpenIEResults {
     this.vectors = new SqliteVectorStore(db, path);
   }
 
+  /**
+   * The vector store the workspace's index was last built with (`--vector-store`, and its URL when
+   * one was given), so that later commands that name none read the same vectors.
+   */
+  recordedVectorStore(): { kind: string; url?: string } | undefined {
+    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'vector_store'").get() as { value: string } | undefined;
+    if (!row) return undefined;
+    try {
+      const value = JSON.parse(row.value) as { kind?: unknown; url?: unknown };
+      return typeof value.kind === "string" ? { kind: value.kind, ...(typeof value.url === "string" ? { url: value.url } : {}) } : undefined;
+    } catch {
+      return undefined; // unreadable: as if none were recorded (the default store)
+    }
+  }
+
+  recordVectorStore(store: { kind: string; url?: string }): void {
+    this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('vector_store', ?)").run(JSON.stringify({ kind: store.kind, ...(store.url ? { url: store.url } : {}) }));
+  }
+
   /** The OpenIE results of one OpenIE model. */
   openie(model: string): OpenIEStore {
     return new SqliteOpenIEStore(this.db, this.path, model);
