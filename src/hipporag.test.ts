@@ -33,3 +33,27 @@ describe("run labels name what a run measures, so different settings never overw
     expect(label({ method: "bm25", ircotSteps: 3 })).toBe("bm25-ircot3");
   });
 });
+
+describe("a step that needs an LLM none is configured for", () => {
+  it("says how to configure one for that stage, every placeholder filled", async () => {
+    const { HippoRag } = await import("./hipporag.js");
+    const { LexicalEncoder } = await import("./embedding/lexical-encoder.js");
+    const { tempDir } = await import("./test-support/cli-harness.js");
+    const hippo = await HippoRag.open({ saveDir: tempDir(), encoder: new LexicalEncoder() });
+    try {
+      const error = (() => {
+        try {
+          hippo.chat("qa");
+        } catch (e) {
+          return e as { message: string; suggestion?: string };
+        }
+      })();
+      expect(error?.message).toMatch(/needs an LLM for qa and none is configured/);
+      expect(error?.suggestion).toMatch(/--qa-llm-base-url/);
+      expect(error?.suggestion).toMatch(/llm\.qa\b/);
+      expect(error?.suggestion).not.toMatch(/\$\{/);
+    } finally {
+      hippo.close();
+    }
+  });
+});

@@ -160,7 +160,7 @@ export class HippoRag {
   chat(stage: LlmStage): CachedChatModel {
     const llm = this.llms[stage];
     if (!llm) {
-      throw usageError(`this step needs an LLM for ${stage} and none is configured`, "configure one (llm.model with llm.baseUrl or llm.apiKey, or llm.${stage}; on the command line --llm-base-url or OPENAI_API_KEY, or --" + stage + "-llm-*), or take the graph-only path without the filter and QA");
+      throw usageError(`this step needs an LLM for ${stage} and none is configured`, `configure one (on the command line --llm-base-url, or OPENAI_API_KEY for OpenAI, or --${stage}-llm-base-url for this stage alone; in the library llm: { model, baseUrl or apiKey }, or llm.${stage}), or take the graph-only path without the filter and QA`);
     }
     return (this.chats[stage] ??= new CachedChatModel(llm.model, this.workspace.llmCache));
   }
