@@ -50,6 +50,24 @@ describe("hipporag run: the full pipeline through the CLI with a loopback LLM", 
     expect(JSON.parse(second.stdout).results).toEqual(report.results);
   });
 
+  it("qa shows its answers beside the gold ones, and --answers-out writes every one", async () => {
+    server = await new FakeOpenAIServer({ chat: fakeLlm }).start();
+    const saveDir = tempDir();
+    const base = ["--dataset", "sample", "--dataset-dir", SHARED_DATASETS, "--save-dir", saveDir, "--llm-base-url", server.url, "--llm-name", "test-model"];
+    expect((await runCli(["run", ...base, "--skip-qa", "--no-baselines"])).code).toBe(0);
+    const out = join(saveDir, "answers.json");
+    const qa = await runCli(["qa", ...base, "--answers-out", out]);
+    expect(qa.code, qa.stderr).toBe(0);
+    expect(qa.stdout).toMatch(/question\s+answer\s+gold/);
+    const answers = JSON.parse(readFileSync(out, "utf8")) as { id: string; question: string; answer: string; gold: string[] }[];
+    expect(answers).toHaveLength(1);
+    expect(answers[0]!.answer.length).toBeGreaterThan(0);
+    expect(qa.stdout).toContain(answers[0]!.answer);
+    expect(answers[0]!.gold.length).toBeGreaterThan(0);
+    const json = JSON.parse((await runCli(["qa", ...base, "--json"])).stdout);
+    expect(json.answers).toEqual(answers);
+  });
+
   it("a failing filter LLM: dense fallback counted, exit 5, and the next run retries just those questions", async () => {
     let filterDown = true;
     server = await new FakeOpenAIServer({ chat: fakeLlm, fault: ({ body }) => (filterDown && (body as any).messages?.[0]?.content === FILTER_SYSTEM ? { kind: "status", status: 500 } : undefined) }).start();

@@ -9,7 +9,11 @@ export interface QaOptions extends CommonOptions, PlanCliOptions, CorpusCliOptio
   run?: string;
   qaTopK: number;
   ircotAnswer?: boolean;
+  answersOut?: string;
 }
+
+/** Questions shown with their answers in the text output (all go to --answers-out and --json). */
+const SHOWN_ANSWERS = 5;
 
 /** `hipporag qa`: returns the exit code (only cli/main.ts ends the process). */
 export async function runQaCommand(common: ResolvedCommon, raw: QaOptions, output: Output): Promise<number> {
@@ -19,7 +23,27 @@ export async function runQaCommand(common: ResolvedCommon, raw: QaOptions, outpu
   const { formatEvalTable } = await import("../../eval/format-eval-report.js");
   const { storedRuns } = await import("../../retrieval/retrieval-store.js");
   const { usageError } = await import("../../core/errors.js");
+  const { checkOutputFile } = await import("../output-path.js");
+  checkOutputFile("--answers-out", raw.answersOut);
   const dataset = await loadCommandDataset(common, output, { embeddingName: raw.embeddingName, requireQuestions: true });
+  // The run's answers, question by question (what the scores are computed from), for people and files.
+  const answersOf = async (name: string) => {
+    const { loadAnswers, questionKey } = await import("../../retrieval/retrieval-store.js");
+    const stored = loadAnswers(hippo.workspace, name);
+    const answers = dataset.questions.map((q) => ({ id: q.id, question: q.question, answer: stored.get(questionKey(q.question))?.answer ?? null, gold: q.goldAnswers }));
+    if (raw.answersOut) {
+      const { writeFileSync } = await import("node:fs");
+      writeFileSync(raw.answersOut, `${JSON.stringify(answers, null, 1)}\n`);
+    }
+    return answers;
+  };
+  const showAnswers = async (answers: Awaited<ReturnType<typeof answersOf>>) => {
+    const { formatTable } = await import("../output.js");
+    const cut = (text: string, n: number) => (text.length > n ? `${text.slice(0, n - 1)}…` : text);
+    const rows = answers.slice(0, SHOWN_ANSWERS).map((a) => [cut(a.question, 60), a.answer === null ? "(no answer)" : cut(a.answer, 40), cut(a.gold.join(" | "), 40)]);
+    const more = answers.length > SHOWN_ANSWERS ? `\n… and ${answers.length - SHOWN_ANSWERS} more${raw.answersOut ? "" : " (--answers-out FILE writes them all)"}` : "";
+    output.stdout(`${formatTable(["question", "answer", "gold"], rows)}${more}${raw.answersOut ? `\nanswers written to ${raw.answersOut}` : ""}\n`);
+  };
   const hippo = await openHippo(common, raw, {}, { qaTopK: raw.qaTopK, mustExist: true });
   try {
     const runs = storedRuns(hippo.workspace);
@@ -47,8 +71,10 @@ export async function runQaCommand(common: ResolvedCommon, raw: QaOptions, outpu
       const { storeIrcotAnswersOf } = await import("../../experiment/stored-runs.js");
       const own = storeIrcotAnswersOf(hippo, run, dataset.questions);
       const report = evaluateRun(hippo.workspace, own.run, dataset.questions);
-      if (common.json) output.stdout(JSON.stringify({ run: own.run, answered: own.answered, unconcluded: own.unconcluded, ...report }, null, 2));
+      const answers = await answersOf(own.run);
+      if (common.json) output.stdout(JSON.stringify({ run: own.run, answered: own.answered, unconcluded: own.unconcluded, ...report, answers }, null, 2));
       else {
+        await showAnswers(answers);
         output.stdout(formatEvalTable([{ name: own.run, report }]));
         output.stderr(`qa ${own.run}: IRCoT's own answers of ${run}; ${own.answered} concluded, ${own.unconcluded} reached the step limit without an answer (scored as empty)`);
       }
@@ -64,8 +90,10 @@ export async function runQaCommand(common: ResolvedCommon, raw: QaOptions, outpu
       interrupt.dispose();
     });
     const report = evaluateRun(hippo.workspace, run, dataset.questions);
-    if (common.json) output.stdout(JSON.stringify({ run: run, answered: outcome.answered, reused: outcome.reused, recomputed: outcome.recomputed.reasons, failed: outcome.failed.length, tokens: outcome.tokens, ...report }, null, 2));
+    const answers = await answersOf(run);
+    if (common.json) output.stdout(JSON.stringify({ run: run, answered: outcome.answered, reused: outcome.reused, recomputed: outcome.recomputed.reasons, failed: outcome.failed.length, tokens: outcome.tokens, ...report, answers }, null, 2));
     else {
+      await showAnswers(answers);
       output.stdout(formatEvalTable([{ name: run, report }]));
       const { reuseLine } = await import("../output.js");
       output.stderr(`qa ${run}: ${reuseLine(dataset.questions.length, "question", outcome.recomputed)}; ${outcome.answered} answered, ${outcome.failed.length} failed`);
