@@ -82,6 +82,27 @@ describe("gold answers and passages in every upstream style", () => {
   });
 });
 
+describe("questions without gold answers (asking about your own documents)", () => {
+  it("a file in which no question has an answer (objects or bare strings) loads, says EM/F1 are not scored, and scores none", async () => {
+    const { scoreQuestions } = await import("../eval/evaluate.js");
+    const dir = tempDir();
+    writeJson(dir, "own_corpus.json", [{ title: "A", text: "Alice was born in Lyon." }]);
+    writeJson(dir, "own.json", ["Where was Alice born?", { question: "Who is Alice?" }]);
+    const dataset = loadDataset("own", dir);
+    expect(dataset.questions.map((q) => [q.id, q.question, q.goldAnswers])).toEqual([["0", "Where was Alice born?", []], ["1", "Who is Alice?", []]]);
+    expect(dataset.notes?.some((n) => /no question has a gold answer: answers are generated and shown, EM\/F1 not scored/.test(n))).toBe(true);
+    const scores = scoreQuestions(dataset.questions.map((q) => ({ docs: ["A\nAlice was born in Lyon."], goldDocs: q.goldDocs, goldAnswers: q.goldAnswers, answer: "Lyon" })));
+    expect(scores.em).toBeUndefined();
+    expect(scores.f1).toBeUndefined();
+  });
+  it("a file in which some questions have answers and others not still names the record that lacks one", () => {
+    const dir = tempDir();
+    writeJson(dir, "mixed_corpus.json", [{ title: "A", text: "x" }]);
+    writeJson(dir, "mixed.json", [{ question: "q1?", answer: "a" }, { question: "q2?" }]);
+    expect(() => loadDataset("mixed", dir)).toThrow(/mixed\.json: record 1: field "answer": missing/);
+  });
+});
+
 describe("ill-formed text in a corpus", () => {
   it("is an InputError through the CLI, naming file, record and field", async () => {
     const { runCli } = await import("../test-support/cli-harness.js");

@@ -18,6 +18,9 @@ export interface LoadedQuestions {
  * `formats/registry.ts` that recognises it, which builds gold answers and gold passages exactly as
  * upstream's `get_gold_answers` / `get_gold_docs` do (spec §9).
  */
+/** The fields any question style reads its gold answers from (formats/gold-answers.ts and the styles' extras). */
+const ANSWER_FIELDS = ["answer", "gold_ans", "reference", "obj", "possible_answers", "answers", "answer_aliases"];
+
 export function loadQuestions(path: string, datasetName: string): Question[] {
   return loadQuestionsWithNotes(path, datasetName).questions;
 }
@@ -40,12 +43,21 @@ export function readQuestionRecords(data: unknown, file: string, datasetName: st
   // Stored results are keyed by question text, so two ids with one text share a retrieval and answer.
   const texts = new Map<string, string>();
   const repeated: string[] = [];
+  // A file in which no question has a gold answer (your own questions about your own documents,
+  // bare strings allowed) is read as such: answers are generated, EM/F1 are not scored. A file in
+  // which only some lack one is a mistake, named record by record as before.
+  const asSample = (record: unknown) => (typeof record === "string" ? { question: record } : record);
+  // Only in the generic style: a paper dataset's file without answers is a broken file, not a choice.
+  const answerless = data.every((record) => {
+    const sample = asSample(record);
+    return typeof sample === "object" && sample !== null && !Array.isArray(sample) && !ANSWER_FIELDS.some((field) => field in sample) && detectFormat(sample as Record<string, unknown>, datasetName).name === "qa-only";
+  });
   const questions = data.map((record, index) => {
     const where = { file, record: index };
-    if (typeof record !== "object" || record === null || Array.isArray(record)) {
+    const sample = asSample(record) as Record<string, unknown>;
+    if (typeof sample !== "object" || sample === null || Array.isArray(sample)) {
       throw new InputError(`expected an object, got ${typeName(record)}`, where);
     }
-    const sample = record as Record<string, unknown>;
     const illFormed = illFormedPath(sample);
     if (illFormed) throw new InputError(ILL_FORMED_PROBLEM, { ...where, field: illFormed });
     const format = detectFormat(sample, datasetName);
@@ -68,13 +80,14 @@ export function readQuestionRecords(data: unknown, file: string, datasetName: st
     const first = texts.get(question);
     if (first === undefined) texts.set(question, id);
     else repeated.push(`${id} = ${first}`);
-    const goldAnswers = format.goldAnswers(sample, where);
+    const goldAnswers = answerless ? [] : format.goldAnswers(sample, where);
     // No gold passages at all is allowed (QA-only datasets); Recall then counts 0, as upstream.
     const goldDocs = format.goldDocs(sample, where);
     if (goldDocs.length === 0) withoutGold++;
     return { id, question, goldAnswers, goldDocs };
   });
   const notes: string[] = [];
+  if (answerless) notes.push(`${file}: no question has a gold answer: answers are generated and shown, EM/F1 not scored`);
   if (withoutGold > 0) {
     notes.push(`${withoutGold} of ${questions.length} questions have no gold passages (${describeFormats(formats)}): Recall@k counts them as 0, as upstream; EM/F1 still apply`);
   }

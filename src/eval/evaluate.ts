@@ -58,7 +58,8 @@ export function scoreQuestions(items: readonly EvalItem[], options: ScoreOptions
     }
     scores.shortRankings = items.filter((item) => item.docs!.length < RECALL_KS[RECALL_KS.length - 1]!).length;
   }
-  if (items.every((item) => item.answer !== undefined)) {
+  // Questions without any gold answer (a questions-only file): EM/F1 would be 0 by construction.
+  if (items.every((item) => item.answer !== undefined) && items.some((item) => item.goldAnswers.length > 0)) {
     scores.em = Float64Array.from(items, (item) => bestOverGold(exactMatch, item.goldAnswers, item.answer!));
     scores.f1 = Float64Array.from(items, (item) => bestOverGold(tokenF1, item.goldAnswers, item.answer!));
   }
