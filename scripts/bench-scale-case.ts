@@ -121,6 +121,7 @@ async function measure(saveDir: string, options: { scale: number; store: "sqlite
   steps.start("incremental check");
   const incremental = ann && !annBuilt ? await incrementalRecall(reader, all.map((p) => p.id)) : undefined;
   reader.close();
+  const peaks = steps.end();
   return {
     scale: `×${scale}`,
     store,
@@ -145,10 +146,12 @@ async function measure(saveDir: string, options: { scale: number; store: "sqlite
     "retrieval ms/question": perQuestion,
     "of which fact+passage search ms": searchPerQuestion,
     "fact+passage vectors MB": corpusMb,
-    "peak RSS MB": steps.peakMb(),
     "LanceDB IVF recall@10": annRecall,
     ...Object.fromEntries(Object.entries(built.timings).map(([stage, t]) => [`${stage} s`, Math.round(t / 100) / 10])),
-    ...steps.end(),
+    ...peaks,
+    // What a user's build, open and retrieval need (the goal's figure): not the benchmark's own recall checks.
+    "peak RSS MB (build, open, retrieve)": Math.max(...Object.entries(peaks).filter(([step]) => !/check peak MB$/.test(step)).map(([, mb]) => mb)),
+    "peak RSS MB (with the recall checks)": Math.max(...Object.values(peaks)),
     "load average at start": loadAtStart,
     "load average at end": loadavg().map((l) => l.toFixed(1)).join(" "),
   };
