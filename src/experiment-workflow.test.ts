@@ -350,7 +350,8 @@ describe("--dry-run and --max-cost", () => {
   it("a dry run writes nothing: no workspace where there was none, no passages added to one that exists", async () => {
     const dir = tempDir();
     const saveDir = join(dir, "outputs", "demo");
-    for (const command of [["run", "--llm-base-url", "http://127.0.0.1:9/v1"], ["index"], ["openie", "--llm-base-url", "http://127.0.0.1:9/v1"]]) {
+    // (index with an LLM: without one, its dry run refuses as the real index would)
+    for (const command of [["run", "--llm-base-url", "http://127.0.0.1:9/v1"], ["index", "--llm-base-url", "http://127.0.0.1:9/v1"], ["openie", "--llm-base-url", "http://127.0.0.1:9/v1"]]) {
       const dry = await runCli([command[0]!, ...demo(saveDir), ...command.slice(1), "--dry-run"]);
       expect(dry.code, `${command[0]}: ${dry.stderr}`).toBe(0);
       expect(readdirSync(dir), command[0]).toEqual([]);
@@ -372,6 +373,29 @@ describe("--dry-run and --max-cost", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/the estimated cost is \$[\d.]+, more than --max-cost \$0\.00001/);
     expect(s.chatRequests()).toHaveLength(0);
+  });
+});
+
+describe("a dry run says what the real run would refuse, with its exit code", () => {
+  it("--dry-run --max-cost over the estimate prints the plan and exits 2 as the run would", async () => {
+    const s = await server({ chat: fakeLlm });
+    const saveDir = tempDir();
+    const result = await runCli(["run", ...demo(saveDir), "--llm-base-url", s.url, "--llm-name", "gpt-4o", "--dry-run", "--max-cost", "0.00001"]);
+    expect(result.stdout).toMatch(/openie-ner/);
+    expect(result.stderr).toMatch(/the estimated cost is \$[\d.]+, more than --max-cost \$0\.00001/);
+    expect(result.code).toBe(2);
+    expect(s.chatRequests()).toHaveLength(0);
+  });
+
+  it("--dry-run of an index that lacks OpenIE and has no LLM to extract it exits 2 with the real run's message", async () => {
+    const dir = tempDir();
+    writeJson(dir, "towns_corpus.json", [{ title: "Town 1", text: "Town 1 lies in County 2." }]);
+    writeJson(dir, "towns.json", [{ id: "q1", question: "Where is Town 1?", answer: "County 2" }]);
+    for (const command of ["index", "run"]) {
+      const result = await runCli([command, "--dataset", "towns", "--dataset-dir", dir, "--save-dir", join(dir, "ws"), "--dry-run"]);
+      expect(result.code, command).toBe(2);
+      expect(result.stderr, command).toMatch(/1 of 1 passage has no OpenIE results for model gpt-4o-mini, and no LLM is configured to extract them/);
+    }
   });
 });
 

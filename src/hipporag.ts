@@ -7,7 +7,7 @@ import type { Passage } from "./datasets/dataset-types.js";
 import { createEncoder, DEFAULT_ENCODER, type EncoderSettings } from "./embedding/create-encoder.js";
 import type { Encoder } from "./embedding/encoder.js";
 import { evaluate, type EvalReport } from "./eval/evaluate.js";
-import { MemoryIndex, type IndexProgress, type IndexUpdate } from "./graph/memory-index.js";
+import { MemoryIndex, type IndexProgress, type IndexUpdate, type MissingOpenIE } from "./graph/memory-index.js";
 import { CachedChatModel } from "./llm/cached-chat-model.js";
 import { LLM_DEFAULTS, type LlmConfig } from "./llm/llm-config.js";
 import { resolveStageLlms, type LlmStage, type StageLlm, type StageLlmConfig } from "./llm/stage-llms.js";
@@ -194,6 +194,30 @@ export class HippoRag {
   }
 
   /**
+   * The LLM that extracts the OpenIE `lacking` passages need (undefined when none need it, or
+   * `skipFailed` leaves them out), or the input error a request that cannot be served gets: no LLM,
+   * or one of another model than the workspace's OpenIE (never two models in one index). A dry run
+   * asks the same, so it refuses what the real run would.
+   */
+  openieExtractor(total: number, lacking: MissingOpenIE, skipFailed?: boolean): StageLlm | undefined {
+    const index = this.memoryIndex();
+    // The OpenIE LLM extracts only into its own model's results: never two models in one index.
+    const extractor = this.llms.openie && this.openieSet(this.llms.openie.modelId) === index.openieModel ? this.llms.openie : undefined;
+    if (lacking.missing.length > 0 && !skipFailed && !this.llms.openie) {
+      throw new HippoError("INPUT", `${lacking.missing.length} of ${total} passage${total === 1 ? "" : "s"} ${lacking.missing.length === 1 ? "has" : "have"} no OpenIE results for model ${index.openieModel}, and no LLM is configured to extract them${lacking.failed ? ` (${lacking.failed} failed before)` : ""}`, {
+        suggestion: "configure an LLM (OPENAI_API_KEY for OpenAI, or --llm-base-url for a local server), or import results (openie --import, --import-batch)",
+      });
+    }
+    if (lacking.missing.length > 0 && !skipFailed && !extractor) {
+      // Never spend on extraction silently, and never mix two models' OpenIE in one index.
+      throw new HippoError("INPUT", `${lacking.missing.length} of ${total} passage${total === 1 ? "" : "s"} ${lacking.missing.length === 1 ? "has" : "have"} no OpenIE results of ${index.openieModel} (the workspace's OpenIE), and the configured LLM is ${this.llms.openie!.modelId}`, {
+        suggestion: `extract them with ${openieSetModel(index.openieModel)} (--openie-llm-name ${openieSetModel(index.openieModel)} and its server), import them, re-extract everything with another model by naming it with --openie-llm-name, or index without them (--skip-failed)`,
+      });
+    }
+    return extractor;
+  }
+
+  /**
    * Adds documents (`title\ntext` strings or {title, text}) to the memory. OpenIE runs for those that
    * lack it when an LLM is configured; otherwise they must have been imported (or batch-ingested).
    * With `sync`, the memory afterwards holds exactly these documents in this order (what a fresh
@@ -215,19 +239,7 @@ export class HippoRag {
     const index = this.memoryIndex();
     let openie: OpenIESummary | undefined;
     const lacking = index.missingOpenIE(passages.map((p) => p.id));
-    // The OpenIE LLM extracts only into its own model's results: never two models in one index.
-    const extractor = this.llms.openie && this.openieSet(this.llms.openie.modelId) === index.openieModel ? this.llms.openie : undefined;
-    if (lacking.missing.length > 0 && !options.skipFailed && !this.llms.openie) {
-      throw new HippoError("INPUT", `${lacking.missing.length} of ${passages.length} passage${passages.length === 1 ? "" : "s"} ${lacking.missing.length === 1 ? "has" : "have"} no OpenIE results for model ${index.openieModel}, and no LLM is configured to extract them${lacking.failed ? ` (${lacking.failed} failed before)` : ""}`, {
-        suggestion: "configure an LLM (OPENAI_API_KEY for OpenAI, or --llm-base-url for a local server), or import results (openie --import, --import-batch)",
-      });
-    }
-    if (lacking.missing.length > 0 && !options.skipFailed && !extractor) {
-      // Never spend on extraction silently, and never mix two models' OpenIE in one index.
-      throw new HippoError("INPUT", `${lacking.missing.length} of ${passages.length} passage${passages.length === 1 ? "" : "s"} ${lacking.missing.length === 1 ? "has" : "have"} no OpenIE results of ${index.openieModel} (the workspace's OpenIE), and the configured LLM is ${this.llms.openie!.modelId}`, {
-        suggestion: `extract them with ${openieSetModel(index.openieModel)} (--openie-llm-name ${openieSetModel(index.openieModel)} and its server), import them, re-extract everything with another model by naming it with --openie-llm-name, or index without them (--skip-failed)`,
-      });
-    }
+    const extractor = this.openieExtractor(passages.length, lacking, options.skipFailed);
     // Stored only once the request can be served: a refused index leaves the workspace as it was.
     this.workspace.passages.insert(passages);
     options.onOpenIEPlan?.({ model: index.openieModel, missing: lacking.missing.length, total: passages.length, extract: Boolean(extractor && lacking.missing.length) });

@@ -22,9 +22,10 @@ export async function runIndexCommand(common: ResolvedCommon, options: LlmOption
   const interrupt = installInterruptHandler();
   try {
     if (options.dryRun || options.maxCost !== undefined) {
-      const plans = await planIndex(hippo, dataset.passages, loadOpenIEPrompts(options.openiePrompts));
+      const plans = await planIndex(hippo, dataset.passages, loadOpenIEPrompts(options.openiePrompts), undefined, options.skipFailed);
       if (options.dryRun) {
         printPlan(plans, output, common.json);
+        checkMaxCost(plans, options.maxCost); // what the real run would refuse, the dry run says (exit 2)
         return 0;
       }
       checkMaxCost(plans, options.maxCost);
@@ -92,12 +93,14 @@ export function partialLine(excluded: readonly string[]): string {
  * index's OpenIE model: nothing else is ever extracted), then the vectors the index lacks.
  * `alreadyDone` are passages whose OpenIE an import in the same command provides.
  */
-export async function planIndex(hippo: HippoRag, passages: readonly Passage[], prompts: OpenIEPrompts, alreadyDone: ReadonlySet<string> = new Set()): Promise<StagePlan[]> {
+export async function planIndex(hippo: HippoRag, passages: readonly Passage[], prompts: OpenIEPrompts, alreadyDone: ReadonlySet<string> = new Set(), skipFailed?: boolean): Promise<StagePlan[]> {
   const index = hippo.memoryIndex();
-  const extractor = hippo.stageLlm("openie");
-  const lacking = new Set(index.missingOpenIE(passages.map((p) => p.id)).missing.filter((id) => !alreadyDone.has(id)));
+  const missing = index.missingOpenIE(passages.map((p) => p.id)).missing.filter((id) => !alreadyDone.has(id));
+  // What the real index would refuse (no LLM for the OpenIE it lacks, another model's), the plan refuses.
+  const extractor = hippo.openieExtractor(passages.length, { missing, failed: 0 }, skipFailed);
+  const lacking = new Set(missing);
   const plans: StagePlan[] = [];
-  if (lacking.size && extractor && hippo.openieSet(extractor.modelId) === index.openieModel) plans.push(...planOpenIE(passages.filter((p) => lacking.has(p.id)), index.openie, hippo.chat("openie"), prompts, extractor.maxTokens));
+  if (lacking.size && extractor) plans.push(...planOpenIE(passages.filter((p) => lacking.has(p.id)), index.openie, hippo.chat("openie"), prompts, extractor.maxTokens));
   plans.push(await planEmbeddings(hippo, passages));
   return plans;
 }

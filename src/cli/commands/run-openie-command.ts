@@ -136,6 +136,7 @@ export async function runOpenIECommand(common: ResolvedCommon, options: OpenIECo
       const plans = planOpenIE(dataset.passages, store, chat, prompts, settings.maxTokens);
       if (options.dryRun) {
         printPlan(plans, output, common.json);
+        checkMaxCost(plans, options.maxCost); // what the real run would refuse, the dry run says (exit 2)
         return 0;
       }
       checkMaxCost(plans, options.maxCost);

@@ -61,6 +61,7 @@ export async function runQaCommand(common: ResolvedCommon, raw: QaOptions, outpu
       const plans = [planQa(hippo, run, dataset.questions, true)];
       if (raw.dryRun) {
         printPlan(plans, output, common.json);
+        checkMaxCost(plans, raw.maxCost); // what the real run would refuse, the dry run says (exit 2)
         return 0;
       }
       checkMaxCost(plans, raw.maxCost);

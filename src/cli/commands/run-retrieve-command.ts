@@ -56,6 +56,7 @@ export async function runRetrieveCommand(common: ResolvedCommon, options: Retrie
       const plans = await planRetrievals(hippo, dataset.questions, sweep);
       if (options.dryRun) {
         printPlan(plans, output, common.json);
+        checkMaxCost(plans, options.maxCost); // what the real run would refuse, the dry run says (exit 2)
         return 0;
       }
       checkMaxCost(plans, options.maxCost);

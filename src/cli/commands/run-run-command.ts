@@ -67,6 +67,7 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
       if (options.dryRun) {
         printPlan(plans, output, common.json);
         closeNow = true;
+        checkMaxCost(plans, options.maxCost); // what the real run would refuse, the dry run says (exit 2)
         return 0;
       }
       checkMaxCost(plans, options.maxCost);
@@ -197,7 +198,7 @@ function llmCosts(cache: LlmCacheStore): StageCost[] {
  */
 async function planRun(hippo: HippoRag, dataset: Dataset, options: RunOptions, sweep: RetrievalOptions[], hasLlm: boolean): Promise<StagePlan[]> {
   const imported = options.importOpenie ? new Set(readOpenIEFile(options.importOpenie).map((r) => r.passageId)) : new Set<string>();
-  const plans = await planIndex(hippo, dataset.passages, loadOpenIEPrompts(options.openiePrompts), imported);
+  const plans = await planIndex(hippo, dataset.passages, loadOpenIEPrompts(options.openiePrompts), imported, options.skipFailed);
   const indexWillChange = imported.size > 0 || hippo.memoryIndex().staleness(dataset.passages.map((p) => p.id)) !== undefined;
   const filter = sweep[0]!.filter && hasLlm;
   const hipporagRuns = sweep.map((setting) => ({ ...setting, method: "hipporag" as const, filter }));
