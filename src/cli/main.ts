@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { createRequire } from "node:module";
 import { expandConfigFile } from "./config-file.js";
 import { handleError } from "./handle-error.js";
+import { keepCreatedWorkspaces, removeRefusedWorkspaces } from "./refused-workspaces.js";
 import { endAtOnceOnSignal, installProcessInterrupts } from "./interrupt.js";
 import { onWorkspaceUpgrade } from "../store/workspace.js";
 import { processOutput, handleOutputErrors, type Output } from "./output.js";
@@ -49,12 +50,17 @@ export async function main(argv: readonly string[], given: Output = processOutpu
   });
   try {
     await program.parseAsync(expandConfigFile(argv, program));
+    if (state.exitCode === 2) removeRefusedWorkspaces();
+    else keepCreatedWorkspaces();
     if (state.exitCode === 5 && !saidError) output.stderr("error: work left incomplete: what failed is listed above, recorded, and retried by the next run (exit 5)");
     return state.exitCode;
   } catch (error) {
     const debug = argv.includes("debug") && argv.includes("--log-level");
     const secrets = [process.env.OPENAI_API_KEY ?? "", process.env.HF_TOKEN ?? "", process.env.HUGGING_FACE_HUB_TOKEN ?? ""];
     const outcome = handleError(error, { debug, secrets });
+    // Refused (exit 2): "found before any work", so a workspace the command created goes again.
+    if (outcome.exitCode === 2) removeRefusedWorkspaces();
+    else keepCreatedWorkspaces();
     for (const line of outcome.lines) output.stderr(line);
     return outcome.exitCode;
   } finally {

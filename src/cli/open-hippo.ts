@@ -1,4 +1,5 @@
 import { createLogger } from "../core/logger.js";
+import { noteWorkspaceOpening } from "./refused-workspaces.js";
 import { HippoRag } from "../hipporag.js";
 import { loadOpenIEPrompts } from "../openie/prompts/load-openie-prompts.js";
 import { loadIrcotPrompt } from "../retrieval/ircot/load-ircot-prompt.js";
@@ -18,6 +19,7 @@ export async function openHippo(
   // --llm-name is the shared LLM; whose OpenIE the index uses is named only by --openie-llm-name (or
   // by --llm-name when there is no LLM at all): a QA model never re-extracts the corpus.
   const { llm, openieModel } = extra.noLlm ? { llm: undefined, openieModel: options.openieLlmName ?? options.llmName } : resolveStageLlmCli(options as LlmOptions & StageLlmCliOptions);
+  if (!extra.mustExist) noteWorkspaceOpening(common.saveDir); // removed again if the command is refused (exit 2)
   return HippoRag.open({
     saveDir: common.saveDir,
     llm,

@@ -393,6 +393,34 @@ describe("6. user problems are input errors (exit 2) found before any work", () 
   });
 });
 
+describe("6b. a command refused (exit 2) leaves no workspace it created", () => {
+  it("index or run without an LLM for missing OpenIE, run over --max-cost, openie --import of a bad file: no new folder, an existing one kept", async () => {
+    const s = await server({ chat: fakeLlm });
+    const c = corpusDir(3);
+    writeJson(c.dir, "towns.json", [{ id: "q1", question: "Who founded Town 1?", answer: "Mayor 1" }]);
+    const bad = writeJson(c.dir, "openie_results_ner_m.json", { docs: [{ passage: "Town 0\nx", extracted_entities: "oops", extracted_triples: [] }] });
+    for (const args of [
+      ["index", ...c.base],
+      ["run", ...c.base],
+      ["run", ...c.base, "--llm-base-url", s.url, "--llm-name", "gpt-4o", "--max-cost", "0.0000001"],
+      ["openie", ...c.base, "--import", bad],
+    ]) {
+      const result = await runCli(args);
+      expect(result.code, args.join(" ")).toBe(2);
+      expect(existsSync(c.saveDir), `${args.slice(0, 1)}: ${result.stderr}`).toBe(false);
+    }
+    // A workspace that was there before a refused command stays, as it was.
+    mkdirSync(c.saveDir);
+    writeFileSync(join(c.saveDir, "notes.txt"), "mine");
+    expect((await runCli(["index", ...c.base])).code).toBe(2);
+    expect(existsSync(join(c.saveDir, "notes.txt"))).toBe(true);
+    expect(existsSync(join(c.saveDir, "hipporag.sqlite"))).toBe(false);
+    expect((await runCli(["openie", ...c.base, "--llm-base-url", s.url, "--llm-name", "m"])).code).toBe(0);
+    expect((await runCli(["index", ...c.base, "--openie-llm-name", "other"])).code).toBe(2);
+    expect(openieRows(c.saveDir)).toBe(3); // a workspace with work in it is never removed
+  });
+});
+
 describe("7. every exit says why; commands that only read never create a workspace", () => {
   it("bare hipporag prints the usage", async () => {
     const result = await runCli([]);

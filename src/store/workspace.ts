@@ -83,6 +83,22 @@ export class Workspace implements UnitOfWork, OpenIEResults {
     this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('vector_store', ?)").run(JSON.stringify({ kind: store.kind, ...(store.url ? { url: store.url } : {}) }));
   }
 
+  /**
+   * True when the workspace at `saveDir` holds no work at all (no passage, OpenIE, vector, cached
+   * reply, run, answer or report): what a command that created it and was then refused may remove.
+   */
+  static holdsNothing(saveDir: string): boolean {
+    const path = join(saveDir, WORKSPACE_FILE);
+    if (!existsSync(path)) return true;
+    const db = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      const tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name));
+      return ["passages", "openie", "embeddings", "llm_cache", "retrievals", "answers", "reports", "index_passages"].every((table) => !tables.has(table) || db.prepare(`SELECT 1 FROM ${table} LIMIT 1`).get() === undefined);
+    } finally {
+      db.close();
+    }
+  }
+
   /** The OpenIE results of one OpenIE model. */
   openie(model: string): OpenIEStore {
     return new SqliteOpenIEStore(this.db, this.path, model);

@@ -12,6 +12,7 @@ import { loadOpenIEPrompts } from "../../openie/prompts/load-openie-prompts.js";
 import { runOpenIE, type OpenIESummary } from "../../openie/run-openie.js";
 import { Workspace } from "../../store/workspace.js";
 import { loadCommandDataset } from "../load-command-dataset.js";
+import { noteWorkspaceOpening } from "../refused-workspaces.js";
 import { isQuiet, type ResolvedCommon } from "../common-options.js";
 import { installInterruptHandler } from "../interrupt.js";
 import { DEFAULT_LLM, resolveLlm } from "../llm-options.js";
@@ -47,6 +48,7 @@ export async function runOpenIECommand(common: ResolvedCommon, options: OpenIECo
     const model = options.llmName ?? modelFromOpenIEFileName(options.import) ?? DEFAULT_LLM;
     // The dataset (for the coverage line) is read first: a malformed corpus refuses the import before anything is written.
     const passages = coveragePassages(common);
+    noteWorkspaceOpening(common.saveDir);
     const workspace = Workspace.open(common.saveDir);
     try {
       workspace.acquireWriterLock("openie --import");
@@ -64,6 +66,7 @@ export async function runOpenIECommand(common: ResolvedCommon, options: OpenIECo
   const dataset = await loadCommandDataset(common, output);
   const model = options.llmName ?? DEFAULT_LLM;
   const folder = workspaceFolder(common.saveDir, options.dryRun);
+  noteWorkspaceOpening(folder.saveDir);
   const workspace = Workspace.open(folder.saveDir);
   try {
     workspace.acquireWriterLock("openie");
