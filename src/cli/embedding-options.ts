@@ -47,5 +47,6 @@ export function resolveEmbedding(options: EmbeddingCliOptions & { requestTimeout
     pooling: options.embeddingPooling,
     dtype: options.embeddingDtype,
     offline: options.offline || process.env.HIPPORAG_OFFLINE === "1",
+    hubEndpoint: process.env.HF_ENDPOINT?.trim() || undefined,
   };
 }

@@ -14,6 +14,8 @@ export interface EncoderSettings {
   pooling?: "mean" | "cls";
   dtype?: "fp32" | "fp16" | "q8";
   offline?: boolean;
+  /** The Hub onnx: models are downloaded from (HF_ENDPOINT). */
+  hubEndpoint?: string;
   timeoutMs?: number;
   maxRetries?: number;
   maxRetryAfterMs?: number;
@@ -30,6 +32,7 @@ export async function createEncoder(settings: EncoderSettings): Promise<Encoder>
       pooling: settings.pooling,
       dtype: settings.dtype,
       offline: settings.offline,
+      hubEndpoint: settings.hubEndpoint,
       batchSize: settings.batchSize,
       instructionFormat: settings.instructionFormat,
     });

@@ -38,6 +38,18 @@ describe("OnnxEncoder (transformers.js on a tiny local model, no network)", () =
     const encoder = new OnnxEncoder("some-org/not-downloaded-model", { offline: true, cacheDir: tempDir() });
     await expect(encoder.embedFormatted(["x"])).rejects.toThrow(/cannot load embedding model "some-org\/not-downloaded-model"/);
   });
+  it("a hub that cannot be reached is a remote fault (exit 3) saying so, not a bad model id; the hub is HF_ENDPOINT's", async () => {
+    const { createServer } = await import("node:http");
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as import("node:net").AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const encoder = new OnnxEncoder("some-org/not-downloaded-model", { cacheDir: tempDir(), hubEndpoint: `http://127.0.0.1:${port}` });
+    const error = await encoder.embedFormatted(["x"]).then(() => undefined, (e: unknown) => e as { code?: string; message: string; suggestion?: string });
+    expect(error?.code).toBe("REMOTE");
+    expect(error?.message).toMatch(new RegExp(`cannot reach the model hub at http://127\\.0\\.0\\.1:${port} to download "some-org/not-downloaded-model"`));
+    expect(error?.suggestion).toMatch(/--offline/);
+  });
   it("fails clearly for a local folder without the quantized weights", async () => {
     const encoder = new OnnxEncoder(FIXTURE, { offline: true, dtype: "q8" });
     await expect(encoder.embedFormatted(["x"])).rejects.toThrow(/model_quantized\.onnx|cannot load/);

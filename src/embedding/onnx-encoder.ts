@@ -1,6 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 import { HippoError } from "../core/errors.js";
+import { networkCode } from "../llm/failure.js";
 import { normalizeRows, queryInstruction, type EmbedPurpose, type Encoder, type Matrix } from "./encoder.js";
 import { applyInstruction, resolveInstructionFormat, type InstructionFormat } from "./instruction-format.js";
 
@@ -13,6 +14,8 @@ export interface OnnxEncoderOptions {
   offline?: boolean;
   /** Where downloaded hub models are cached. */
   cacheDir?: string;
+  /** The Hub to download from (HF_ENDPOINT, e.g. a mirror); default https://huggingface.co. */
+  hubEndpoint?: string;
   batchSize?: number;
   instructionFormat?: InstructionFormat;
 }
@@ -77,6 +80,7 @@ export class OnnxEncoder implements Encoder {
       } else {
         env.allowRemoteModels = !this.options.offline;
         if (this.options.cacheDir) env.cacheDir = this.options.cacheDir;
+        env.remoteHost = `${(this.options.hubEndpoint ?? "https://huggingface.co").replace(/\/+$/, "")}/`;
       }
       try {
         const extractor = await pipeline("feature-extraction", modelId, {
@@ -86,6 +90,15 @@ export class OnnxEncoder implements Encoder {
         return extractor as unknown as (texts: string[], options: Record<string, unknown>) => Promise<{ dims: number[]; data: Float32Array }>;
       } catch (error) {
         const message = (error as Error).message ?? String(error);
+        // No answer from the Hub at all (no network, a wrong HF_ENDPOINT): not the model id's fault.
+        const network = !local && !this.options.offline ? networkCode(error) ?? (/fetch failed/i.test(message) ? "fetch failed" : undefined) : undefined;
+        if (network) {
+          const hub = env.remoteHost.replace(/\/+$/, "");
+          throw new HippoError("REMOTE", `cannot reach the model hub at ${hub} to download "${this.model}" (${network})`, {
+            cause: error,
+            suggestion: `connect once to download it (it is then cached in ${env.cacheDir}), set HF_ENDPOINT for a mirror, use --offline with a cached model, or point --embedding-name at a local folder`,
+          });
+        }
         throw new HippoError("INPUT", `cannot load embedding model "${this.model}": ${message.split("\n")[0]}`, {
           cause: error,
           suggestion: local
