@@ -20,10 +20,13 @@ export interface CompleteOptions {
  * twice the limit (from the request's max tokens, or the tokens the server spent when it set the
  * limit itself), up to MAX_TOKENS_CEILING; if it is still cut off, or the server refuses the larger
  * limit, the call fails (REMOTE, retryable) so the caller records it and the next run asks again.
- * Truncated replies are not cached, so that next run really asks.
+ * Truncated replies are not cached, so that next run really asks. A reply withheld by the server's
+ * content filter fails the same way (REMOTE, retryable, not cached).
  */
 export async function generateComplete(chat: ChatModel, request: ChatRequest, options: CompleteOptions = {}): Promise<ChatResult> {
-  const usable = (result: ChatResult) => (options.acceptTruncated || result.finishReason !== "length") && (!options.accept || options.accept(result));
+  // A reply the server's content filter withheld is no answer (often empty): never cached as one.
+  const usable = (result: ChatResult) =>
+    result.finishReason !== "content_filter" && (options.acceptTruncated || result.finishReason !== "length") && (!options.accept || options.accept(result));
   let current = request;
   let raised = false;
   for (;;) {
@@ -34,6 +37,12 @@ export async function generateComplete(chat: ChatModel, request: ChatRequest, op
       // A server that refuses the raised limit (HTTP 400 "max_tokens too large") ends it there.
       if (raised && HippoError.isInstance(error) && error.code === "REMOTE" && !error.isRetryable) throw truncated(current.maxTokens, `; the server refused max tokens ${current.maxTokens} (${error.message})`);
       throw error;
+    }
+    if (result.finishReason === "content_filter") {
+      throw new HippoError("REMOTE", `the server withheld the reply (finish_reason "content_filter")`, {
+        isRetryable: true,
+        suggestion: "the model's content filter blocked this request: it is recorded as failed and asked again by the next run (or use another model)",
+      });
     }
     if (options.acceptTruncated || result.finishReason !== "length") return result;
     const limit = current.maxTokens ?? result.completionTokens;
