@@ -173,15 +173,22 @@ describe("exit 5 (work left incomplete)", () => {
 });
 
 describe("eval of a workspace built from --corpus", () => {
-  it("takes the same --corpus and --questions, and finds the runs current", async () => {
+  /** A folder of the demo's passages as .txt files, one question, and a graph-only run built from them. */
+  async function builtFromFolder() {
     const dir = tempDir();
     mkdirSync(join(dir, "docs"));
     const corpus = JSON.parse(readFileSync(join(DEMO, "demo_corpus.json"), "utf8")) as { title: string; text: string }[];
     corpus.forEach((p, i) => writeFileSync(join(dir, "docs", `${String(i).padStart(2, "0")} ${p.title.replace(/[^A-Za-z0-9 ]/g, "")}.txt`), p.text));
     const questions = writeJson(dir, "q.json", [{ id: "q1", question: "Where was Marie Curie born?", answer: "Warsaw" }]);
-    const source = ["--corpus", join(dir, "docs"), "--questions", questions, "--save-dir", join(dir, "ws")];
+    const ws = join(dir, "ws");
+    const source = ["--corpus", join(dir, "docs"), "--questions", questions, "--save-dir", ws];
     const built = await runCli(["run", ...source, "--llm-base-url", (await server({ chat: fakeLlm })).url, "--llm-name", "m", "--no-baselines", "--no-filter", "--skip-qa"]);
     expect(built.code, built.stderr).toBe(0);
+    return { dir, ws, questions, source };
+  }
+
+  it("takes the same --corpus and --questions, and finds the runs current", async () => {
+    const { source } = await builtFromFolder();
     const evaluated = await runCli(["eval", ...source]);
     expect(evaluated.code, evaluated.stderr).toBe(0);
     expect(evaluated.stdout).toMatch(/hipporag2-nofilter /);
@@ -189,14 +196,7 @@ describe("eval of a workspace built from --corpus", () => {
   });
 
   it("eval with a dataset none of whose questions any stored run ranked is refused (exit 2), writing no report", async () => {
-    const dir = tempDir();
-    mkdirSync(join(dir, "docs"));
-    const corpus = JSON.parse(readFileSync(join(DEMO, "demo_corpus.json"), "utf8")) as { title: string; text: string }[];
-    corpus.forEach((p, i) => writeFileSync(join(dir, "docs", `${String(i).padStart(2, "0")}.txt`), `${p.title}\n${p.text}`));
-    const questions = writeJson(dir, "q.json", [{ id: "q1", question: "Where was Marie Curie born?", answer: "Warsaw" }]);
-    const ws = join(dir, "ws");
-    const built = await runCli(["run", "--corpus", join(dir, "docs"), "--questions", questions, "--save-dir", ws, "--llm-base-url", (await server({ chat: fakeLlm })).url, "--llm-name", "m", "--no-baselines", "--no-filter", "--skip-qa"]);
-    expect(built.code, built.stderr).toBe(0);
+    const { ws } = await builtFromFolder();
     const reportsBefore = readdirSync(join(ws, "reports")).sort();
     const wrong = await runCli(["eval", "--dataset", "sample", "--dataset-dir", SHARED_DATASETS, "--save-dir", ws]);
     expect(wrong.code).toBe(2);
@@ -205,14 +205,7 @@ describe("eval of a workspace built from --corpus", () => {
   });
 
   it("report takes them too, one per workspace, and lays out the runs", async () => {
-    const dir = tempDir();
-    mkdirSync(join(dir, "docs"));
-    const corpus = JSON.parse(readFileSync(join(DEMO, "demo_corpus.json"), "utf8")) as { title: string; text: string }[];
-    corpus.forEach((p, i) => writeFileSync(join(dir, "docs", `${String(i).padStart(2, "0")} ${p.title.replace(/[^A-Za-z0-9 ]/g, "")}.txt`), p.text));
-    const questions = writeJson(dir, "q.json", [{ id: "q1", question: "Where was Marie Curie born?", answer: "Warsaw" }]);
-    const ws = join(dir, "ws");
-    const built = await runCli(["run", "--corpus", join(dir, "docs"), "--questions", questions, "--save-dir", ws, "--llm-base-url", (await server({ chat: fakeLlm })).url, "--llm-name", "m", "--no-baselines", "--no-filter", "--skip-qa"]);
-    expect(built.code, built.stderr).toBe(0);
+    const { dir, ws, questions } = await builtFromFolder();
     const without = await runCli(["report", ws]);
     expect(without.code).toBe(2);
     expect(without.stderr).toMatch(/--corpus/);
