@@ -7,6 +7,8 @@ import { createOnnxMatmul } from "../src/embedding/onnx-matmul.js";
 import { ANN_SYNONYMY_THRESHOLD, annSynonymCandidates } from "../src/graph/synonymy-ann.js";
 import { MemoryIndex } from "../src/graph/memory-index.js";
 import { queriesForSynonyms, synonymCandidates, DEFAULT_SYNONYMY, type NeighborList } from "../src/graph/synonymy.js";
+import { quantile } from "../src/eval/bootstrap-means.js";
+import { Xoshiro128 } from "../src/eval/xoshiro128.js";
 import { ms } from "./bench-util.js";
 import { edgeRecall, walkedLists } from "./synonymy-recall.js";
 import { syntheticCorpus, SyntheticEncoder } from "./synthetic-corpus.js";
@@ -243,27 +245,34 @@ async function exactRecall(hippo: HippoRag, sample?: number): Promise<RecallChec
   return { seconds, ...result, checkedOn: `${queries.length} sampled phrases`, interval: bootstrapInterval(truth, built) };
 }
 
-/** 95% percentile bootstrap (1,000 resamples of the phrases) of the edge recall of `got` against `truth`. */
+/**
+ * 95% percentile bootstrap (1,000 resamples of the phrases, the eval's generator and percentile) of
+ * the edge recall of `got` against `truth`: a ratio of sums, so each resample's found / total.
+ */
 function bootstrapInterval(truth: Map<string, NeighborList>, got: Map<string, NeighborList>): string {
-  const per = [...truth].map(([phrase, list]) => {
+  const found = new Float64Array(truth.size);
+  const total = new Float64Array(truth.size);
+  [...truth].forEach(([phrase, list], i) => {
     const mine = new Set((got.get(phrase) ?? []).map(([other]) => other));
-    return [list.filter(([other]) => mine.has(other)).length, list.length] as const;
+    found[i] = list.filter(([other]) => mine.has(other)).length;
+    total[i] = list.length;
   });
-  const random = mulberry32(23);
-  const recalls: number[] = [];
-  for (let b = 0; b < 1000; b++) {
-    let found = 0;
-    let total = 0;
-    for (let i = 0; i < per.length; i++) {
-      const [f, t] = per[Math.floor(random() * per.length)]!;
-      found += f;
-      total += t;
+  const rng = Xoshiro128.fromSeed(23);
+  const draws = new Uint32Array(truth.size);
+  const recalls = new Float64Array(1000);
+  for (let b = 0; b < recalls.length; b++) {
+    rng.fillBelow(draws, truth.size);
+    let f = 0;
+    let t = 0;
+    for (const i of draws) {
+      f += found[i]!;
+      t += total[i]!;
     }
-    recalls.push(total ? found / total : 1);
+    recalls[b] = t ? f / t : 1;
   }
-  recalls.sort((a, b) => a - b);
+  recalls.sort();
   const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
-  return `${pct(recalls[24]!)}–${pct(recalls[974]!)}`;
+  return `${pct(quantile(recalls, 0.025))}–${pct(quantile(recalls, 0.975))}`;
 }
 
 /**

@@ -1,5 +1,5 @@
-/** A run of mask characters a server puts in place of most of a key: ***, ..., …, •••. */
-const MASK = /\*{3,}|\.{3,}|…+|•{3,}/;
+/** Runs of mask characters a server puts in place of most of a key: ***, ..., …, •••. */
+const MASK = /\*{3,}|\.{3,}|…+|•{3,}/g;
 /** Quotes and punctuation around a token that are not part of the key. */
 const EDGE = /^["'`(<[]+|["'`)>\],.;:!?]+$/g;
 
@@ -16,14 +16,13 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
   return out.replace(/\bsk-[A-Za-z0-9_-]{8,}/g, "sk-***");
 }
 
-/** A token with a mask in it whose text before the mask begins a key (3+ characters) or whose text after it ends one (2+). */
+/** A token with a mask in it whose text before the first mask begins a key (3+ characters) or whose text after the last one ends one (2+). */
 function echoesAKey(token: string, keys: readonly string[]): boolean {
-  const mask = MASK.exec(token);
-  if (!mask) return false;
-  const before = token.slice(0, mask.index).replace(EDGE, "");
-  // the last mask run in the token: the key's tail follows it
-  let end = mask.index + mask[0].length;
-  for (let rest = token.slice(end), next = MASK.exec(rest); next; rest = token.slice(end), next = MASK.exec(rest)) end += next.index + next[0].length;
-  const after = token.slice(end).replace(EDGE, "");
+  const masks = [...token.matchAll(MASK)];
+  if (masks.length === 0) return false;
+  const first = masks[0]!;
+  const last = masks[masks.length - 1]!;
+  const before = token.slice(0, first.index).replace(EDGE, "");
+  const after = token.slice(last.index! + last[0].length).replace(EDGE, "");
   return keys.some((key) => key.length >= 8 && ((before.length >= 3 && key.startsWith(before)) || (after.length >= 2 && key.endsWith(after))));
 }

@@ -46,21 +46,19 @@ export function readQuestionRecords(data: unknown, file: string, datasetName: st
   // A file in which no question has a gold answer (your own questions about your own documents,
   // bare strings allowed) is read as such: answers are generated, EM/F1 are not scored. A file in
   // which only some lack one is a mistake, named record by record as before.
-  const asSample = (record: unknown) => (typeof record === "string" ? { question: record } : record);
+  const samples = data.map((record) => (typeof record === "string" ? { question: record } : record) as unknown);
+  const isObject = (sample: unknown): sample is Record<string, unknown> => typeof sample === "object" && sample !== null && !Array.isArray(sample);
+  // Each record's style, detected once (undefined for a non-object, refused below).
+  const detected = samples.map((sample) => (isObject(sample) ? detectFormat(sample, datasetName) : undefined));
   // Only in the generic style: a paper dataset's file without answers is a broken file, not a choice.
-  const answerless = data.every((record) => {
-    const sample = asSample(record);
-    return typeof sample === "object" && sample !== null && !Array.isArray(sample) && !ANSWER_FIELDS.some((field) => field in sample) && detectFormat(sample as Record<string, unknown>, datasetName).name === "qa-only";
-  });
+  const answerless = samples.every((sample, i) => isObject(sample) && detected[i]!.name === "qa-only" && !ANSWER_FIELDS.some((field) => field in sample));
   const questions = data.map((record, index) => {
     const where = { file, record: index };
-    const sample = asSample(record) as Record<string, unknown>;
-    if (typeof sample !== "object" || sample === null || Array.isArray(sample)) {
-      throw new InputError(`expected an object, got ${typeName(record)}`, where);
-    }
+    const sample = samples[index];
+    if (!isObject(sample)) throw new InputError(`expected an object, got ${typeName(record)}`, where);
     const illFormed = illFormedPath(sample);
     if (illFormed) throw new InputError(ILL_FORMED_PROBLEM, { ...where, field: illFormed });
-    const format = detectFormat(sample, datasetName);
+    const format = detected[index]!;
     formats[format.name] = (formats[format.name] ?? 0) + 1;
     for (const key of Object.keys(sample)) if (!format.understood.includes(key)) unknownFields.set(key, (unknownFields.get(key) ?? 0) + 1);
     const question = format.readQuestion ? format.readQuestion(sample) : sample.question;

@@ -21,14 +21,13 @@ export async function runQaCommand(common: ResolvedCommon, raw: QaOptions, outpu
   const { openHippo } = await import("../open-hippo.js");
   const { evaluateRun } = await import("../../eval/run-eval.js");
   const { formatEvalTable } = await import("../../eval/format-eval-report.js");
-  const { storedRuns } = await import("../../retrieval/retrieval-store.js");
+  const { loadAnswers, questionKey, storedRuns } = await import("../../retrieval/retrieval-store.js");
   const { usageError } = await import("../../core/errors.js");
   const { checkOutputFile } = await import("../output-path.js");
   checkOutputFile("--answers-out", raw.answersOut);
   const dataset = await loadCommandDataset(common, output, { embeddingName: raw.embeddingName, requireQuestions: true });
   // The run's answers, question by question (what the scores are computed from), for people and files.
   const answersOf = async (name: string) => {
-    const { loadAnswers, questionKey } = await import("../../retrieval/retrieval-store.js");
     const stored = loadAnswers(hippo.workspace, name);
     const answers = dataset.questions.map((q) => ({ id: q.id, question: q.question, answer: stored.get(questionKey(q.question))?.answer ?? null, gold: q.goldAnswers }));
     if (raw.answersOut) {
@@ -98,7 +97,6 @@ export async function runQaCommand(common: ResolvedCommon, raw: QaOptions, outpu
       output.stdout(formatEvalTable([{ name: run, report }]));
       const { reuseLine } = await import("../output.js");
       output.stderr(`qa ${run}: ${reuseLine(dataset.questions.length, "question", outcome.recomputed)}; ${outcome.answered} answered, ${outcome.failed.length} failed`);
-      const { questionKey } = await import("../../retrieval/retrieval-store.js");
       const idOf = new Map(dataset.questions.map((q) => [questionKey(q.question), q.id]));
       for (const f of outcome.failed.slice(0, 3)) output.stderr(`failed ${idOf.get(f.key) ?? f.key}: ${f.error}`);
       if (outcome.failed.length > 3) output.stderr(`… and ${outcome.failed.length - 3} more`);
