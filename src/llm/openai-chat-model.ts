@@ -1,5 +1,4 @@
 import OpenAI from "openai";
-import { HippoError } from "../core/errors.js";
 import { CircuitBreaker } from "./circuit-breaker.js";
 import { redactSecrets } from "../core/redact.js";
 import { chatRequestBody, type ChatModel, type ChatRequest, type ChatResult } from "./chat-model.js";
@@ -71,12 +70,30 @@ export class OpenAIChatModel implements ChatModel {
 
   async generate(request: ChatRequest, options: { signal?: AbortSignal } = {}): Promise<ChatResult> {
     const body = chatRequestBody(this.modelId, request) as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
-    const completion = await withRetries(
-      () => this.client.chat.completions.create(body, { signal: options.signal }),
+    // The reply is read inside the retried call: a 200 without text (a gateway's {"error": …}) is a
+    // failed attempt like a 502, retried, counted by the breaker, and quoted when it is the last one.
+    return withRetries(
+      async () => parseCompletion(await this.client.chat.completions.create(body, { signal: options.signal }), this.secrets),
       this.policy,
       { signal: options.signal, onRetry: this.onRetry, what: `LLM call (${request.stage}, model ${this.modelId})`, secrets: this.secrets, breaker: this.breaker },
     );
-    return parseCompletion(completion, `LLM call (${request.stage}, model ${this.modelId})`, this.secrets);
+  }
+}
+
+/**
+ * A reply with HTTP 200 that holds no message text. `status` is the HTTP status an error body names
+ * as its code (OpenRouter sends {"error": {"code": 401, …}}), so the retry rules and the breaker
+ * treat it as that status; without one it is transient, like any failed attempt.
+ */
+export class ReplyWithoutText extends Error {
+  override readonly name = "ReplyWithoutText";
+  readonly status?: number;
+  readonly code?: string;
+
+  constructor(message: string, status?: number, code?: string) {
+    super(message);
+    this.status = status;
+    this.code = code;
   }
 }
 
@@ -85,14 +102,12 @@ export class OpenAIChatModel implements ChatModel {
  * A server could echo the credentials into any field; what comes from it is cached, stored, parsed
  * and quoted in messages, so every string taken from it is scrubbed here, at the source.
  */
-export function parseCompletion(completion: unknown, what: string, secrets: readonly string[] = []): ChatResult {
+export function parseCompletion(completion: unknown, secrets: readonly string[] = []): ChatResult {
+  const scrub = (value: string) => redactSecrets(value, secrets);
   const choice = (completion as { choices?: { message?: { content?: unknown }; finish_reason?: unknown }[] })?.choices?.[0];
   const text = choice?.message?.content;
-  if (typeof text !== "string") {
-    throw new HippoError("REMOTE", `${what}: the response has no message text`, { isRetryable: true });
-  }
+  if (typeof text !== "string") throw replyWithoutText(completion, scrub);
   const usage = (completion as { usage?: { prompt_tokens?: number; completion_tokens?: number } }).usage;
-  const scrub = (value: string) => redactSecrets(value, secrets);
   return {
     text: scrub(text),
     finishReason: typeof choice?.finish_reason === "string" ? scrub(choice.finish_reason) : "stop",
@@ -100,6 +115,16 @@ export function parseCompletion(completion: unknown, what: string, secrets: read
     completionTokens: finiteCount(usage?.completion_tokens),
     cacheHit: false,
   };
+}
+
+function replyWithoutText(completion: unknown, scrub: (value: string) => string): ReplyWithoutText {
+  const error = (completion as { error?: unknown } | null)?.error;
+  if (error === undefined || error === null) return new ReplyWithoutText("the response has no message text");
+  const fields = typeof error === "object" ? (error as { message?: unknown; code?: unknown; type?: unknown }) : { message: error };
+  const message = typeof fields.message === "string" ? fields.message : JSON.stringify(fields.message ?? error);
+  const status = typeof fields.code === "number" && fields.code >= 400 && fields.code < 600 ? fields.code : undefined;
+  const code = typeof fields.code === "string" ? fields.code : typeof fields.type === "string" ? fields.type : undefined;
+  return new ReplyWithoutText(`the server replied 200 with an error: ${scrub(message.slice(0, 300))}`, status, code);
 }
 
 /** Token counts as reported, when they are counts at all (a hostile reply may send anything). */

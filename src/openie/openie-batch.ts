@@ -161,9 +161,9 @@ export function importOpenIEBatch(
     }
     let result;
     try {
-      result = parseCompletion(response.body, `batch ${customId}`, options.secrets);
+      result = parseCompletion(response.body, options.secrets);
     } catch (error) {
-      fail((error as Error).message);
+      fail(`batch ${customId}: ${(error as Error).message}`);
       return;
     }
     const illFormed = illFormedPath(result.text);

@@ -12,6 +12,8 @@ export type Fault =
   | { kind: "hang" }
   | { kind: "drop" }
   | { kind: "malformed-body" }
+  /** Any JSON body with HTTP 200 (some gateways answer an upstream failure as 200 {"error": …}). */
+  | { kind: "body-200"; body: unknown }
   | { kind: "reply"; reply: FakeReply };
 
 export interface ChatBody {
@@ -91,6 +93,7 @@ export class FakeOpenAIServer {
       res.writeHead(200, { "content-type": "application/json" });
       return void res.end('{"id": "x", "choices": [');
     }
+    if (fault?.kind === "body-200") return this.json(res, 200, fault.body);
     if (path.endsWith("/chat/completions")) {
       const reply = fault?.kind === "reply" ? fault.reply : (this.options.chat ?? (() => ({ content: "" })))(body);
       return this.json(res, 200, chatCompletion(body.model, reply, body));
