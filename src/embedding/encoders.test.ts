@@ -127,6 +127,26 @@ describe("OpenAIEncoder (real HTTP against a loopback server)", () => {
     }
   });
 
+  it("a 200 reply carrying an error body is retried, and quoted when it keeps failing; nothing is stored", async () => {
+    let failing = 2;
+    server = await new FakeOpenAIServer({ embed, fault: () => (failing-- > 0 ? { kind: "body-200", body: { error: { message: "Upstream embedder overloaded" } } } : undefined) }).start();
+    const reasons: string[] = [];
+    const encoder = new OpenAIEncoder("m", { baseUrl: server.url, apiKey: "k", retry: { maxRetries: 2, baseDelayMs: 1 }, onRetry: (info) => reasons.push(info.reason) });
+    expect((await encoder.embedFormatted(["a"])).rows).toBe(1);
+    expect(reasons).toEqual([expect.stringMatching(/Upstream embedder overloaded/), expect.stringMatching(/Upstream embedder overloaded/)]);
+    failing = 10;
+    const workspace = Workspace.open(tempDir());
+    try {
+      const store = new EmbeddingStore(workspace, new OpenAIEncoder("m", { baseUrl: server.url, apiKey: "k", retry: { maxRetries: 1, baseDelayMs: 1 } }));
+      const error = await store.matrix(["b"], "passage").then(() => undefined, (e: unknown) => e as { code?: string; message: string; isRetryable?: boolean });
+      expect(error).toMatchObject({ code: "REMOTE", isRetryable: true });
+      expect(error?.message).toMatch(/failed after 2 attempt\(s\): .*Upstream embedder overloaded/);
+      expect(workspace.db.prepare("SELECT COUNT(*) AS n FROM embeddings").get()).toEqual({ n: 0 });
+    } finally {
+      workspace.close();
+    }
+  });
+
   it("defaults to no instruction for OpenAI text-embedding models, and honours an explicit template", () => {
     expect(new OpenAIEncoder("text-embedding-3-small", { apiKey: "k" }).formatInput("q", "query_to_fact")).toBe("q");
     const custom = new OpenAIEncoder("text-embedding-3-small", { apiKey: "k", instructionFormat: { template: "{instruction} | {query}" } });

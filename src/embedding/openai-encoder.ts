@@ -1,7 +1,9 @@
 import pLimit from "p-limit";
 import { HippoError } from "../core/errors.js";
+import { redactSecrets } from "../core/redact.js";
 import { CircuitBreaker } from "../llm/circuit-breaker.js";
 import { createOpenAIClient, type OpenAIClientSettings } from "../llm/openai-chat-model.js";
+import { ReplyWithoutText } from "../llm/reply-without-text.js";
 import { retryPolicy, withRetries, type RetryPolicy } from "../llm/retry.js";
 import { normalizeRows, queryInstruction, type EmbedPurpose, type Encoder, type Matrix } from "./encoder.js";
 import { applyInstruction, resolveInstructionFormat, type InstructionFormat } from "./instruction-format.js";
@@ -73,10 +75,16 @@ export class OpenAIEncoder implements Encoder {
 
   private async embedBatch(batch: string[], signal?: AbortSignal): Promise<Float32Array[]> {
     const encoding = this.options.encodingFormat ?? "base64";
+    const secrets = this.options.apiKey ? [this.options.apiKey] : [];
     const response = await withRetries(
-      () => this.client.embeddings.create({ model: this.model, input: batch, encoding_format: encoding }, { signal }),
+      async () => {
+        const reply = await this.client.embeddings.create({ model: this.model, input: batch, encoding_format: encoding }, { signal });
+        // A 200 without a data list (a gateway's {"error": …}) is a failed attempt: retried and quoted.
+        if (!Array.isArray((reply as { data?: unknown }).data)) throw new ReplyWithoutText(reply, "embedding list", (text) => redactSecrets(text, secrets));
+        return reply;
+      },
       this.policy,
-      { signal, what: `embedding call (model ${this.model})`, onRetry: this.options.onRetry, secrets: this.options.apiKey ? [this.options.apiKey] : [], breaker: this.breaker },
+      { signal, what: `embedding call (model ${this.model})`, onRetry: this.options.onRetry, secrets, breaker: this.breaker },
     );
     const data = [...(response.data ?? [])].sort((a, b) => a.index - b.index);
     if (data.length !== batch.length) {

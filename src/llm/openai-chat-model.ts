@@ -1,6 +1,7 @@
 import OpenAI from "openai";
 import { CircuitBreaker } from "./circuit-breaker.js";
 import { redactSecrets } from "../core/redact.js";
+import { ReplyWithoutText } from "./reply-without-text.js";
 import { chatRequestBody, type ChatModel, type ChatRequest, type ChatResult } from "./chat-model.js";
 import { retryPolicy, withRetries, type RetryInfo, type RetryPolicy } from "./retry.js";
 
@@ -81,23 +82,6 @@ export class OpenAIChatModel implements ChatModel {
 }
 
 /**
- * A reply with HTTP 200 that holds no message text. `status` is the HTTP status an error body names
- * as its code (OpenRouter sends {"error": {"code": 401, …}}), so the retry rules and the breaker
- * treat it as that status; without one it is transient, like any failed attempt.
- */
-export class ReplyWithoutText extends Error {
-  override readonly name = "ReplyWithoutText";
-  readonly status?: number;
-  readonly code?: string;
-
-  constructor(message: string, status?: number, code?: string) {
-    super(message);
-    this.status = status;
-    this.code = code;
-  }
-}
-
-/**
  * Extracts text, finish reason and usage from a chat completion (online or from a batch output line).
  * A server could echo the credentials into any field; what comes from it is cached, stored, parsed
  * and quoted in messages, so every string taken from it is scrubbed here, at the source.
@@ -106,7 +90,7 @@ export function parseCompletion(completion: unknown, secrets: readonly string[] 
   const scrub = (value: string) => redactSecrets(value, secrets);
   const choice = (completion as { choices?: { message?: { content?: unknown }; finish_reason?: unknown }[] })?.choices?.[0];
   const text = choice?.message?.content;
-  if (typeof text !== "string") throw replyWithoutText(completion, scrub);
+  if (typeof text !== "string") throw new ReplyWithoutText(completion, "message text", scrub);
   const usage = (completion as { usage?: { prompt_tokens?: number; completion_tokens?: number } }).usage;
   return {
     text: scrub(text),
@@ -115,16 +99,6 @@ export function parseCompletion(completion: unknown, secrets: readonly string[] 
     completionTokens: finiteCount(usage?.completion_tokens),
     cacheHit: false,
   };
-}
-
-function replyWithoutText(completion: unknown, scrub: (value: string) => string): ReplyWithoutText {
-  const error = (completion as { error?: unknown } | null)?.error;
-  if (error === undefined || error === null) return new ReplyWithoutText("the response has no message text");
-  const fields = typeof error === "object" ? (error as { message?: unknown; code?: unknown; type?: unknown }) : { message: error };
-  const message = typeof fields.message === "string" ? fields.message : JSON.stringify(fields.message ?? error);
-  const status = typeof fields.code === "number" && fields.code >= 400 && fields.code < 600 ? fields.code : undefined;
-  const code = typeof fields.code === "string" ? fields.code : typeof fields.type === "string" ? fields.type : undefined;
-  return new ReplyWithoutText(`the server replied 200 with an error: ${scrub(message.slice(0, 300))}`, status, code);
 }
 
 /** Token counts as reported, when they are counts at all (a hostile reply may send anything). */
