@@ -158,6 +158,31 @@ describe("delete", () => {
   });
 });
 
+describe("delete of passages the index does not hold", () => {
+  it("is refused before any work (exit 2), naming each record and whether an indexed passage has its title; --missing-ok removes the others", async () => {
+    const dir = tempDir();
+    const saveDir = join(dir, "ws");
+    expect((await runCli(["run", ...demo(saveDir), "--import-openie", DEMO_OPENIE, "--skip-qa", "--no-filter"])).code).toBe(0);
+    const corpus = JSON.parse(readFileSync(join(DEMO, "demo_corpus.json"), "utf8")) as { title: string; text: string }[];
+    const edited = { title: corpus[2]!.title, text: `${corpus[2]!.text} (edited)` };
+    const docs = writeJson(dir, "del.json", [corpus[1], { title: "Nowhere", text: "Not in the corpus." }, edited, corpus[1]]);
+    const passages = () => new Database(join(saveDir, "hipporag.sqlite"), { readonly: true }).prepare("SELECT COUNT(*) FROM index_passages").pluck().get();
+    const before = passages();
+    const refused = await runCli(["delete", ...demo(saveDir), "--docs", docs]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("del.json");
+    expect(refused.stderr).toMatch(/record 1 \("Nowhere"\): not in the index/);
+    expect(refused.stderr).toMatch(new RegExp(`record 2 \\("${corpus[2]!.title}"\\): not in the index; an indexed passage has this title and other text`));
+    expect(refused.stderr).toMatch(/--missing-ok/);
+    expect(passages()).toBe(before); // nothing removed
+    const removed = await runCli(["delete", ...demo(saveDir), "--docs", docs, "--missing-ok", "--json"]);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(JSON.parse(removed.stdout)).toMatchObject({ removed: 1, requested: 3, notIndexed: 2 }); // the repeated record counts once
+    expect(removed.stderr).toMatch(/2 of the 3 passages .* are not in the index/);
+    expect(passages()).toBe((before as number) - 1);
+  });
+});
+
 describe("exit 5 (work left incomplete)", () => {
   it("ends with one error line saying so, and counts the failures it does not list", async () => {
     const s = await server({ chat: fakeLlm, fault: () => ({ kind: "status", status: 500 }) });

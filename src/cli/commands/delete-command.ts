@@ -11,6 +11,7 @@ export function deleteCommand(context: CommandContext): Command {
     .requiredOption("--docs <file>", 'JSON array of passages to remove: "title\\ntext" strings or {title, text} objects');
   // Only what names the index: whose OpenIE (--llm-name) and which encoder. Deleting calls no LLM.
   command.option("--llm-name <model>", "whose OpenIE the index is built from (default: the workspace's)");
+  command.option("--missing-ok", "remove the passages the index holds even if others in --docs are not in it (refused by default, nothing removed)");
   embeddingOptions(commonOptions(command)).action(async (raw: DeleteOptions) => {
     const common = resolveCommon(raw, "delete");
     const { runDeleteCommand } = await import("./run-delete-command.js");
