@@ -1,10 +1,10 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { signedPct } from "../eval/format-eval-report.js";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadDataset } from "../datasets/load-dataset.js";
 import { recallAtK } from "../eval/metrics.js";
-import { runCli, SHARED_DATASETS, musiqueWorkspace } from "../test-support/cli-harness.js";
+import { runCli, SHARED_DATASETS, musiqueWorkspace, tempDir } from "../test-support/cli-harness.js";
 
 // Stored graph-only runs on musique_train_dev (50 questions, the authors' GPT-3.5 OpenIE, lexical encoder).
 let saveDir: string;
@@ -200,6 +200,25 @@ describe("hipporag report: stored runs laid out like the paper's tables", () => 
     expect(result.stdout).toMatch(/^dense\s+NV-Embed-v2 \(dense\)\s+(\S+ \/ \S+\s+52\.7 \/ 69\.7\s+\S+ \/ \S+\s*){2}$/m);
   });
 
+  it("skips what a shell glob brings that is not a workspace (outputs/* with a README and a logs folder), saying so", async () => {
+    const outputs = tempDir();
+    writeFileSync(join(outputs, "README.md"), "# my runs\n");
+    mkdirSync(join(outputs, "logs"));
+    const result = await runCli(["report", saveDir, join(outputs, "README.md"), join(outputs, "logs"), "--dataset-dir", SHARED_DATASETS, "--bootstrap", "200", "--json"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout).datasets).toHaveLength(1);
+    expect(JSON.parse(result.stdout).skipped).toEqual([join(outputs, "README.md"), join(outputs, "logs")]);
+    expect(result.stderr).toContain(`note: skipped 2 paths that hold no workspace: ${join(outputs, "README.md")}, ${join(outputs, "logs")}`);
+    // with one --dataset per path, a skipped path would shift the others' datasets: refused instead
+    const aligned = await runCli(["report", saveDir, join(outputs, "README.md"), "--dataset", "musique_train_dev", "musique_train_dev", "--dataset-dir", SHARED_DATASETS]);
+    expect(aligned.code).toBe(2);
+    expect(aligned.stderr).toMatch(/no workspace at .*README\.md \(it is a file\)/);
+    // nothing but non-workspaces: refused
+    const only = await runCli(["report", join(outputs, "README.md"), join(outputs, "logs"), "--dataset-dir", SHARED_DATASETS]);
+    expect(only.code).toBe(2);
+    expect(only.stderr).toMatch(/no workspace at .*README\.md/);
+  });
+
   it("refuses a folder without a workspace and a --dataset count that does not match, exit 2", async () => {
     const missing = await runCli(["report", join(saveDir, "nowhere"), "--dataset-dir", SHARED_DATASETS]);
     expect(missing.code).toBe(2);
@@ -207,7 +226,7 @@ describe("hipporag report: stored runs laid out like the paper's tables", () => 
     expect(existsSync(join(saveDir, "nowhere"))).toBe(false);
     const mismatch = await runCli(["report", saveDir, saveDir, "--dataset", "musique_train_dev", "--dataset-dir", SHARED_DATASETS]);
     expect(mismatch.code).toBe(2);
-    expect(mismatch.stderr).toMatch(/--dataset was given 1 times for 2 workspaces/);
+    expect(mismatch.stderr).toMatch(/--dataset was given once for 2 workspaces/);
     const none = await runCli(["report"]);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/at least one workspace/);

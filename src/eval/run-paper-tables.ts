@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { usageError } from "../core/errors.js";
 import { datasetNameFromCorpus, loadDataset } from "../datasets/load-dataset.js";
@@ -25,6 +25,8 @@ export interface PaperTablesResult {
   bootstrap: BootstrapOptions;
   datasets: DatasetRuns[];
   tables: PaperTable[];
+  /** Paths given that hold no workspace and were left out (what `outputs/*` brings besides workspaces). */
+  skipped: string[];
 }
 
 /** `hipporag report`: scores every stored run of several workspaces and lays them out like the paper's tables. */
@@ -34,14 +36,22 @@ export function runPaperTables(options: PaperTablesOptions): PaperTablesResult {
   const perWorkspace = (flag: string, values: readonly string[] | undefined, none: string) => {
     const n = options.saveDirs.length;
     if (values?.length && values.length !== n) {
-      throw usageError(`${flag} was given ${values.length} times for ${n} workspace${n === 1 ? "" : "s"}`, `give one ${flag} per workspace, in the same order, or none to ${none}`);
+      throw usageError(`${flag} was given ${values.length === 1 ? "once" : `${values.length} times`} for ${n} workspace${n === 1 ? "" : "s"}`, `give one ${flag} per workspace, in the same order, or none to ${none}`);
     }
   };
   perWorkspace("--dataset", options.datasets, "read each workspace's own");
   perWorkspace("--corpus", options.corpus, "use each workspace's dataset");
   perWorkspace("--questions", options.questions, "use each dataset's own");
-  const datasets = options.saveDirs.map((saveDir, i) => {
-    if (!existsSync(resolve(saveDir, WORKSPACE_FILE))) throw usageError(`no workspace at ${saveDir} (no ${WORKSPACE_FILE})`, "pass the --save-dir of a hipporag run");
+  // `report outputs/*` also brings what is not a workspace (a README, a logs folder): skipped and
+  // said, unless values were given per path (skipping would shift them onto the wrong workspace)
+  // or nothing would be left. A path that does not exist never came from a glob: refused.
+  const aligned = [options.datasets, options.corpus, options.questions].some((values) => values?.length);
+  const notWorkspace = (saveDir: string) => (!existsSync(resolve(saveDir, WORKSPACE_FILE)) ? refusal(saveDir) : undefined);
+  const skipped = options.saveDirs.filter((saveDir) => existsSync(saveDir) && notWorkspace(saveDir));
+  const saveDirs = aligned || skipped.length === options.saveDirs.length ? options.saveDirs : options.saveDirs.filter((saveDir) => !skipped.includes(saveDir));
+  const datasets = saveDirs.map((saveDir, i) => {
+    const refused = notWorkspace(saveDir);
+    if (refused) throw usageError(refused, "pass the --save-dir of a hipporag run");
     const workspace = Workspace.open(saveDir, { readonly: true });
     try {
       const corpus = options.corpus?.[i];
@@ -54,7 +64,12 @@ export function runPaperTables(options: PaperTablesOptions): PaperTablesResult {
       workspace.close();
     }
   });
-  return { bootstrap, datasets, tables: paperTables(datasets) };
+  return { bootstrap, datasets, tables: paperTables(datasets), skipped: saveDirs === options.saveDirs ? [] : skipped };
+}
+
+function refusal(saveDir: string): string {
+  const kind = existsSync(saveDir) ? (statSync(saveDir).isDirectory() ? `no ${WORKSPACE_FILE}` : "it is a file") : "no such folder";
+  return `no workspace at ${saveDir} (${kind})`;
 }
 
 /** The dataset named by the workspace's latest report (run and eval reports all record it). */
