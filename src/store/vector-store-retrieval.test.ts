@@ -1,11 +1,11 @@
-import { mkdtempSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syntheticCorpus, SyntheticEncoder } from "../../scripts/synthetic-corpus.js";
 import { LexicalEncoder } from "../embedding/lexical-encoder.js";
 import { HippoRag, toPassages, type HippoRagConfig } from "../hipporag.js";
 import { startChromaServer, type ChromaServer } from "../test-support/chroma-server.js";
+import { tempDir } from "../test-support/cli-harness.js";
 
 // 0.5% of the paper's MuSiQue size: 58 passages, ~430 phrases, 64-d vectors (seconds per store, still a real graph).
 const corpus = syntheticCorpus(0.005);
@@ -13,7 +13,7 @@ const passages = toPassages(corpus.passages);
 const questions = Array.from({ length: 12 }, (_, i) => `what is entity ${i * 5} variant ${i % 14} related to by relation ${i}?`);
 
 async function buildAndRetrieve(config: Omit<HippoRagConfig, "saveDir" | "openieModel">) {
-  const hippo = await HippoRag.open({ saveDir: mkdtempSync(join(tmpdir(), "hipporag-vsr-")), openieModel: "synthetic", ...config });
+  const hippo = await HippoRag.open({ saveDir: tempDir("hipporag-vsr-"), openieModel: "synthetic", ...config });
   try {
     hippo.workspace.passages.insert(passages);
     hippo.workspace.openie("synthetic").saveMany(passages.map((p, i) => ({ passageId: p.id, entities: [], triples: corpus.triples[i]! })), "synthetic");

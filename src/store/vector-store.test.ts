@@ -1,9 +1,8 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SyntheticEncoder } from "../../scripts/synthetic-corpus.js";
 import { startChromaServer, type ChromaServer } from "../test-support/chroma-server.js";
+import { tempDir } from "../test-support/cli-harness.js";
 import { ChromaVectorStore } from "./chroma-vector-store.js";
 import { LanceDbVectorStore } from "./lancedb-vector-store.js";
 import { SqliteVectorStore } from "./sqlite-vector-store.js";
@@ -11,7 +10,7 @@ import { vectorStoreContract } from "./vector-store.contract.js";
 import type { VectorStore } from "./vector-store.js";
 import { Workspace } from "./workspace.js";
 
-const fresh = () => mkdtempSync(join(tmpdir(), "hipporag-vstore-"));
+const fresh = () => tempDir("hipporag-vstore-");
 
 describe("SqliteVectorStore", () => {
   vectorStoreContract(async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { main } from "../cli/main.js";
@@ -24,8 +24,20 @@ export async function runCli(args: readonly string[]): Promise<CliResult> {
   return { code, stdout, stderr };
 }
 
+const made: string[] = [];
+
+/** A fresh folder under the system's temporary one, removed when the test file ends (see remove-temp-dirs.ts). */
 export function tempDir(prefix = "hipporag-test-"): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+/** Removes every folder tempDir made in this process; returns how many. */
+export function removeTempDirs(): number {
+  const dirs = made.splice(0);
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  return dirs.length;
 }
 
 export function writeJson(dir: string, name: string, value: unknown): string {
