@@ -29,6 +29,8 @@ export interface ResolvedCommon {
   dataset: string;
   datasetDir: string;
   saveDir: string;
+  /** No --save-dir: the folder is outputs/<dataset> plus the chunk settings (hints name the other cuts). */
+  saveDirDefaulted: boolean;
   json: boolean;
   logLevel: LogLevel;
   /** --corpus, chunking and --offline, for the commands that read passages (see corpus-options.ts). */
@@ -45,6 +47,7 @@ export function resolveCommon(options: CommonOptions & CorpusCliOptions & { offl
     dataset,
     datasetDir: options.datasetDir,
     saveDir: options.saveDir ?? join("outputs", dataset + saveDirSuffix(options)),
+    saveDirDefaulted: options.saveDir === undefined,
     json: options.json,
     logLevel: options.logLevel,
     source: { corpus: options.corpus, questions: options.questions, chunkTokens: options.chunkTokens, chunkOverlap: options.chunkOverlap, chunkTokenizer: options.chunkTokenizer, offline: options.offline },

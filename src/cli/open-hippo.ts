@@ -1,4 +1,5 @@
 import { createLogger } from "../core/logger.js";
+import { checkDefaultWorkspace } from "./other-chunkings.js";
 import { noteWorkspaceOpening } from "./refused-workspaces.js";
 import { HippoRag } from "../hipporag.js";
 import { loadOpenIEPrompts } from "../openie/prompts/load-openie-prompts.js";
@@ -20,6 +21,7 @@ export async function openHippo(
   // by --llm-name when there is no LLM at all): a QA model never re-extracts the corpus.
   const { llm, openieModel } = extra.noLlm ? { llm: undefined, openieModel: options.openieLlmName ?? options.llmName } : resolveStageLlmCli(options as LlmOptions & StageLlmCliOptions);
   if (!extra.mustExist) noteWorkspaceOpening(common.saveDir); // removed again if the command is refused (exit 2)
+  checkDefaultWorkspace(common, extra.mustExist ?? false);
   return HippoRag.open({
     saveDir: common.saveDir,
     llm,

@@ -1,6 +1,7 @@
 import Database from "better-sqlite3";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { resolveCommon } from "../cli/common-options.js";
 import { HippoRag } from "../hipporag.js";
@@ -32,6 +33,7 @@ function writeCorpus(): { dir: string; docs: string; questions: string } {
   return { dir, docs, questions };
 }
 
+const BIN = resolve(import.meta.dirname, "../../bin/hipporag");
 let server: FakeOpenAIServer | undefined;
 afterEach(async () => {
   await server?.stop();
@@ -118,6 +120,28 @@ describe("--corpus with --chunk-tokens through the CLI", () => {
     expect(common(40)).toBe(join("outputs", "travel-c40o5"));
     expect(common(80, 0)).toBe(join("outputs", "travel-c80o0"));
     expect(common()).toBe(join("outputs", "travel"));
+  });
+
+  it("a default workspace folder that does not exist points to the same corpus's folders cut another way", async () => {
+    const { dir, docs } = writeCorpus();
+    const cli = (...args: string[]) => new Promise<{ code: number | null; stderr: string }>((done) => {
+      // in the corpus's folder: the default workspace is ./outputs/<name>
+      const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
+      let stderr = "";
+      child.stderr.on("data", (chunk) => (stderr += chunk));
+      child.on("close", (code) => done({ code, stderr }));
+    });
+    expect((await cli("openie", "--corpus", docs, "--chunk-tokens", "40", "--llm-name", "m", "--export-batch", join(dir, "b.jsonl"))).code).toBe(0);
+    const forgot = await cli("retrieve", "--corpus", docs, "--llm-name", "m");
+    expect(forgot.code).toBe(2);
+    expect(forgot.stderr).toMatch(/no hipporag workspace in outputs[/\\]travel /);
+    expect(forgot.stderr).toMatch(/outputs[/\\]travel-c40o5 holds this corpus cut with --chunk-tokens 40 --chunk-overlap 5/);
+    expect(existsSync(join(dir, "outputs", "travel"))).toBe(false);
+    expect((await cli("eval", "--corpus", docs, "--questions", join(dir, "travel.json"))).stderr).toMatch(/travel-c40o5 holds this corpus cut with --chunk-tokens 40/);
+    // a command that creates the workspace goes on, and says the other cut exists
+    const other = await cli("openie", "--corpus", docs, "--chunk-tokens", "80", "--llm-name", "m", "--export-batch", join(dir, "b80.jsonl"));
+    expect(other.code).toBe(0);
+    expect(other.stderr).toMatch(/note: .*outputs[/\\]travel-c40o5 holds this corpus cut with --chunk-tokens 40 --chunk-overlap 5; this builds outputs[/\\]travel-c80o\d+/);
   });
 
   it("refuses to add the same documents cut another way to a workspace that holds them", async () => {

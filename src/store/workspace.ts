@@ -191,6 +191,11 @@ function readHolder(lockPath: string): { pid: number; host: string; command: str
   }
 }
 
+/** A command that needs an existing workspace found none; `suggestion` replaces the generic hint. */
+export function noWorkspaceError(saveDir: string, suggestion = "check the save dir; hipporag index (or run) creates the workspace"): HippoError {
+  return new HippoError("INPUT", `no hipporag workspace in ${saveDir} (${WORKSPACE_FILE} not found)`, { suggestion });
+}
+
 /** The save dir must be a folder (created when allowed); errors name it and say what is wrong, before any work. */
 function prepareFolder(saveDir: string, path: string, mustExist: boolean): void {
   if (existsSync(saveDir) && !statSync(saveDir).isDirectory()) {
@@ -198,7 +203,7 @@ function prepareFolder(saveDir: string, path: string, mustExist: boolean): void 
   }
   if (mustExist) {
     if (!existsSync(path)) {
-      throw new HippoError("INPUT", `no hipporag workspace in ${saveDir} (${WORKSPACE_FILE} not found)`, { suggestion: "check the save dir; hipporag index (or run) creates the workspace" });
+      throw noWorkspaceError(saveDir);
     }
     return;
   }

@@ -12,6 +12,7 @@ import { loadOpenIEPrompts } from "../../openie/prompts/load-openie-prompts.js";
 import { runOpenIE, type OpenIESummary } from "../../openie/run-openie.js";
 import { Workspace } from "../../store/workspace.js";
 import { loadCommandDataset } from "../load-command-dataset.js";
+import { checkDefaultWorkspace } from "../other-chunkings.js";
 import { noteWorkspaceOpening } from "../refused-workspaces.js";
 import { isQuiet, type ResolvedCommon } from "../common-options.js";
 import { installInterruptHandler } from "../interrupt.js";
@@ -48,6 +49,7 @@ export async function runOpenIECommand(common: ResolvedCommon, options: OpenIECo
     const model = options.llmName ?? modelFromOpenIEFileName(options.import) ?? DEFAULT_LLM;
     // The dataset (for the coverage line) is read first: a malformed corpus refuses the import before anything is written.
     const passages = coveragePassages(common);
+    checkDefaultWorkspace(common, false);
     noteWorkspaceOpening(common.saveDir);
     const workspace = Workspace.open(common.saveDir);
     try {
@@ -65,6 +67,7 @@ export async function runOpenIECommand(common: ResolvedCommon, options: OpenIECo
 
   const dataset = await loadCommandDataset(common, output);
   const model = options.llmName ?? DEFAULT_LLM;
+  checkDefaultWorkspace(common, false);
   const folder = workspaceFolder(common.saveDir, options.dryRun);
   noteWorkspaceOpening(folder.saveDir);
   const workspace = Workspace.open(folder.saveDir);
