@@ -14,6 +14,9 @@ describe("hipporag run: one report per dataset and run label, with intervals and
     expect(first.code, first.stderr).toBe(0);
     const report = JSON.parse(first.stdout);
     expect(report.report.markdownPath).toBe(join(saveDir, "reports", "run-demo-hipporag2-nofilter.md"));
+    // the settings are the effective ones: defaults spelled out, not left undefined
+    expect(report.settings).toMatchObject({ method: "hipporag", topK: 200, damping: 0.5, filter: false });
+    expect(readFileSync(report.report.markdownPath, "utf8")).toContain("| method | hipporag |");
     // every run's means carry their 95% interval; HippoRAG 2 is compared with each baseline
     for (const { report: r } of report.results) {
       // the demo corpus is smaller than --top-k 200: its rankings are complete, so every Recall@k is defined

@@ -18,13 +18,13 @@ const bootstrap = { resamples: 1000, seed: 0 };
 const report: RunReport = {
   dataset: "musique",
   createdAt: "2026-12-01T00:00:00.000Z",
-  settings: { encoder: "lexical", topK: 200, llm: null },
+  settings: { encoder: "lexical", topK: 200, llm: { openie: "gpt-4o-mini", filter: null }, skipped: undefined },
   notes: ["QA skipped: no LLM configured."],
   warnings: ["12 passages are not in the index (OpenIE failed): the numbers cover a partial index."],
   results: runs.map((r) => withIntervals(r, bootstrap)),
   comparisons: runs.slice(1).map((r) => compareRuns(runs[0]!, r, bootstrap)),
   bootstrap,
-  stages: { index: { passageNodes: 1890, synonymyEdges: 3298 } },
+  stages: { index: { passageNodes: 1890, synonymyEdges: 3298, excluded: [], leftOutIds: ["a", "b"], timingsMs: { synonymy: 1200 } } },
   costs: [{ stage: "openie-ner (gpt-4o-mini)", calls: 1890, promptTokens: 912345, completionTokens: 45678, estimatedUsd: 0.1643 }],
   timingsMs: { "openie + index": 6543, retrieve: 2468, total: 9400 },
 };
@@ -42,6 +42,13 @@ describe("run report: Markdown and HTML from the same content", () => {
       expect(html, text).toContain(text);
     }
     expect(md).toContain("**Warning:** 12 passages");
+  });
+
+  it("settings and stage tables read as values: nested settings one row each, lists and none spelled out, nothing 'undefined' or raw JSON", () => {
+    const rows = md.split("\n").filter((line) => line.startsWith("| "));
+    expect(rows).toEqual(expect.arrayContaining(["| llm.openie | gpt-4o-mini |", "| llm.filter | none |", "| excluded | none |", "| leftOutIds | a, b |", "| timingsMs.synonymy | 1200 |"]));
+    expect(md).not.toMatch(/undefined|\{"|\[\]/);
+    for (const row of ["<td>llm.openie</td><td>gpt-4o-mini</td>", "<td>timingsMs.synonymy</td><td>1200</td>"]) expect(html).toContain(row);
   });
 
   it("Recall@k beyond a run's top-k is – in the tables, and its curve stops at its top-k", () => {

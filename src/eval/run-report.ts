@@ -92,11 +92,26 @@ function sections(report: RunReport): Section[] {
   // "ircot-error" is no dense fallback: IRCoT's reasoning stopped early and the ranking so far was kept.
   if (fallbacks.length) out.push({ heading: "Fallbacks (dense ranking; ircot-error: IRCoT's ranking so far)", list: fallbacks.map((r) => `${r.name}: ${Object.entries(r.fallbacks!).map(([k, v]) => `${v} ${k}`).join(", ")}`) });
   for (const [stage, stats] of Object.entries(report.stages)) {
-    out.push({ heading: `Stage: ${stage}`, header: ["", "value"], body: Object.entries(stats).map(([k, v]) => [k, typeof v === "object" ? JSON.stringify(v) : String(v)]), leftAligned: true });
+    out.push({ heading: `Stage: ${stage}`, header: ["", "value"], body: valueRows(stats), leftAligned: true });
   }
-  out.push({ heading: "Settings", header: ["setting", "value"], body: Object.entries(report.settings).map(([k, v]) => [k, v === null ? "none" : typeof v === "object" ? JSON.stringify(v) : String(v)]), leftAligned: true });
+  out.push({ heading: "Settings", header: ["setting", "value"], body: valueRows(report.settings), leftAligned: true });
   out.push({ heading: "Timings", list: Object.entries(report.timingsMs).map(([k, v]) => `${k}: ${(v / 1000).toFixed(1)} s`) });
   return out;
+}
+
+/**
+ * A record as table rows for people: a nested record one row per field ("llm.openie"), a list as
+ * its items, null or an empty list as "none"; an undefined field is left out.
+ */
+function valueRows(record: Record<string, unknown>, prefix = ""): string[][] {
+  return Object.entries(record).flatMap(([key, value]): string[][] => {
+    const name = `${prefix}${key}`;
+    if (value === undefined) return [];
+    if (value === null || (Array.isArray(value) && value.length === 0)) return [[name, "none"]];
+    if (Array.isArray(value)) return [[name, value.map((item) => (typeof item === "object" && item !== null ? JSON.stringify(item) : String(item))).join(", ")]];
+    if (typeof value === "object") return valueRows(value as Record<string, unknown>, `${name}.`);
+    return [[name, String(value)]];
+  });
 }
 
 export function runMarkdown(report: RunReport): string {

@@ -149,7 +149,7 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
     const report: RunReport = {
       dataset: common.dataset,
       createdAt: new Date().toISOString(),
-      settings: { openieModel: hippo.openieModel(), encoder: hippo.encoder.id, llm: { openie: hippo.stageLlm("openie")?.modelId ?? null, filter: filter ? (hippo.stageLlm("filter")?.modelId ?? null) : null, qa: hippo.stageLlm("qa")?.modelId ?? null }, ...base, filter },
+      settings: { openieModel: hippo.openieModel(), encoder: hippo.encoder.id, llm: { openie: hippo.stageLlm("openie")?.modelId ?? null, filter: filter ? (hippo.stageLlm("filter")?.modelId ?? null) : null, qa: hippo.stageLlm("qa")?.modelId ?? null }, ...hippo.retrievalOptions(base), filter },
       notes,
       warnings,
       results,
