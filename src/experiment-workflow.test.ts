@@ -77,7 +77,7 @@ describe("--skip-failed", () => {
     const llm = ["--llm-base-url", s.url, "--llm-name", "m", "--max-retries", "0"];
     const without = await runCli(["run", ...demo(saveDir), ...llm, "--no-filter", "--skip-qa", "--no-baselines"]);
     expect(without.code).toBe(5);
-    expect(without.stderr).toMatch(/OpenIE failed for 1 passages/);
+    expect(without.stderr).toMatch(/OpenIE failed for 1 passage \(/);
     const skipped = await runCli(["run", ...demo(saveDir), ...llm, "--no-filter", "--skip-qa", "--no-baselines", "--skip-failed", "--json"]);
     expect(skipped.code).toBe(5);
     const report = JSON.parse(skipped.stdout);

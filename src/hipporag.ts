@@ -24,6 +24,7 @@ import { rankedMetadata, splitPassage } from "./store/passage-store.js";
 import { openVectorStore, type VectorStoreSettings } from "./store/open-vector-store.js";
 import type { VectorStore, VectorStoreKind } from "./store/vector-store.js";
 import { Workspace } from "./store/workspace.js";
+import { plural } from "./core/plural.js";
 
 export type { LlmConfig } from "./llm/llm-config.js";
 
@@ -257,7 +258,7 @@ export class HippoRag {
       });
       if (openie.interrupted) throw new HippoError("INTERRUPTED", "interrupted during OpenIE; finished passages are kept", { suggestion: "re-run to resume" });
       if (openie.failed > 0 && !options.skipFailed) {
-        throw new HippoError("INCOMPLETE", `OpenIE failed for ${openie.failed} passages (first: ${openie.failures[0]!.error})`, {
+        throw new HippoError("INCOMPLETE", `OpenIE failed for ${plural(openie.failed, "passage")} (first: ${openie.failures[0]!.error})`, {
           suggestion: "re-run: only the failed passages are retried, everything else is kept",
         });
       }

@@ -157,7 +157,7 @@ export async function planRetrievals(hippo: HippoRag, questions: readonly Questi
       plans.push(priced(reasoning));
     }
     if (!usesLlm || (options.ircotSteps && !methodNeedsFilter(options))) {
-      plans.push({ ...row(`retrieve ${run}`, "-"), cached: questions.length - todo.length, note: `${todo.length} questions to retrieve, no LLM` });
+      plans.push({ ...row(`retrieve ${run}`, "-"), cached: questions.length - todo.length, note: `${plural(todo.length, "question")} to retrieve, no LLM` });
       continue;
     }
     if (options.method === "hipporag" && options.linking === "ner") {

@@ -1,3 +1,5 @@
+import { plural } from "../core/plural.js";
+
 /** Where commands write: machine output to stdout, people-facing lines to stderr. Swappable in tests. */
 export interface Output {
   stdout(text: string): void;
@@ -30,10 +32,7 @@ export function handleOutputErrors(): void {
 
 // The table formatter lives in core so that src/eval can use it; commands keep importing it from here.
 export { formatNumber, formatTable } from "../core/format-table.js";
-/** "1 question", "2 questions". */
-export function plural(count: number, word: string, many = `${word}s`): string {
-  return `${count} ${count === 1 ? word : many}`;
-}
+export { plural };
 
 /** One line on what a stage reused and recomputed, and why: "50 questions: 38 reused, 12 recomputed (12 question text changed)". */
 export function reuseLine(total: number, noun: string, tally: { reused: number; recomputed: number; describe(): string }): string {

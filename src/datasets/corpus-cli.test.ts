@@ -164,7 +164,7 @@ describe("--corpus with --chunk-tokens through the CLI", () => {
     const run = (...args: string[]) => runCli(["openie", "--save-dir", join(dir, `ws-${args.join("").length}`), "--llm-name", "m", "--export-batch", join(dir, "x.jsonl"), ...args]);
     const named = await run("--dataset", "long", "--dataset-dir", dir, "--chunk-tokens", "50");
     expect(named.code).toBe(0);
-    expect(named.stderr).toMatch(/1 documents → \d+ passages \(1 split/);
+    expect(named.stderr).toMatch(/1 document → \d+ passages \(1 split/);
     const plain = await run("--corpus", join(dir, "long_corpus.json"));
     expect(plain.code).toBe(0);
     expect(plain.stderr).not.toMatch(/split/);

@@ -6,6 +6,7 @@ import { documentsToPassages, type Chunking } from "./documents-to-passages.js";
 import { loadCorpus } from "./load-corpus.js";
 import { loadDocuments } from "./load-documents.js";
 import { loadQuestionsWithNotes } from "./load-questions.js";
+import { plural } from "../core/plural.js";
 
 export const DEFAULT_DATASET_DIR = "reproduce/dataset";
 
@@ -63,7 +64,7 @@ export function loadDataset(name: string, dir: string, options: LoadDatasetOptio
     passages = converted.passages;
     if (converted.duplicates.length) notes.push(duplicatesNote(options.corpus, converted.duplicates, options.chunking ? "chunk" : "document"));
     if (options.chunking) {
-      notes.push(`${loaded.documents.length} documents → ${passages.length} passages (${converted.split} split into chunks of ≤ ${options.chunking.maxTokens} tokens, overlap ${options.chunking.overlapTokens}, tokens counted by ${options.chunking.counter.id})`);
+      notes.push(`${plural(loaded.documents.length, "document")} → ${plural(passages.length, "passage")} (${converted.split} split into chunks of ≤ ${options.chunking.maxTokens} tokens, overlap ${options.chunking.overlapTokens}, tokens counted by ${options.chunking.counter.id})`);
     }
   } else {
     ({ corpusPath, questionsPath } = datasetPaths(name, dir));

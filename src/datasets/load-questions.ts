@@ -4,6 +4,7 @@ import { ILL_FORMED_PROBLEM, illFormedPath } from "../core/well-formed.js";
 import type { Question } from "./dataset-types.js";
 import { detectFormat } from "./formats/registry.js";
 import { typeName } from "./type-name.js";
+import { plural } from "../core/plural.js";
 
 /** Questions plus what the loader could not use, for people (e.g. "lveval: no gold passages"). */
 export interface LoadedQuestions {
@@ -93,7 +94,7 @@ export function readQuestionRecords(data: unknown, file: string, datasetName: st
     notes.push(`${repeated.length} question${repeated.length === 1 ? " repeats" : "s repeat"} an earlier question's text (ids ${repeated.slice(0, 3).join(", ")}${repeated.length > 3 ? ", …" : ""}): each is scored, with the one retrieval and answer that text gets`);
   }
   if (unknownFields.size > 0) {
-    const list = [...unknownFields].map(([key, count]) => `"${key}" (${count} records)`).join(", ");
+    const list = [...unknownFields].map(([key, count]) => `"${key}" (${plural(count, "record")})`).join(", ");
     notes.push(`fields not understood and ignored: ${list}`);
   }
   return { questions, formats, notes };

@@ -1,5 +1,6 @@
 import { bootstrapNote, comparisonRows, evalRows, MISSING, pairingNote, type EvalMarkdownOptions, type NamedReport } from "./format-eval-report.js";
 import { escapeHtml, htmlList, htmlPage, htmlTable } from "./html.js";
+import { plural } from "../core/plural.js";
 
 /** The HTML twin of evalMarkdown: the same tables, notes and comparisons. */
 export function evalHtml(title: string, rows: readonly NamedReport[], options: EvalMarkdownOptions = {}): string {
@@ -16,7 +17,7 @@ export function evalHtmlBody(rows: readonly NamedReport[], options: EvalMarkdown
   for (const comparison of options.comparisons ?? []) {
     const table = comparisonRows(comparison, rows);
     const note = pairingNote(comparison, rows);
-    parts.push(`<h2>${escapeHtml(`${comparison.a} vs ${comparison.b} (paired, ${comparison.count} questions)`)}</h2>`, htmlTable(table.header, table.body), ...(note ? [`<p>${escapeHtml(note)}</p>`] : []));
+    parts.push(`<h2>${escapeHtml(`${comparison.a} vs ${comparison.b} (paired, ${plural(comparison.count, "question")})`)}</h2>`, htmlTable(table.header, table.body), ...(note ? [`<p>${escapeHtml(note)}</p>`] : []));
   }
   if (options.bootstrap) parts.push(`<p>${escapeHtml(bootstrapNote(options.bootstrap))}</p>`);
   return parts.join("\n");

@@ -5,6 +5,7 @@ import type { RunComparison } from "./compare-runs.js";
 import type { EvalReport } from "./evaluate.js";
 import type { Interval, PerMetric } from "./metric-intervals.js";
 import { RECALL_KS } from "./metrics.js";
+import { plural } from "../core/plural.js";
 
 export interface NamedReport {
   name: string;
@@ -159,7 +160,7 @@ export function evalMarkdown(title: string, rows: readonly NamedReport[], option
   for (const comparison of options.comparisons ?? []) {
     const table = comparisonRows(comparison, rows);
     const note = pairingNote(comparison, rows);
-    lines.push(`## ${comparison.a} vs ${comparison.b} (paired, ${comparison.count} questions)`, "", ...markdownTable(table.header, table.body), "", ...(note ? [note, ""] : []));
+    lines.push(`## ${comparison.a} vs ${comparison.b} (paired, ${plural(comparison.count, "question")})`, "", ...markdownTable(table.header, table.body), "", ...(note ? [note, ""] : []));
   }
   if (options.bootstrap) lines.push(bootstrapNote(options.bootstrap), "");
   return lines.join("\n");

@@ -1,5 +1,6 @@
 import { MISSING, pct, signedPct, type NamedReport } from "./format-eval-report.js";
 import { PAPER_ABLATIONS, paperDatasetKey, paperNumbers, paperSystemFor, paperValue, type PaperRow } from "./paper-numbers.js";
+import { plural } from "../core/plural.js";
 
 /** One workspace's stored runs, scored on its dataset. */
 export interface DatasetRuns {
@@ -44,8 +45,8 @@ function datasetNotes(datasets: readonly DatasetRuns[]): string[] {
     const n = d.reports[0]?.report.count ?? 0;
     // Each run's own notes (fallbacks, missing answers, a partial index) follow its dataset's line.
     const runs = d.reports.flatMap((r) => (r.notes ?? []).map((note) => `${d.dataset}: ${note}`));
-    if (!paper) return [`${d.dataset} (${d.saveDir}, ${n} questions): the paper reports no numbers for this dataset.`, ...runs];
-    return [`${d.dataset} (${d.saveDir}, ${n} questions) against ${paper.name}${paper.exact ? "" : ": not the paper's split, so differences are context, not a reproduction check"}.`, ...runs];
+    if (!paper) return [`${d.dataset} (${d.saveDir}, ${plural(n, "question")}): the paper reports no numbers for this dataset.`, ...runs];
+    return [`${d.dataset} (${d.saveDir}, ${plural(n, "question")}) against ${paper.name}${paper.exact ? "" : ": not the paper's split, so differences are context, not a reproduction check"}.`, ...runs];
   });
 }
 

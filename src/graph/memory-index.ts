@@ -141,7 +141,7 @@ export class MemoryIndex {
     const ids = [...new Set(wanted)];
     const lacking = this.missingOpenIE(ids);
     if (lacking.missing.length > 0) {
-      throw new HippoError("INPUT", `${lacking.missing.length} passages have no OpenIE results for model ${this.openieModel}${lacking.failed ? ` (${lacking.failed} failed)` : ""}`, {
+      throw new HippoError("INPUT", `${lacking.missing.length === 1 ? "1 passage has" : `${lacking.missing.length} passages have`} no OpenIE results for model ${this.openieModel}${lacking.failed ? ` (${lacking.failed} failed)` : ""}`, {
         suggestion: `run hipporag openie (with --llm-base-url/--llm-name ${this.openieModel}), import a results file with openie --import, or ingest a batch with --import-batch`,
       });
     }

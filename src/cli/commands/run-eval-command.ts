@@ -4,6 +4,7 @@ import type { CommonOptions } from "../common-options.js";
 import type { ResolvedCommon } from "../common-options.js";
 import { checkDefaultWorkspace } from "../other-chunkings.js";
 import type { Output } from "../output.js";
+import { plural } from "../../core/plural.js";
 
 export interface EvalOptions extends CommonOptions {
   corpus?: string;
@@ -30,7 +31,7 @@ export async function runEvalCommand(common: ResolvedCommon, raw: EvalOptions, o
   } else {
     output.stdout(formatEvalTable(result.reports));
     output.stdout(`\n${formatIntervalTable(result.reports)}`);
-    for (const comparison of result.comparisons) output.stdout(`\n${comparison.a} vs ${comparison.b} (paired, ${comparison.count} questions)\n${formatComparisonTable(comparison, result.reports)}`);
+    for (const comparison of result.comparisons) output.stdout(`\n${comparison.a} vs ${comparison.b} (paired, ${plural(comparison.count, "question")})\n${formatComparisonTable(comparison, result.reports)}`);
     output.stdout(`\n${bootstrapNote(result.bootstrap)}`);
     for (const note of result.notes) output.stderr(`note: ${note}`);
     if (result.written) output.stderr(`report: ${result.written.markdownPath} (+ .json, .html; index: ${result.written.indexPath})`);

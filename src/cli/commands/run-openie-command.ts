@@ -58,7 +58,7 @@ export async function runOpenIECommand(common: ResolvedCommon, options: OpenIECo
       const coverage = passages && datasetCoverage(workspace, model, passages);
       const replaced = summary.replaced ? `; ${plural(summary.replaced, "finished result")} replaced by different ones (indexes built on them are rebuilt by the next hipporag index)` : "";
       const kept = emptyKeptLine(summary, "--force replaces them");
-      print(`imported ${summary.docs} OpenIE docs for model ${model} (${summary.newPassages} new passages, ${summary.unchanged} unchanged${replaced})${coverage ? `; dataset ${common.dataset}: ${coverage.done}/${coverage.total} passages have OpenIE` : ""}${kept ? `\n${kept}` : ""}`, { ...summary, coverage });
+      print(`imported ${summary.docs} OpenIE docs for model ${model} (${plural(summary.newPassages, "new passage")}, ${summary.unchanged} unchanged${replaced})${coverage ? `; dataset ${common.dataset}: ${coverage.done}/${coverage.total} passages have OpenIE` : ""}${kept ? `\n${kept}` : ""}`, { ...summary, coverage });
       return 0;
     } finally {
       workspace.close();

@@ -100,7 +100,7 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
       say(partialLine(update.excluded));
     }
     timings["openie + index"] = Date.now() - t;
-    say(`index: ${update.stats.passageNodes} passages, ${update.stats.phraseNodes} phrases, ${update.stats.facts} facts, ${update.stats.synonymyEdges} synonymy edges (${indexChanges(update)})`);
+    say(`index: ${plural(update.stats.passageNodes, "passage")}, ${plural(update.stats.phraseNodes, "phrase")}, ${plural(update.stats.facts, "fact")}, ${plural(update.stats.synonymyEdges, "synonymy edge")} (${indexChanges(update)})`);
 
     // ---------- retrieve
     const filter = base.filter && hasLlm;
