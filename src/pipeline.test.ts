@@ -75,7 +75,7 @@ describe("hipporag run: the full pipeline through the CLI with a loopback LLM", 
     const first = await runCli(args);
     expect(first.code).toBe(5);
     expect(first.stdout).toMatch(/HippoRAG 2 dense fallbacks: 1 filter-error/);
-    expect(first.stderr).toMatch(/1 question fell back to dense retrieval because the filter LLM failed; re-run to retry them/);
+    expect(first.stderr).toMatch(/1 question fell back to dense retrieval because the filter LLM failed \(first: LLM call \(filter, model test-model\) failed after 1 attempt\(s\): HTTP 500: injected 500\); re-run to retry them/);
     filterDown = false;
     const second = await runCli(args);
     expect(second.code).toBe(0);

@@ -11,7 +11,7 @@ import { storeIrcotAnswers } from "../retrieval/ircot/store-ircot-answers.js";
 import { methodId, methodOf } from "../retrieval/method-registry.js";
 import { loadAnswers, loadRetrievals, questionKey, saveAnswer, saveRetrievals } from "../retrieval/retrieval-store.js";
 import type { RetrievalOptions } from "../retrieval/retriever.js";
-import { countFallbacks } from "../retrieval/count-fallbacks.js";
+import { countFallbacks, firstLlmErrors, type LlmFailure } from "../retrieval/count-fallbacks.js";
 import { runLabel } from "../retrieval/run-label.js";
 import { rankedMetadata } from "../store/passage-store.js";
 
@@ -89,7 +89,7 @@ export async function retrieveQuestions(
   overrides: Partial<RetrievalOptions> = {},
   onEach?: (done: number, todo: number) => void,
   signal?: AbortSignal,
-): Promise<{ run: string; results: Map<string, RetrievedDocs>; reused: number; recomputed: RecomputeTally; fallbacks: Record<string, number>; ircot?: IrcotUsage }> {
+): Promise<{ run: string; results: Map<string, RetrievedDocs>; reused: number; recomputed: RecomputeTally; fallbacks: Record<string, number>; llmErrors: Partial<Record<LlmFailure, string>>; ircot?: IrcotUsage }> {
   const { run, options, todo, tally } = planRetrieval(hippo, questions, overrides);
   const index = hippo.memoryIndex();
   const indexFingerprint = index.fingerprint();
@@ -108,8 +108,9 @@ export async function retrieveQuestions(
     const row = all.get(questionKey(q.question))!;
     results.set(q.id, withMetadata({ question: row.question, passageIds: row.passageIds, scores: row.scores, trace: row.trace, docs: row.passageIds.map((id) => contentOf.get(id)!) }, rankedMetadata(hippo.workspace.passages, row.passageIds)));
   }
-  const fallbacks = countFallbacks([...results.values()].map((r) => r.trace));
-  return { run, results, reused: tally.reused, recomputed: tally, fallbacks, ...(options.ircotSteps ? { ircot: ircotUsage([...results.values()]) } : {}) };
+  const traces = [...results.values()].map((r) => r.trace);
+  const fallbacks = countFallbacks(traces);
+  return { run, results, reused: tally.reused, recomputed: tally, fallbacks, llmErrors: firstLlmErrors(traces), ...(options.ircotSteps ? { ircot: ircotUsage([...results.values()]) } : {}) };
 }
 
 /**

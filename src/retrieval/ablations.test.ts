@@ -56,7 +56,7 @@ describe("retrieval ablations (paper Table 4)", () => {
     const llm = ["--llm-base-url", server.url, "--llm-name", "gpt-3.5-turbo-1106", "--max-retries", "0"];
     const down = await runCli(["retrieve", ...base, ...llm, "--linking", "ner", "--json"]);
     expect(down.code).toBe(5);
-    expect(down.stderr).toMatch(/questions fell back to dense retrieval because query NER failed; re-run to retry them/);
+    expect(down.stderr).toMatch(/questions fell back to dense retrieval because query NER failed \(first: .*HTTP 5\d\d[^;]*\); re-run to retry them/);
     expect(JSON.parse(down.stdout).fallbacks["ner-error"]).toBeGreaterThan(0);
 
     nerDown = false;

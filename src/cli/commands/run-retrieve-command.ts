@@ -27,6 +27,7 @@ export interface RetrieveOptions extends CommonOptions, PlanCliOptions, CorpusCl
   predictionsOut?: string;
 }
 import { RETRIEVAL_METHODS } from "../../retrieval/method-registry.js";
+import type { LlmFailure } from "../../retrieval/count-fallbacks.js";
 import type { IrcotUsage } from "../../retrieval/ircot/ircot-usage.js";
 import { retrieveQuestions } from "../../experiment/stored-runs.js";
 
@@ -68,7 +69,7 @@ export async function runRetrieveCommand(common: ResolvedCommon, options: Retrie
     try {
       for (const retrieval of sweep) {
         const progress = createProgress({ label: `retrieve ${runLabel(retrieval)}`, total: dataset.questions.length, quiet });
-        const { run, results, reused, recomputed, fallbacks, ircot } = await retrieveQuestions(
+        const { run, results, reused, recomputed, fallbacks, llmErrors: errors, ircot } = await retrieveQuestions(
           hippo, dataset.questions, retrieval, (done, todo) => progress.update(dataset.questions.length - todo + done), interrupt.signal)
           .finally(() => progress.stop());
         if (options.predictionsOut) {
@@ -81,7 +82,7 @@ export async function runRetrieveCommand(common: ResolvedCommon, options: Retrie
           output.stderr(`retrieve ${run}: ${reuseLine(dataset.questions.length, "question", recomputed)}${fallbackText ? `; dense fallback: ${fallbackText}` : ""}${options.predictionsOut ? `; wrote ${options.predictionsOut}` : ""}`);
           if (ircot) output.stderr(`IRCoT: ${ircot.calls} reasoning calls (at most ${ircot.maxCallsPerQuestion} per question), ${ircot.meanSteps.toFixed(2)} steps per question, ${ircot.concluded} of ${ircot.questions} concluded; ${ircot.tokens.prompt} prompt + ${ircot.tokens.completion} completion tokens`);
         }
-        llmErrors += reportLlmFallbacks(fallbacks, output);
+        llmErrors += reportLlmFallbacks(fallbacks, errors, output);
       }
     } finally {
       interrupt.dispose();
@@ -107,13 +108,14 @@ function explainFailure(trace: RetrievedDocs["trace"]): string | undefined {
 }
 
 /** Says how many questions fell back to dense retrieval because an LLM call failed (retried on the next run); returns that count. */
-export function reportLlmFallbacks(fallbacks: Record<string, number>, output: Output): number {
+export function reportLlmFallbacks(fallbacks: Record<string, number>, errors: Partial<Record<LlmFailure, string>>, output: Output): number {
   const filter = fallbacks["filter-error"] ?? 0;
   const ner = fallbacks["ner-error"] ?? 0;
   const ircot = fallbacks["ircot-error"] ?? 0;
-  if (ircot > 0) output.stderr(`${plural(ircot, "question")} stopped IRCoT early because a reasoning call failed (the ranking so far is stored); re-run to retry them`);
-  if (filter > 0) output.stderr(`${plural(filter, "question")} fell back to dense retrieval because the filter LLM failed; re-run to retry them`);
-  if (ner > 0) output.stderr(`${plural(ner, "question")} fell back to dense retrieval because query NER failed; re-run to retry them`);
+  const first = (kind: LlmFailure) => (errors[kind] !== undefined ? ` (first: ${errors[kind]})` : "");
+  if (ircot > 0) output.stderr(`${plural(ircot, "question")} stopped IRCoT early because a reasoning call failed${first("ircot-error")}; the ranking so far is stored; re-run to retry them`);
+  if (filter > 0) output.stderr(`${plural(filter, "question")} fell back to dense retrieval because the filter LLM failed${first("filter-error")}; re-run to retry them`);
+  if (ner > 0) output.stderr(`${plural(ner, "question")} fell back to dense retrieval because query NER failed${first("ner-error")}; re-run to retry them`);
   return filter + ner + ircot;
 }
 

@@ -15,6 +15,7 @@ import { openHippo } from "../open-hippo.js";
 import { plural, reuseLine, type Output } from "../output.js";
 import { indexChanges, openiePlanLine, partialLine } from "./run-index-command.js";
 import { resolveRetrievalSweep } from "../retrieval-options.js";
+import type { LlmFailure } from "../../retrieval/count-fallbacks.js";
 import { reportLlmFallbacks } from "./run-retrieve-command.js";
 import { checkMaxCost, encoderModel, planQa, planRetrievals, priced, printPlan, promptTokens, workspaceFolder, type StagePlan } from "../dry-run.js";
 import { planIndex } from "./run-index-command.js";
@@ -109,15 +110,17 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
     if (options.baselines) runs.push({ ...base, method: "dense" }, { ...base, method: "bm25" });
     const qaRuns = new Set<string>(); // BM25 is a retrieval baseline only, as in the paper
     const fallbacks: Record<string, Record<string, number>> = {};
+    const llmErrorsOf: Record<string, Partial<Record<LlmFailure, string>>> = {};
     const labels: string[] = [];
     t = Date.now();
     for (const overrides of runs) {
       const progress = createProgress({ label: `retrieve ${runLabel(hippo.retrievalOptions(overrides))}`, total: dataset.questions.length, quiet });
-      const { run, fallbacks: f, recomputed } = await retrieveQuestions(hippo, dataset.questions, overrides, (done, todo) => progress.update(dataset.questions.length - todo + done), interrupt.signal);
+      const { run, fallbacks: f, llmErrors: errors, recomputed } = await retrieveQuestions(hippo, dataset.questions, overrides, (done, todo) => progress.update(dataset.questions.length - todo + done), interrupt.signal);
       progress.stop();
       labels.push(run);
       if (overrides.method !== "bm25") qaRuns.add(run);
       fallbacks[run] = f;
+      llmErrorsOf[run] = errors;
       say(`retrieve ${run}: ${reuseLine(dataset.questions.length, "question", recomputed)}`);
     }
     timings.retrieve = Date.now() - t;
@@ -178,7 +181,7 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
       for (const note of notes) output.stdout(`note: ${note}`);
       output.stderr(`report: ${written.markdownPath} (+ .json, .html)`);
     }
-    const llmErrors = reportLlmFallbacks(fb, output);
+    const llmErrors = reportLlmFallbacks(fb, llmErrorsOf[labels[0]!] ?? {}, output);
     if (warnings.length && !common.json) for (const warning of warnings) output.stderr(`warning: ${warning}`);
     return qaFailed > 0 || llmErrors > 0 || update.excluded.length > 0 ? 5 : 0;
   } finally {

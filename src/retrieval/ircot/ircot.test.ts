@@ -172,7 +172,7 @@ describe("IRCoT limits and faults", () => {
     const args = ["retrieve", ...base, ...llmAt(server), "--no-filter", "--ircot", "--max-steps", "3", ...ownPrompt("failing"), "--json"];
     const failed = await runCli(args);
     expect(failed.code).toBe(5);
-    expect(failed.stderr).toMatch(/50 questions stopped IRCoT early because a reasoning call failed/);
+    expect(failed.stderr).toMatch(/50 questions stopped IRCoT early because a reasoning call failed \(first: LLM call \(ircot, model [^)]+\) failed after \d attempt\(s\): HTTP 500: injected 500\)/);
     expect(JSON.parse(failed.stdout).ircot).toMatchObject({ failed: 50, meanSteps: 1 });
     down = false;
     const retried = await runCli(args);
