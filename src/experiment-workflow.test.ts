@@ -437,8 +437,13 @@ describe("the demo shows what the graph adds", () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/graph vs dense, gold passages in the top 2: the graph finds more for 1 question/);
     expect(result.stdout).toMatch(/\+ In which country is the town where Lord Byron died\? \(hipporag2-nofilter 2\/2, dense 1\/2\)/);
-    expect(result.stdout).toMatch(/why: hipporag retrieve --explain "In which country is the town where Lord Byron died\?"/);
-    const explained = await runCli(["retrieve", ...demo(saveDir), "--no-filter", "--explain", "In which country is the town where Lord Byron died?"]);
+    // the why line is a whole command, pasteable as printed: the same dataset, workspace and settings
+    const why = result.stdout.split("\n").find((line) => line.trim().startsWith("why: "))!.trim().slice("why: ".length);
+    const words = shellWords(why);
+    expect(words.slice(0, 2)).toEqual(["hipporag", "retrieve"]);
+    expect(words).toEqual(expect.arrayContaining(["--no-filter", "--save-dir", saveDir, "--explain", "In which country is the town where Lord Byron died?"]));
+    const explained = await runCli(words.slice(1));
+    expect(explained.code, explained.stderr).toBe(0);
     expect(explained.stdout).toMatch(/lord byron\s+died in\s+missolonghi/);
     expect(explained.stdout).toMatch(/\n\s+2\s+[\d.]+\s+[\d.]+\s+Missolonghi/);
   });
@@ -459,3 +464,8 @@ describe("eval never lays runs of different indexes side by side unmarked", () =
     expect(table).toMatch(/hipporag2-nofilter \[handwritten\|openai:fake-embedder\S*\]/);
   });
 });
+
+/** Splits a POSIX shell command line of plain words, single-quoted parts and \' (as in 'it'\''s'). */
+function shellWords(line: string): string[] {
+  return [...line.matchAll(/(?:\\'|'[^']*'|[^\s'\\]+)+/g)].map((word) => [...word[0].matchAll(/\\'|'([^']*)'|([^'\\]+)/g)].map((part) => (part[0] === "\\'" ? "'" : (part[1] ?? part[2]!))).join(""));
+}

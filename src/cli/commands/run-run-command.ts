@@ -16,6 +16,7 @@ import { plural, reuseLine, type Output } from "../output.js";
 import { indexChanges, openiePlanLine, partialLine } from "./run-index-command.js";
 import { resolveRetrievalSweep } from "../retrieval-options.js";
 import type { LlmFailure } from "../../retrieval/count-fallbacks.js";
+import { retrieveCommandLine } from "../retrieve-command-line.js";
 import { reportLlmFallbacks } from "./run-retrieve-command.js";
 import { checkMaxCost, encoderModel, planQa, planRetrievals, priced, printPlan, promptTokens, workspaceFolder, type StagePlan } from "../dry-run.js";
 import { planIndex } from "./run-index-command.js";
@@ -173,7 +174,12 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
       output.stdout("");
     }
     const denseRun = labels.find((l) => l.startsWith("dense"));
-    const gains = denseRun ? graphGains(hippo, dataset.questions, labels[0]!, denseRun) : undefined;
+    const explainCommand = (question: string) => retrieveCommandLine(common, {
+      openieModel: hippo.openieModel(), llmName: options.llmName, llmBaseUrl: options.llmBaseUrl,
+      filterLlm: { name: options.filterLlmName, baseUrl: options.filterLlmBaseUrl, keyEnv: options.filterLlmKeyEnv },
+      embeddingName: options.embeddingName, embeddingBaseUrl: options.embeddingBaseUrl,
+    }, { ...hippo.retrievalOptions(base), filter }, ["--explain", question]);
+    const gains = denseRun ? graphGains(hippo, dataset.questions, labels[0]!, denseRun, explainCommand) : undefined;
     if (common.json) output.stdout(JSON.stringify({ ...report, ...(gains ? { graphVsDense: gains.summary } : {}), report: written }, null, 2));
     else {
       output.stdout(formatEvalTable(results));
@@ -235,7 +241,7 @@ async function planRun(hippo: HippoRag, dataset: Dataset, options: RunOptions, s
  */
 const TOP = 2;
 
-function graphGains(hippo: HippoRag, questions: readonly Question[], graphRun: string, denseRun: string): { text: string; summary: Record<string, unknown> } | undefined {
+function graphGains(hippo: HippoRag, questions: readonly Question[], graphRun: string, denseRun: string, explainCommand: (question: string) => string): { text: string; summary: Record<string, unknown> } | undefined {
   const graph = loadRetrievals(hippo.workspace, graphRun);
   const dense = loadRetrievals(hippo.workspace, denseRun);
   const found = (ids: string[] | undefined, gold: ReadonlySet<string>) => hippo.workspace.passages.contents((ids ?? []).slice(0, TOP)).filter((content) => content !== undefined && gold.has(content)).length;
@@ -250,6 +256,6 @@ function graphGains(hippo: HippoRag, questions: readonly Question[], graphRun: s
   const lines = [`\ngraph vs dense, gold passages in the top ${TOP}: the graph finds more for ${plural(better.length, "question")}, fewer for ${worse.length}, as many for ${rows.length - better.length - worse.length}`];
   for (const r of better.slice(0, 3)) lines.push(`  + ${r.q.question} (${graphRun} ${r.graph}/${r.gold}, ${denseRun} ${r.dense}/${r.gold})`);
   for (const r of worse.slice(0, 3)) lines.push(`  - ${r.q.question} (${graphRun} ${r.graph}/${r.gold}, ${denseRun} ${r.dense}/${r.gold})`);
-  if (better[0]) lines.push(`  why: hipporag retrieve --explain ${JSON.stringify(better[0].q.question)} (with this command's --dataset, --save-dir and retrieval options)`);
+  if (better[0]) lines.push(`  why: ${explainCommand(better[0].q.question)}`);
   return { text: lines.join("\n"), summary: { better: better.length, worse: worse.length, same: rows.length - better.length - worse.length, examples: better.slice(0, 3).map((r) => r.q.question) } };
 }
