@@ -86,6 +86,11 @@ describe("--corpus with --chunk-tokens through the CLI", () => {
     const explain = await runCli(["retrieve", "--dataset", "travel", "--save-dir", saveDir, ...llm, "--no-filter", "--explain", "Where did Ada Lovelace go in 1907?"]);
     expect(explain.code).toBe(0);
     expect(explain.stdout).toMatch(/sources:\n {2}1\. (people\/Ada Lovelace\.md|Charles Babbage\.txt|Note\.txt)(, chunk \d+ of \d+ \(chars \d+-\d+\))?/);
+    // the chunks of one document are told apart in the ranking itself, not only in the sources list
+    const titles = explain.stdout.split("top passages:")[1]!.split("sources:")[0]!.split("\n").filter((line) => /Ada Lovelace/.test(line));
+    expect(titles.length).toBeGreaterThan(1);
+    for (const line of titles) expect(line).toMatch(/Ada Lovelace \(chunk \d+\/\d+\)\s*$/);
+    expect(new Set(titles.map((line) => line.match(/\(chunk \d+\/\d+\)/)![0])).size).toBe(titles.length);
     const explainJson = JSON.parse((await runCli(["retrieve", "--dataset", "travel", "--save-dir", saveDir, ...llm, "--no-filter", "--explain", "Where did Grace Hopper live?", "--json"])).stdout);
     expect(explainJson.metadata[0]).toMatchObject({ source: "Note.txt" });
 

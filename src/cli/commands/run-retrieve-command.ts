@@ -145,7 +145,12 @@ export function explainText(result: RetrievedDocs): string {
     if (t.ircot.error) lines.push(`  reasoning failed: ${t.ircot.error}`);
   }
   lines.push("", t.ircot ? "top passages (the steps' rankings merged round robin):" : "top passages:");
-  lines.push(formatTable(["rank", explained.scoreColumn, "dense", "title"], t.top.map((p, i) => [i + 1, p.score, p.dense, p.title])));
+  // A document's chunks share its title: their position tells them apart in the ranking itself.
+  const chunkOf = (i: number) => {
+    const metadata = result.metadata?.[i];
+    return typeof metadata?.chunk === "number" ? ` (chunk ${metadata.chunk + 1}/${String(metadata.chunks)})` : "";
+  };
+  lines.push(formatTable(["rank", explained.scoreColumn, "dense", "title"], t.top.map((p, i) => [i + 1, p.score, p.dense, `${p.title}${chunkOf(i)}`])));
   if (result.metadata) lines.push("", "sources:", ...t.top.map((_, i) => `  ${i + 1}. ${describeSource(result.metadata![i])}`));
   return lines.join("\n");
 }
