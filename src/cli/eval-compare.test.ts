@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { signedPct } from "../eval/format-eval-report.js";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -153,6 +153,27 @@ describe("hipporag eval --compare: paired bootstrap against a reference computat
       expect(result.stderr).toMatch(pattern);
     });
   }
+});
+
+describe("eval --predictions of two files with the same name", () => {
+  it("writes two reports: the second does not overwrite the first; the same file again replaces its own", async () => {
+    const dir = tempDir();
+    const [a, b] = ["a", "b"].map((sub) => {
+      mkdirSync(join(dir, sub));
+      const path = join(dir, sub, "preds.json");
+      writeFileSync(path, readFileSync(join(saveDir, sub === "a" ? "dense.json" : "hipporag2-nofilter.json")));
+      return path;
+    });
+    const out = join(dir, "reports-ws");
+    const evalOf = async (path: string) => JSON.parse((await runCli(["eval", "--dataset", "musique_train_dev", "--dataset-dir", SHARED_DATASETS, "--save-dir", out, "--predictions", path, "--bootstrap", "100", "--json"])).stdout);
+    await evalOf(a!);
+    await evalOf(b!);
+    await evalOf(a!);
+    const jsons = readdirSync(join(out, "reports")).filter((f) => f.startsWith("eval-") && f.endsWith(".json"));
+    expect(jsons).toHaveLength(2);
+    const bodies = jsons.map((f) => JSON.parse(readFileSync(join(out, "reports", f), "utf8")) as { predictions: string });
+    expect(bodies.map((body) => body.predictions).sort()).toEqual([a, b]);
+  });
 });
 
 describe("hipporag report: stored runs laid out like the paper's tables", () => {

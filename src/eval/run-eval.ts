@@ -1,5 +1,6 @@
-import { existsSync } from "node:fs";
-import { basename, join } from "node:path";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
 import { InputError, usageError } from "../core/errors.js";
 import type { Question } from "../datasets/dataset-types.js";
 import { loadDataset } from "../datasets/load-dataset.js";
@@ -16,7 +17,7 @@ import { evalMarkdown, type NamedReport } from "./format-eval-report.js";
 import { loadPredictions, matchPredictions } from "./load-predictions.js";
 import { metricIntervals } from "./metric-intervals.js";
 import { indexFingerprints, runNotes } from "./run-notes.js";
-import { writeReport, writeReportFiles, type WrittenReport } from "./report-writer.js";
+import { reportName, writeReport, writeReportFiles, type WrittenReport } from "./report-writer.js";
 
 export const DEFAULT_BOOTSTRAP: BootstrapOptions = { resamples: DEFAULT_RESAMPLES, seed: DEFAULT_SEED };
 
@@ -61,7 +62,7 @@ export function runEval(options: RunEvalOptions): EvalResult {
     const written = writeReportFiles(options.saveDir, {
       kind: "eval",
       dataset: options.dataset,
-      label: `predictions-${basename(options.predictions!).replace(/\.json$/i, "")}`,
+      label: predictionsLabel(options.saveDir, options.dataset, options.predictions!),
       runs: ["predictions"],
       body: { dataset: options.dataset, createdAt: new Date().toISOString(), predictions: options.predictions, bootstrap, reports, comparisons: [] },
       markdown: evalMarkdown(title, reports, { comparisons: [], bootstrap }),
@@ -84,7 +85,7 @@ export function runEval(options: RunEvalOptions): EvalResult {
     const reports = scored.map((run) => withIntervals(run, bootstrap));
     const comparisons = options.compare ? [compareRuns(scored[0]!, scored[1]!, bootstrap)] : [];
     const notes = reports.flatMap((r) => r.notes ?? []);
-    const label = options.predictions ? `predictions-${basename(options.predictions).replace(/\.json$/i, "")}` : options.compare ? `${options.compare[0]}-vs-${options.compare[1]}` : (options.run ?? "all");
+    const label = options.predictions ? predictionsLabel(options.saveDir, options.dataset, options.predictions) : options.compare ? `${options.compare[0]}-vs-${options.compare[1]}` : (options.run ?? "all");
     const title = options.compare ? `Comparison: ${options.compare[0]} vs ${options.compare[1]} on ${options.dataset}` : `Evaluation: ${options.dataset}`;
     const createdAt = new Date().toISOString();
     const written = writeReport(workspace, {
@@ -192,6 +193,23 @@ export function scoreRun(workspace: Workspace, run: string, questions: readonly 
   }
   const ircot = rows.some((row) => row.trace.ircot) ? ircotUsage(rows) : undefined;
   return { name: run, ids, scores: scoreQuestions(items, { topK: requestedTopK(run) }), ...(ircot ? { ircot } : {}) };
+}
+
+/**
+ * The report label of a predictions file: `predictions-<file name>`, unless a report of that name
+ * scores another file of the same name (a/preds.json, then b/preds.json): then a short hash of this
+ * file's path is added, so neither overwrites the other, and the same file again replaces its own.
+ */
+function predictionsLabel(saveDir: string, dataset: string, path: string): string {
+  const label = `predictions-${basename(path).replace(/\.json$/i, "")}`;
+  let scored: unknown;
+  try {
+    scored = (JSON.parse(readFileSync(join(saveDir, "reports", `${reportName("eval", dataset, label)}.json`), "utf8")) as { predictions?: unknown }).predictions;
+  } catch {
+    return label; // no report of that name yet (or one edited by hand): this file takes the name
+  }
+  if (typeof scored !== "string" || resolve(scored) === resolve(path)) return label;
+  return `${label}-${createHash("md5").update(resolve(path)).digest("hex").slice(0, 8)}`;
 }
 
 /**
