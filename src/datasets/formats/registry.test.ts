@@ -53,7 +53,7 @@ describe("the format registry recognises every dataset of the paper", () => {
     ], "narrativeqa");
     expect(loaded.formats).toEqual({ narrativeqa: 2 });
     expect(loaded.questions.map((q) => [q.question, q.goldAnswers])).toEqual([["Why did he leave?", ["fear", "to hide"]], ["Who?", ["Tom"]]]);
-    expect(loaded.notes.join("\n")).toMatch(/fields not understood and ignored: "mystery" \(1 records\)/);
+    expect(loaded.notes.join("\n")).toMatch(/fields not understood and ignored: "mystery" \(1 record\)/);
   });
   it("a bad item inside a style names the file, record and field", () => {
     expect(() => read([{ question: "q?", answers: [{ nope: 1 }] }], "narrativeqa")).toThrow(/narrativeqa\.json: record 0: field "answers": item 0: expected a string, got an object/);
