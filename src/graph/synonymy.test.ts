@@ -127,6 +127,27 @@ describe("synonym candidates score each pair of query rows once (the upper trian
       await gemm?.dispose();
     });
   }
+  it("few queries (an incremental update) score the columns in bounded slices with the bits of whole products", async () => {
+    const rows = 3073;
+    const m = clustered(rows, 384, 7);
+    const phrases = Array.from({ length: rows }, (_, i) => `r${String(i).padStart(5, "0")}`);
+    const eligible = (row: number) => row % 13 !== 2;
+    const queries = phrases.map((_, i) => i).filter((i) => i % 7 === 3).concat([rows - 1]); // 440 + 1 < rows / 4
+    // slices of 1000 columns: 0–999, 1000–1999, 2000–2999, and a last one moved back to stay 512 wide
+    const sliced = await synonymCandidates(phrases, m, queries, 0.8, eligible, undefined, undefined, undefined, undefined, 1000);
+    const gemm = await createOnnxMatmul();
+    const a: Matrix = { rows: queries.length, dim: 384, data: Float32Array.from(queries.flatMap((q) => [...m.data.subarray(q * 384, (q + 1) * 384)])) };
+    const scores = await gemm.dotAll(a, m);
+    queries.forEach((q, i) => {
+      const expected: [number, number][] = [];
+      for (let j = 0; j < rows; j++) if (scores[i * rows + j]! >= 0.8 && eligible(j)) expected.push([j, scores[i * rows + j]!]);
+      expected.sort((x, y) => y[1] - x[1] || (phrases[x[0]]! < phrases[y[0]]! ? -1 : 1));
+      expect(sliced.get(q), `row ${q}`).toEqual(expected);
+    });
+    expect([...sliced.values()].reduce((n, list) => n + list.length, 0)).toBeGreaterThan(queries.length * 5);
+    await gemm.dispose();
+  });
+
   it("a one-row last block and the narrow tail of the triangle give the bits of one full product", async () => {
     const n = 2561; // 5 × 512 + 1: the last block has one row, and its upper triangle one column
     const m = clustered(n, 384, 5); // 2561² × 384 multiply-adds: onnxruntime

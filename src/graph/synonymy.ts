@@ -8,6 +8,8 @@ import { ANN_SYNONYMY_THRESHOLD, annSynonymCandidates, DEFAULT_ANN, type AnnOpti
 
 /** Above this many multiply-adds, dense KNN goes through onnxruntime's GEMM instead of JS. */
 const ONNX_THRESHOLD = 2e9;
+/** Columns per product when few rows query (an incremental update): 512 × 65,536 scores = 134 MB. */
+const FEW_QUERIES_COLUMNS = 65_536;
 
 /** Upstream synonymy settings (config_utils.py): cosine ≥ 0.8, at most 101 accepted neighbours. */
 export interface SynonymyOptions {
@@ -46,6 +48,8 @@ export async function synonymCandidates(
   /** Rows from which a full build (many queries) searches approximately (`synonymy-ann.ts`). */
   annAbove = ANN_SYNONYMY_THRESHOLD,
   ann: AnnOptions = DEFAULT_ANN,
+  /** Few queries: the columns scored per call (≥ 512), which bounds the product onnxruntime holds. */
+  columnsPerCall = FEW_QUERIES_COLUMNS,
 ): Promise<Map<number, [number, number][]>> {
   const stopIfAborted = () => {
     if (signal?.aborted) throw new HippoError("INTERRUPTED", "interrupted during the synonymy search: nothing of this update was committed", { suggestion: "re-run to resume; every vector computed so far is kept" });
@@ -111,16 +115,28 @@ export async function synonymCandidates(
     engine ? engine.above(a, b, threshold) : entriesAtLeast(dotAll(a, b), b.rows, threshold);
   if (Q.length * 4 < dense.rows) {
     // Few queries (an incremental update): each block against every row, nothing copied but the
-    // block; the triangle would save little. Same bits as the triangle path (every call is wide).
+    // block; the triangle would save little. The rows are scored in slices of `columns`: at 10× the
+    // paper's size one 512 × 850k product is 1.7 GB inside onnxruntime (a slice of 64k, 134 MB).
+    // Same bits as the triangle path: every call is wide (a last slice under 512 starts earlier, and
+    // the columns it repeats are skipped).
+    const columns = Math.max(512, columnsPerCall);
     try {
       for (let start = 0; start < Q.length; start += 512) {
-        stopIfAborted();
-        await tick();
         const block = Q.slice(start, start + 512);
-        const { rows, cols, scores } = await above(gather(block), dense);
+        const a = gather(block);
         const found = block.map((): [number, number][] => []);
-        // rows[k] < block.length: a one-row block's doubled row is skipped
-        for (let k = 0; k < scores.length; k++) if (rows[k]! < block.length && eligible(cols[k]!)) found[rows[k]!]!.push([cols[k]!, scores[k]!]);
+        for (let first = 0; first < dense.rows; first += columns) {
+          stopIfAborted();
+          await tick();
+          const end = Math.min(first + columns, dense.rows);
+          const from = Math.max(0, Math.min(first, end - 512));
+          const { rows, cols, scores } = await above(a, { rows: end - from, dim: d, data: dense.data.subarray(from * d, end * d) });
+          // rows[k] < block.length: a one-row block's doubled row is skipped
+          for (let k = 0; k < scores.length; k++) {
+            const col = from + cols[k]!;
+            if (rows[k]! < block.length && col >= first && eligible(col)) found[rows[k]!]!.push([col, scores[k]!]);
+          }
+        }
         block.forEach((q, i) => out.set(q, sortCandidates(found[i]!)));
         onProgress?.(start + block.length, Q.length);
       }
