@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import { HippoError } from "../../core/errors.js";
 import { hubDatasets, type HubDataset } from "../../datasets/hub/hub-dataset-names.js";
 import { listHubFiles } from "../../datasets/hub/list-hub-files.js";
@@ -35,10 +37,18 @@ export async function runDatasetsList(options: DatasetsOptions, output: Output):
       here ? `yes${here.hasQuestions ? "" : " (corpus only)"}` : "no",
     ];
   });
-  output.stdout(rows.length ? formatTable(["dataset", `on ${settings.repo}`, `in ${options.datasetDir}`], rows) : "no datasets");
+  output.stdout(rows.length ? formatTable(["dataset", `on ${settings.repo}`, `in ${options.datasetDir}`], rows) : noDatasets(options.datasetDir, hub !== null));
   for (const d of hub ?? []) if (d.shadowed.length) output.stderr(`${d.name}: using ${d.corpus?.path}${d.questions ? ` and ${d.questions.path}` : ""}; ignoring ${d.shadowed.join(", ")}`);
   if (hub && rows.length) output.stderr(`pull one with: hipporag datasets pull <name>${options.datasetDir === DEFAULT_DATASET_DIR ? "" : ` --dataset-dir ${options.datasetDir}`}`);
   return 0;
+}
+
+/** Where an empty listing looked, and how to get datasets there. */
+function noDatasets(datasetDir: string, hubConsulted: boolean): string {
+  const where = resolve(datasetDir);
+  const looked = existsSync(where) ? `no <name>_corpus.json under ${where}` : `${where} does not exist`;
+  const pull = `hipporag datasets pull <name>${datasetDir === DEFAULT_DATASET_DIR ? "" : ` --dataset-dir ${datasetDir}`}`;
+  return `no datasets: ${looked}${hubConsulted ? " and the repository lists none" : ""}. Give the folder that holds them with --dataset-dir, or download one (online) with: ${pull}`;
 }
 
 /** `hipporag datasets pull <name…>`: verified, resumable downloads into --dataset-dir; returns the exit code. */

@@ -76,6 +76,16 @@ describe("hipporag datasets list", () => {
     }
     expect(hub.requests).toEqual([]);
   });
+  it("offline with nothing local says where it looked and how to get datasets, instead of a bare 'no datasets'", async () => {
+    const missing = join(tempDir(), "nowhere");
+    const result = await runCli(["datasets", "list", "--dataset-dir", missing, "--offline"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/no datasets: .*nowhere does not exist/);
+    expect(result.stdout).toMatch(/--dataset-dir/);
+    expect(result.stdout).toMatch(/hipporag datasets pull <name>/);
+    const empty = tempDir();
+    expect((await runCli(["datasets", "list", "--dataset-dir", empty, "--offline"])).stdout).toMatch(/no datasets: no <name>_corpus\.json under .*hipporag-test-/);
+  });
 });
 
 describe("hipporag datasets pull", () => {
