@@ -143,7 +143,8 @@ describe("--corpus with --chunk-tokens through the CLI", () => {
     expect(forgot.stderr).toMatch(/outputs[/\\]travel-c40o5 holds this corpus cut with --chunk-tokens 40 --chunk-overlap 5/);
     expect(existsSync(join(dir, "outputs", "travel"))).toBe(false);
     expect((await cli("eval", "--corpus", docs, "--questions", join(dir, "travel.json"))).stderr).toMatch(/travel-c40o5 holds this corpus cut with --chunk-tokens 40/);
-    // a command that creates the workspace goes on, and says the other cut exists
+    // a command that creates the workspace goes on, and says the other cut exists (a dry run too)
+    expect((await cli("index", "--corpus", docs, "--chunk-tokens", "80", "--llm-name", "m", "--dry-run")).stderr).toMatch(/note: .*travel-c40o5 holds this corpus cut with --chunk-tokens 40/);
     const other = await cli("openie", "--corpus", docs, "--chunk-tokens", "80", "--llm-name", "m", "--export-batch", join(dir, "b80.jsonl"));
     expect(other.code).toBe(0);
     expect(other.stderr).toMatch(/note: .*outputs[/\\]travel-c40o5 holds this corpus cut with --chunk-tokens 40 --chunk-overlap 5; this builds outputs[/\\]travel-c80o\d+/);

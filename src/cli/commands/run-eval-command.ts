@@ -3,8 +3,7 @@ import { resolveBootstrap } from "../bootstrap-options.js";
 import type { CommonOptions } from "../common-options.js";
 import type { ResolvedCommon } from "../common-options.js";
 import { checkDefaultWorkspace } from "../other-chunkings.js";
-import type { Output } from "../output.js";
-import { plural } from "../../core/plural.js";
+import { plural, type Output } from "../output.js";
 
 export interface EvalOptions extends CommonOptions {
   corpus?: string;

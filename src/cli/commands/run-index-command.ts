@@ -6,6 +6,7 @@ import { indexProgress } from "../index-progress.js";
 import { installInterruptHandler } from "../interrupt.js";
 import type { LlmOptions, StageLlmCliOptions } from "../llm-options.js";
 import { openHippo } from "../open-hippo.js";
+import { checkDefaultWorkspace } from "../other-chunkings.js";
 import { checkOutputFile } from "../output-path.js";
 import { checkMaxCost, planEmbeddings, planOpenIE, printPlan, workspaceFolder, type StagePlan } from "../dry-run.js";
 import type { Passage } from "../../datasets/dataset-types.js";
@@ -17,8 +18,9 @@ import { formatTable, plural, type Output } from "../output.js";
 export async function runIndexCommand(common: ResolvedCommon, options: LlmOptions & StageLlmCliOptions & EmbeddingCliOptions & PlanCliOptions & { exportGraph?: string; openiePrompts?: string; skipFailed?: boolean }, output: Output): Promise<number> {
   checkOutputFile("--export-graph", options.exportGraph);
   const dataset = await loadCommandDataset(common, output, { embeddingName: options.embeddingName });
+  checkDefaultWorkspace(common, false); // on the folder named, also in a dry run (which opens a temporary one)
   const folder = workspaceFolder(common.saveDir, options.dryRun);
-  const hippo = await openHippo({ ...common, saveDir: folder.saveDir }, options);
+  const hippo = await openHippo({ ...common, saveDir: folder.saveDir, saveDirDefaulted: false }, options);
   const interrupt = installInterruptHandler();
   try {
     if (options.dryRun || options.maxCost !== undefined) {

@@ -12,6 +12,7 @@ import { indexProgress } from "../index-progress.js";
 import { installInterruptHandler } from "../interrupt.js";
 import { llmConfigured } from "../llm-options.js";
 import { openHippo } from "../open-hippo.js";
+import { checkDefaultWorkspace } from "../other-chunkings.js";
 import { plural, reuseLine, type Output } from "../output.js";
 import { indexChanges, openiePlanLine, partialLine } from "./run-index-command.js";
 import { resolveRetrievalSweep } from "../retrieval-options.js";
@@ -60,8 +61,9 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
   // A comma list on a numeric retrieval option sweeps: one HippoRAG 2 run per combination.
   const sweep = resolveRetrievalSweep(options);
   const base = sweep[0]!;
+  checkDefaultWorkspace(common, false); // on the folder named, also in a dry run (which opens a temporary one)
   const folder = workspaceFolder(common.saveDir, options.dryRun);
-  const hippo = await openHippo({ ...common, saveDir: folder.saveDir }, { ...options, openieLlmName: options.openieLlmName ?? importModel }, base, { qaTopK: options.qaTopK });
+  const hippo = await openHippo({ ...common, saveDir: folder.saveDir, saveDirDefaulted: false }, { ...options, openieLlmName: options.openieLlmName ?? importModel }, base, { qaTopK: options.qaTopK });
   if (options.dryRun || options.maxCost !== undefined) {
     let closeNow = false;
     try {
