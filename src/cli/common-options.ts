@@ -13,8 +13,13 @@ export function commonOptions(command: Command): Command {
     .option("--dataset-dir <dir>", "folder holding the dataset files", DEFAULT_DATASET_DIR)
     .option("--save-dir <dir>", "workspace folder (default: outputs/<dataset>)")
     .option("--json", "print machine-readable JSON on stdout", false)
-    .option("--config <file>", "a JSON file of this command's options, e.g. {\"linkingTopK\": [3, 5, 10]}; flags given here override it")
+    .option("--config <file>", `a JSON file of this command's options, e.g. ${configExample(command.name())}; flags given here override it`)
     .addOption(new Option("--log-level <level>", "log verbosity").choices([...LOG_LEVELS]).default("info"));
+}
+
+/** A --config example that names options of the command itself (a sweep where the command sweeps). */
+function configExample(command: string): string {
+  return command === "retrieve" || command === "run" ? '{"linkingTopK": [3, 5, 10]}' : '{"saveDir": "outputs/mine", "logLevel": "warn"}';
 }
 
 export interface CommonOptions {

@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { createRequire } from "node:module";
 import { expandConfigFile } from "./config-file.js";
 import { handleError } from "./handle-error.js";
+import { optionDescription } from "./option-description.js";
 import { keepCreatedWorkspaces, removeRefusedWorkspaces } from "./refused-workspaces.js";
 import { endAtOnceOnSignal, installProcessInterrupts } from "./interrupt.js";
 import { onWorkspaceUpgrade } from "../store/workspace.js";
@@ -18,7 +19,8 @@ export function buildProgram(output: Output = processOutput, state: CliState = {
     .version(version, "-V, --version")
     .exitOverride()
     .configureOutput({ writeOut: (s) => output.stdout(s), writeErr: () => {} })
-    .showSuggestionAfterError(true);
+    .showSuggestionAfterError(true)
+    .configureHelp({ optionDescription }); // copied to every command (register-commands.ts)
   registerCommands(program, { output, state });
   return program;
 }
