@@ -231,9 +231,6 @@ describe("eval of a workspace built from --corpus", () => {
 
   it("report takes them too, one per workspace, and lays out the runs", async () => {
     const { dir, ws, questions } = await builtFromFolder();
-    const without = await runCli(["report", ws]);
-    expect(without.code).toBe(2);
-    expect(without.stderr).toMatch(/--corpus/);
     const reported = await runCli(["report", ws, "--corpus", join(dir, "docs"), "--questions", questions, "--json"]);
     expect(reported.code, reported.stderr).toBe(0);
     const result = JSON.parse(reported.stdout);
@@ -242,6 +239,31 @@ describe("eval of a workspace built from --corpus", () => {
     const mismatched = await runCli(["report", ws, "--corpus", join(dir, "docs"), join(dir, "docs")]);
     expect(mismatched.code).toBe(2);
     expect(mismatched.stderr).toMatch(/--corpus was given 2 times for 1 workspace/);
+  });
+});
+
+describe("report over workspaces whose data lives apart", () => {
+  it("reads each workspace's dataset from where its run read it: no --dataset-dir, --corpus or --questions needed", async () => {
+    const dir = tempDir();
+    const demoWs = join(dir, "demo-ws");
+    expect((await runCli(["run", ...demo(demoWs), "--import-openie", DEMO_OPENIE, "--skip-qa"])).code).toBe(0);
+    mkdirSync(join(dir, "docs"));
+    const corpus = JSON.parse(readFileSync(join(DEMO, "demo_corpus.json"), "utf8")) as { title: string; text: string }[];
+    corpus.forEach((p, i) => writeFileSync(join(dir, "docs", `${String(i).padStart(2, "0")} ${p.title.replace(/[^A-Za-z0-9 ]/g, "")}.txt`), p.text));
+    const questions = writeJson(dir, "q.json", [{ id: "q1", question: "Where was Marie Curie born?", answer: "Warsaw" }]);
+    const docsWs = join(dir, "docs-ws");
+    const built = await runCli(["run", "--corpus", join(dir, "docs"), "--questions", questions, "--save-dir", docsWs, "--llm-base-url", (await server({ chat: fakeLlm })).url, "--llm-name", "m", "--no-baselines", "--no-filter", "--skip-qa"]);
+    expect(built.code, built.stderr).toBe(0);
+    const reported = await runCli(["report", demoWs, docsWs, "--json", "--bootstrap", "100"]);
+    expect(reported.code, reported.stderr).toBe(0);
+    const result = JSON.parse(reported.stdout);
+    expect(result.datasets.map((d: { dataset: string }) => d.dataset)).toEqual(["demo", "docs"]);
+    expect(result.datasets[0].reports.map((r: { name: string }) => r.name)).toContain("dense");
+    expect(result.datasets[1].reports.map((r: { name: string }) => r.name)).toContain("hipporag2-nofilter");
+    // a --dataset-dir given still wins for every workspace
+    const overridden = await runCli(["report", demoWs, "--dataset-dir", join(dir, "nowhere")]);
+    expect(overridden.code).toBe(2);
+    expect(overridden.stderr).toMatch(/nowhere/);
   });
 });
 

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { InputError, usageError } from "../core/errors.js";
 import type { Question } from "../datasets/dataset-types.js";
+import { datasetSource } from "../datasets/dataset-source.js";
 import { loadDataset } from "../datasets/load-dataset.js";
 import { corpusDrift } from "../graph/memory-index.js";
 import { DEFAULT_RETRIEVAL } from "../retrieval/retriever.js";
@@ -93,7 +94,7 @@ export function runEval(options: RunEvalOptions): EvalResult {
       dataset: options.dataset,
       label,
       runs: reports.map((r) => r.name),
-      body: { dataset: options.dataset, createdAt, predictions: options.predictions, bootstrap, reports, comparisons, notes },
+      body: { dataset: options.dataset, source: datasetSource(options.datasetDir, options.source), createdAt, predictions: options.predictions, bootstrap, reports, comparisons, notes },
       markdown: evalMarkdown(title, reports, { comparisons, bootstrap, notes }),
       html: evalHtml(title, reports, { comparisons, bootstrap, notes }),
     });

@@ -1,7 +1,8 @@
 import { existsSync, statSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { usageError } from "../core/errors.js";
-import { datasetNameFromCorpus, loadDataset } from "../datasets/load-dataset.js";
+import type { DatasetSource } from "../datasets/dataset-source.js";
+import { DEFAULT_DATASET_DIR, datasetNameFromCorpus, loadDataset } from "../datasets/load-dataset.js";
 import { Workspace, WORKSPACE_FILE } from "../store/workspace.js";
 import type { BootstrapOptions } from "./bootstrap-means.js";
 import { markdownTable } from "./format-eval-report.js";
@@ -13,7 +14,8 @@ export interface PaperTablesOptions {
   saveDirs: readonly string[];
   /** Dataset per workspace, in the same order; by default the dataset of the workspace's latest report, else the folder name. */
   datasets?: readonly string[];
-  datasetDir: string;
+  /** The folder of every workspace's named dataset; by default the one its run or eval read it from. */
+  datasetDir?: string;
   /** The corpus each workspace was built from (`--corpus`, in the same order), for workspaces not built from a named dataset. */
   corpus?: readonly string[];
   /** The questions file of each workspace (`--questions`, in the same order). */
@@ -54,9 +56,16 @@ export function runPaperTables(options: PaperTablesOptions): PaperTablesResult {
     if (refused) throw usageError(refused, "pass the --save-dir of a hipporag run");
     const workspace = Workspace.open(saveDir, { readonly: true });
     try {
+      const recorded = datasetOf(workspace);
       const corpus = options.corpus?.[i];
-      const name = options.datasets?.[i] ?? datasetOf(workspace) ?? (corpus ? datasetNameFromCorpus(corpus) : basename(resolve(saveDir)));
-      const dataset = loadDataset(name, options.datasetDir, { requireQuestions: true, corpus, questions: options.questions?.[i] });
+      const name = options.datasets?.[i] ?? recorded?.dataset ?? (corpus ? datasetNameFromCorpus(corpus) : basename(resolve(saveDir)));
+      // Where the workspace's own run read that dataset, unless told otherwise (a flag given wins).
+      const source = recorded?.dataset === name && !corpus ? recorded.source : undefined;
+      const dataset = loadDataset(name, options.datasetDir ?? source?.datasetDir ?? DEFAULT_DATASET_DIR, {
+        requireQuestions: true,
+        corpus: corpus ?? (options.datasetDir === undefined ? source?.corpus : undefined),
+        questions: options.questions?.[i] ?? (options.datasetDir === undefined && !corpus ? source?.questions : undefined),
+      });
       // a workspace may also hold runs on another dataset: those share no question with this one
       const runs = scoreStoredRuns(workspace, dataset.questions).filter((run) => run.scores.count > 0);
       return { dataset: name, saveDir, reports: runs.map((run) => withIntervals(run, bootstrap)) };
@@ -72,12 +81,14 @@ function refusal(saveDir: string): string {
   return `no workspace at ${saveDir} (${kind})`;
 }
 
-/** The dataset named by the workspace's latest report (run and eval reports all record it). */
-function datasetOf(workspace: Workspace): string | undefined {
+/** The dataset named by the workspace's latest report (run and eval reports all record it), and where it was read. */
+function datasetOf(workspace: Workspace): { dataset: string; source?: DatasetSource } | undefined {
   for (const { body } of workspace.reports.newestFirst()) {
     try {
-      const dataset = (JSON.parse(body) as { dataset?: unknown }).dataset;
-      if (typeof dataset === "string") return dataset;
+      const { dataset, source } = JSON.parse(body) as { dataset?: unknown; source?: Partial<DatasetSource> };
+      if (typeof dataset !== "string") continue;
+      const known = typeof source?.datasetDir === "string" ? source as DatasetSource : undefined; // reports before sources were recorded have none
+      return { dataset, ...(known ? { source: known } : {}) };
     } catch {
       // a report body that is not JSON says nothing about the dataset; look at older ones
     }

@@ -6,6 +6,7 @@ import { evalMarkdown, markdownTable, type NamedReport } from "./format-eval-rep
 import { escapeHtml, htmlList, htmlPage, htmlTable } from "./html.js";
 import { paperNumbers, paperValue } from "./paper-numbers.js";
 import { recallChart } from "./recall-chart.js";
+import type { DatasetSource } from "../datasets/dataset-source.js";
 
 export interface StageCost {
   stage: string;
@@ -18,6 +19,8 @@ export interface StageCost {
 
 export interface RunReport {
   dataset: string;
+  /** Where the run read the dataset (for `hipporag report`). */
+  source?: DatasetSource;
   createdAt: string;
   settings: Record<string, unknown>;
   notes: string[];

@@ -12,7 +12,7 @@ export function reportCommand(context: CommandContext): Command {
     .argument("[save-dirs...]", "workspaces to read (e.g. outputs/*)")
     .option("--save-dir <dirs...>", "workspaces to read, as well as the arguments", [])
     .option("--dataset <names...>", "the dataset of each workspace, in order (default: the one its reports name, else the folder name)")
-    .option("--dataset-dir <dir>", "folder holding the dataset files", DEFAULT_DATASET_DIR)
+    .option("--dataset-dir <dir>", `folder holding the dataset files of every workspace (default: the one each workspace's run read, else ${DEFAULT_DATASET_DIR})`)
     .option("--corpus <paths...>", "the corpus each workspace was built from, in order, as given to run/index (a *_corpus.json, a .jsonl, or a folder)")
     .option("--questions <files...>", "the questions file of each workspace, in order (default: the dataset's, or <name>.json beside a *_corpus.json)")
     .option("--out <file>", "also write the tables to FILE: .html for HTML, .json for JSON, anything else Markdown")

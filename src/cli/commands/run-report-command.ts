@@ -8,7 +8,7 @@ import type { Output } from "../output.js";
 export interface ReportOptions {
   saveDir: string[];
   dataset?: string[];
-  datasetDir: string;
+  datasetDir?: string;
   corpus?: string[];
   questions?: string[];
   out?: string;

@@ -17,6 +17,7 @@ import { plural, reuseLine, type Output } from "../output.js";
 import { indexChanges, openiePlanLine, partialLine } from "./run-index-command.js";
 import { resolveRetrievalSweep } from "../retrieval-options.js";
 import type { LlmFailure } from "../../retrieval/count-fallbacks.js";
+import { datasetSource } from "../../datasets/dataset-source.js";
 import { retrieveCommandLine } from "../retrieve-command-line.js";
 import { reportLlmFallbacks } from "./run-retrieve-command.js";
 import { checkMaxCost, encoderModel, planQa, planRetrievals, priced, printPlan, promptTokens, workspaceFolder, type StagePlan } from "../dry-run.js";
@@ -154,6 +155,7 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
     if (Object.keys(fb).length) notes.push(`HippoRAG 2 dense fallbacks: ${Object.entries(fb).map(([k, v]) => `${v} ${k}`).join(", ")}.`);
     const report: RunReport = {
       dataset: common.dataset,
+      source: datasetSource(common.datasetDir, common.source),
       createdAt: new Date().toISOString(),
       settings: { openieModel: hippo.openieModel(), encoder: hippo.encoder.id, llm: { openie: hippo.stageLlm("openie")?.modelId ?? null, filter: filter ? (hippo.stageLlm("filter")?.modelId ?? null) : null, qa: hippo.stageLlm("qa")?.modelId ?? null }, ...hippo.retrievalOptions(base), filter },
       notes,
