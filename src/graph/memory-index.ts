@@ -9,6 +9,8 @@ import type { OpenIEStore } from "../store/openie-store.js";
 import type { VectorStore } from "../store/vector-store.js";
 import type { Workspace } from "../store/workspace.js";
 import { saveIndexSnapshot } from "./open-memory-index.js";
+import { reuseRows } from "./reuse-rows.js";
+import type { HeldVectors } from "../store/index-snapshot.js";
 import { buildMemoryGraph, memoryGraphStats, phrasesAndFacts, type MemoryGraph } from "./build-graph.js";
 import { processChunk, type ProcessedChunk } from "./process-openie.js";
 import { DEFAULT_SYNONYMY, mergeNeighbors, queriesForSynonyms, synonymCandidates, synonymLists, walkCandidates, type NeighborList, type SynonymyOptions } from "./synonymy.js";
@@ -242,11 +244,16 @@ export class MemoryIndex {
     return { graph: buildMemoryGraph(chunks, this.storedLists()), chunks };
   }
 
-  /** Matrices of a loaded graph to search: passage, fact (tuple repr, as upstream embeds it) vectors; f16 ones held as f16. */
-  async vectors(graph: MemoryGraph, contents: readonly string[]): Promise<{ passages: VectorMatrix | HalfMatrix; facts: VectorMatrix | HalfMatrix }> {
-    const passages = await this.embeddings.searchMatrix(contents, "passage");
+  /**
+   * Matrices of a loaded graph to search: passage, fact (tuple repr, as upstream embeds it) vectors;
+   * f16 ones held as f16. Rows `held` (an earlier snapshot) has are taken from it, the rest read.
+   */
+  async vectors(graph: MemoryGraph, contents: readonly string[], held?: HeldVectors): Promise<{ passages: VectorMatrix | HalfMatrix; facts: VectorMatrix | HalfMatrix; reused: number }> {
+    const passages = await reuseRows(contents, await held?.passages(), (texts) => this.embeddings.searchMatrix(texts, "passage"));
     await new Promise<void>((resolve) => setImmediate(resolve)); // a turn for Ctrl-C between the two reads
-    return { passages, facts: await this.embeddings.searchMatrix(graph.facts.map(pyTupleRepr), "fact") };
+    const heldFacts = await held?.facts();
+    const facts = await reuseRows(graph.facts.map(pyTupleRepr), heldFacts && { texts: heldFacts.facts.map(pyTupleRepr), matrix: heldFacts.matrix }, (texts) => this.embeddings.searchMatrix(texts, "fact"));
+    return { passages: passages.matrix, facts: facts.matrix, reused: passages.reused + facts.reused };
   }
 
   /** Passage strings (`title\ntext`) as stored in the workspace, in the given order. */

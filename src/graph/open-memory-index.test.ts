@@ -173,6 +173,73 @@ describe("snapshots of dense indexes", () => {
     hippo.close();
   });
 
+  it("an update's snapshot takes the vectors it already held from the previous snapshot: only new rows are read from the vector store, bit for bit the same", async () => {
+    for (const config of [{ vectorDtype: "f16" }, { vectorDtype: "f32" }] as const) {
+      const hippo = await synthetic(config);
+      const saveDir = hippo.config.saveDir;
+      const store = hippo.memoryIndex().embeddings.vectors;
+      const read: string[] = [];
+      const get = store.get.bind(store);
+      store.get = (space, ids, onRow) => (read.push(...ids), get(space, ids, onRow));
+      await hippo.index(passages.slice(0, 40));
+      const first = read.length;
+      expect(first).toBeGreaterThan(40); // the first snapshot reads every passage and fact vector
+      read.length = 0;
+      const update = await hippo.index(passages); // adds 18 passages
+      const snapshotReads = read.length;
+      const graph = (await openMemoryIndex(hippo.memoryIndex())).graph;
+      const kept = digest(await openMemoryIndex(hippo.memoryIndex()));
+      // What the update's snapshot read of the store: the new passages' and facts' rows, nothing it held before.
+      // (The update itself reads the vectors of its new phrases for synonymy: looked up, embedded, read back.)
+      const older = corpus.triples.slice(0, 40).flat();
+      const newer = corpus.triples.slice(40).flat();
+      const known = new Set(older.map((t) => JSON.stringify(t)));
+      const newFacts = new Set(newer.map((t) => JSON.stringify(t)).filter((t) => !known.has(t))).size;
+      const oldPhrases = new Set(older.flatMap((t) => [t[0], t[2]]));
+      const newPhrases = new Set(newer.flatMap((t) => [t[0]!, t[2]!]).filter((p) => !oldPhrases.has(p))).size;
+      expect(snapshotReads, JSON.stringify(config)).toBeLessThanOrEqual(18 + newFacts + 2 * newPhrases);
+      expect(update.timings["snapshot: vectors (from the previous snapshot)"]).toBeGreaterThanOrEqual(0);
+      expect(graph.facts.length + graph.passageIds.length).toBeGreaterThan(snapshotReads + 100);
+      // ... and the snapshot equals the one rebuilt from the workspace alone
+      rmSync(join(saveDir, "cache", "snapshots"), { recursive: true });
+      expect(digest(await openMemoryIndex(hippo.memoryIndex()))).toEqual(kept);
+      // A delete needs no vector at all from the store
+      read.length = 0;
+      await hippo.delete(corpus.passages.slice(50));
+      expect(read).toEqual([]);
+      const afterDelete = digest(await openMemoryIndex(hippo.memoryIndex()));
+      rmSync(join(saveDir, "cache", "snapshots"), { recursive: true });
+      expect(digest(await openMemoryIndex(hippo.memoryIndex()))).toEqual(afterDelete);
+      hippo.close();
+    }
+  });
+
+  it("a previous snapshot that is damaged, or was read from another vector store, lends no vectors: the new one is read from the store alone", async () => {
+    const hippo = await synthetic({ vectorDtype: "f16" });
+    const saveDir = hippo.config.saveDir;
+    await hippo.index(passages.slice(0, 40));
+    const dir = join(saveDir, "cache", "snapshots");
+    const [name] = snapshotFiles(saveDir);
+    truncateSync(join(dir, name!), statSync(join(dir, name!)).size - 100); // no footer: nothing of it verifies
+    const update = await hippo.index(passages);
+    expect(update.timings["snapshot: vectors (from the previous snapshot)"]).toBeUndefined();
+    const kept = digest(await openMemoryIndex(hippo.memoryIndex()));
+    rmSync(dir, { recursive: true });
+    expect(digest(await openMemoryIndex(hippo.memoryIndex()))).toEqual(kept);
+    hippo.close();
+
+    // The same index read through LanceDB: the snapshot written from SQLite's vectors is not its source.
+    const other = await HippoRag.open({ saveDir, openieModel: "synthetic", encoder: new SyntheticEncoder(64), vectorDtype: "f16", vectorStore: "lancedb" });
+    await openMemoryIndex(other.memoryIndex()); // stores a snapshot for the LanceDB source
+    const removed = await other.delete(corpus.passages.slice(50));
+    expect(removed.timings["snapshot: vectors (from the previous snapshot)"]).toBeGreaterThanOrEqual(0); // its own previous one
+    other.close();
+    const back = await HippoRag.open({ saveDir, openieModel: "synthetic", encoder: new SyntheticEncoder(64), vectorDtype: "f16" });
+    const again = await back.delete(corpus.passages.slice(45, 50));
+    expect(again.timings["snapshot: vectors (from the previous snapshot)"]).toBeUndefined(); // the LanceDB one is not SQLite's
+    back.close();
+  });
+
   it("Ctrl-C already pressed: opening stops with INTERRUPTED before reading; a snapshot that cannot be stored is one notice, not an error", async () => {
     const hippo = await synthetic();
     await hippo.index(passages);
@@ -203,7 +270,7 @@ describe("snapshots of dense indexes", () => {
     hippo.close();
     const csr = { ...opened.graph.csr, sweepOrder: Uint32Array.from({ length: opened.graph.csr.nodeCount }, (_, i) => i), layout: 2 };
     const snapshots = new IndexSnapshots(tempDir("hipporag-snap-"), "any");
-    await snapshots.write("k", { ...opened, graph: { ...opened.graph, csr } } as OpenedIndex, "f32");
+    await snapshots.write("k", { ...opened, graph: { ...opened.graph, csr } } as OpenedIndex, "f32", "sqlite");
     const read = (await snapshots.read("k")) as OpenedIndex;
     expect(digest(read.graph.csr)).toEqual(digest(csr));
   });

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { cooperative } from "../core/cooperate.js";
 import { HippoError } from "../core/errors.js";
-import { IndexSnapshots, snapshotKey, type OpenedIndex } from "../store/index-snapshot.js";
+import { IndexSnapshots, snapshotKey, vectorSource, type HeldVectors, type OpenedIndex } from "../store/index-snapshot.js";
 import type { EmbeddingStore } from "../embedding/embedding-store.js";
 import type { VectorMatrix } from "../embedding/encoder.js";
 import type { HalfMatrix } from "../embedding/float16.js";
@@ -20,7 +20,8 @@ export interface OpenableIndex {
   passageIds(): string[];
   load(): { graph: MemoryGraph };
   passageContents(passageIds: readonly string[]): string[];
-  vectors(graph: MemoryGraph, contents: readonly string[]): Promise<{ passages: VectorMatrix | HalfMatrix; facts: VectorMatrix | HalfMatrix }>;
+  /** The passage and fact matrices of `graph`, rows `held` has taken from it (`reused` of them), the rest from the vector store. */
+  vectors(graph: MemoryGraph, contents: readonly string[], held?: HeldVectors): Promise<{ passages: VectorMatrix | HalfMatrix; facts: VectorMatrix | HalfMatrix; reused: number }>;
 }
 
 /**
@@ -44,7 +45,7 @@ export async function openMemoryIndex(index: OpenableIndex, signal?: AbortSignal
   }
   // None stored is the normal first open (after an upgrade, or of a workspace built elsewhere).
   if (stored.problem !== "none stored") index.notice?.(`the index snapshot ${snapshots.path(key)} is ${stored.problem}: the index is rebuilt from the workspace`);
-  const opened = await rebuild(index, signal, timings);
+  const opened = await rebuild(index, signal, timings, undefined, snapshots.held(key, vectorSource(index.embeddings.vectors), signal));
   const start = performance.now();
   await write(index, snapshots, key, opened, signal);
   timings["write snapshot"] = performance.now() - start;
@@ -83,7 +84,8 @@ export async function saveIndexSnapshot(
   if (!changed && snapshots.has(key)) return;
   const steps: Record<string, number> = {};
   try {
-    const opened = await rebuild(index, signal, steps, graph);
+    // An update changes a few passages: the vectors of the rest are in the snapshot it replaces.
+    const opened = await rebuild(index, signal, steps, graph, snapshots.held(key, vectorSource(index.embeddings.vectors), signal));
     const start = performance.now();
     await write(index, snapshots, key, opened, signal);
     steps["write snapshot"] = performance.now() - start;
@@ -99,8 +101,11 @@ function snapshotsOf(index: OpenableIndex): IndexSnapshots {
   return new IndexSnapshots(join(index.workspace.saveDir, "cache", "snapshots"), index.id);
 }
 
-/** The index as the workspace holds it: graph built, passage texts and vectors read. */
-async function rebuild(index: OpenableIndex, signal?: AbortSignal, timings: Record<string, number> = {}, built?: () => MemoryGraph): Promise<OpenedIndex> {
+/**
+ * The index as the workspace holds it: graph built, passage texts and vectors read (the rows `held`,
+ * an earlier snapshot of this index, has from it, the rest from the vector store: the same values).
+ */
+async function rebuild(index: OpenableIndex, signal?: AbortSignal, timings: Record<string, number> = {}, built?: () => MemoryGraph, held?: HeldVectors): Promise<OpenedIndex> {
   const time = timer(timings);
   // A few long synchronous steps (0.3-0.6 s each on 12k passages): a turn of the event loop between
   // them lets Ctrl-C be handled, and once the signal is aborted it stops there.
@@ -112,8 +117,8 @@ async function rebuild(index: OpenableIndex, signal?: AbortSignal, timings: Reco
   const contents = time("passage texts", () => index.passageContents(graph.passageIds));
   await turn();
   const start = performance.now();
-  const { passages, facts } = await index.vectors(graph, contents);
-  timings["vectors (from the vector store)"] = performance.now() - start;
+  const { passages, facts, reused } = await index.vectors(graph, contents, held);
+  timings[reused > 0 ? "vectors (from the previous snapshot)" : "vectors (from the vector store)"] = performance.now() - start;
   await turn();
   // Kept with graph.csr for this process's queries, and stored in the snapshot for the next open's.
   const sweep = time("PageRank sweep order", () => pprSweepGraph(graph.csr));
@@ -123,7 +128,7 @@ async function rebuild(index: OpenableIndex, signal?: AbortSignal, timings: Reco
 
 async function write(index: OpenableIndex, snapshots: IndexSnapshots, key: string, opened: OpenedIndex, signal?: AbortSignal): Promise<void> {
   try {
-    await snapshots.write(key, opened, index.embeddings.dtype, signal);
+    await snapshots.write(key, opened, index.embeddings.dtype, vectorSource(index.embeddings.vectors), signal);
   } catch (error) {
     if (HippoError.isInstance(error) && error.code === "INTERRUPTED") throw error;
     index.notice?.(`could not store the index snapshot in ${snapshots.path(key)} (${(error as Error).message}): each open rebuilds the index until one is stored`);

@@ -7,6 +7,7 @@ import type { HalfMatrix } from "../embedding/float16.js";
 import type { MemoryGraph } from "../graph/build-graph.js";
 import type { CsrGraph } from "../graph/csr-graph.js";
 import { checkSweepGraph, type PprSweepGraph } from "../graph/ppr-sweep-graph.js";
+import type { DenseRows, HeldRows } from "../graph/reuse-rows.js";
 import { readSnapshotFile, sectionTypeOf, writeSnapshotFile, type SectionArray, type SectionInput, type SectionType } from "./snapshot-file.js";
 import type { VectorPrecision, VectorStore } from "./vector-store.js";
 
@@ -36,9 +37,20 @@ export interface OpenedIndex {
  * (encoder, input), the rule DenseRowCache relies on as well.
  */
 export function snapshotKey(indexFingerprint: string, store: Pick<VectorStore, "kind" | "location">): string {
-  // SQLite vectors are the workspace file itself: moving the save dir does not change them.
-  const source = store.kind === "sqlite" ? "sqlite" : `${store.kind}:${store.location}`;
-  return fingerprint({ format: SNAPSHOT_FORMAT, index: indexFingerprint, vectors: source });
+  return fingerprint({ format: SNAPSHOT_FORMAT, index: indexFingerprint, vectors: vectorSource(store) });
+}
+
+/** Which vector store a snapshot's vectors were read from. SQLite's are the workspace file itself: moving the save dir does not change them. */
+export function vectorSource(store: Pick<VectorStore, "kind" | "location">): string {
+  return store.kind === "sqlite" ? "sqlite" : `${store.kind}:${store.location}`;
+}
+
+/** The dense rows an earlier snapshot of an index holds, by the text each vector is of. */
+export interface HeldVectors {
+  /** Passage strings (`title\ntext`) and their vectors. */
+  passages(): Promise<HeldRows | undefined>;
+  /** Fact triples and their vectors. */
+  facts(): Promise<{ facts: string[][]; matrix: DenseRows } | undefined>;
 }
 
 /**
@@ -84,9 +96,54 @@ export class IndexSnapshots {
     }
   }
 
+  /**
+   * The vectors of this index's newest snapshot other than `key`'s, when they were read from
+   * `source` (vectorSource) and are dense: what an update's new snapshot need not read from the
+   * vector store again. Each part is read (and verified) on its own call, so the two matrices are
+   * never held at once; undefined when there is no such snapshot or it does not verify.
+   */
+  held(key: string, source: string, signal?: AbortSignal): HeldVectors | undefined {
+    let newest: { path: string; mtime: number } | undefined;
+    try {
+      for (const name of readdirSync(this.dir)) {
+        if (!name.startsWith(this.prefix) || !name.endsWith(".snap") || name === `${this.prefix}${key}.snap`) continue;
+        const path = join(this.dir, name);
+        const mtime = statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? -1;
+        if (mtime >= 0 && (!newest || mtime > newest.mtime)) newest = { path, mtime };
+      }
+    } catch {
+      return undefined; // no snapshot folder yet
+    }
+    if (!newest) return undefined;
+    const path = newest.path;
+    const read = async (names: (name: string) => boolean) => {
+      const file = await readSnapshotFile(path, key, signal, { anyKey: true, sections: names });
+      if (!file.ok) return undefined;
+      const meta = file.meta as Partial<SnapshotMeta>;
+      return meta.vectors === source ? { meta: meta as SnapshotMeta, sections: file.sections } : undefined;
+    };
+    const dense = (name: string, meta: SnapshotMeta, sections: Map<string, SectionArray>): DenseRows | undefined => {
+      const fields = Object.keys(meta[name as "passages" | "facts"].arrays);
+      if (fields.length !== 1 || !(fields[0] === "data" || fields[0] === "bits")) return undefined; // sparse
+      return readRecord<DenseRows>(name, meta[name as "passages" | "facts"], sections);
+    };
+    return {
+      passages: async () => {
+        const file = await read((name) => name.startsWith("contents.") || name.startsWith("passages."));
+        const matrix = file && dense("passages", file.meta, file.sections);
+        return matrix && { texts: readStrings("contents", file.sections), matrix };
+      },
+      facts: async () => {
+        const file = await read((name) => /^(phrases|predicates)\.|^(factNodes|factPredicate)$|^facts\./.test(name));
+        const matrix = file && dense("facts", file.meta, file.sections);
+        return matrix && { facts: factsOf(file.sections), matrix };
+      },
+    };
+  }
+
   /** Writes the snapshot of `opened` for `key` (atomically), then removes this index's other snapshots. */
-  async write(key: string, opened: OpenedIndex, precision: VectorPrecision, signal?: AbortSignal): Promise<void> {
-    const { meta, sections } = encode(opened, precision);
+  async write(key: string, opened: OpenedIndex, precision: VectorPrecision, source: string, signal?: AbortSignal): Promise<void> {
+    const { meta, sections } = encode(opened, precision, source);
     mkdirSync(this.dir, { recursive: true });
     await writeSnapshotFile(this.path(key), key, meta, sections, signal);
     this.prune(key);
@@ -115,12 +172,14 @@ interface SnapshotMeta {
   sweep: RecordMeta;
   /** Distinct fact predicates: facts are [phrase, predicates[i], phrase], subject and object from factNodes. */
   predicates: number;
+  /** The vector store the vectors were read from (vectorSource); absent in snapshots written before it was stored. */
+  vectors?: string;
 }
 
 /** The scalar fields of a record, and its typed-array fields' names and section types. */
 type RecordMeta = { scalars: Record<string, number | string | boolean>; arrays: Record<string, SectionType> };
 
-function encode(opened: OpenedIndex, precision: VectorPrecision): { meta: SnapshotMeta; sections: SectionInput[] } {
+function encode(opened: OpenedIndex, precision: VectorPrecision, source: string): { meta: SnapshotMeta; sections: SectionInput[] } {
   const { graph } = opened;
   const sections: SectionInput[] = [];
   // Facts: only the predicate is not already a phrase; stored once per distinct predicate.
@@ -147,16 +206,23 @@ function encode(opened: OpenedIndex, precision: VectorPrecision): { meta: Snapsh
     facts: record("facts", opened.facts, sections, { data: vectorType }),
     sweep: record("sweep", opened.sweep, sections),
     predicates: predicateIds.size,
+    vectors: source,
   };
   return { meta, sections };
 }
 
-function decode(meta: SnapshotMeta, sections: Map<string, SectionArray>): OpenedIndex {
-  const phrases = readStrings("phrases", sections);
+/** The fact triples: subject and object phrases from factNodes, predicates by number. */
+function factsOf(sections: Map<string, SectionArray>, phrases = readStrings("phrases", sections)): string[][] {
   const predicates = readStrings("predicates", sections);
   const factNodes = section(sections, "factNodes") as Uint32Array;
   const factPredicate = section(sections, "factPredicate") as Uint32Array;
-  const facts = Array.from(factPredicate, (p, i) => [phrases[factNodes[2 * i]!]!, predicates[p]!, phrases[factNodes[2 * i + 1]!]!]);
+  return Array.from(factPredicate, (p, i) => [phrases[factNodes[2 * i]!]!, predicates[p]!, phrases[factNodes[2 * i + 1]!]!]);
+}
+
+function decode(meta: SnapshotMeta, sections: Map<string, SectionArray>): OpenedIndex {
+  const phrases = readStrings("phrases", sections);
+  const factNodes = section(sections, "factNodes") as Uint32Array;
+  const facts = factsOf(sections, phrases);
   const graph: MemoryGraph = {
     phrases,
     passageIds: readStrings("passageIds", sections),

@@ -43,7 +43,15 @@ interface Header {
   sections: SectionEntry[];
 }
 
-export type SnapshotRead = { ok: true; meta: unknown; sections: Map<string, SectionArray> } | { ok: false; problem: string };
+export type SnapshotRead = { ok: true; key: string; meta: unknown; sections: Map<string, SectionArray> } | { ok: false; problem: string };
+
+/** What of a snapshot to read: by default every section, and only a file written for the given key. */
+export interface SnapshotReadOptions {
+  /** Reads the file whatever key it was written for (the caller checks `key` and `meta` itself). */
+  anyKey?: boolean;
+  /** Reads (and verifies) only the sections it accepts. */
+  sections?: (name: string) => boolean;
+}
 
 const MAGIC = "HRSNAP01";
 const FOOTER_BYTES = 88;
@@ -125,7 +133,7 @@ export async function writeSnapshotFile(path: string, key: string, meta: unknown
  * exception: the caller rebuilds. Sections are read in file order, each chunk's checksum computed
  * while the next chunk is read, with a turn of the event loop between chunks (Ctrl-C stops it).
  */
-export async function readSnapshotFile(path: string, key: string, signal?: AbortSignal): Promise<SnapshotRead> {
+export async function readSnapshotFile(path: string, key: string, signal?: AbortSignal, options: SnapshotReadOptions = {}): Promise<SnapshotRead> {
   let size: number;
   try {
     size = (await stat(path)).size;
@@ -147,11 +155,12 @@ export async function readSnapshotFile(path: string, key: string, signal?: Abort
     await readAll(file, headerData, headerOffset);
     if (checksumOf(headerData).slice(0, 128) !== footer.toString("hex", 24, 88)) return { ok: false, problem: "corrupt (header checksum)" };
     const header = JSON.parse(new TextDecoder().decode(headerData)) as Header;
-    if (header.key !== key) return { ok: false, problem: "stale (another index state)" };
+    if (header.key !== key && !options.anyKey) return { ok: false, problem: "stale (another index state)" };
     // Pieces to read: [section, byte offset in file, bytes, where they go].
     const sections = new Map<string, SectionArray>();
     const pieces: { entry: SectionEntry; at: number; bytes: number; into: number; last: boolean }[] = [];
     for (const entry of header.sections) {
+      if (options.sections && !options.sections(entry.name)) continue;
       const total = entry.length * BYTES[entry.type];
       if (!(entry.offset >= 0 && entry.offset + total <= headerOffset)) return { ok: false, problem: "corrupt (section bounds)" };
       sections.set(entry.name, MAKE[entry.type](entry.length));
@@ -185,7 +194,7 @@ export async function readSnapshotFile(path: string, key: string, signal?: Abort
       }
       await tick();
     }
-    return { ok: true, meta: header.meta, sections };
+    return { ok: true, key: header.key, meta: header.meta, sections };
   } catch (error) {
     if ((error as { code?: string }).code === "INTERRUPTED") throw error;
     return { ok: false, problem: `unreadable (${(error as Error).message})` };

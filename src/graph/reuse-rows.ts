@@ -1,0 +1,55 @@
+import type { Matrix, VectorMatrix } from "../embedding/encoder.js";
+import type { HalfMatrix } from "../embedding/float16.js";
+
+/** A dense matrix as a snapshot holds it: f32 rows, or half-precision bits. */
+export type DenseRows = Matrix | HalfMatrix;
+
+/** Rows of an earlier matrix by the text each was computed from (`texts[i]` is row i of `matrix`). */
+export interface HeldRows {
+  texts: readonly string[];
+  matrix: DenseRows;
+}
+
+/** Its dense kind ("f32" or "f16"), or undefined for a sparse matrix (never reused). */
+export function denseKind(matrix: VectorMatrix | HalfMatrix): "f32" | "f16" | undefined {
+  if ((matrix as HalfMatrix).kind === "f16") return "f16";
+  return (matrix as { kind?: string }).kind === undefined && (matrix as Matrix).data instanceof Float32Array ? "f32" : undefined;
+}
+
+/**
+ * The matrix of `texts` (row i the vector of texts[i]), taking every row `held` has and reading only
+ * the others (`read`, in their order). A vector is a pure function of (encoder, text), so a row held
+ * by an earlier snapshot of the same index and vector store is the row the store would give. When
+ * the rows read are not of the held matrix's kind and dimension, everything is read instead.
+ * Returns how many rows were taken from `held`.
+ */
+export async function reuseRows(texts: readonly string[], held: HeldRows | undefined, read: (texts: string[]) => Promise<VectorMatrix | HalfMatrix>): Promise<{ matrix: VectorMatrix | HalfMatrix; reused: number }> {
+  if (!held || held.texts.length !== held.matrix.rows) return { matrix: await read([...texts]), reused: 0 };
+  const rowOf = new Map<string, number>();
+  held.texts.forEach((text, row) => {
+    if (!rowOf.has(text)) rowOf.set(text, row);
+  });
+  const missing: number[] = [];
+  texts.forEach((text, i) => {
+    if (!rowOf.has(text)) missing.push(i);
+  });
+  const kind = denseKind(held.matrix)!;
+  const { dim } = held.matrix;
+  const fresh = missing.length > 0 ? await read(missing.map((i) => texts[i]!)) : undefined;
+  if (fresh && (denseKind(fresh) !== kind || (fresh as DenseRows).dim !== dim)) return { matrix: await read([...texts]), reused: 0 };
+  // Both kinds copied as their stored elements: f32 values or f16 bits, never converted.
+  const from = kind === "f16" ? (held.matrix as HalfMatrix).bits : (held.matrix as Matrix).data;
+  const got = fresh && (kind === "f16" ? (fresh as HalfMatrix).bits : (fresh as Matrix).data);
+  const out = kind === "f16" ? new Uint16Array(texts.length * dim) : new Float32Array(texts.length * dim);
+  let next = 0;
+  texts.forEach((text, i) => {
+    const row = rowOf.get(text);
+    if (row !== undefined) out.set(from.subarray(row * dim, (row + 1) * dim), i * dim);
+    else {
+      out.set(got!.subarray(next * dim, (next + 1) * dim), i * dim);
+      next++;
+    }
+  });
+  const matrix: DenseRows = kind === "f16" ? { kind: "f16", rows: texts.length, dim, bits: out as Uint16Array } : { rows: texts.length, dim, data: out as Float32Array };
+  return { matrix, reused: texts.length - missing.length };
+}
