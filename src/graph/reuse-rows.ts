@@ -25,31 +25,53 @@ export function denseKind(matrix: VectorMatrix | HalfMatrix): "f32" | "f16" | un
  */
 export async function reuseRows(texts: readonly string[], held: HeldRows | undefined, read: (texts: string[]) => Promise<VectorMatrix | HalfMatrix>): Promise<{ matrix: VectorMatrix | HalfMatrix; reused: number }> {
   if (!held || held.texts.length !== held.matrix.rows) return { matrix: await read([...texts]), reused: 0 };
-  const rowOf = new Map<string, number>();
-  held.texts.forEach((text, row) => {
-    if (!rowOf.has(text)) rowOf.set(text, row);
-  });
-  const missing: number[] = [];
+  // rowOf[i]: the held row of texts[i], or -1 to read. An update keeps the earlier order and appends,
+  // so the next held row is tried first; the map (hashing every held text) is built only on a miss.
+  const rowOf = new Int32Array(texts.length);
+  const held_ = held.texts;
+  let byText: Map<string, number> | undefined;
+  let guess = 0;
+  const missing: string[] = [];
   texts.forEach((text, i) => {
-    if (!rowOf.has(text)) missing.push(i);
+    let row = guess < held_.length && held_[guess] === text ? guess : undefined;
+    if (row === undefined) {
+      if (!byText) {
+        byText = new Map();
+        held_.forEach((t, r) => {
+          if (!byText!.has(t)) byText!.set(t, r);
+        });
+      }
+      row = byText.get(text);
+    }
+    if (row === undefined) {
+      rowOf[i] = -1;
+      missing.push(text);
+    } else {
+      rowOf[i] = row;
+      guess = row + 1;
+    }
   });
   const kind = denseKind(held.matrix)!;
   const { dim } = held.matrix;
-  const fresh = missing.length > 0 ? await read(missing.map((i) => texts[i]!)) : undefined;
+  const fresh = missing.length > 0 ? await read(missing) : undefined;
   if (fresh && (denseKind(fresh) !== kind || (fresh as DenseRows).dim !== dim)) return { matrix: await read([...texts]), reused: 0 };
-  // Both kinds copied as their stored elements: f32 values or f16 bits, never converted.
+  // Both kinds copied as their stored elements: f32 values or f16 bits, never converted; each run of
+  // consecutive rows from one source in one copy (per-row copies cost 10× as much at 70k rows).
   const from = kind === "f16" ? (held.matrix as HalfMatrix).bits : (held.matrix as Matrix).data;
   const got = fresh && (kind === "f16" ? (fresh as HalfMatrix).bits : (fresh as Matrix).data);
   const out = kind === "f16" ? new Uint16Array(texts.length * dim) : new Float32Array(texts.length * dim);
   let next = 0;
-  texts.forEach((text, i) => {
-    const row = rowOf.get(text);
-    if (row !== undefined) out.set(from.subarray(row * dim, (row + 1) * dim), i * dim);
-    else {
-      out.set(got!.subarray(next * dim, (next + 1) * dim), i * dim);
-      next++;
-    }
-  });
+  for (let i = 0; i < texts.length; ) {
+    const heldRun = rowOf[i]! >= 0;
+    const first = heldRun ? rowOf[i]! : next;
+    let end = i + 1;
+    if (heldRun) while (end < texts.length && rowOf[end] === first + (end - i)) end++;
+    else while (end < texts.length && rowOf[end] === -1) end++;
+    const source = heldRun ? from : got!;
+    out.set(source.subarray(first * dim, (first + end - i) * dim), i * dim);
+    if (!heldRun) next += end - i;
+    i = end;
+  }
   const matrix: DenseRows = kind === "f16" ? { kind: "f16", rows: texts.length, dim, bits: out as Uint16Array } : { rows: texts.length, dim, data: out as Float32Array };
   return { matrix, reused: texts.length - missing.length };
 }
