@@ -251,8 +251,7 @@ export class MemoryIndex {
   async vectors(graph: MemoryGraph, contents: readonly string[], held?: HeldVectors): Promise<{ passages: VectorMatrix | HalfMatrix; facts: VectorMatrix | HalfMatrix; reused: number }> {
     const passages = await reuseRows(contents, await held?.passages(), (texts) => this.embeddings.searchMatrix(texts, "passage"));
     await new Promise<void>((resolve) => setImmediate(resolve)); // a turn for Ctrl-C between the two reads
-    const heldFacts = await held?.facts();
-    const facts = await reuseRows(graph.facts.map(pyTupleRepr), heldFacts && { texts: heldFacts.facts.map(pyTupleRepr), matrix: heldFacts.matrix }, (texts) => this.embeddings.searchMatrix(texts, "fact"));
+    const facts = await reuseRows(graph.facts.map(pyTupleRepr), await held?.facts(), (texts) => this.embeddings.searchMatrix(texts, "fact"));
     return { passages: passages.matrix, facts: facts.matrix, reused: passages.reused + facts.reused };
   }
 

@@ -1,13 +1,13 @@
 import { mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fingerprint } from "../core/fingerprint.js";
-import { md5Hex } from "../core/ids.js";
+import { md5Hex, pyTupleRepr } from "../core/ids.js";
 import type { VectorMatrix } from "../embedding/encoder.js";
 import type { HalfMatrix } from "../embedding/float16.js";
 import type { MemoryGraph } from "../graph/build-graph.js";
 import type { CsrGraph } from "../graph/csr-graph.js";
 import { checkSweepGraph, type PprSweepGraph } from "../graph/ppr-sweep-graph.js";
-import type { DenseRows, HeldRows } from "../graph/reuse-rows.js";
+import { copyRunsFrom, type HeldRows } from "../graph/reuse-rows.js";
 import { readSnapshotFile, sectionTypeOf, writeSnapshotFile, type SectionArray, type SectionInput, type SectionType } from "./snapshot-file.js";
 import type { VectorPrecision, VectorStore } from "./vector-store.js";
 
@@ -49,8 +49,8 @@ export function vectorSource(store: Pick<VectorStore, "kind" | "location">): str
 export interface HeldVectors {
   /** Passage strings (`title\ntext`) and their vectors. */
   passages(): Promise<HeldRows | undefined>;
-  /** Fact triples and their vectors. */
-  facts(): Promise<{ facts: string[][]; matrix: DenseRows } | undefined>;
+  /** Facts (tuple repr, as embedded) and their vectors. */
+  facts(): Promise<HeldRows | undefined>;
 }
 
 /**
@@ -120,23 +120,38 @@ export class IndexSnapshots {
       const file = await readSnapshotFile(path, key, signal, { anyKey: true, sections: names });
       if (!file.ok) return undefined;
       const meta = file.meta as Partial<SnapshotMeta>;
-      return meta.vectors === source ? { meta: meta as SnapshotMeta, sections: file.sections } : undefined;
+      return meta.vectors === source ? { meta: meta as SnapshotMeta, sections: file.sections, header: file.header } : undefined;
     };
-    const dense = (name: string, meta: SnapshotMeta, sections: Map<string, SectionArray>): DenseRows | undefined => {
-      const fields = Object.keys(meta[name as "passages" | "facts"].arrays);
+    // The texts come from a first read; the matrix rows wanted are then streamed from a second read
+    // of the same file (its header checksum), straight into the caller's matrix.
+    const rows = (name: "passages" | "facts", texts: readonly string[], file: { meta: SnapshotMeta; header: string }): HeldRows | undefined => {
+      const record = file.meta[name];
+      const fields = Object.keys(record.arrays);
       if (fields.length !== 1 || !(fields[0] === "data" || fields[0] === "bits")) return undefined; // sparse
-      return readRecord<DenseRows>(name, meta[name as "passages" | "facts"], sections);
+      const field = fields[0];
+      const dim = Number(record.scalars.dim);
+      if (Number(record.scalars.rows) !== texts.length || !(dim > 0)) return undefined;
+      const kind = field === "bits" ? "f16" : "f32";
+      const rowBytes = dim * (kind === "f16" ? 2 : 4);
+      const sectionName = `${name}.${field}`;
+      return {
+        texts,
+        kind,
+        dim,
+        copy: async (runs, out) => {
+          const streamed = await readSnapshotFile(path, key, signal, { anyKey: true, header: file.header, sections: (s) => s === sectionName, sinks: (s) => (s === sectionName ? (bytes, at) => copyRunsFrom(bytes, at, runs, rowBytes, out) : undefined) });
+          return streamed.ok;
+        },
+      };
     };
     return {
       passages: async () => {
-        const file = await read((name) => name.startsWith("contents.") || name.startsWith("passages."));
-        const matrix = file && dense("passages", file.meta, file.sections);
-        return matrix && { texts: readStrings("contents", file.sections), matrix };
+        const file = await read((name) => name.startsWith("contents."));
+        return file && rows("passages", readStrings("contents", file.sections), file);
       },
       facts: async () => {
-        const file = await read((name) => /^(phrases|predicates)\.|^(factNodes|factPredicate)$|^facts\./.test(name));
-        const matrix = file && dense("facts", file.meta, file.sections);
-        return matrix && { facts: factsOf(file.sections), matrix };
+        const file = await read((name) => /^(phrases|predicates)\.|^(factNodes|factPredicate)$/.test(name));
+        return file && rows("facts", factsOf(file.sections).map(pyTupleRepr), file);
       },
     };
   }

@@ -67,6 +67,38 @@ describe("snapshot files", () => {
     expect(unused).toBeLessThan((64 / 3) * sections().length);
   });
 
+  it("stream the sections given a sink, chunk by chunk, as they would be in memory (f16 decoded); only from the file an earlier read named", async () => {
+    const dir = tempDir("hipporag-snapfile-");
+    const path = join(dir, "big.snap");
+    // Over two 16 MB read chunks each, so the sinks see several chunks at their offsets.
+    const big = Float32Array.from({ length: 9_000_001 }, (_, i) => (i % 2047) - 1023); // exact in f16
+    const wide = Float32Array.from({ length: 4_500_001 }, (_, i) => Math.sin(i));
+    await writeSnapshotFile(path, "key-1", {}, [...sections(), { name: "big", type: "f16", data: big }, { name: "wide", type: "f32", data: wide }]);
+    const plain = await readSnapshotFile(path, "key-1");
+    if (!plain.ok) throw new Error(plain.problem);
+    const got = { big: new Uint8Array(big.byteLength), wide: new Uint8Array(wide.byteLength) };
+    const calls = { big: 0, wide: 0 };
+    const streamed = await readSnapshotFile(path, "key-1", undefined, {
+      header: plain.header,
+      sinks: (name) => (name === "big" || name === "wide" ? (bytes, at) => (calls[name]++, got[name].set(bytes, at)) : undefined),
+    });
+    if (!streamed.ok) throw new Error(streamed.problem);
+    expect([streamed.sections.has("big"), streamed.sections.has("wide"), streamed.sections.has("half")]).toEqual([false, false, true]);
+    expect(calls.big).toBeGreaterThan(1);
+    expect(calls.wide).toBeGreaterThan(1);
+    expect(Buffer.from(got.big).equals(Buffer.from(big.buffer))).toBe(true);
+    expect(Buffer.from(got.wide).equals(Buffer.from(wide.buffer))).toBe(true);
+    // A sunk section's checksum is still checked (after its bytes went to the sink)
+    const original = readFileSync(path);
+    const bad = Buffer.from(original);
+    bad[bad.length - 100 - wide.byteLength / 2]! ^= 1;
+    writeFileSync(path, bad);
+    expect(await readSnapshotFile(path, "key-1", undefined, { sinks: (name) => (name === "wide" ? () => undefined : undefined) })).toEqual({ ok: false, problem: "corrupt (section wide)" });
+    // Another file in its place (rewritten since): refused by the earlier header
+    await writeSnapshotFile(path, "key-1", { other: true }, sections());
+    expect(await readSnapshotFile(path, "key-1", undefined, { header: plain.header })).toEqual({ ok: false, problem: "replaced while it was read" });
+  });
+
   it("f16 sections refuse values that half precision would change (they must be rounded before storing)", async () => {
     const path = join(tempDir("hipporag-snapfile-"), "b.snap");
     await expect(writeSnapshotFile(path, "k", {}, [{ name: "v", type: "f16", data: Float32Array.from([0.1]) }])).rejects.toThrow(/not exact in half precision/);

@@ -43,7 +43,15 @@ interface Header {
   sections: SectionEntry[];
 }
 
-export type SnapshotRead = { ok: true; key: string; meta: unknown; sections: Map<string, SectionArray> } | { ok: false; problem: string };
+/** `header`: the header's checksum, which names this exact file (see SnapshotReadOptions.header). */
+export type SnapshotRead = { ok: true; key: string; header: string; meta: unknown; sections: Map<string, SectionArray> } | { ok: false; problem: string };
+
+/**
+ * Takes a section's bytes as they would be in memory (f16: decoded to f32), a chunk at a time:
+ * `at` is the chunk's byte offset in the section's in-memory array. Called before the section's
+ * checksum is known: what it took is valid only if the read then returns ok.
+ */
+export type SectionSink = (bytes: Uint8Array, at: number) => void;
 
 /** What of a snapshot to read: by default every section, and only a file written for the given key. */
 export interface SnapshotReadOptions {
@@ -51,6 +59,10 @@ export interface SnapshotReadOptions {
   anyKey?: boolean;
   /** Reads (and verifies) only the sections it accepts. */
   sections?: (name: string) => boolean;
+  /** Reads only the file whose header checksum is this (an earlier read's `header`): the same file, not one written since. */
+  header?: string;
+  /** Streams the sections it gives a sink for to that sink instead of allocating them (they are not in the result). */
+  sinks?: (name: string) => SectionSink | undefined;
 }
 
 const MAGIC = "HRSNAP01";
@@ -153,30 +165,38 @@ export async function readSnapshotFile(path: string, key: string, signal?: Abort
     if (headerOffset + headerBytes + FOOTER_BYTES !== size) return { ok: false, problem: "truncated" };
     const headerData = new Uint8Array(headerBytes);
     await readAll(file, headerData, headerOffset);
-    if (checksumOf(headerData).slice(0, 128) !== footer.toString("hex", 24, 88)) return { ok: false, problem: "corrupt (header checksum)" };
+    const headerSum = footer.toString("hex", 24, 88);
+    if (checksumOf(headerData).slice(0, 128) !== headerSum) return { ok: false, problem: "corrupt (header checksum)" };
+    if (options.header !== undefined && options.header !== headerSum) return { ok: false, problem: "replaced while it was read" };
     const header = JSON.parse(new TextDecoder().decode(headerData)) as Header;
     if (header.key !== key && !options.anyKey) return { ok: false, problem: "stale (another index state)" };
     // Pieces to read: [section, byte offset in file, bytes, where they go].
     const sections = new Map<string, SectionArray>();
+    const sinks = new Map<string, SectionSink>();
     const pieces: { entry: SectionEntry; at: number; bytes: number; into: number; last: boolean }[] = [];
     for (const entry of header.sections) {
       if (options.sections && !options.sections(entry.name)) continue;
       const total = entry.length * BYTES[entry.type];
       if (!(entry.offset >= 0 && entry.offset + total <= headerOffset)) return { ok: false, problem: "corrupt (section bounds)" };
-      sections.set(entry.name, MAKE[entry.type](entry.length));
+      const sink = options.sinks?.(entry.name);
+      if (sink) sinks.set(entry.name, sink);
+      else sections.set(entry.name, MAKE[entry.type](entry.length));
       for (let done = 0; done < total || (total === 0 && done === 0); done += CHUNK) {
         const bytes = Math.min(CHUNK, total - done);
         pieces.push({ entry, at: entry.offset + done, bytes, into: done, last: done + bytes >= total });
         if (total === 0) break;
       }
     }
-    // f16 sections are read through two scratch buffers (the one being decoded, the one being read).
-    const halfBytes = Math.max(0, ...pieces.filter((p) => p.entry.type === "f16").map((p) => p.bytes));
-    const scratch = [new Uint8Array(halfBytes), new Uint8Array(halfBytes)];
+    // f16 and sunk sections are read through two scratch buffers (the one being decoded or handed on,
+    // the one being read); a sunk f16 chunk is decoded into a third.
+    const scratched = (p: (typeof pieces)[number]) => p.entry.type === "f16" || sinks.has(p.entry.name);
+    const scratchBytes = Math.max(0, ...pieces.filter(scratched).map((p) => p.bytes));
+    const scratch = [new Uint8Array(scratchBytes), new Uint8Array(scratchBytes)];
+    const decoded = new Float32Array(Math.max(0, ...pieces.filter((p) => p.entry.type === "f16" && sinks.has(p.entry.name)).map((p) => p.bytes / 2)));
     const target = (k: number) => {
-      const { entry, into, bytes } = pieces[k]!;
-      const array = sections.get(entry.name)!;
-      return entry.type === "f16" ? scratch[k % 2]!.subarray(0, bytes) : new Uint8Array(array.buffer, into, bytes);
+      const piece = pieces[k]!;
+      if (scratched(piece)) return scratch[k % 2]!.subarray(0, piece.bytes);
+      return new Uint8Array(sections.get(piece.entry.name)!.buffer, piece.into, piece.bytes);
     };
     const start = (k: number) => (k < pieces.length ? readAll(file, target(k), pieces[k]!.at) : Promise.resolve());
     let hash = new WordHash();
@@ -187,14 +207,20 @@ export async function readSnapshotFile(path: string, key: string, signal?: Abort
       const piece = pieces[k]!;
       const bytes = target(k);
       hash.update(bytes);
-      if (piece.entry.type === "f16") decodeHalf(bytes, sections.get(piece.entry.name) as Float32Array, piece.into / 2);
+      const sink = sinks.get(piece.entry.name);
+      if (sink && piece.entry.type === "f16") {
+        const values = decoded.subarray(0, piece.bytes / 2);
+        decodeHalf(bytes, values, 0);
+        sink(new Uint8Array(values.buffer, 0, values.byteLength), piece.into * 2);
+      } else if (sink) sink(bytes, piece.into);
+      else if (piece.entry.type === "f16") decodeHalf(bytes, sections.get(piece.entry.name) as Float32Array, piece.into / 2);
       if (piece.last) {
         if (hash.digest() !== piece.entry.checksum) return { ok: false, problem: `corrupt (section ${piece.entry.name})` };
         hash = new WordHash();
       }
       await tick();
     }
-    return { ok: true, key: header.key, meta: header.meta, sections };
+    return { ok: true, key: header.key, header: headerSum, meta: header.meta, sections };
   } catch (error) {
     if ((error as { code?: string }).code === "INTERRUPTED") throw error;
     return { ok: false, problem: `unreadable (${(error as Error).message})` };
