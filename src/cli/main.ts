@@ -47,8 +47,11 @@ export async function main(argv: readonly string[], given: Output = processOutpu
   if (given === processOutput) handleOutputErrors();
   const interrupts = installProcessInterrupts();
   onWorkspaceUpgrade(({ path, from, to }) => {
+    // Signals end the process before the line says so: a Ctrl-C that came between the line and the
+    // switch would reach a handler that runs only after the (synchronous) migration, minutes later.
+    const restore = endAtOnceOnSignal();
     output.stderr(`upgrading workspace ${path} (schema version ${from} to ${to}): on a large workspace this takes minutes; Ctrl-C leaves it as it was`);
-    return endAtOnceOnSignal();
+    return restore;
   });
   try {
     await program.parseAsync(expandConfigFile(argv, program));

@@ -261,6 +261,23 @@ describe("3. Ctrl-C is handled within a second, in synchronous stages too", () =
     after.close();
   }, 120_000);
 
+  it("the upgrade line is written once signals already end the process (a Ctrl-C right after it is not left to a handler that runs after the migration)", async () => {
+    const saveDir = join(tempDir(), "ws");
+    mkdirSync(saveDir);
+    const db = new Database(join(saveDir, "hipporag.sqlite"));
+    for (let v = 0; v < 5; v++) db.exec(MIGRATIONS[v]!);
+    db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', '5')").run();
+    db.close();
+    const before = process.listenerCount("SIGINT");
+    const atLine: number[] = [];
+    const { main } = await import("../cli/main.js");
+    await main(["node", "hipporag", "eval", "--dataset", "demo", "--dataset-dir", DEMO, "--save-dir", saveDir], {
+      stdout: () => undefined,
+      stderr: (text) => void (text.includes("upgrading workspace") && atLine.push(process.listenerCount("SIGINT"))),
+    });
+    expect(atLine).toEqual([before]); // the CLI's own handler was already off
+  });
+
   it("SIGINT during retrieve (a slow filter LLM): exit 130 with a message; SIGTERM as well", async () => {
     const { base } = await musiqueWorkspace();
     const s = await server({ chat: fakeLlm, latencyMs: 300 });
