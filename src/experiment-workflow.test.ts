@@ -183,6 +183,32 @@ describe("delete of passages the index does not hold", () => {
   });
 });
 
+describe("delete by title", () => {
+  it("removes every indexed passage of each --title; a title the index does not hold is refused (exit 2, nothing removed) unless --missing-ok; --docs or --title, not both", async () => {
+    const dir = tempDir();
+    const saveDir = join(dir, "ws");
+    expect((await runCli(["run", ...demo(saveDir), "--import-openie", DEMO_OPENIE, "--skip-qa", "--no-filter"])).code).toBe(0);
+    const corpus = JSON.parse(readFileSync(join(DEMO, "demo_corpus.json"), "utf8")) as { title: string; text: string }[];
+    const titles = () => new Database(join(saveDir, "hipporag.sqlite"), { readonly: true }).prepare("SELECT p.title FROM index_passages i JOIN passages p ON p.id = i.passage_id").pluck().all() as string[];
+    const before = titles();
+    const refused = await runCli(["delete", ...demo(saveDir), "--title", corpus[1]!.title, "Nowhere"]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--title "Nowhere": no indexed passage has this title/);
+    expect(refused.stderr).toMatch(/--missing-ok/);
+    expect(titles()).toEqual(before);
+    const both = await runCli(["delete", ...demo(saveDir), "--title", corpus[1]!.title, "--docs", writeJson(dir, "d.json", [corpus[1]])]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--docs or --title, not both/);
+    const neither = await runCli(["delete", ...demo(saveDir)]);
+    expect(neither.code).toBe(2);
+    expect(neither.stderr).toMatch(/--docs <file> or --title <title\.\.\.>/);
+    const removed = await runCli(["delete", ...demo(saveDir), "--title", corpus[1]!.title, "Nowhere", "--title", corpus[3]!.title, "--missing-ok", "--json"]);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(JSON.parse(removed.stdout)).toMatchObject({ removed: 2, titles: 3, notIndexed: 1, passageNodes: corpus.length - 2 });
+    expect(titles().sort()).toEqual(before.filter((t) => t !== corpus[1]!.title && t !== corpus[3]!.title).sort());
+  });
+});
+
 describe("exit 5 (work left incomplete)", () => {
   it("ends with one error line saying so, and counts the failures it does not list", async () => {
     const s = await server({ chat: fakeLlm, fault: () => ({ kind: "status", status: 500 }) });
