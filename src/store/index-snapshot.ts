@@ -99,8 +99,9 @@ export class IndexSnapshots {
   /**
    * The vectors of this index's newest snapshot other than `key`'s, when they were read from
    * `source` (vectorSource) and are dense: what an update's new snapshot need not read from the
-   * vector store again. Each part is read (and verified) on its own call, so the two matrices are
-   * never held at once; undefined when there is no such snapshot or it does not verify.
+   * vector store again. Each part's texts are read (and verified) on its own call; its matrix is
+   * never loaded: the rows wanted stream into the caller's matrix (HeldRows.copy, false if the
+   * section does not verify). Undefined when there is no such snapshot.
    */
   held(key: string, source: string, signal?: AbortSignal): HeldVectors | undefined {
     let newest: { path: string; mtime: number } | undefined;
