@@ -39,9 +39,9 @@ export async function runDeleteCommand(common: ResolvedCommon, raw: DeleteOption
     hippo.workspace.acquireWriterLock("delete");
     const update = await hippo.delete(plan.contents);
     const report = { removed: update.removed, ...plan.counts, passagesBefore: indexed.length, ...update.stats };
-    const what = data ? plural(plan.counts.requested!, "passage") : `the ${plural(plan.contents.length, "passage")} of ${plural(plan.counts.titles!, "title")}`;
     const notIndexed = plan.counts.notIndexed ? ` (${plan.counts.notIndexed} not indexed)` : "";
-    output.stdout(common.json ? JSON.stringify(report, null, 2) : `removed ${update.removed} of ${what}${notIndexed}; ${plural(update.stats.passageNodes, "passage")}, ${plural(update.stats.phraseNodes, "phrase")}, ${plural(update.stats.facts, "fact")} remain`);
+    const what = data ? `${update.removed} of ${plural(plan.counts.requested!, "passage")}${notIndexed}` : `${plural(update.removed, "passage")} of ${plural(plan.counts.titles!, "title")}${notIndexed}`;
+    output.stdout(common.json ? JSON.stringify(report, null, 2) : `removed ${what}; ${plural(update.stats.passageNodes, "passage")}, ${plural(update.stats.phraseNodes, "phrase")}, ${plural(update.stats.facts, "fact")} remain`);
   } finally {
     hippo.close();
   }
