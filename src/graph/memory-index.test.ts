@@ -165,6 +165,49 @@ describe("dense encoders (entity vectors through the row cache file)", () => {
   });
 });
 
+describe("a new phrase too short to look for synonyms (≤ 2 letters or digits)", () => {
+  it("still joins the lists of the old phrases it is close to, as in a fresh build (insert in steps, f32 and f16)", async () => {
+    const { syntheticCorpus, SyntheticEncoder } = await import("../../scripts/synthetic-corpus.js");
+    const { toPassages } = await import("../hipporag.js");
+    const { graphSnapshot } = await import("../test-support/workspace-snapshot.js");
+    const corpus = syntheticCorpus(0.01);
+    const old = corpus.triples[0]![0]![0]!; // "entity C variant K", a phrase of the first step
+    const cluster = /^entity (\d+)/.exec(old)![1];
+    // "u k" and "70" embed as members of old's cluster: cosine ≈ 0.85 with it, above the threshold
+    const alias: Record<string, string> = { "u k": `entity ${cluster} variant 90`, "70": `entity ${cluster} variant 91` };
+    class Aliased extends SyntheticEncoder {
+      override embedFormatted(inputs: readonly string[]) {
+        return super.embedFormatted(inputs.map((t) => alias[t] ?? t));
+      }
+    }
+    const passages = [...corpus.passages, { title: "Short names", text: "U K and 70." }];
+    const triples = [...corpus.triples, [["u k", "is near", "70"]]];
+    const all = toPassages(passages);
+    for (const vectorDtype of ["f32", "f16"] as const) {
+      const open = async () => {
+        const hippo = await HippoRag.open({ saveDir: tempDir(), openieModel: "s", encoder: new Aliased(32), vectorDtype });
+        hippo.workspace.passages.insert(all);
+        hippo.workspace.openie("s").saveMany(all.map((p, i) => ({ passageId: p.id, entities: [], triples: triples[i]! })), "t");
+        return hippo;
+      };
+      const whole = await open();
+      await whole.index(all);
+      const fresh = graphSnapshot(whole);
+      expect(fresh.edges.some((e) => e.startsWith(`e:${old} ~ e:u k `) || e.startsWith(`e:u k ~ e:${old} `)), vectorDtype).toBe(true);
+      const steps = await open();
+      await steps.index(all.slice(0, -1));
+      await steps.index(all);
+      expect(graphSnapshot(steps), vectorDtype).toEqual(fresh);
+      // and out again: a delete equals a fresh build without it
+      await steps.delete([all.at(-1)!.content]);
+      const without = await open();
+      await without.index(all.slice(0, -1));
+      expect(graphSnapshot(steps), vectorDtype).toEqual(graphSnapshot(without));
+      for (const h of [whole, steps, without]) h.close();
+    }
+  });
+});
+
 describe("interrupting an index update", () => {
   it("stops between stages, commits nothing of the update, and a re-run completes", async () => {
     const hippo = await memory();

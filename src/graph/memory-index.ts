@@ -325,9 +325,11 @@ export class MemoryIndex {
       // phrases a new one reaches: an old list is the top-101 of its candidates, hence the top-101 of
       // (old list ∪ new candidates) is exact, with no search for the old phrase. Candidates are
       // uncapped: a new phrase with more than 101 can still enter the top-101 of an old phrase that
-      // is not in its own list.
-      const candidates = await synonymCandidates(names, space.matrix, newRows.filter((q) => queriesForSynonyms(names[q]!)), this.synonymy.threshold, eligible, signal, counts, this.synonymy.annAbove, this.synonymy.ann);
-      for (const q of newRows) out.set(names[q]!, walkCandidates(names, q, candidates.get(q) ?? [], this.synonymy));
+      // is not in its own list. Every new phrase is searched, even one too short to have a list of
+      // its own ("u k", "70"): an old phrase's list may take it, as a fresh build's search finds it
+      // (only "" is never a neighbour).
+      const candidates = await synonymCandidates(names, space.matrix, newRows.filter((q) => names[q] !== ""), this.synonymy.threshold, eligible, signal, counts, this.synonymy.annAbove, this.synonymy.ann);
+      for (const q of newRows) out.set(names[q]!, queriesForSynonyms(names[q]!) ? walkCandidates(names, q, candidates.get(q) ?? [], this.synonymy) : []);
       synonymQueries = newRows.length;
       const reached = new Map<string, NeighborList>();
       for (const [q, found] of candidates) {
