@@ -1,10 +1,30 @@
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadDataset } from "../datasets/load-dataset.js";
 import { runCli, SHARED_DATASETS, tempDir, writeJson } from "../test-support/cli-harness.js";
 
 const base = (saveDir: string) => ["eval", "--dataset", "musique_train_dev", "--dataset-dir", SHARED_DATASETS, "--save-dir", saveDir];
+
+describe("hipporag eval with gold passages the corpus does not hold", () => {
+  it("says so beside the numbers (a typo in a gold passage is otherwise a silent 0 at every k)", async () => {
+    const dir = tempDir();
+    const demo = resolve(import.meta.dirname, "../../reproduce/demo");
+    const saveDir = `${dir}/ws`;
+    const run = await runCli(["run", "--dataset", "demo", "--dataset-dir", demo, "--save-dir", saveDir, "--import-openie", `${demo}/openie_results_ner_handwritten.json`, "--skip-qa", "--no-filter"]);
+    expect(run.code, run.stderr).toBe(0);
+    const questions = JSON.parse(readFileSync(`${demo}/demo.json`, "utf8")) as { id: string; paragraphs: { title: string; paragraph_text: string }[] }[];
+    questions[0]!.paragraphs[0]!.paragraph_text += " (edited)";
+    const typo = writeJson(dir, "typo.json", questions);
+    const flags = ["eval", "--dataset", "demo", "--dataset-dir", demo, "--save-dir", saveDir];
+    const plain = await runCli(flags);
+    expect(plain.stderr).not.toMatch(/match no passage/);
+    const edited = await runCli([...flags, "--questions", typo]);
+    expect(edited.code).toBe(0);
+    expect(edited.stderr).toMatch(new RegExp(`note: .*typo\\.json: 1 of \\d+ gold passages \\(in 1 of ${questions.length} questions\\) match no passage of .*demo_corpus\\.json exactly .*\\(question ${questions[0]!.id}: "${questions[0]!.paragraphs[0]!.title}"\\)`));
+  });
+});
 
 describe("hipporag eval --predictions", () => {
   it("scores a predictions file and stores the report", async () => {

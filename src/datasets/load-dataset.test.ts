@@ -16,6 +16,18 @@ describe("loadDataset on the shared data", () => {
     for (const doc of gold) expect(contents.has(doc)).toBe(true);
     const first = dataset.passages[0]!;
     expect(first.id).toBe(`chunk-${md5Hex(`${first.title}\n${first.text}`)}`);
+    expect((dataset.notes ?? []).filter((n) => /gold passage/.test(n))).toEqual([]);
+  });
+  it("says when gold passages match no corpus passage (they can never be retrieved), naming questions and titles", () => {
+    const dir = tempDir();
+    writeJson(dir, "mine_corpus.json", [{ title: "A", text: "x" }, { title: "B", text: "y" }]);
+    writeJson(dir, "mine.json", [
+      { id: "q1", question: "One?", answer: "x", paragraphs: [{ title: "A", paragraph_text: "x", is_supporting: true }] },
+      { id: "q2", question: "Two?", answer: "y", paragraphs: [{ title: "B", paragraph_text: "y!", is_supporting: true }, { title: "C", paragraph_text: "z", is_supporting: true }] },
+    ]);
+    const dataset = loadDataset("mine", dir);
+    const note = (dataset.notes ?? []).find((n) => /gold passage/.test(n));
+    expect(note).toBe(`${join(dir, "mine.json")}: 2 of 3 gold passages (in 1 of 2 questions) match no passage of ${join(dir, "mine_corpus.json")} exactly (title and text): they can never be retrieved, so Recall@k counts them as missed (question q2: "B", "C")`);
   });
   it("reads the sample set with a list answer", () => {
     const dataset = loadDataset("sample", SHARED_DATASETS);

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { InputError } from "../core/errors.js";
-import type { Dataset } from "./dataset-types.js";
+import type { Dataset, Passage, Question } from "./dataset-types.js";
 import { documentsToPassages, type Chunking } from "./documents-to-passages.js";
 import { loadCorpus } from "./load-corpus.js";
 import { loadDocuments } from "./load-documents.js";
@@ -91,6 +91,10 @@ export function loadDataset(name: string, dir: string, options: LoadDatasetOptio
   const questions = hasQuestions ? loadQuestionsWithNotes(questionsPath, options.corpus ? datasetNameFromCorpus(options.corpus) : name) : undefined;
   if (questions) notes.push(...questions.notes);
   if (questions && options.chunking) notes.push("gold passages are whole passages: with --chunk-tokens only passages left unsplit can match, so Recall@k understates retrieval (EM/F1 are unaffected)");
+  else if (questions) {
+    const note = unmatchedGoldNote(questions.questions, passages, questionsPath, corpusPath);
+    if (note) notes.push(note);
+  }
   return {
     name,
     corpusPath,
@@ -99,4 +103,24 @@ export function loadDataset(name: string, dir: string, options: LoadDatasetOptio
     questions: questions?.questions ?? [],
     notes,
   };
+}
+
+/**
+ * Recall@k matches a gold passage to a retrieved one by exact content (title and text), as upstream;
+ * a gold passage no corpus passage equals (a typo, an edited or missing passage) is a silent 0.
+ */
+export function unmatchedGoldNote(questions: readonly Question[], passages: readonly Passage[], questionsPath: string, corpusPath: string): string | undefined {
+  const contents = new Set(passages.map((p) => p.content));
+  let gold = 0;
+  let unmatched = 0;
+  const affected: { id: string; titles: string[] }[] = [];
+  for (const question of questions) {
+    const missing = question.goldDocs.filter((doc) => !contents.has(doc));
+    gold += question.goldDocs.length;
+    unmatched += missing.length;
+    if (missing.length > 0) affected.push({ id: question.id, titles: missing.map((doc) => JSON.stringify(doc.slice(0, Math.max(0, doc.indexOf("\n"))))) });
+  }
+  if (unmatched === 0) return undefined;
+  const examples = affected.slice(0, 3).map((q) => `question ${q.id}: ${q.titles.slice(0, 3).join(", ")}${q.titles.length > 3 ? ", …" : ""}`);
+  return `${questionsPath}: ${unmatched} of ${gold} gold passages (in ${affected.length} of ${questions.length} questions) match no passage of ${corpusPath} exactly (title and text): they can never be retrieved, so Recall@k counts them as missed (${examples.join("; ")}${affected.length > 3 ? "; …" : ""})`;
 }

@@ -4,7 +4,7 @@ import { basename, join, resolve } from "node:path";
 import { InputError, usageError } from "../core/errors.js";
 import type { Question } from "../datasets/dataset-types.js";
 import { datasetSource } from "../datasets/dataset-source.js";
-import { loadDataset } from "../datasets/load-dataset.js";
+import { loadDataset, unmatchedGoldNote } from "../datasets/load-dataset.js";
 import { corpusDrift } from "../graph/memory-index.js";
 import { DEFAULT_RETRIEVAL } from "../retrieval/retriever.js";
 import { ircotUsage } from "../retrieval/ircot/ircot-usage.js";
@@ -53,6 +53,9 @@ export function runEval(options: RunEvalOptions): EvalResult {
   if (options.compare && (options.predictions || options.run)) throw usageError("--compare scores two stored runs: it cannot be combined with --predictions or --run");
   if (options.compare && options.compare[0] === options.compare[1]) throw usageError(`--compare needs two different runs, got "${options.compare[0]}" twice`);
   const dataset = loadDataset(options.dataset, options.datasetDir, { requireQuestions: true, corpus: options.source?.corpus, questions: options.source?.questions });
+  // A gold passage that matches no corpus passage scores 0 whatever was retrieved: said beside the numbers.
+  const goldNote = unmatchedGoldNote(dataset.questions, dataset.passages, dataset.questionsPath!, dataset.corpusPath);
+  const datasetNotes = goldNote ? [goldNote] : [];
   // Inputs are validated before the workspace is opened: bad input leaves it untouched.
   const items = options.predictions ? matchPredictions(loadPredictions(options.predictions), dataset.questions, options.predictions) : undefined;
   // eval only reads: it never creates a workspace (a typo in --save-dir must not make an empty one).
@@ -69,7 +72,7 @@ export function runEval(options: RunEvalOptions): EvalResult {
       markdown: evalMarkdown(title, reports, { comparisons: [], bootstrap }),
       html: evalHtml(title, reports, { comparisons: [], bootstrap }),
     });
-    return { dataset: options.dataset, reports, comparisons: [], bootstrap, notes: [], written };
+    return { dataset: options.dataset, reports, comparisons: [], bootstrap, notes: datasetNotes, written };
   }
   const workspace = Workspace.open(options.saveDir, { create: false });
   try {
@@ -85,7 +88,7 @@ export function runEval(options: RunEvalOptions): EvalResult {
     }
     const reports = scored.map((run) => withIntervals(run, bootstrap));
     const comparisons = options.compare ? [compareRuns(scored[0]!, scored[1]!, bootstrap)] : [];
-    const notes = reports.flatMap((r) => r.notes ?? []);
+    const notes = [...datasetNotes, ...reports.flatMap((r) => r.notes ?? [])];
     const label = options.predictions ? predictionsLabel(options.saveDir, options.dataset, options.predictions) : options.compare ? `${options.compare[0]}-vs-${options.compare[1]}` : (options.run ?? "all");
     const title = options.compare ? `Comparison: ${options.compare[0]} vs ${options.compare[1]} on ${options.dataset}` : `Evaluation: ${options.dataset}`;
     const createdAt = new Date().toISOString();
