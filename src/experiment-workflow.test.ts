@@ -183,6 +183,25 @@ describe("delete of passages the index does not hold", () => {
   });
 });
 
+describe("an index built with --vectors f16", () => {
+  it("is the one later commands open without --vectors (it was 'not built yet'); --vectors f32 names it", async () => {
+    const dir = tempDir();
+    const saveDir = join(dir, "ws");
+    expect((await runCli(["run", ...demo(saveDir), "--import-openie", DEMO_OPENIE, "--skip-qa", "--no-filter", "--vectors", "f16"])).code).toBe(0);
+    const retrieved = await runCli(["retrieve", ...demo(saveDir), "--no-filter", "--json"]);
+    expect(retrieved.code, retrieved.stderr).toBe(0);
+    const corpus = JSON.parse(readFileSync(join(DEMO, "demo_corpus.json"), "utf8")) as { title: string }[];
+    const f32 = await runCli(["delete", ...demo(saveDir), "--title", corpus[0]!.title, "--vectors", "f32"]);
+    expect(f32.code).toBe(2);
+    expect(f32.stderr).toMatch(/with encoder lexical-v1[^ |]* in .*\(it holds: handwritten \| lexical-v1[^ |]*\|f16\).*--vectors/);
+    const removed = await runCli(["delete", ...demo(saveDir), "--title", corpus[0]!.title, "--json"]);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(JSON.parse(removed.stdout)).toMatchObject({ removed: 1 });
+    const index = new Database(join(saveDir, "hipporag.sqlite"), { readonly: true }).prepare("SELECT id FROM indexes").pluck().all();
+    expect(index).toHaveLength(1); // no second (f32) index was built
+  });
+});
+
 describe("delete by title", () => {
   it("removes every indexed passage of each --title; a title the index does not hold is refused (exit 2, nothing removed) unless --missing-ok; --docs or --title, not both", async () => {
     const dir = tempDir();

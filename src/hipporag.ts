@@ -7,7 +7,8 @@ import type { Passage } from "./datasets/dataset-types.js";
 import { createEncoder, DEFAULT_ENCODER, type EncoderSettings } from "./embedding/create-encoder.js";
 import type { Encoder } from "./embedding/encoder.js";
 import { evaluate, type EvalReport } from "./eval/evaluate.js";
-import { MemoryIndex, type IndexProgress, type IndexUpdate, type MissingOpenIE } from "./graph/memory-index.js";
+import { indexIdOf, MemoryIndex, type IndexProgress, type IndexUpdate, type MissingOpenIE } from "./graph/memory-index.js";
+import { embeddingKey } from "./embedding/embedding-store.js";
 import { CachedChatModel } from "./llm/cached-chat-model.js";
 import { LLM_DEFAULTS, type LlmConfig } from "./llm/llm-config.js";
 import { resolveStageLlms, type LlmStage, type StageLlm, type StageLlmConfig } from "./llm/stage-llms.js";
@@ -49,7 +50,11 @@ export interface HippoRagConfig {
   retrieval?: Partial<RetrievalOptions>;
   /** Passages in the QA prompt (upstream qa_top_k = 5). */
   qaTopK?: number;
-  /** How new dense vectors are stored: f32, or f16 (half the space; ~1e-3 relative error). */
+  /**
+   * How new dense vectors are stored: f32, or f16 (half the space; ~1e-3 relative error). Default:
+   * the precision of the workspace's index of this OpenIE model and encoder (f16 when that is the
+   * only one), else f32, so that a command without it opens the index that was built.
+   */
   vectorDtype?: "f32" | "f16";
   /**
    * Where dense vectors are kept: "sqlite" (default, the workspace file), "lancedb" (embedded, on
@@ -187,8 +192,16 @@ export class HippoRag {
     return openieSetId(model, this.config.openiePrompts ?? DEFAULT_OPENIE_PROMPTS);
   }
 
+  /** The vector precision: the configured one, else the workspace's index's (see HippoRagConfig.vectorDtype). */
+  vectorDtype(openieModel = this.openieModel()): "f32" | "f16" {
+    if (this.config.vectorDtype) return this.config.vectorDtype;
+    const has = (dtype: "f32" | "f16") => this.workspace.indexes.get(indexIdOf(openieModel, embeddingKey(this.encoder.id, dtype))) !== undefined;
+    return !has("f32") && has("f16") ? "f16" : "f32";
+  }
+
   memoryIndex(): MemoryIndex {
-    return new MemoryIndex(this.workspace, this.openieModel(), this.encoder, undefined, this.config.vectorDtype, this.vectors, (m) => {
+    const openieModel = this.openieModel();
+    return new MemoryIndex(this.workspace, openieModel, this.encoder, undefined, this.vectorDtype(openieModel), this.vectors, (m) => {
       if (!this.noticed.has(m)) this.config.logger?.warn(m);
       this.noticed.add(m);
     });

@@ -14,7 +14,7 @@ export function embeddingOptions(command: Command): Command {
     .addOption(new Option("--embedding-pooling <pooling>", "pooling for onnx: models").choices(["mean", "cls"]))
     .addOption(new Option("--embedding-dtype <dtype>", "weights variant for onnx: models").choices(["fp32", "fp16", "q8"]))
     .option("--offline", "never download models (onnx: local folders and the local cache only)", false)
-    .addOption(new Option("--vectors <dtype>", "storage of new dense vectors: f32, or f16 (half the space)").choices(["f32", "f16"]).default("f32"))
+    .addOption(new Option("--vectors <dtype>", "storage of new dense vectors: f32, or f16 (half the space); default: the precision of the workspace's index, else f32").choices(["f32", "f16"]))
     .addOption(new Option("--vector-store <kind>", "where dense vectors are kept: sqlite (the workspace), lancedb (embedded, on disk), chroma (a server); default: the store the workspace was indexed with, else sqlite").choices(["sqlite", "lancedb", "chroma"]))
     .option("--vector-store-url <url>", "lancedb: folder or URI (default <save-dir>/lancedb); chroma: server URL (default http://localhost:8000)");
 }

@@ -27,8 +27,9 @@ export async function runDeleteCommand(common: ResolvedCommon, raw: DeleteOption
     // Deleting from an index that does not exist would create it (empty) and report that nothing remains.
     const index = hippo.memoryIndex();
     if (!hippo.workspace.indexes.get(index.id)) {
-      const held = hippo.workspace.indexes.all().map((row) => `${row.openieModel} | ${row.encoder}`);
-      throw usageError(`no index of ${index.openieModel} with encoder ${index.encoder.id} in ${common.saveDir} (it holds: ${held.join(", ") || "none"})`, "pass the --llm-name and --embedding-name the index was built with");
+      // Index ids are "<openie model>|<encoder>[|f16]": the precision is part of what names an index.
+      const held = hippo.workspace.indexes.all().map((row) => `${row.openieModel} | ${row.id.slice(row.openieModel.length + 1)}`);
+      throw usageError(`no index of ${index.openieModel} with encoder ${index.embeddings.key} in ${common.saveDir} (it holds: ${held.join(", ") || "none"})`, "pass the --llm-name, --embedding-name and --vectors the index was built with");
     }
     const indexed = index.passageIds();
     const plan = data ? byDocs(data, raw.docs!, indexed, hippo.workspace.passages.contents(indexed)) : byTitles(raw.title!, hippo.workspace.passages.contents(indexed));
