@@ -221,7 +221,8 @@ describe("delete by title", () => {
     const neither = await runCli(["delete", ...demo(saveDir)]);
     expect(neither.code).toBe(2);
     expect(neither.stderr).toMatch(/--docs <file> or --title <title\.\.\.>/);
-    const removed = await runCli(["delete", ...demo(saveDir), "--title", corpus[1]!.title, "Nowhere", "--title", corpus[3]!.title, "--missing-ok", "--json"]);
+    // --save-dir names the workspace: no --dataset needed
+    const removed = await runCli(["delete", "--save-dir", saveDir, "--title", corpus[1]!.title, "Nowhere", "--title", corpus[3]!.title, "--missing-ok", "--json"]);
     expect(removed.code, removed.stderr).toBe(0);
     expect(JSON.parse(removed.stdout)).toMatchObject({ removed: 2, titles: 3, notIndexed: 1, passageNodes: corpus.length - 2 });
     expect(titles().sort()).toEqual(before.filter((t) => t !== corpus[1]!.title && t !== corpus[3]!.title).sort());

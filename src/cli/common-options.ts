@@ -1,5 +1,5 @@
 import { Option, type Command } from "commander";
-import { join } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { usageError } from "../core/errors.js";
 import { LOG_LEVELS, type LogLevel } from "../core/logger.js";
 import { DEFAULT_DATASET_DIR } from "../datasets/load-dataset.js";
@@ -43,8 +43,10 @@ export interface ResolvedCommon {
 }
 
 /** Validates the shared options once, at the edge. */
-export function resolveCommon(options: CommonOptions & CorpusCliOptions & { offline?: boolean }, commandName: string): ResolvedCommon {
-  const dataset = datasetNameOf(options); // with --corpus, the name defaults to the file or folder name
+export function resolveCommon(options: CommonOptions & CorpusCliOptions & { offline?: boolean }, commandName: string, use: { workspaceOnly?: boolean } = {}): ResolvedCommon {
+  // With --corpus, the name defaults to the file or folder name; a command that reads only the
+  // workspace (delete) needs no dataset when --save-dir names the workspace.
+  const dataset = datasetNameOf(options) ?? (use.workspaceOnly && options.saveDir ? basename(resolve(options.saveDir)) : undefined);
   if (!dataset) {
     throw usageError(`hipporag ${commandName} needs --dataset`, `e.g. hipporag ${commandName} --dataset musique --dataset-dir reproduce/dataset`);
   }

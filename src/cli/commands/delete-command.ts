@@ -14,7 +14,7 @@ export function deleteCommand(context: CommandContext): Command {
   command.option("--llm-name <model>", "whose OpenIE the index is built from (default: the workspace's)");
   command.option("--missing-ok", "remove the passages the index holds even if others in --docs (or a --title) are not in it (refused by default, nothing removed)");
   embeddingOptions(commonOptions(command)).action(async (raw: DeleteOptions) => {
-    const common = resolveCommon(raw, "delete");
+    const common = resolveCommon(raw, "delete", { workspaceOnly: true });
     const { runDeleteCommand } = await import("./run-delete-command.js");
     context.state.exitCode = await runDeleteCommand(common, raw, context.output);
   });

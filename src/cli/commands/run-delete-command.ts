@@ -4,7 +4,7 @@ import { toPassages, type DocInput } from "../../hipporag.js";
 import { splitPassage } from "../../store/passage-store.js";
 import type { CommonOptions } from "../common-options.js";
 import { type EmbeddingCliOptions } from "../embedding-options.js";
-import type { ResolvedCommon } from "../common-options.js";
+import { isQuiet, type ResolvedCommon } from "../common-options.js";
 import { plural, type Output } from "../output.js";
 
 export interface DeleteOptions extends CommonOptions, EmbeddingCliOptions {
@@ -43,6 +43,8 @@ export async function runDeleteCommand(common: ResolvedCommon, raw: DeleteOption
     const notIndexed = plan.counts.notIndexed ? ` (${plan.counts.notIndexed} not indexed)` : "";
     const what = data ? `${update.removed} of ${plural(plan.counts.requested!, "passage")}${notIndexed}` : `${plural(update.removed, "passage")} of ${plural(plan.counts.titles!, "title")}${notIndexed}`;
     output.stdout(common.json ? JSON.stringify(report, null, 2) : `removed ${what}; ${plural(update.stats.passageNodes, "passage")}, ${plural(update.stats.phraseNodes, "phrase")}, ${plural(update.stats.facts, "fact")} remain`);
+    // index makes the index what the corpus lists: a corpus that still lists them brings them back.
+    if (update.removed > 0 && !isQuiet(common)) output.stderr("note: remove them from the corpus file too: index and retrieve take the corpus as what the index must hold (retrieve refuses an index that lacks some of it; index adds them back)");
   } finally {
     hippo.close();
   }
