@@ -183,6 +183,17 @@ describe("delete of passages the index does not hold", () => {
   });
 });
 
+describe("--<stage>-llm-key-env naming a variable that is not set", () => {
+  it("is refused naming that variable (it read as 'no LLM configured', pointing at OPENAI_API_KEY)", async () => {
+    const saveDir = join(tempDir(), "ws");
+    delete process.env.HIPPORAG_TEST_UNSET_KEY;
+    const result = await runCli(["qa", ...demo(saveDir), "--qa-llm-name", "gpt-4o-mini", "--qa-llm-key-env", "HIPPORAG_TEST_UNSET_KEY"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--qa-llm-key-env HIPPORAG_TEST_UNSET_KEY: the environment variable HIPPORAG_TEST_UNSET_KEY is not set/);
+    expect(result.stderr).not.toMatch(/OPENAI_API_KEY/);
+  });
+});
+
 describe("an index built with --vectors f16", () => {
   it("is the one later commands open without --vectors (it was 'not built yet'); --vectors f32 names it", async () => {
     const dir = tempDir();

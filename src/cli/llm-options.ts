@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { usageError } from "../core/errors.js";
 import { httpUrl, MAX_RETRIES, MAX_TIMER_MS, nonNegativeInt } from "../core/validate.js";
 import { LLM_DEFAULTS, resolveLlmConfig, type LlmConfig, type LlmSettingNames, type ResolvedLlmConfig } from "../llm/llm-config.js";
 import { LLM_STAGES, type LlmStage, type StageLlmConfig } from "../llm/stage-llms.js";
@@ -111,6 +112,9 @@ export function resolveStageLlmCli(options: LlmOptions & StageLlmCliOptions): { 
     const concurrency = o[`${stage}Concurrency`] as number | undefined;
     const maxTokens = o[`${stage}MaxTokens`] as number | undefined;
     if (name === undefined && baseUrl === undefined && keyEnv === undefined && concurrency === undefined && maxTokens === undefined) return undefined;
+    // A variable named for the key must hold one: unset, the stage would be "not configured", and
+    // the message would send the user to OPENAI_API_KEY instead of the variable they named.
+    if (keyEnv !== undefined && !process.env[keyEnv]) throw usageError(`--${stage}-llm-key-env ${keyEnv}: the environment variable ${keyEnv} is not set (or empty)`, `set it to the key of the ${stage} server, or leave out --${stage}-llm-key-env`);
     const apiKey = keyEnv ? process.env[keyEnv] : (baseUrl ?? shared?.baseUrl) === shared?.baseUrl ? shared?.apiKey : process.env.OPENAI_API_KEY;
     if (!baseUrl && !shared && !apiKey) return undefined; // a name alone, with no server: it only names whose results to use
     return resolveLlmConfig(
