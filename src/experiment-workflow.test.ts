@@ -412,6 +412,16 @@ describe("--dry-run and --max-cost", () => {
     expect(again.stages.every((st: { calls: number }) => st.calls === 0)).toBe(true);
   });
 
+  it("a model with no known price: the estimate is unknown (null in JSON, named in the text), not $0", async () => {
+    const s = await server({ chat: fakeLlm });
+    const saveDir = tempDir();
+    const args = ["openie", ...demo(saveDir), "--llm-base-url", s.url, "--llm-name", "my-local-model", "--dry-run"];
+    const json = JSON.parse((await runCli([...args, "--json"])).stdout);
+    expect(json).toMatchObject({ estimatedUsd: null, priceUnknown: true, unpricedModels: ["my-local-model"] });
+    expect((await runCli(args)).stderr).toMatch(/dry run: nothing was sent; estimated cost unknown \(no known price for my-local-model\)/);
+    expect(s.chatRequests()).toHaveLength(0);
+  });
+
   it("retrieve --dry-run counts a remote encoder's query embeddings, and --linking ner's query-NER calls as such, as the real run sends them", async () => {
     const s = await server({ chat: fakeLlm, embed: (text) => [(text.length % 7) + 1, 1, 2] });
     const saveDir = tempDir();

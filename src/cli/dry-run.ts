@@ -251,15 +251,18 @@ export function planQa(hippo: HippoRag, run: string, questions: readonly Questio
   return priced(plan);
 }
 
-export function totalUsd(plans: readonly StagePlan[]): { usd: number; unknown: boolean } {
+/** The priced stages' sum; `unknown`: some stage that sends has no known price (`unpriced`: its models); `priced`: some has one. */
+export function totalUsd(plans: readonly StagePlan[]): { usd: number; unknown: boolean; priced: boolean; unpriced: string[] } {
   let usd = 0;
-  let unknown = false;
+  let priced = false;
+  const unpriced = new Set<string>();
   for (const plan of plans) {
     if (plan.calls === 0) continue;
-    if (plan.usd === undefined && plan.tokensIn > 0) unknown = true;
+    if (plan.usd === undefined && plan.tokensIn > 0) unpriced.add(plan.model);
+    if (plan.usd !== undefined) priced = true;
     usd += plan.usd ?? 0;
   }
-  return { usd: Math.round(usd * 10_000) / 10_000, unknown };
+  return { usd: Math.round(usd * 10_000) / 10_000, unknown: unpriced.size > 0, priced, unpriced: [...unpriced] };
 }
 
 /** `--max-cost`: refuse before any work when the estimate is higher. */
@@ -272,10 +275,13 @@ export function checkMaxCost(plans: readonly StagePlan[], maxCost: number | unde
 
 export function printPlan(plans: readonly StagePlan[], output: Output, json: boolean): void {
   const total = totalUsd(plans);
+  // Nothing priced but something sent: the cost is unknown, not $0 (null in JSON).
+  const estimate = total.unknown && !total.priced ? null : total.usd;
   if (json) {
-    output.stdout(JSON.stringify({ dryRun: true, stages: plans, estimatedUsd: total.usd, priceUnknown: total.unknown }, null, 2));
+    output.stdout(JSON.stringify({ dryRun: true, stages: plans, estimatedUsd: estimate, priceUnknown: total.unknown, ...(total.unknown ? { unpricedModels: total.unpriced } : {}) }, null, 2));
     return;
   }
   output.stdout(formatTable(["stage", "model", "to send", "cached", "est. tokens in", "est. tokens out", "est. USD", "note"], plans.map((p) => [p.stage, p.model, p.calls, p.cached, p.tokensIn, p.tokensOut, p.usd === undefined ? "n/a" : p.usd.toFixed(4), p.note ?? ""])));
-  output.stderr(`dry run: nothing was sent; estimated $${total.usd}${total.unknown ? " (some models have no known price)" : ""}`);
+  const unpriced = total.unpriced.join(", ");
+  output.stderr(`dry run: nothing was sent; ${estimate === null ? `estimated cost unknown (no known price for ${unpriced})` : `estimated $${total.usd}${total.unknown ? ` for the priced stages (no known price for ${unpriced})` : ""}`}`);
 }
