@@ -14,6 +14,8 @@ export interface ScoredRun {
   ircot?: IrcotUsage;
   /** Stored runs: what the numbers do not show (eval/run-notes.ts). */
   notes?: string[];
+  /** Retrieved from an index that has changed since (the notes say why); the name stays the run's own. */
+  stale?: boolean;
 }
 
 /** Run A against run B on the questions both answered, as the paper's † (bootstrap p < 0.05). */

@@ -14,6 +14,13 @@ export interface NamedReport {
   ircot?: IrcotUsage;
   /** What the numbers do not show (eval/run-notes.ts): fallbacks, missing answers, a partial index. */
   notes?: string[];
+  /** Retrieved from an index that has changed since: tables mark it "(stale)", JSON says `stale: true`. */
+  stale?: boolean;
+}
+
+/** A run as tables show it: its name, and "(stale)" when it is not current. */
+export function runLabel(report: Pick<NamedReport, "name" | "stale">): string {
+  return report.stale ? `${report.name} (stale)` : report.name;
 }
 
 /** The paper's † threshold (Table 2: bootstrap p < 0.05 against NV-Embed-v2). */
@@ -70,12 +77,12 @@ export function formatP(p: number | undefined): string {
 export function evalRows(rows: readonly NamedReport[], withIntervals = false): { header: string[]; body: (string | number)[][] } {
   const metrics = metricsOf(rows.map((r) => r.report));
   const header = ["run", "n", ...metrics.map((m) => m.label)];
-  const body = rows.map(({ name, report }) => [
-    name,
-    report.count,
+  const body = rows.map((row) => [
+    runLabel(row),
+    row.report.count,
     ...metrics.map((m) => {
-      const mean = m.get(report);
-      const interval = withIntervals ? m.get(report.ci95) : undefined;
+      const mean = m.get(row.report);
+      const interval = withIntervals ? m.get(row.report.ci95) : undefined;
       return interval && mean !== undefined ? `${pct(mean)} ${pctInterval(interval)}` : pct(mean);
     }),
   ]);
@@ -92,7 +99,7 @@ export function formatEvalTable(rows: readonly NamedReport[]): string {
 export function formatIntervalTable(rows: readonly NamedReport[]): string {
   const metrics = metricsOf(rows.map((r) => r.report));
   return formatTable(
-    ["metric", ...rows.map((r) => `${r.name} (95% CI)`)],
+    ["metric", ...rows.map((r) => `${runLabel(r)} (95% CI)`)],
     metrics.map((m) => [m.label, ...rows.map(({ report }) => { const mean = m.get(report); return mean === undefined ? MISSING : `${pct(mean)} ${pctInterval(m.get(report.ci95))}`; })]),
   );
 }

@@ -1,4 +1,4 @@
-import { MISSING, pct, signedPct, type NamedReport } from "./format-eval-report.js";
+import { MISSING, pct, runLabel, signedPct, type NamedReport } from "./format-eval-report.js";
 import { PAPER_ABLATIONS, paperDatasetKey, paperNumbers, paperSystemFor, paperValue, type PaperRow } from "./paper-numbers.js";
 import { plural } from "../core/plural.js";
 
@@ -64,8 +64,9 @@ function pairTable(
   const header = ["run", "paper system", ...datasets.flatMap((d) => [columnName(d, datasets), "paper", "ours − paper"])];
   const body = runs.map((run) => {
     const system = paperSystemFor(run);
+    const stale = datasets.some((d) => d.reports.find((r) => r.name === run)?.stale);
     return [
-      run,
+      runLabel({ name: run, stale }),
       system ?? MISSING,
       ...datasets.flatMap((d) => {
         const report = d.reports.find((r) => r.name === run)?.report;
@@ -111,7 +112,7 @@ function ablationTable(datasets: readonly DatasetRuns[], notes: string[]): Paper
       const mineFull = base?.report.recall?.["5"];
       const vs = (value: string, d: string) => (d === MISSING ? value : `${value} (${d})`);
       return [
-        run?.name ?? MISSING,
+        run ? runLabel(run) : MISSING,
         vs(pct(mine), run !== base && mine !== undefined && mineFull !== undefined ? signedPct(mine - mineFull) : MISSING),
         vs(paperValue(paper), ablation === full || paper === undefined ? MISSING : signedPct((paper - paperFull!) / 100)),
         delta(mine, paper),

@@ -119,7 +119,7 @@ function evalCorpus(workspace: Workspace, passages: readonly { id: string }[]): 
 
 /** The pooled means of a run (exactly as upstream) with a 95% bootstrap interval beside each. */
 export function withIntervals(run: ScoredRun, bootstrap: BootstrapOptions): NamedReport {
-  return { name: run.name, report: { ...poolScores(run.scores), ci95: metricIntervals(run.scores, bootstrap) }, ...(run.ircot ? { ircot: run.ircot } : {}), ...(run.notes?.length ? { notes: run.notes } : {}) };
+  return { name: run.name, report: { ...poolScores(run.scores), ci95: metricIntervals(run.scores, bootstrap) }, ...(run.ircot ? { ircot: run.ircot } : {}), ...(run.notes?.length ? { notes: run.notes } : {}), ...(run.stale ? { stale: true } : {}) };
 }
 
 /**
@@ -155,8 +155,8 @@ export function scoreStoredRuns(workspace: Workspace, questions: readonly Questi
     // A run retrieved from an index that has changed since is not current: say so beside its numbers, and why.
     const stale = runStaleness(workspace, run, questions, corpus, fingerprintOf);
     const scored = { ...scoreRun(workspace, run, questions), notes: [...runNotes(workspace, run, questions, corpus, fingerprintOf), ...(stale ? [`${run}: not current: ${stale}; hipporag index and retrieve bring it up to date`] : [])] };
-    const name = `${run}${mixed ? ` [${indexOf.get(run)!.join(" + ")}]` : ""}${stale ? " (stale)" : ""}`;
-    return { ...scored, name };
+    const name = `${run}${mixed ? ` [${indexOf.get(run)!.join(" + ")}]` : ""}`;
+    return { ...scored, name, ...(stale ? { stale: true } : {}) };
   });
 }
 
@@ -164,7 +164,7 @@ export { storedRuns };
 
 /** One report per stored run (no intervals): what `qa` and older callers print. */
 export function evaluateStoredRuns(workspace: Workspace, questions: readonly Question[], onlyRun?: string): NamedReport[] {
-  return scoreStoredRuns(workspace, questions, onlyRun ? [onlyRun] : undefined).map((run) => ({ name: run.name, report: poolScores(run.scores) }));
+  return scoreStoredRuns(workspace, questions, onlyRun ? [onlyRun] : undefined).map((run) => ({ name: run.name, report: poolScores(run.scores), ...(run.stale ? { stale: true } : {}) }));
 }
 
 /**

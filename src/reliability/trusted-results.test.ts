@@ -122,6 +122,9 @@ describe("2. re-imported OpenIE reaches every result built on it", () => {
     // eval, given the same dataset, does not present the stored run as current either, and says why
     const evaluated = await ok(["eval", ...at(d)]);
     expect(evaluated.stdout).toContain("hipporag2-nofilter (stale)");
+    // for machines, a field beside the run's own name (which scripts and the paper tables match on)
+    const json = ([JSON.parse((await ok(["eval", ...at(d), "--json"])).stdout)].flat() as { run: string; stale?: boolean }[]).find((r) => r.run.startsWith("hipporag2-nofilter"));
+    expect(json).toMatchObject({ run: "hipporag2-nofilter", stale: true });
     expect(evaluated.stderr).toMatch(/note: hipporag2-nofilter: not current: \d+ rankings from an index that no longer matches the corpus \(the corpus has 0 passages the index lacks, and the index has 1 the corpus no longer has\)/);
     expect((await ok(["index", ...at(d)])).stderr).toMatch(/1 removed \(no longer in the corpus\)/);
     const after = await retrieveAll(d, false);

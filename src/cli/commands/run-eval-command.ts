@@ -22,7 +22,7 @@ export async function runEvalCommand(common: ResolvedCommon, raw: EvalOptions, o
   const { runEval } = await import("../../eval/run-eval.js");
   const { bootstrapNote, formatComparisonTable, formatEvalTable, formatIntervalTable } = await import("../../eval/format-eval-report.js");
   const result = runEval({ ...common, predictions: raw.predictions, run: raw.run, compare: raw.compare as [string, string] | undefined, bootstrap: resolveBootstrap(raw) });
-  const bodies = result.reports.map(({ name, report, ircot, notes }) => ({ run: name, ...report, ...(ircot ? { ircot } : {}), ...(notes?.length ? { notes } : {}) }));
+  const bodies = result.reports.map(({ name, report, ircot, notes, stale }) => ({ run: name, ...(stale ? { stale } : {}), ...report, ...(ircot ? { ircot } : {}), ...(notes?.length ? { notes } : {}) }));
   if (common.json) {
     const [comparison] = result.comparisons;
     const out = comparison ? { ...comparison, bootstrap: result.bootstrap, reports: bodies } : bodies.length === 1 ? bodies[0] : bodies;
