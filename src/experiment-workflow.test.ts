@@ -183,6 +183,16 @@ describe("delete of passages the index does not hold", () => {
   });
 });
 
+describe("retrieve naming an index the workspace does not hold", () => {
+  it("names the indexes it does hold (no LLM configured, --llm-name names the OpenIE model)", async () => {
+    const saveDir = join(tempDir(), "ws");
+    expect((await runCli(["run", ...demo(saveDir), "--import-openie", DEMO_OPENIE, "--skip-qa", "--no-filter"])).code).toBe(0);
+    const other = await runCli(["retrieve", ...demo(saveDir), "--no-filter", "--llm-name", "foo"]);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(/this workspace holds the index handwritten\|lexical-v1[^ ]* instead: to use one, name the OpenIE model/);
+  });
+});
+
 describe("--<stage>-llm-key-env naming a variable that is not set", () => {
   it("is refused naming that variable (it read as 'no LLM configured', pointing at OPENAI_API_KEY)", async () => {
     const saveDir = join(tempDir(), "ws");

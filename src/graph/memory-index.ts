@@ -201,6 +201,11 @@ export class MemoryIndex {
     if (nowDone) problems.push(`${nowDone} passage${nowDone === 1 ? "" : "s"} left out for lack of OpenIE now ha${nowDone === 1 ? "s" : "ve"} it`);
     const drift = corpus && corpusDrift([...indexed.keys()], excluded, corpus);
     if (drift) problems.push(drift);
+    // Never built, while others are: most often another OpenIE model, encoder or precision was named.
+    if (indexed.size === 0 && !this.workspace.indexes.get(this.id)) {
+      const others = this.workspace.indexes.all().map((row) => row.id).filter((id) => id !== this.id && this.workspace.indexes.passages(id).size > 0);
+      if (others.length > 0) problems.push(`this workspace holds ${others.length === 1 ? "the index" : "the indexes"} ${others.join(", ")} instead: to use one, name the OpenIE model (--openie-llm-name, or --llm-name when no LLM is configured), --embedding-name and --vectors it was built with`);
+    }
     return problems.length ? `the index ${this.id} is out of date: ${problems.join("; ")}` : undefined;
   }
 
