@@ -422,6 +422,18 @@ describe("--dry-run and --max-cost", () => {
     expect(again.stages.every((st: { calls: number }) => st.calls === 0)).toBe(true);
   });
 
+  it("index --dry-run says how many indexed passages a smaller corpus would remove", async () => {
+    const dir = tempDir();
+    const saveDir = join(dir, "ws");
+    expect((await runCli(["run", ...demo(saveDir), "--import-openie", DEMO_OPENIE, "--skip-qa", "--no-filter"])).code).toBe(0);
+    const corpus = JSON.parse(readFileSync(join(DEMO, "demo_corpus.json"), "utf8")) as unknown[];
+    const smaller = writeJson(dir, "small_corpus.json", corpus.slice(0, 5));
+    const args = ["index", "--corpus", smaller, "--save-dir", saveDir, "--dry-run"];
+    expect((await runCli(args)).stderr).toMatch(new RegExp(`dry run: the index holds ${corpus.length - 5} passages the corpus does not list: index would remove them`));
+    expect(JSON.parse((await runCli([...args, "--json"])).stdout)).toMatchObject({ wouldRemovePassages: corpus.length - 5 });
+    expect(new Database(join(saveDir, "hipporag.sqlite"), { readonly: true }).prepare("SELECT COUNT(*) FROM index_passages").pluck().get()).toBe(corpus.length);
+  });
+
   it("a model with no known price: the estimate is unknown (null in JSON, named in the text), not $0", async () => {
     const s = await server({ chat: fakeLlm });
     const saveDir = tempDir();

@@ -26,7 +26,10 @@ export async function runIndexCommand(common: ResolvedCommon, options: LlmOption
     if (options.dryRun || options.maxCost !== undefined) {
       const plans = await planIndex(hippo, dataset.passages, loadOpenIEPrompts(options.openiePrompts), undefined, options.skipFailed);
       if (options.dryRun) {
-        printPlan(plans, output, common.json);
+        // The index becomes exactly the corpus: say what that removes before it is done.
+        const wanted = new Set(dataset.passages.map((p) => p.id));
+        const wouldRemove = hippo.memoryIndex().passageIds().filter((id) => !wanted.has(id)).length;
+        printPlan(plans, output, common.json, { wouldRemove });
         checkMaxCost(plans, options.maxCost); // what the real run would refuse, the dry run says (exit 2)
         return 0;
       }
