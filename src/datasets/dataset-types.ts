@@ -28,4 +28,6 @@ export interface Dataset {
   questions: Question[];
   /** What the loader could not use or changed, for people (no gold passages, fields not understood, chunking). */
   notes?: string[];
+  /** The note (also in `notes`) naming gold passages no corpus passage equals: they can never be retrieved. */
+  unmatchedGold?: string;
 }

@@ -91,10 +91,8 @@ export function loadDataset(name: string, dir: string, options: LoadDatasetOptio
   const questions = hasQuestions ? loadQuestionsWithNotes(questionsPath, options.corpus ? datasetNameFromCorpus(options.corpus) : name) : undefined;
   if (questions) notes.push(...questions.notes);
   if (questions && options.chunking) notes.push("gold passages are whole passages: with --chunk-tokens only passages left unsplit can match, so Recall@k understates retrieval (EM/F1 are unaffected)");
-  else if (questions) {
-    const note = unmatchedGoldNote(questions.questions, passages, questionsPath, corpusPath);
-    if (note) notes.push(note);
-  }
+  const unmatchedGold = questions && !options.chunking ? unmatchedGoldNote(questions.questions, passages, questionsPath, corpusPath) : undefined;
+  if (unmatchedGold) notes.push(unmatchedGold);
   return {
     name,
     corpusPath,
@@ -102,6 +100,7 @@ export function loadDataset(name: string, dir: string, options: LoadDatasetOptio
     passages,
     questions: questions?.questions ?? [],
     notes,
+    ...(unmatchedGold ? { unmatchedGold } : {}),
   };
 }
 
@@ -109,7 +108,7 @@ export function loadDataset(name: string, dir: string, options: LoadDatasetOptio
  * Recall@k matches a gold passage to a retrieved one by exact content (title and text), as upstream;
  * a gold passage no corpus passage equals (a typo, an edited or missing passage) is a silent 0.
  */
-export function unmatchedGoldNote(questions: readonly Question[], passages: readonly Passage[], questionsPath: string, corpusPath: string): string | undefined {
+function unmatchedGoldNote(questions: readonly Question[], passages: readonly Passage[], questionsPath: string, corpusPath: string): string | undefined {
   const contents = new Set(passages.map((p) => p.content));
   let gold = 0;
   let unmatched = 0;

@@ -4,7 +4,7 @@ import { basename, join, resolve } from "node:path";
 import { InputError, usageError } from "../core/errors.js";
 import type { Question } from "../datasets/dataset-types.js";
 import { datasetSource } from "../datasets/dataset-source.js";
-import { loadDataset, unmatchedGoldNote } from "../datasets/load-dataset.js";
+import { loadDataset } from "../datasets/load-dataset.js";
 import { corpusDrift } from "../graph/memory-index.js";
 import { DEFAULT_RETRIEVAL } from "../retrieval/retriever.js";
 import { ircotUsage } from "../retrieval/ircot/ircot-usage.js";
@@ -54,8 +54,7 @@ export function runEval(options: RunEvalOptions): EvalResult {
   if (options.compare && options.compare[0] === options.compare[1]) throw usageError(`--compare needs two different runs, got "${options.compare[0]}" twice`);
   const dataset = loadDataset(options.dataset, options.datasetDir, { requireQuestions: true, corpus: options.source?.corpus, questions: options.source?.questions });
   // A gold passage that matches no corpus passage scores 0 whatever was retrieved: said beside the numbers.
-  const goldNote = unmatchedGoldNote(dataset.questions, dataset.passages, dataset.questionsPath!, dataset.corpusPath);
-  const datasetNotes = goldNote ? [goldNote] : [];
+  const datasetNotes = dataset.unmatchedGold ? [dataset.unmatchedGold] : [];
   // Inputs are validated before the workspace is opened: bad input leaves it untouched.
   const items = options.predictions ? matchPredictions(loadPredictions(options.predictions), dataset.questions, options.predictions) : undefined;
   // eval only reads: it never creates a workspace (a typo in --save-dir must not make an empty one).
