@@ -30,4 +30,10 @@ describe("redactSecrets", () => {
     for (const text of ["loading... done", "3 of 7 … and 4 more", "password: ******** (not shown)", "sk-1234 is not a key"])
       expect(redactSecrets(text, [secret])).toBe(text);
   });
+
+  it("hides a key of one to three characters wherever it stands alone, and leaves words that merely hold it", () => {
+    expect(redactSecrets("Incorrect API key provided: x. Bearer x refused", ["x"])).toBe("Incorrect API key provided: ***. Bearer *** refused");
+    expect(redactSecrets('{"key":"ab1"} for xab1y', ["ab1"])).toBe('{"key":"***"} for xab1y');
+    expect(redactSecrets("max tokens exceeded", ["x"])).toBe("max tokens exceeded");
+  });
 });

@@ -12,8 +12,16 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
   let out = text;
   const keys = secrets.filter((secret) => secret && secret.length >= 4);
   for (const secret of keys) out = out.split(secret).join("***");
+  // A key of 1–3 characters ("x" for a local server) cannot be cut out of every word that holds it
+  // without wrecking the message, so it is hidden wherever it stands alone between non-alphanumerics.
+  for (const secret of secrets.filter((secret) => secret && secret.length < 4))
+    out = out.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(secret)}(?![\\p{L}\\p{N}])`, "gu"), "***");
   if (keys.some((secret) => secret.length >= 8)) out = out.replace(/\S+/g, (token) => (echoesAKey(token, keys) ? "***" : token));
   return out.replace(/\bsk-[A-Za-z0-9_-]{8,}/g, "sk-***");
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /** A token with a mask in it whose text before the first mask begins a key (3+ characters) or whose text after the last one ends one (2+). */
