@@ -83,10 +83,11 @@ export class EmbeddingStore {
    * are 2.2 GB instead of 4.3 GB at 10× MuSiQue, and no f32 copy of the whole is ever made.
    */
   async searchMatrix(texts: readonly string[], purpose: EmbedPurpose): Promise<VectorMatrix | HalfMatrix> {
-    return this.load(texts, purpose, this.dtype === "f16" && !this.encoder.searchWeighting);
+    return this.load(texts, purpose, this.dtype === "f16" && !this.encoder.searchWeighting, undefined, undefined, true);
   }
 
-  private async load(texts: readonly string[], purpose: EmbedPurpose, half: boolean, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<VectorMatrix | HalfMatrix> {
+  /** `lost`: the texts' vectors were stored once (an index's), so any embedded now are said (a paid encoder's cost). */
+  private async load(texts: readonly string[], purpose: EmbedPurpose, half: boolean, onProgress?: (done: number, total: number) => void, signal?: AbortSignal, lost = false): Promise<VectorMatrix | HalfMatrix> {
     const inputs = texts.map((text) => this.encoder.formatInput(text, purpose));
     const hashes = inputs.map((input) => md5Hex(input));
     // Read first and embed only what was not there: opening an index (everything stored) then costs
@@ -96,7 +97,7 @@ export class EmbeddingStore {
     this.stats.requested += inputs.length;
     this.stats.cached += inputs.length - missing.length;
     if (missing.length > 0) {
-      await this.ensureInputs(purpose, missing.map((row) => inputs[row]!), missing.map((row) => hashes[row]!), onProgress, false, signal);
+      await this.ensureInputs(purpose, missing.map((row) => inputs[row]!), missing.map((row) => hashes[row]!), onProgress, false, signal, lost ? texts.length : undefined);
       const gone = await this.readRows(missing.map((row) => hashes[row]!), out, missing);
       if (gone.length > 0) throw new HippoError("WORKSPACE", `embedding ${hashes[missing[gone[0]!]!]} of ${this.encoder.id} vanished from the workspace`);
     }
@@ -158,7 +159,8 @@ export class EmbeddingStore {
     await this.ensureInputs(purpose, inputs, inputs.map((input) => md5Hex(input)), onProgress, true, signal);
   }
 
-  private async ensureInputs(purpose: EmbedPurpose, inputs: readonly string[], hashes: readonly string[], onProgress?: (done: number, total: number) => void, countStats = true, signal?: AbortSignal): Promise<void> {
+  /** `lostOf`: the inputs are the missing part of that many vectors an index had stored; embedding them is said. */
+  private async ensureInputs(purpose: EmbedPurpose, inputs: readonly string[], hashes: readonly string[], onProgress?: (done: number, total: number) => void, countStats = true, signal?: AbortSignal, lostOf?: number): Promise<void> {
     const known = await this.store().has(this.key, [...new Set(hashes)]);
     const missing = new Map<string, string>();
     for (let i = 0; i < inputs.length; i++) {
@@ -171,6 +173,10 @@ export class EmbeddingStore {
     }
     await this.copyFromSqlite(purpose, missing);
     const entries = [...missing.entries()];
+    if (lostOf !== undefined && entries.length > 0) {
+      const store = this.store();
+      this.notice?.(`${entries.length} of the index's ${lostOf} ${purpose} vectors are missing from the ${store.kind} store (${store.location}): embedding them again with ${this.encoder.id}`);
+    }
     // Each batch commits on its own: an interrupted run keeps every vector computed.
     const tick = cooperative(signal, "while embedding: every batch computed so far is stored");
     for (let start = 0; start < entries.length; start += this.encoder.maxBatch) {

@@ -1,4 +1,4 @@
-import { copyFileSync, readFileSync } from "node:fs";
+import { copyFileSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { md5Hex } from "../core/ids.js";
@@ -122,5 +122,25 @@ describe("a workspace indexed with --vector-store lancedb", () => {
     }
     const other = await cli(["retrieve", ...d.at, ...embedding, "--no-filter", "--vector-store", "sqlite", "--top-k", "7", "--dry-run"]);
     expect(other.stderr).toMatch(/this workspace was indexed with its vectors in the lancedb store \(.*lancedb\); this command uses sqlite/);
+  });
+
+  it("says how many of the index's vectors it embeds again when the store lost them (a paid encoder's cost)", async () => {
+    const d = demo();
+    expect((await cli(["openie", ...d.at, "--import", join(d.dir, "openie_results_ner_handwritten.json")])).code).toBe(0);
+    const s = await server({ embed: (text) => [(text.length % 7) + 1, 1, (text.charCodeAt(0) % 5) + 1, text.length / 100] });
+    const embedding = ["--embedding-name", "fake-embedder", "--embedding-base-url", s.url];
+    expect((await cli(["index", ...d.at, ...embedding, "--vector-store", "lancedb"])).code).toBe(0);
+    const first = await cli(["retrieve", ...d.at, ...embedding, "--no-filter", "--json"]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).not.toMatch(/missing from/);
+    // The vectors and the snapshot (which holds a copy of them) are gone.
+    rmSync(join(d.dir, "ws", "lancedb"), { recursive: true });
+    rmSync(join(d.dir, "ws", "cache"), { recursive: true });
+    const sent = s.requests.length;
+    const again = await cli(["retrieve", ...d.at, ...embedding, "--no-filter", "--json", "--top-k", "7"]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(s.requests.length).toBeGreaterThan(sent);
+    expect(again.stderr).toMatch(/\b(\d+) of the index's \1 passage vectors are missing from the lancedb store \(.*lancedb\): embedding them again with openai:fake-embedder/);
+    expect(again.stderr).toMatch(/of the index's \d+ fact vectors are missing from the lancedb store/);
   });
 });
