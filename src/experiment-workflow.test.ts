@@ -334,6 +334,23 @@ describe("report over workspaces whose data lives apart", () => {
   });
 });
 
+describe("report's questions", () => {
+  it("names the questions file it scores against, and says when it is the one the latest eval read rather than the dataset's; notes are printed once", async () => {
+    const dir = tempDir();
+    const ws = join(dir, "ws");
+    expect((await runCli(["run", ...demo(ws), "--import-openie", DEMO_OPENIE, "--skip-qa"])).code).toBe(0);
+    const all = JSON.parse(readFileSync(join(DEMO, "demo.json"), "utf8")) as unknown[];
+    const subset = writeJson(dir, "subset.json", all.slice(0, 3));
+    expect((await runCli(["eval", ...demo(ws), "--questions", subset, "--bootstrap", "100"])).code).toBe(0);
+    const reported = await runCli(["report", ws, "--bootstrap", "100"]);
+    expect(reported.code, reported.stderr).toBe(0);
+    expect(reported.stdout).toMatch(/demo \(.*ws, 3 questions of .*subset\.json, the questions file the workspace's latest run or eval read \(--questions to score another\)\)/);
+    expect(reported.stdout.match(/note: demo \(/g)).toHaveLength(1);
+    const own = await runCli(["report", ws, "--questions", join(DEMO, "demo.json"), "--bootstrap", "100"]);
+    expect(own.stdout).toMatch(/demo \(.*ws, 8 questions of .*demo\.json\)/);
+  });
+});
+
 describe("a bad LanceDB location", () => {
   it("is refused before LanceDB sees it: one error line naming the path, exit 2, not an internal error", async () => {
     const dir = tempDir();

@@ -7,6 +7,8 @@ export interface DatasetRuns {
   dataset: string;
   saveDir: string;
   reports: NamedReport[];
+  /** The questions file the runs were scored against, and why that one: given (--questions), the one the workspace's latest run or eval read, or the dataset's own. */
+  questions?: { path: string; from: "given" | "recorded" | "dataset" };
 }
 
 export interface PaperTable {
@@ -39,14 +41,26 @@ export function orderRuns(names: Iterable<string>): string[] {
   return [...new Set(names)].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
 
+const QUESTIONS_FROM = {
+  given: "",
+  recorded: ", the questions file the workspace's latest run or eval read (--questions to score another)",
+  dataset: "",
+} as const;
+
+/** Every table's notes once, in order: tables share their dataset notes, which a reader needs only once. */
+export function allNotes(tables: readonly PaperTable[]): string[] {
+  return [...new Set(tables.flatMap((t) => t.notes))];
+}
+
 function datasetNotes(datasets: readonly DatasetRuns[]): string[] {
   return datasets.flatMap((d) => {
     const paper = paperNumbers(d.dataset);
     const n = d.reports[0]?.report.count ?? 0;
     // Each run's own notes (fallbacks, missing answers, a partial index) follow its dataset's line.
     const runs = d.reports.flatMap((r) => (r.notes ?? []).map((note) => `${d.dataset}: ${note}`));
-    if (!paper) return [`${d.dataset} (${d.saveDir}, ${plural(n, "question")}): the paper reports no numbers for this dataset.`, ...runs];
-    return [`${d.dataset} (${d.saveDir}, ${plural(n, "question")}) against ${paper.name}${paper.exact ? "" : ": not the paper's split, so differences are context, not a reproduction check"}.`, ...runs];
+    const where = `${d.saveDir}, ${plural(n, "question")}${d.questions ? ` of ${d.questions.path}${QUESTIONS_FROM[d.questions.from]}` : ""}`;
+    if (!paper) return [`${d.dataset} (${where}): the paper reports no numbers for this dataset.`, ...runs];
+    return [`${d.dataset} (${where}) against ${paper.name}${paper.exact ? "" : ": not the paper's split, so differences are context, not a reproduction check"}.`, ...runs];
   });
 }
 

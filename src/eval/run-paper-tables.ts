@@ -2,12 +2,12 @@ import { existsSync, statSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { usageError } from "../core/errors.js";
 import type { DatasetSource } from "../datasets/dataset-source.js";
-import { DEFAULT_DATASET_DIR, datasetNameFromCorpus, loadDataset } from "../datasets/load-dataset.js";
+import { DEFAULT_DATASET_DIR, datasetNameFromCorpus, datasetPaths, loadDataset } from "../datasets/load-dataset.js";
 import { Workspace, WORKSPACE_FILE } from "../store/workspace.js";
 import type { BootstrapOptions } from "./bootstrap-means.js";
 import { markdownTable } from "./format-eval-report.js";
 import { escapeHtml, htmlList, htmlPage, htmlTable } from "./html.js";
-import { paperTables, type DatasetRuns, type PaperTable } from "./paper-tables.js";
+import { allNotes, paperTables, type DatasetRuns, type PaperTable } from "./paper-tables.js";
 import { DEFAULT_BOOTSTRAP, scoreStoredRuns, withIntervals } from "./run-eval.js";
 
 export interface PaperTablesOptions {
@@ -61,14 +61,18 @@ export function runPaperTables(options: PaperTablesOptions): PaperTablesResult {
       const name = options.datasets?.[i] ?? recorded?.dataset ?? (corpus ? datasetNameFromCorpus(corpus) : basename(resolve(saveDir)));
       // Where the workspace's own run read that dataset, unless told otherwise (a flag given wins).
       const source = recorded?.dataset === name && !corpus ? recorded.source : undefined;
+      const recordedQuestions = options.datasetDir === undefined && !corpus ? source?.questions : undefined;
+      const questions = options.questions?.[i] ?? recordedQuestions;
       const dataset = loadDataset(name, options.datasetDir ?? source?.datasetDir ?? DEFAULT_DATASET_DIR, {
         requireQuestions: true,
         corpus: corpus ?? (options.datasetDir === undefined ? source?.corpus : undefined),
-        questions: options.questions?.[i] ?? (options.datasetDir === undefined && !corpus ? source?.questions : undefined),
+        questions,
       });
       // a workspace may also hold runs on another dataset: those share no question with this one
       const runs = scoreStoredRuns(workspace, dataset.questions).filter((run) => run.scores.count > 0);
-      return { dataset: name, saveDir, reports: runs.map((run) => withIntervals(run, bootstrap)) };
+      // "recorded" is said only where it differs from what the dataset alone would give.
+      const from = options.questions?.[i] ? "given" : recordedQuestions && dataset.questionsPath && resolve(recordedQuestions) !== resolve(datasetPaths(name, options.datasetDir ?? source?.datasetDir ?? DEFAULT_DATASET_DIR).questionsPath) ? "recorded" : "dataset";
+      return { dataset: name, saveDir, reports: runs.map((run) => withIntervals(run, bootstrap)), ...(dataset.questionsPath ? { questions: { path: dataset.questionsPath, from } as const } : {}) };
     } finally {
       workspace.close();
     }
@@ -98,13 +102,15 @@ function datasetOf(workspace: Workspace): { dataset: string; source?: DatasetSou
 
 export function paperTablesMarkdown(tables: readonly PaperTable[]): string {
   const lines = ["# Stored runs beside the paper (HippoRAG 2, arXiv 2502.14802)", ""];
-  for (const table of tables) lines.push(`## ${table.title}`, "", ...markdownTable(table.header, table.body), "", ...table.notes.map((n) => `- ${n}`), "");
+  for (const table of tables) lines.push(`## ${table.title}`, "", ...markdownTable(table.header, table.body), "");
+  const notes = allNotes(tables);
+  if (notes.length) lines.push("## Notes", "", ...notes.map((n) => `- ${n}`), "");
   return lines.join("\n");
 }
 
 export function paperTablesHtml(tables: readonly PaperTable[]): string {
   return htmlPage(
     "Stored runs beside the paper (HippoRAG 2, arXiv 2502.14802)",
-    tables.map((t) => `<h2>${escapeHtml(t.title)}</h2>${htmlTable(t.header, t.body)}${htmlList(t.notes)}`).join("\n"),
+    [...tables.map((t) => `<h2>${escapeHtml(t.title)}</h2>${htmlTable(t.header, t.body)}`), `<h2>Notes</h2>${htmlList(allNotes(tables))}`].join("\n"),
   );
 }

@@ -30,7 +30,9 @@ export async function runReportCommand(saveDirs: string[], raw: ReportOptions, o
   }
   if (raw.json) output.stdout(json);
   else {
-    for (const table of result.tables) output.stdout(`${table.title}\n${formatTable(table.header, table.body)}\n${table.notes.map((n) => `note: ${n}`).join("\n")}\n`);
+    for (const table of result.tables) output.stdout(`${table.title}\n${formatTable(table.header, table.body)}\n\n`);
+    const { allNotes } = await import("../../eval/paper-tables.js");
+    output.stdout(allNotes(result.tables).map((n) => `note: ${n}`).join("\n"));
     if (raw.out) output.stderr(`report: ${raw.out}`);
   }
   return 0;
