@@ -26,6 +26,28 @@ describe("hipporag eval with gold passages the corpus does not hold", () => {
   });
 });
 
+describe("hipporag eval with questions that have no gold passages", () => {
+  it("scores no Recall (not 0 at every k), says why, and prints no empty interval table or p-value legend", async () => {
+    const dir = tempDir();
+    const demo = resolve(import.meta.dirname, "../../reproduce/demo");
+    const saveDir = `${dir}/ws`;
+    expect((await runCli(["run", "--dataset", "demo", "--dataset-dir", demo, "--save-dir", saveDir, "--import-openie", `${demo}/openie_results_ner_handwritten.json`, "--skip-qa", "--no-filter"])).code).toBe(0);
+    const questions = JSON.parse(readFileSync(`${demo}/demo.json`, "utf8")) as { id: string; question: string; answer: string }[];
+    const bare = writeJson(dir, "bare.json", questions.map(({ id, question, answer }) => ({ id, question, answer })));
+    const result = await runCli(["eval", "--dataset", "demo", "--dataset-dir", demo, "--save-dir", saveDir, "--questions", bare]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).not.toMatch(/R@|0\.0|95% CI|p: one-sided/);
+    expect(result.stderr).toMatch(/note: no question of .*bare\.json has gold passages: Recall@k is not scored/);
+    const json = JSON.parse((await runCli(["eval", "--dataset", "demo", "--dataset-dir", demo, "--save-dir", saveDir, "--questions", bare, "--json"])).stdout) as { recall?: unknown }[];
+    expect(json.map((r) => r.recall)).toEqual(json.map(() => undefined));
+    // with gold passages, the p legend still waits for a comparison
+    const plain = await runCli(["eval", "--dataset", "demo", "--dataset-dir", demo, "--save-dir", saveDir]);
+    expect(plain.stdout).toMatch(/R@5/);
+    expect(plain.stdout).not.toMatch(/p: one-sided/);
+    expect((await runCli(["eval", "--dataset", "demo", "--dataset-dir", demo, "--save-dir", saveDir, "--compare", "hipporag2-nofilter", "dense"])).stdout).toMatch(/p: one-sided/);
+  });
+});
+
 describe("hipporag eval --predictions", () => {
   it("scores a predictions file and stores the report", async () => {
     const dataset = loadDataset("musique_train_dev", SHARED_DATASETS);

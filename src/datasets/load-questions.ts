@@ -80,15 +80,17 @@ export function readQuestionRecords(data: unknown, file: string, datasetName: st
     if (first === undefined) texts.set(question, id);
     else repeated.push(`${id} = ${first}`);
     const goldAnswers = answerless ? [] : format.goldAnswers(sample, where);
-    // No gold passages at all is allowed (QA-only datasets); Recall then counts 0, as upstream.
+    // No gold passages at all is allowed (QA-only datasets): Recall is then not scored; some without count 0, as upstream.
     const goldDocs = format.goldDocs(sample, where);
     if (goldDocs.length === 0) withoutGold++;
     return { id, question, goldAnswers, goldDocs };
   });
   const notes: string[] = [];
   if (answerless) notes.push(`${file}: no question has a gold answer: answers are generated and shown, EM/F1 not scored`);
-  if (withoutGold > 0) {
-    notes.push(`${withoutGold} of ${questions.length} questions have no gold passages (${describeFormats(formats)}): Recall@k counts them as 0, as upstream; EM/F1 still apply`);
+  if (withoutGold > 0 && withoutGold === questions.length) {
+    notes.push(`${file}: no question has gold passages (${describeFormats(formats)}): passages are retrieved and shown, Recall@k not scored${answerless ? "" : "; EM/F1 still apply"}`);
+  } else if (withoutGold > 0) {
+    notes.push(`${withoutGold} of ${questions.length} questions have no gold passages (${describeFormats(formats)}): Recall@k counts them as 0, as upstream${answerless ? "" : "; EM/F1 still apply"}`);
   }
   if (repeated.length > 0) {
     notes.push(`${repeated.length} question${repeated.length === 1 ? " repeats" : "s repeat"} an earlier question's text (ids ${repeated.slice(0, 3).join(", ")}${repeated.length > 3 ? ", …" : ""}): each is scored, with the one retrieval and answer that text gets`);

@@ -19,6 +19,6 @@ export function evalHtmlBody(rows: readonly NamedReport[], options: EvalMarkdown
     const note = pairingNote(comparison, rows);
     parts.push(`<h2>${escapeHtml(`${comparison.a} vs ${comparison.b} (paired, ${plural(comparison.count, "question")})`)}</h2>`, htmlTable(table.header, table.body), ...(note ? [`<p>${escapeHtml(note)}</p>`] : []));
   }
-  if (options.bootstrap) parts.push(`<p>${escapeHtml(bootstrapNote(options.bootstrap))}</p>`);
+  if (options.bootstrap) parts.push(`<p>${escapeHtml(bootstrapNote(options.bootstrap, Boolean(options.comparisons?.length)))}</p>`);
   return parts.join("\n");
 }

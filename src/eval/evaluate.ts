@@ -49,7 +49,9 @@ export interface ScoreOptions {
 export function scoreQuestions(items: readonly EvalItem[], options: ScoreOptions = {}): QuestionScores {
   const scores: QuestionScores = { count: items.length };
   if (items.length === 0) return scores;
-  if (items.every((item) => item.docs !== undefined)) {
+  // Questions without any gold passage (a QA-only file): Recall@k would be 0 by construction, so it
+  // is not scored ("–"), as EM/F1 are not without gold answers. Some without gold count 0, as upstream.
+  if (items.every((item) => item.docs !== undefined) && items.some((item) => item.goldDocs.length > 0)) {
     scores.topK = options.topK;
     scores.recall = new Map();
     for (const k of RECALL_KS) {

@@ -138,8 +138,10 @@ export function pairingNote(comparison: RunComparison, reports: readonly NamedRe
   return `${comparison.a} and ${comparison.b} are each run's means over its own questions (${a ?? "?"} and ${b ?? "?"}); ${comparison.a} − ${comparison.b}, its interval and p are over the ${comparison.count} questions both scored.`;
 }
 
-export function bootstrapNote(bootstrap: BootstrapOptions): string {
-  return `95% intervals: percentile bootstrap over questions, ${bootstrap.resamples.toLocaleString("en-US")} resamples, seed ${bootstrap.seed} (xoshiro128**). p: one-sided paired bootstrap, the share of resamples in which A − B ≤ 0; † marks p < ${SIGNIFICANCE}.`;
+/** How intervals were computed; how p and † are read only where runs were compared (there is no p otherwise). */
+export function bootstrapNote(bootstrap: BootstrapOptions, compared = false): string {
+  const p = compared ? ` p: one-sided paired bootstrap, the share of resamples in which A − B ≤ 0; † marks p < ${SIGNIFICANCE}.` : "";
+  return `95% intervals: percentile bootstrap over questions, ${bootstrap.resamples.toLocaleString("en-US")} resamples, seed ${bootstrap.seed} (xoshiro128**).${p}`;
 }
 
 /** A Markdown table; columns after the first are right-aligned (numbers) unless `leftAligned`. */
@@ -169,6 +171,6 @@ export function evalMarkdown(title: string, rows: readonly NamedReport[], option
     const note = pairingNote(comparison, rows);
     lines.push(`## ${comparison.a} vs ${comparison.b} (paired, ${plural(comparison.count, "question")})`, "", ...markdownTable(table.header, table.body), "", ...(note ? [note, ""] : []));
   }
-  if (options.bootstrap) lines.push(bootstrapNote(options.bootstrap), "");
+  if (options.bootstrap) lines.push(bootstrapNote(options.bootstrap, Boolean(options.comparisons?.length)), "");
   return lines.join("\n");
 }

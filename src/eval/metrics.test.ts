@@ -71,6 +71,12 @@ describe("evaluate (pooled)", () => {
     expect(evaluate([{ docs: ["A\na"], goldDocs: ["A\na"], goldAnswers: ["x"] }]).em).toBeUndefined();
     expect(evaluate([{ goldDocs: ["A\na"], answer: "x", goldAnswers: ["x"] }]).recall).toBeUndefined();
   });
+  it("omits recall when no question has gold passages (not 0 by construction); some without gold count 0, as upstream", () => {
+    const none = evaluate([{ docs: ["A\na"], goldDocs: [], answer: "x", goldAnswers: ["x"] }, { docs: ["B\nb"], goldDocs: [], answer: "y", goldAnswers: ["x"] }]);
+    expect(none.recall).toBeUndefined();
+    expect(none.em).toBe(0.5);
+    expect(evaluate([{ docs: ["A\na"], goldDocs: [], goldAnswers: [] }, { docs: ["B\nb"], goldDocs: ["B\nb"], goldAnswers: [] }]).recall!["1"]).toBe(0.5);
+  });
 });
 
 describe("scoreQuestions / evaluate: per-question values and the run's top-k", () => {

@@ -55,6 +55,10 @@ export function runEval(options: RunEvalOptions): EvalResult {
   const dataset = loadDataset(options.dataset, options.datasetDir, { requireQuestions: true, corpus: options.source?.corpus, questions: options.source?.questions });
   // A gold passage that matches no corpus passage scores 0 whatever was retrieved: said beside the numbers.
   const datasetNotes = dataset.unmatchedGold ? [dataset.unmatchedGold] : [];
+  // A metric left out for want of gold is said, or its missing column reads as a bug.
+  const file = dataset.questionsPath ?? "the questions file";
+  if (dataset.questions.length > 0 && dataset.questions.every((q) => q.goldDocs.length === 0)) datasetNotes.push(`no question of ${file} has gold passages: Recall@k is not scored`);
+  if (dataset.questions.length > 0 && dataset.questions.every((q) => q.goldAnswers.length === 0)) datasetNotes.push(`no question of ${file} has a gold answer: EM and F1 are not scored`);
   // Inputs are validated before the workspace is opened: bad input leaves it untouched.
   const items = options.predictions ? matchPredictions(loadPredictions(options.predictions), dataset.questions, options.predictions) : undefined;
   // eval only reads: it never creates a workspace (a typo in --save-dir must not make an empty one).

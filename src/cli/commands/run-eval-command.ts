@@ -20,7 +20,7 @@ export async function runEvalCommand(common: ResolvedCommon, raw: EvalOptions, o
   if (raw.compare && raw.compare.length !== 2) throw usageError(`--compare takes two run names, got ${raw.compare.length}`, "e.g. --compare hipporag2-nofilter dense");
   if (!raw.predictions) checkDefaultWorkspace(common, true); // a predictions file needs no workspace
   const { runEval } = await import("../../eval/run-eval.js");
-  const { bootstrapNote, formatComparisonTable, formatEvalTable, formatIntervalTable } = await import("../../eval/format-eval-report.js");
+  const { bootstrapNote, formatComparisonTable, formatEvalTable, formatIntervalTable, metricsOf } = await import("../../eval/format-eval-report.js");
   const result = runEval({ ...common, predictions: raw.predictions, run: raw.run, compare: raw.compare as [string, string] | undefined, bootstrap: resolveBootstrap(raw) });
   const bodies = result.reports.map(({ name, report, ircot, notes, stale }) => ({ run: name, ...(stale ? { stale } : {}), ...report, ...(ircot ? { ircot } : {}), ...(notes?.length ? { notes } : {}) }));
   if (common.json) {
@@ -29,9 +29,10 @@ export async function runEvalCommand(common: ResolvedCommon, raw: EvalOptions, o
     output.stdout(JSON.stringify(out, null, 2));
   } else {
     output.stdout(formatEvalTable(result.reports));
-    output.stdout(`\n${formatIntervalTable(result.reports)}`);
+    // No metric to score (no gold passages, no answers): the notes below say why; no empty interval table.
+    if (metricsOf(result.reports.map((r) => r.report)).length > 0) output.stdout(`\n${formatIntervalTable(result.reports)}`);
     for (const comparison of result.comparisons) output.stdout(`\n${comparison.a} vs ${comparison.b} (paired, ${plural(comparison.count, "question")})\n${formatComparisonTable(comparison, result.reports)}`);
-    output.stdout(`\n${bootstrapNote(result.bootstrap)}`);
+    output.stdout(`\n${bootstrapNote(result.bootstrap, result.comparisons.length > 0)}`);
     for (const note of result.notes) output.stderr(`note: ${note}`);
     if (result.written) output.stderr(`report: ${result.written.markdownPath} (+ .json, .html; index: ${result.written.indexPath})`);
   }
