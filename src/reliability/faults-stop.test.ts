@@ -186,6 +186,10 @@ describe("2. a pathological reply is parsed or rejected at once", () => {
     const summary = JSON.parse(result.stdout);
     expect(summary.extracted).toBe(2);
     expect(summary.failures.map((f: { error: string }) => f.error).join("\n")).toMatch(/no \{"named_entities": \[\.\.\.\]\} in the reply/);
+    // The failures are retried by the next run, and named by the title people find them by.
+    const again = await runCli(["openie", ...c.base, "--llm-base-url", s.url, "--llm-name", "m", "--max-retries", "0"]);
+    expect(again.code).toBe(5);
+    expect(again.stderr).toMatch(/failed "Town 0[^"]*" \(chunk-[0-9a-f]{32}\) \(ner\): /);
   });
 });
 

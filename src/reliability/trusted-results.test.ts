@@ -257,7 +257,7 @@ describe("4. an import never undoes finished OpenIE", () => {
     expect(counts((await ok(["index", "--dataset", "towns", "--dataset-dir", dir, "--save-dir", join(dir, "ws"), "--llm-name", "test-model", "--json"])).stdout)).toEqual({ ...counts(indexed.stdout), added: 0 });
     const forced = await runCli([...common, "--import-batch", join(dir, "error.jsonl"), "--force"]);
     expect(forced.code).toBe(5);
-    expect(forced.stderr).toMatch(/failed chunk-[0-9a-f]{32}: batch request failed: .*expired/);
+    expect(forced.stderr).toMatch(/failed ".+" \(chunk-[0-9a-f]{32}\): batch request failed: .*expired/);
   });
 
   it("batch replies are filed only under the model, prompts and --max-tokens their requests were exported with", async () => {

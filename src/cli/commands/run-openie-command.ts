@@ -116,7 +116,7 @@ export async function runOpenIECommand(common: ResolvedCommon, options: OpenIECo
       if (!common.json) {
         if (summary.replaced) output.stderr(`${plural(summary.replaced, "finished result")} replaced by different triples from ${options.importBatch}`);
         if (summary.keptFinished) output.stderr(`${plural(summary.keptFinished, "line")} for passages whose OpenIE is finished ignored (an earlier round, or failures): pass --force to overwrite finished results`);
-        for (const f of summary.failures) output.stderr(`failed ${f.passageId}: ${f.error}`);
+        for (const f of summary.failures) output.stderr(`failed ${passageName(dataset.passages, f.passageId)}: ${f.error}`);
         if (summary.failed) output.stderr(`${plural(summary.failed, "passage")} failed and ${summary.failed === 1 ? "is" : "are"} recorded; export again (--export-batch) to retry only ${summary.failed === 1 ? "it" : "them"}`);
       }
       return summary.failed > 0 ? 5 : 0;
@@ -176,7 +176,7 @@ export async function runOpenIECommand(common: ResolvedCommon, options: OpenIECo
       output.stdout(formatTable(["passages", "already done", "extracted", "failed", "LLM calls", "cache hits", "tokens in", "tokens out"], [[
         summary.total, summary.skipped, summary.extracted, summary.failed, summary.llmCalls, summary.cacheHits, summary.promptTokens, summary.completionTokens,
       ]]));
-      for (const failure of summary.failures.slice(0, 5)) output.stderr(`failed ${failure.passageId} (${failure.stage}): ${failure.error}`);
+      for (const failure of summary.failures.slice(0, 5)) output.stderr(`failed ${passageName(dataset.passages, failure.passageId)} (${failure.stage}): ${failure.error}`);
       if (summary.failed > 0) output.stderr(`${plural(summary.failed, "passage")} failed and ${summary.failed === 1 ? "is" : "are"} recorded; re-run the same command to retry only ${summary.failed === 1 ? "it" : "them"}`);
     }
     if (summary.interrupted) {
@@ -206,4 +206,14 @@ function datasetCoverage(workspace: Workspace, model: string, passages: Passage[
   workspace.passages.insert(passages);
   const records = workspace.openie(model).all();
   return { done: passages.filter((p) => records.get(p.id)?.status === "done").length, total: passages.length };
+}
+
+const titles = new WeakMap<readonly Passage[], Map<string, string>>();
+
+/** A passage as people find it in their corpus: its title, then its id (titles repeat; the id is exact). */
+function passageName(passages: readonly Passage[], id: string): string {
+  let byId = titles.get(passages);
+  if (!byId) titles.set(passages, (byId = new Map(passages.map((p) => [p.id, p.title]))));
+  const title = byId.get(id);
+  return title ? `"${title}" (${id})` : id;
 }
