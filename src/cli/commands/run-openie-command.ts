@@ -7,7 +7,7 @@ import { CachedChatModel } from "../../llm/cached-chat-model.js";
 import { OpenAIChatModel } from "../../llm/openai-chat-model.js";
 import { exportOpenIEBatch, importOpenIEBatch } from "../../openie/openie-batch.js";
 import { emptyKeptLine, exportOpenIEFile, importOpenIEFile, modelFromOpenIEFileName } from "../../openie/openie-file.js";
-import { openieSetId } from "../../openie/openie-set.js";
+import { openieSetId, openieSetModel } from "../../openie/openie-set.js";
 import { loadOpenIEPrompts } from "../../openie/prompts/load-openie-prompts.js";
 import { runOpenIE, type OpenIESummary } from "../../openie/run-openie.js";
 import { Workspace } from "../../store/workspace.js";
@@ -123,7 +123,32 @@ export async function runOpenIECommand(common: ResolvedCommon, options: OpenIECo
     }
 
     // ---------- online OpenIE
-    const settings = resolveLlm(options);
+    // Nothing to extract needs no LLM: a re-run after an import (or a finished run) says so, exit 0.
+    const statuses = store.statuses();
+    const pending = dataset.passages.filter((p) => statuses.get(p.id) !== "done").length;
+    let settings: ReturnType<typeof resolveLlm>;
+    try {
+      settings = resolveLlm(options);
+    } catch (error) {
+      if (!HippoError.isInstance(error) || error.code !== "USAGE") throw error;
+      if (pending === 0 && options.dryRun) {
+        // The plan of a run that sends nothing (its usual shape, all zeros): no LLM is asked.
+        const offline = new CachedChatModel({ modelId: model, generate: () => Promise.reject(new Error("offline")) }, workspace.llmCache);
+        printPlan(planOpenIE(dataset.passages, store, offline, prompts, options.maxTokens), output, common.json);
+        return 0;
+      }
+      if (pending === 0) {
+        const summary = { model, total: dataset.passages.length, skipped: dataset.passages.length, extracted: 0, failed: 0, llmCalls: 0, cacheHits: 0, promptTokens: 0, completionTokens: 0, interrupted: false, retries: 0, failures: [] };
+        print(`nothing to extract: all ${plural(dataset.passages.length, "passage")} have OpenIE of model ${model}`, summary);
+        return 0;
+      }
+      // Without --llm-name the default model is asked for; say which held model already covers the corpus.
+      // (only sets of these prompts: another prompt's results are not these)
+      const complete = options.llmName ? [] : workspace.openieModels().map((m) => m.model).filter((set) => set !== store.model && openieSetId(openieSetModel(set), prompts) === set && coversAll(workspace, set, dataset.passages));
+      if (complete.length === 0) throw error;
+      const lacking = pending === dataset.passages.length ? `none of the ${plural(pending, "passage")} has` : `${pending} of ${dataset.passages.length} passages have no`;
+      throw usageError(`${error.message}, and ${lacking} OpenIE of model ${model}`.replace("has OpenIE", "has any OpenIE"), `the workspace's OpenIE of ${complete.map(openieSetModel).join(", ")} covers every passage: pass --llm-name ${openieSetModel(complete[0]!)} to use it (index, retrieve and run take it without being told); or configure an LLM to extract with ${model}`);
+    }
     let retries = 0;
     const chat = new CachedChatModel(
       new OpenAIChatModel(settings.model, {
@@ -216,4 +241,10 @@ function passageName(passages: readonly Passage[], id: string): string {
   if (!byId) titles.set(passages, (byId = new Map(passages.map((p) => [p.id, p.title]))));
   const title = byId.get(id);
   return title ? `"${title}" (${id})` : id;
+}
+
+/** Whether a model's OpenIE is finished for every one of the passages. */
+function coversAll(workspace: Workspace, model: string, passages: readonly Passage[]): boolean {
+  const statuses = workspace.openie(model).statuses();
+  return passages.every((p) => statuses.get(p.id) === "done");
 }
