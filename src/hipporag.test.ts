@@ -57,3 +57,56 @@ describe("a step that needs an LLM none is configured for", () => {
     }
   });
 });
+
+describe("HippoRag.open validates the config once, by the CLI's rules", () => {
+  const open = async (config: Record<string, unknown>) => {
+    const { HippoRag } = await import("./hipporag.js");
+    const { LexicalEncoder } = await import("./embedding/lexical-encoder.js");
+    const { tempDir } = await import("./test-support/cli-harness.js");
+    return HippoRag.open({ saveDir: tempDir(), encoder: new LexicalEncoder(), ...config } as never);
+  };
+  const refusal = async (config: Record<string, unknown>) => {
+    try {
+      (await open(config)).close();
+    } catch (error) {
+      return error as { name: string; code: string; message: string; suggestion?: string };
+    }
+    throw new Error(`accepted ${JSON.stringify(config)}`);
+  };
+
+  it("refuses retrieval settings the CLI refuses, naming the setting (not a RangeError at the first retrieve)", async () => {
+    for (const [retrieval, message] of [
+      [{ damping: 1 }, /retrieval\.damping must be a number from 0 up to \(not including\) 1, got 1/],
+      [{ topK: 0 }, /retrieval\.topK must be a positive integer up to 10000000, got 0/],
+      [{ passageNodeWeight: -1 }, /retrieval\.passageNodeWeight must be a number between 0 and 1, got -1/],
+      [{ linkingTopK: 0 }, /retrieval\.linkingTopK must be a positive integer/],
+      [{ topK: "5" }, /retrieval\.topK must be a number, got "5"/],
+      [{ linking: "facts" }, /retrieval\.linking must be one of fact, query, ner, got "facts"/],
+      [{ method: "sparse" }, /unknown retrieval method "sparse"/],
+      [{ filter: "no" }, /retrieval\.filter must be true or false/],
+      [{ topk: 5 }, /retrieval\.topk is not a setting/],
+    ] as const) {
+      const error = await refusal({ retrieval });
+      expect([error.name, error.code], JSON.stringify(retrieval)).toEqual(["HippoError", "USAGE"]);
+      expect(error.message, JSON.stringify(retrieval)).toMatch(message);
+    }
+  });
+
+  it("refuses a misspelt LLM or config key instead of silently using the default model", async () => {
+    expect((await refusal({ llm: { modle: "x", baseUrl: "http://127.0.0.1:9/v1" } })).message).toMatch(/llm\.model must name a model: llm has modle, baseUrl but no model/);
+    expect((await refusal({ llm: { model: "x", baseUrl: "http://127.0.0.1:9/v1", maxRetry: 2 } })).message).toMatch(/llm\.maxRetry is not a setting/);
+    expect((await refusal({ llm: { qa: { model: "x", baseUrl: "http://127.0.0.1:9/v1" }, openIE: {} } })).message).toMatch(/llm\.openIE is not a setting/);
+    expect((await refusal({ llm: { qa: { model: "x", baseURL: "http://127.0.0.1:9/v1" } } })).message).toMatch(/llm\.qa\.baseURL is not a setting/);
+    expect((await refusal({ qaTopk: 3 })).message).toMatch(/config\.qaTopk is not a setting/);
+  });
+
+  it("checks each call's options and numToRetrieve too", async () => {
+    const hippo = await open({});
+    try {
+      await expect(hippo.retrieve(["q"], 0)).rejects.toThrow(/numToRetrieve must be a positive integer/);
+      await expect(hippo.retrieve(["q"], 5, { damping: 2 })).rejects.toThrow(/options\.damping must be a number from 0 up to/);
+    } finally {
+      hippo.close();
+    }
+  });
+});

@@ -2,7 +2,8 @@ import { join } from "node:path";
 import { HippoError, usageError } from "./core/errors.js";
 import { passageId } from "./core/ids.js";
 import type { Logger } from "./core/logger.js";
-import { positiveInt } from "./core/validate.js";
+import { knownKeys, positiveInt } from "./core/validate.js";
+import { checkRetrievalOptions, MAX_TOP_K } from "./retrieval/check-retrieval-options.js";
 import type { Passage } from "./datasets/dataset-types.js";
 import { createEncoder, DEFAULT_ENCODER, type EncoderSettings } from "./embedding/create-encoder.js";
 import type { Encoder } from "./embedding/encoder.js";
@@ -76,6 +77,12 @@ export interface HippoRagConfig {
   logger?: Logger;
 }
 
+/** Every setting of HippoRagConfig (a Record, so that a new one cannot be left out of the check). */
+const CONFIG_KEYS: Record<keyof HippoRagConfig, true> = {
+  saveDir: true, llm: true, openieModel: true, embedding: true, encoder: true, retrieval: true, qaTopK: true, vectorDtype: true,
+  vectorStore: true, openiePrompts: true, ircotPrompt: true, createWorkspace: true, acceptTruncated: true, logger: true,
+};
+
 export type DocInput = string | { title: string; text: string; metadata?: Record<string, unknown> };
 
 export interface RetrievedDocs extends RetrievalResult {
@@ -125,7 +132,9 @@ export class HippoRag {
 
   /** Validates the config once (the same rules and messages as the CLI), then opens the workspace. */
   static async open(config: HippoRagConfig): Promise<HippoRag> {
+    knownKeys("config", config, Object.keys(CONFIG_KEYS));
     const llms = resolveStageLlms(config.llm);
+    if (config.retrieval !== undefined) checkRetrievalOptions("retrieval", config.retrieval);
     if (config.qaTopK !== undefined) positiveInt("qaTopK", config.qaTopK);
     const encoder = config.encoder ?? (await createEncoder(config.embedding ?? { name: DEFAULT_ENCODER }));
     const hippo = new HippoRag(config, encoder, llms);
@@ -296,6 +305,7 @@ export class HippoRag {
   }
 
   retrievalOptions(overrides: Partial<RetrievalOptions> = {}): RetrievalOptions {
+    checkRetrievalOptions("options", overrides);
     return effectiveRetrievalOptions({ ...DEFAULT_RETRIEVAL, ...definedOnly(this.config.retrieval ?? {}), ...definedOnly(overrides) });
   }
 
@@ -317,7 +327,8 @@ export class HippoRag {
 
   /** Ranked passages for each query (upstream `retrieve`); results carry a trace of every decision. */
   async retrieve(queries: readonly string[], numToRetrieve?: number, overrides: Partial<RetrievalOptions> = {}, onEach?: (done: number) => void, signal?: AbortSignal): Promise<RetrievedDocs[]> {
-    const options = this.retrievalOptions({ ...overrides, ...(numToRetrieve ? { topK: numToRetrieve } : {}) });
+    if (numToRetrieve !== undefined) positiveInt("numToRetrieve", numToRetrieve, MAX_TOP_K);
+    const options = this.retrievalOptions({ ...overrides, ...(numToRetrieve !== undefined ? { topK: numToRetrieve } : {}) });
     const use = methodOf(options.method).llmUse(options);
     if (use && !this.llms.filter) throw usageError(...use.missing);
     // IRCoT's reasoning sentences are written by the QA stage's LLM (the reader).

@@ -4,6 +4,7 @@ import { DEFAULT_IRCOT_STEPS } from "../retrieval/ircot/ircot-retrieve.js";
 import { methodOf, RETRIEVAL_METHODS } from "../retrieval/method-registry.js";
 import { SEED_POLICIES } from "../retrieval/seed-policies/seed-policy-registry.js";
 import { DEFAULT_RETRIEVAL, effectiveRetrievalOptions, type RetrievalOptions } from "../retrieval/retriever.js";
+import { MAX_LINKING_TOP_K, MAX_TOP_K } from "../retrieval/check-retrieval-options.js";
 import { parsePositiveInt, parseUnitFloat } from "./parse-number.js";
 
 /** Retrieval options shared by retrieve and run; defaults are upstream's. */
@@ -19,8 +20,8 @@ export function retrievalOptions(command: Command, options: { method?: boolean }
   }
   return command
     .option("--no-filter", "skip the recognition-memory filter (the paper's ablation; needs no LLM)")
-    .option("--top-k <n>", `passages returned per question (a comma list sweeps; default ${DEFAULT_RETRIEVAL.topK})`, listOf(parsePositiveInt("--top-k", 10_000_000)), [DEFAULT_RETRIEVAL.topK])
-    .option("--linking-top-k <n>", `candidate facts for the filter and max seed phrases (a comma list sweeps; default ${DEFAULT_RETRIEVAL.linkingTopK})`, listOf(parsePositiveInt("--linking-top-k", 10_000)), [DEFAULT_RETRIEVAL.linkingTopK])
+    .option("--top-k <n>", `passages returned per question (a comma list sweeps; default ${DEFAULT_RETRIEVAL.topK})`, listOf(parsePositiveInt("--top-k", MAX_TOP_K)), [DEFAULT_RETRIEVAL.topK])
+    .option("--linking-top-k <n>", `candidate facts for the filter and max seed phrases (a comma list sweeps; default ${DEFAULT_RETRIEVAL.linkingTopK})`, listOf(parsePositiveInt("--linking-top-k", MAX_LINKING_TOP_K)), [DEFAULT_RETRIEVAL.linkingTopK])
     .option("--passage-node-weight <w>", `weight of dense passage scores in the PPR reset (a comma list sweeps, e.g. 0.01,0.05,0.3; default ${DEFAULT_RETRIEVAL.passageNodeWeight})`, listOf(parseUnitFloat("--passage-node-weight")), [DEFAULT_RETRIEVAL.passageNodeWeight])
     .option("--damping <d>", `PPR damping, the probability of following an edge (a comma list sweeps; default ${DEFAULT_RETRIEVAL.damping})`, listOf(parseUnitFloat("--damping", { below1: true })), [DEFAULT_RETRIEVAL.damping])
     .addOption(new Option("--seed-weighting <mode>", "paper (the code behind the paper's numbers) or head (upstream since 2025-06)").choices(["paper", "head"]).default("paper"))

@@ -82,3 +82,22 @@ function maskedText(value: string): string {
 function show(value: unknown): string {
   return typeof value === "string" ? `"${value}"` : String(value);
 }
+
+/**
+ * Refuses a config object's keys that are not settings (`{ modle: "x" }`): a typo would otherwise
+ * leave the setting at its default without a word. `name` is the object's path ("llm", "retrieval").
+ */
+export function knownKeys(name: string, value: object, known: readonly string[]): void {
+  const unknown = Object.keys(value).filter((key) => !known.includes(key) && (value as Record<string, unknown>)[key] !== undefined);
+  if (unknown.length > 0) throw usageError(`${unknown.map((key) => `${name}.${key}`).join(", ")} ${unknown.length === 1 ? "is not a setting" : "are not settings"}`, `${name} takes ${known.join(", ")}`);
+}
+
+export function oneOf<T extends string>(name: string, value: unknown, choices: readonly T[]): T {
+  if (typeof value !== "string" || !choices.includes(value as T)) throw usageError(`${name} must be one of ${choices.join(", ")}, got ${show(value)}`);
+  return value as T;
+}
+
+export function flag(name: string, value: unknown): boolean {
+  if (typeof value !== "boolean") throw usageError(`${name} must be true or false, got ${show(value)}`);
+  return value;
+}

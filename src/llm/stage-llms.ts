@@ -1,3 +1,5 @@
+import { usageError } from "../core/errors.js";
+import { knownKeys } from "../core/validate.js";
 import type { ChatModel } from "./chat-model.js";
 import { LIBRARY_LLM_NAMES, LLM_DEFAULTS, resolveLlmConfig, type LlmConfig, type LlmSettingNames } from "./llm-config.js";
 import { OpenAIChatModel } from "./openai-chat-model.js";
@@ -42,6 +44,7 @@ export function isStageMap(value: LlmConfig | StageLlmConfig): value is StageLlm
  */
 export function resolveStageLlms(llm: LlmConfig | StageLlmConfig | undefined, names?: (stage: LlmStage) => LlmSettingNames): Partial<Record<LlmStage, StageLlm>> {
   if (!llm) return {};
+  checkLlmKeys(llm);
   const inputs: Partial<Record<LlmStage, StageLlmInput>> = isStageMap(llm) ? { openie: llm.openie, qa: llm.qa, filter: llm.filter ?? llm.qa } : { openie: llm, filter: llm, qa: llm };
   const built = new Map<StageLlmInput, StageLlm>();
   const out: Partial<Record<LlmStage, StageLlm>> = {};
@@ -79,4 +82,30 @@ function fromConfig(config: LlmConfig, names: LlmSettingNames): StageLlm {
 function stageNames(stage: LlmStage, perStage: boolean): LlmSettingNames {
   if (!perStage) return LIBRARY_LLM_NAMES;
   return Object.fromEntries(Object.entries(LIBRARY_LLM_NAMES).map(([key, name]) => [key, name.replace(/^llm\./, `llm.${stage}.`)])) as LlmSettingNames;
+}
+
+/** Every setting of LlmConfig (a Record, so that a new one cannot be left out of the check). */
+const LLM_CONFIG_KEYS: Record<keyof LlmConfig, true> = {
+  model: true, baseUrl: true, apiKey: true, concurrency: true, timeoutMs: true, maxRetries: true, maxRetryAfterMs: true, maxTokens: true, onRetry: true,
+};
+
+/**
+ * A typo in the LLM config is refused, not read as a stage map with no stages (`{ modle: "x",
+ * baseUrl }` had no LLM at all, and the default model was asked for): one config takes LlmConfig's
+ * settings, a stage map openie / filter / qa, each of them a config or a ChatModel.
+ */
+function checkLlmKeys(llm: LlmConfig | StageLlmConfig): void {
+  if (typeof llm !== "object" || llm === null) throw usageError(`llm must be an LLM config ({ model, baseUrl, … }) or a map of stages ({ openie, filter, qa }), got ${String(llm)}`);
+  if (isChatModel(llm)) return;
+  const keys = Object.keys(llm).filter((key) => (llm as Record<string, unknown>)[key] !== undefined);
+  if (isStageMap(llm)) {
+    if (keys.some((key) => key in LLM_CONFIG_KEYS)) throw usageError(`llm.model must name a model: llm has ${keys.join(", ")} but no model`, "add model, or give one config per stage as llm: { openie, filter, qa }");
+    knownKeys("llm", llm, LLM_STAGES);
+    for (const stage of LLM_STAGES) {
+      const input = llm[stage];
+      if (input !== undefined && !isChatModel(input)) knownKeys(`llm.${stage}`, input, Object.keys(LLM_CONFIG_KEYS));
+    }
+  } else {
+    knownKeys("llm", llm, Object.keys(LLM_CONFIG_KEYS));
+  }
 }
