@@ -240,6 +240,20 @@ describe("hipporag report: stored runs laid out like the paper's tables", () => 
     expect(only.stderr).toMatch(/no workspace at .*README\.md/);
   });
 
+  it("with one --dataset-dir, leaves out (with a note) a workspace whose dataset is elsewhere, as the demo's is", async () => {
+    const demo = join(import.meta.dirname, "../../reproduce/demo");
+    const demoWs = join(tempDir(), "demo");
+    expect((await runCli(["run", "--dataset", "demo", "--dataset-dir", demo, "--save-dir", demoWs, "--import-openie", join(demo, "openie_results_ner_handwritten.json"), "--skip-qa", "--no-baselines"])).code).toBe(0);
+    const result = await runCli(["report", saveDir, demoWs, "--dataset-dir", SHARED_DATASETS, "--bootstrap", "200", "--json"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout).datasets.map((d: { dataset: string }) => d.dataset)).toEqual(["musique_train_dev"]);
+    expect(result.stderr).toMatch(new RegExp(`note: left out a workspace whose dataset is not in --dataset-dir .*: ${demoWs} \\(dataset demo: no .*demo_corpus\\.json; its run read it from .*reproduce/demo\\)`));
+    // the demo's alone: refused, naming where its run read it
+    const alone = await runCli(["report", demoWs, "--dataset-dir", SHARED_DATASETS]);
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toMatch(/dataset "demo" not found.*\(hint: is .* the folder it is in\?/);
+  });
+
   it("refuses a folder without a workspace and a --dataset count that does not match, exit 2", async () => {
     const missing = await runCli(["report", join(saveDir, "nowhere"), "--dataset-dir", SHARED_DATASETS]);
     expect(missing.code).toBe(2);

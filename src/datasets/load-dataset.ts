@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { paperDatasetKey } from "../eval/paper-numbers.js";
 import { InputError } from "../core/errors.js";
 import type { Dataset, Passage, Question } from "./dataset-types.js";
 import { documentsToPassages, type Chunking } from "./documents-to-passages.js";
@@ -75,7 +76,10 @@ export function loadDataset(name: string, dir: string, options: LoadDatasetOptio
     }
     if (!existsSync(corpusPath)) {
       throw new InputError(`dataset "${name}" not found: no ${corpusPath}`, {}, {
-        suggestion: `hipporag datasets pull ${name}${dir === DEFAULT_DATASET_DIR ? "" : ` --dataset-dir ${dir}`} fetches the paper's datasets; for your own, put ${name}_corpus.json (and ${name}.json for questions) in ${dir}, or pass --corpus`,
+        // The pull command only for a name of the paper's datasets: "demo" (the README's) is no Hub dataset.
+        suggestion: paperDatasetKey(name) || name === "sample"
+          ? `hipporag datasets pull ${name}${dir === DEFAULT_DATASET_DIR ? "" : ` --dataset-dir ${dir}`} fetches the paper's datasets; for your own, put ${name}_corpus.json (and ${name}.json for questions) in ${dir}, or pass --corpus`
+          : `is ${dir} the folder it is in? For your own dataset, put ${name}_corpus.json (and ${name}.json for questions) in ${dir}, or pass --corpus; hipporag datasets list shows the paper's`,
       });
     }
     const dropped: number[] = [];

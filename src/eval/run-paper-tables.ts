@@ -1,6 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { basename, resolve } from "node:path";
-import { usageError } from "../core/errors.js";
+import { HippoError, usageError } from "../core/errors.js";
 import type { DatasetSource } from "../datasets/dataset-source.js";
 import { DEFAULT_DATASET_DIR, datasetNameFromCorpus, datasetPaths, loadDataset } from "../datasets/load-dataset.js";
 import { Workspace, WORKSPACE_FILE } from "../store/workspace.js";
@@ -29,6 +29,8 @@ export interface PaperTablesResult {
   tables: PaperTable[];
   /** Paths given that hold no workspace and were left out (what `outputs/*` brings besides workspaces). */
   skipped: string[];
+  /** Workspaces left out because their dataset is not in the --dataset-dir given, each with why. */
+  missingDataset?: string[];
 }
 
 /** `hipporag report`: scores every stored run of several workspaces and lays them out like the paper's tables. */
@@ -51,7 +53,10 @@ export function runPaperTables(options: PaperTablesOptions): PaperTablesResult {
   const notWorkspace = (saveDir: string) => (!existsSync(resolve(saveDir, WORKSPACE_FILE)) ? refusal(saveDir) : undefined);
   const skipped = options.saveDirs.filter((saveDir) => existsSync(saveDir) && notWorkspace(saveDir));
   const saveDirs = aligned || skipped.length === options.saveDirs.length ? options.saveDirs : options.saveDirs.filter((saveDir) => !skipped.includes(saveDir));
-  const datasets = saveDirs.map((saveDir, i) => {
+  // With one --dataset-dir for all, a workspace whose dataset is not in it (the demo's, beside the
+  // paper's) is left out with a note rather than failing the whole report, unless nothing is left.
+  const missingDataset: string[] = [];
+  const loaded = saveDirs.map((saveDir, i) => {
     const refused = notWorkspace(saveDir);
     if (refused) throw usageError(refused, "pass the --save-dir of a hipporag run");
     const workspace = Workspace.open(saveDir, { readonly: true });
@@ -63,11 +68,20 @@ export function runPaperTables(options: PaperTablesOptions): PaperTablesResult {
       const source = recorded?.dataset === name && !corpus ? recorded.source : undefined;
       const recordedQuestions = options.datasetDir === undefined && !corpus ? source?.questions : undefined;
       const questions = options.questions?.[i] ?? recordedQuestions;
-      const dataset = loadDataset(name, options.datasetDir ?? source?.datasetDir ?? DEFAULT_DATASET_DIR, {
-        requireQuestions: true,
-        corpus: corpus ?? (options.datasetDir === undefined ? source?.corpus : undefined),
-        questions,
-      });
+      let dataset: ReturnType<typeof loadDataset>;
+      try {
+        dataset = loadDataset(name, options.datasetDir ?? source?.datasetDir ?? DEFAULT_DATASET_DIR, {
+          requireQuestions: true,
+          corpus: corpus ?? (options.datasetDir === undefined ? source?.corpus : undefined),
+          questions,
+        });
+      } catch (error) {
+        const dir = options.datasetDir;
+        const absent = dir !== undefined && !corpus && !options.datasets?.[i] && HippoError.isInstance(error) && !existsSync(datasetPaths(name, dir).corpusPath);
+        if (!absent || saveDirs.length === 1) throw error;
+        missingDataset.push(`${saveDir} (dataset ${name}: no ${datasetPaths(name, dir).corpusPath}${source ? `; its run read it from ${source.corpus ?? source.datasetDir}` : ""})`);
+        return undefined;
+      }
       // a workspace may also hold runs on another dataset: those share no question with this one
       const runs = scoreStoredRuns(workspace, dataset.questions).filter((run) => run.scores.count > 0);
       // "recorded" is said only where it differs from what the dataset alone would give.
@@ -77,7 +91,9 @@ export function runPaperTables(options: PaperTablesOptions): PaperTablesResult {
       workspace.close();
     }
   });
-  return { bootstrap, datasets, tables: paperTables(datasets), skipped: saveDirs === options.saveDirs ? [] : skipped };
+  const datasets = loaded.filter((d): d is DatasetRuns => d !== undefined);
+  if (datasets.length === 0) throw usageError(`the dataset of no workspace is in --dataset-dir ${options.datasetDir}: ${missingDataset.join(", ")}`, "leave out --dataset-dir to read each dataset from where its run read it");
+  return { bootstrap, datasets, tables: paperTables(datasets), skipped: saveDirs === options.saveDirs ? [] : skipped, ...(missingDataset.length ? { missingDataset } : {}) };
 }
 
 function refusal(saveDir: string): string {

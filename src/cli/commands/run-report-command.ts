@@ -24,6 +24,7 @@ export async function runReportCommand(saveDirs: string[], raw: ReportOptions, o
   const { runPaperTables, paperTablesHtml, paperTablesMarkdown } = await import("../../eval/run-paper-tables.js");
   const result = runPaperTables({ saveDirs, datasets: raw.dataset, datasetDir: raw.datasetDir, corpus: raw.corpus, questions: raw.questions, bootstrap: resolveBootstrap(raw) });
   if (result.skipped.length) output.stderr(`note: skipped ${result.skipped.length === 1 ? "a path that holds" : `${result.skipped.length} paths that hold`} no workspace: ${result.skipped.join(", ")}`);
+  if (result.missingDataset) output.stderr(`note: left out ${result.missingDataset.length === 1 ? "a workspace whose dataset is" : `${result.missingDataset.length} workspaces whose datasets are`} not in --dataset-dir ${raw.datasetDir}: ${result.missingDataset.join(", ")} (leave out --dataset-dir to read each from where its run read it)`);
   const json = JSON.stringify(result, null, 2);
   if (raw.out) {
     writeFileSync(raw.out, raw.out.endsWith(".html") ? paperTablesHtml(result.tables) : raw.out.endsWith(".json") ? `${json}\n` : paperTablesMarkdown(result.tables));
