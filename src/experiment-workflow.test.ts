@@ -334,6 +334,26 @@ describe("report over workspaces whose data lives apart", () => {
   });
 });
 
+describe("run on your own documents and questions without gold answers", () => {
+  it("shows the answers it generated (no EM/F1 stands for them), and --show puts each under its passages", async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, "docs"));
+    const corpus = JSON.parse(readFileSync(join(DEMO, "demo_corpus.json"), "utf8")) as { title: string; text: string }[];
+    corpus.forEach((p, i) => writeFileSync(join(dir, "docs", `${String(i).padStart(2, "0")}.txt`), p.text));
+    const questions = writeJson(dir, "q.json", ["Where was Marie Curie born?", "Who wrote Don Juan?"]);
+    const llm = (await server({ chat: fakeLlm })).url;
+    const args = ["run", "--corpus", join(dir, "docs"), "--questions", questions, "--save-dir", join(dir, "ws"), "--llm-base-url", llm, "--llm-name", "m", "--no-baselines", "--no-filter"];
+    const ran = await runCli(args);
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(ran.stdout).toMatch(/\nQ: Where was Marie Curie born\?\n  A: \S.*\nQ: Who wrote Don Juan\?\n  A: \S/);
+    const shown = await runCli([...args, "--show", "1"]);
+    expect(shown.stdout).toMatch(/Q: Where was Marie Curie born\?\n  1\. .*\n(  \d\. .*\n)*  A: \S/);
+    // JSON stays JSON with --show
+    const json = (await runCli([...args, "--show", "1", "--json"])).stdout;
+    expect(() => JSON.parse(json)).not.toThrow();
+  });
+});
+
 describe("report's questions", () => {
   it("names the questions file it scores against, and says when it is the one the latest eval read rather than the dataset's; notes are printed once", async () => {
     const dir = tempDir();

@@ -26,7 +26,10 @@ import { readOpenIEFile } from "../../openie/openie-file.js";
 import { loadOpenIEPrompts } from "../../openie/prompts/load-openie-prompts.js";
 import { runLabel, type HippoRag } from "../../hipporag.js";
 import type { Dataset, Question } from "../../datasets/dataset-types.js";
-import { loadRetrievals, questionKey } from "../../retrieval/retrieval-store.js";
+import { loadAnswers, loadRetrievals, questionKey } from "../../retrieval/retrieval-store.js";
+
+/** Answers `run` lists for questions without gold answers (as `qa` does); --show lists its own. */
+const SHOWN_ANSWERS = 5;
 import type { CommonOptions, PlanCliOptions } from "../common-options.js";
 import type { CorpusCliOptions } from "../corpus-options.js";
 import type { LlmOptions, StageLlmCliOptions } from "../llm-options.js";
@@ -168,14 +171,24 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
       timingsMs: timings,
     };
     const written = writeReport(hippo.workspace, { kind: "run", dataset: common.dataset, label: labels[0]!, runs: labels, body: report, markdown: runMarkdown(report), html: runHtml(report) });
-    if (options.show > 0) {
+    // The HippoRAG 2 run's answers, when QA ran: beside --show's passages, and for questions without
+    // gold answers (your own) always, since no EM/F1 stands for them (`qa` shows them the same way).
+    const answerOf = doQa ? loadAnswers(hippo.workspace, labels[0]!) : undefined;
+    const answerLine = (q: Question) => {
+      const answer = answerOf?.get(questionKey(q.question))?.answer;
+      return answerOf ? `\n  A: ${answer ?? "(no answer)"}${q.goldAnswers.length ? `   (gold: ${q.goldAnswers.join(" | ")})` : ""}` : "";
+    };
+    if (options.show > 0 && !common.json) {
       const { results: shown } = await retrieveQuestions(hippo, dataset.questions.slice(0, options.show), { ...base, method: "hipporag", filter });
       for (const q of dataset.questions.slice(0, options.show)) {
         const r = shown.get(q.id)!;
         const gold = new Set(q.goldDocs);
-        output.stdout(`\nQ: ${q.question}\n${r.docs.slice(0, 5).map((d, i) => `  ${i + 1}. ${gold.has(d) ? "[gold] " : ""}${d.split("\n")[0]}`).join("\n")}`);
+        output.stdout(`\nQ: ${q.question}\n${r.docs.slice(0, 5).map((d, i) => `  ${i + 1}. ${gold.has(d) ? "[gold] " : ""}${d.split("\n")[0]}`).join("\n")}${answerLine(q)}`);
       }
       output.stdout("");
+    } else if (answerOf && !common.json && dataset.questions.every((q) => q.goldAnswers.length === 0)) {
+      const listed = dataset.questions.slice(0, SHOWN_ANSWERS);
+      output.stdout(`${listed.map((q) => `\nQ: ${q.question}${answerLine(q)}`).join("")}${dataset.questions.length > listed.length ? `\n… and ${dataset.questions.length - listed.length} more (hipporag qa --run ${labels[0]} --answers-out FILE writes them all)` : ""}\n`);
     }
     const denseRun = labels.find((l) => l.startsWith("dense"));
     const explainCommand = (question: string) => retrieveCommandLine(common, {
