@@ -145,8 +145,13 @@ export class HippoRag {
       } else {
         // No store named: the one the index was built with (a LanceDB index is not re-embedded into SQLite).
         const recorded = hippo.workspace.recordedVectorStore() as VectorStoreSettings | undefined;
-        const settings: VectorStoreSettings = typeof store === "string" ? { kind: store } : (store ?? recorded ?? { kind: "sqlite" });
-        if (store !== undefined && recorded && (recorded.kind !== settings.kind || (recorded.url ?? "") !== (settings.url ?? ""))) {
+        let settings: VectorStoreSettings = typeof store === "string" ? { kind: store } : (store ?? recorded ?? { kind: "sqlite" });
+        // Sparse (lexical) vectors only ever live in SQLite: another store would stay empty (and a
+        // LanceDB folder be made for nothing), and "embedded again" would not be true.
+        if (encoder.sparse && settings.kind !== "sqlite") {
+          if (store !== undefined) config.logger?.warn(`${encoder.id} gives sparse (lexical) vectors, which stay in the workspace's SQLite: the ${settings.kind} store is not used`);
+          settings = { kind: "sqlite" };
+        } else if (store !== undefined && recorded && (recorded.kind !== settings.kind || (recorded.url ?? "") !== (settings.url ?? ""))) {
           const where = recorded.url ?? (recorded.kind === "lancedb" ? join(config.saveDir, "lancedb") : "the workspace file");
           config.logger?.warn(`this workspace was indexed with its vectors in the ${recorded.kind} store (${where}); this command uses ${settings.kind}${settings.url ? ` at ${settings.url}` : ""}: vectors not stored there are embedded again (leave out --vector-store to use ${recorded.kind})`);
         }

@@ -1,4 +1,4 @@
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syntheticCorpus, SyntheticEncoder } from "../../scripts/synthetic-corpus.js";
@@ -59,6 +59,8 @@ describe("retrieval through each vector store equals the SQLite store's", () => 
     const logger = { level: "warn" as const, debug() {}, info() {}, warn: (m: string) => warnings.push(m), error() {} };
     const result = await buildAndRetrieve({ encoder: new LexicalEncoder(), vectorStore: "lancedb", logger });
     expect(result.sqliteRows).toBeGreaterThan(500);
-    expect(warnings.filter((w) => /sparse \(lexical\) vectors: they stay in the workspace's SQLite, not in the lancedb store/.test(w))).toHaveLength(1);
+    expect(warnings.filter((w) => /gives sparse \(lexical\) vectors, which stay in the workspace's SQLite: the lancedb store is not used/.test(w))).toHaveLength(1);
+    expect(warnings.join("\n")).not.toMatch(/embedded again/);
+    expect(existsSync(join(result.saveDir, "lancedb"))).toBe(false); // no store folder made for nothing
   });
 });
