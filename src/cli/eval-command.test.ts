@@ -78,6 +78,17 @@ describe("hipporag eval --predictions", () => {
     expect(report.ci95.em[1]).toBeGreaterThan(0.02);
   });
 
+  it("says when the file covers only some of the questions: the scores are over those only", async () => {
+    const dataset = loadDataset("musique_train_dev", SHARED_DATASETS);
+    const dir = tempDir();
+    const file = writeJson(dir, "few.json", dataset.questions.slice(0, 3).map((q) => ({ id: q.id, docs: q.goldDocs, answer: q.goldAnswers[0] })));
+    const human = await runCli([...base(dir), "--predictions", file]);
+    expect(human.code).toBe(0);
+    expect(human.stderr).toMatch(/note: .*few\.json has predictions for 3 of the 50 questions of .*musique_train_dev\.json: the scores are over those 3 only/);
+    const json = JSON.parse((await runCli([...base(dir), "--predictions", file, "--json"])).stdout);
+    expect(json.notes.join("\n")).toMatch(/predictions for 3 of the 50 questions/);
+  });
+
   const malformed: [string, unknown, RegExp][] = [
     ["not JSON", "{oops", /pred\.json: not valid JSON \(.*line 1 column 2\)/],
     ["not an array", { docs: [] }, /pred\.json: expected a JSON array/],

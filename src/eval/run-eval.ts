@@ -61,6 +61,8 @@ export function runEval(options: RunEvalOptions): EvalResult {
   if (dataset.questions.length > 0 && dataset.questions.every((q) => q.goldAnswers.length === 0)) datasetNotes.push(`no question of ${file} has a gold answer: EM and F1 are not scored`);
   // Inputs are validated before the workspace is opened: bad input leaves it untouched.
   const items = options.predictions ? matchPredictions(loadPredictions(options.predictions), dataset.questions, options.predictions) : undefined;
+  // A predictions file of a subset scores that subset: said, or its numbers read as the whole set's.
+  if (items && items.length < dataset.questions.length) datasetNotes.push(`${options.predictions} has predictions for ${items.length} of the ${dataset.questions.length} questions of ${file}: the scores are over those ${items.length} only`);
   // eval only reads: it never creates a workspace (a typo in --save-dir must not make an empty one).
   // A predictions file needs none: it is scored, and the report is written without a workspace row.
   if (items && !existsSync(join(options.saveDir, WORKSPACE_FILE))) {
@@ -71,9 +73,9 @@ export function runEval(options: RunEvalOptions): EvalResult {
       dataset: options.dataset,
       label: predictionsLabel(options.saveDir, options.dataset, options.predictions!),
       runs: ["predictions"],
-      body: { dataset: options.dataset, createdAt: new Date().toISOString(), predictions: options.predictions, bootstrap, reports, comparisons: [] },
-      markdown: evalMarkdown(title, reports, { comparisons: [], bootstrap }),
-      html: evalHtml(title, reports, { comparisons: [], bootstrap }),
+      body: { dataset: options.dataset, createdAt: new Date().toISOString(), predictions: options.predictions, bootstrap, reports, comparisons: [], notes: datasetNotes },
+      markdown: evalMarkdown(title, reports, { comparisons: [], bootstrap, notes: datasetNotes }),
+      html: evalHtml(title, reports, { comparisons: [], bootstrap, notes: datasetNotes }),
     });
     return { dataset: options.dataset, reports, comparisons: [], bootstrap, notes: datasetNotes, written };
   }

@@ -22,7 +22,12 @@ export async function runEvalCommand(common: ResolvedCommon, raw: EvalOptions, o
   const { runEval } = await import("../../eval/run-eval.js");
   const { bootstrapNote, formatComparisonTable, formatEvalTable, formatIntervalTable, metricsOf } = await import("../../eval/format-eval-report.js");
   const result = runEval({ ...common, predictions: raw.predictions, run: raw.run, compare: raw.compare as [string, string] | undefined, bootstrap: resolveBootstrap(raw) });
-  const bodies = result.reports.map(({ name, report, ircot, notes, stale }) => ({ run: name, ...(stale ? { stale } : {}), ...report, ...(ircot ? { ircot } : {}), ...(notes?.length ? { notes } : {}) }));
+  // The dataset's notes (a subset of predictions, gold nothing matches) go with every run's own in JSON.
+  const shared = result.notes.filter((note) => !result.reports.some((r) => r.notes?.includes(note)));
+  const bodies = result.reports.map(({ name, report, ircot, notes: own, stale }) => {
+    const notes = [...shared, ...(own ?? [])];
+    return { run: name, ...(stale ? { stale } : {}), ...report, ...(ircot ? { ircot } : {}), ...(notes.length ? { notes } : {}) };
+  });
   if (common.json) {
     const [comparison] = result.comparisons;
     const out = comparison ? { ...comparison, bootstrap: result.bootstrap, reports: bodies } : bodies.length === 1 ? bodies[0] : bodies;
