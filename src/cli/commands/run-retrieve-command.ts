@@ -80,7 +80,7 @@ export async function runRetrieveCommand(common: ResolvedCommon, options: Retrie
         if (!common.json) {
           const fallbackText = Object.entries(fallbacks).filter(([k]) => k !== "ircot-error").map(([k, v]) => `${v} ${k}`).join(", ");
           output.stderr(`retrieve ${run}: ${reuseLine(dataset.questions.length, "question", recomputed)}${fallbackText ? `; dense fallback: ${fallbackText}` : ""}${options.predictionsOut ? `; wrote ${options.predictionsOut}` : ""}`);
-          if (ircot) output.stderr(`IRCoT: ${ircot.calls} reasoning calls (at most ${ircot.maxCallsPerQuestion} per question), ${ircot.meanSteps.toFixed(2)} steps per question, ${ircot.concluded} of ${ircot.questions} concluded; ${ircot.tokens.prompt} prompt + ${ircot.tokens.completion} completion tokens`);
+          if (ircot) output.stderr(`IRCoT: ${ircot.calls} reasoning calls (at most ${ircot.maxCallsPerQuestion} per question), ${ircot.meanSteps.toFixed(2)} steps per question, ${ircot.concluded} of ${ircot.questions} concluded${ircot.failed ? `, ${ircot.failed} failed` : ""}; ${ircot.tokens.prompt} prompt + ${ircot.tokens.completion} completion tokens`);
         }
         llmErrors += reportLlmFallbacks(fallbacks, errors, output);
       }

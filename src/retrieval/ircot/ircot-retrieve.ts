@@ -83,15 +83,16 @@ export async function ircotRetrieve(questions: readonly string[], rank: (queries
           const record = state.trace.steps.at(-1)!;
           const passages = mergeRankings(state.steps, IRCOT_READ_K).passageIds.map(settings.contentOf);
           try {
+            // A call that failed was made too: counted, so "0 calls" never stands beside "failed".
+            state.trace.calls++;
             const reply = await generateComplete(
               settings.chat,
               { messages: ircotMessages(settings.prompt, state.question, passages, state.sentences), stage: "ircot", maxTokens: IRCOT_MAX_TOKENS },
               { signal: settings.signal, accept: (r) => firstSentence(r.text) !== "", acceptTruncated: settings.acceptTruncated },
             );
+            if (!reply.cacheHit) (state.trace.tokens.prompt += reply.promptTokens), (state.trace.tokens.completion += reply.completionTokens);
             const sentence = firstSentence(reply.text);
             if (!sentence) throw new Error("empty reasoning sentence");
-            state.trace.calls++;
-            if (!reply.cacheHit) (state.trace.tokens.prompt += reply.promptTokens), (state.trace.tokens.completion += reply.completionTokens);
             record.sentence = sentence;
             record.cacheHit = reply.cacheHit;
             state.sentences.push(sentence);

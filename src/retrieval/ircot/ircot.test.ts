@@ -173,7 +173,7 @@ describe("IRCoT limits and faults", () => {
     const failed = await runCli(args);
     expect(failed.code).toBe(5);
     expect(failed.stderr).toMatch(/50 questions stopped IRCoT early because a reasoning call failed \(first: LLM call \(ircot, model [^)]+\) failed after \d attempt\(s\): HTTP 500: injected 500\)/);
-    expect(JSON.parse(failed.stdout).ircot).toMatchObject({ failed: 50, meanSteps: 1 });
+    expect(JSON.parse(failed.stdout).ircot).toMatchObject({ failed: 50, meanSteps: 1, calls: 50, maxCallsPerQuestion: 1 }); // a failed call is a call made
     down = false;
     const retried = await runCli(args);
     expect(retried.code, retried.stderr).toBe(0);
