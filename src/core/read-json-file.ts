@@ -32,7 +32,7 @@ export function readTextFile(path: string): string {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes).replace(/^\uFEFF/, "");
   } catch {
     const offset = firstInvalidUtf8Offset(bytes);
-    throw new InputError(`invalid UTF-8 at byte ${offset}`, { file: path });
+    throw new InputError(`invalid UTF-8 at byte ${offset}`, { file: path }, { suggestion: "save it as UTF-8 (e.g. iconv -f latin1 -t utf-8 FILE > FILE.utf8)" });
   }
 }
 

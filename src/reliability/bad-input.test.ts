@@ -39,7 +39,7 @@ const CASES: Case[] = [
   corpusCase("empty passage", [{ title: "", text: " " }], /bad_corpus\.json: record 0: field "text": empty passage/),
   corpusCase("huge passage", [{ title: "A", text: "x".repeat(300_000) }], /bad_corpus\.json: record 0: field "text": passage is 300002 characters/),
   corpusCase("NaN (not JSON)", '[{"title": "A", "text": NaN}]', /bad_corpus\.json: not valid JSON/),
-  corpusCase("invalid UTF-8", Buffer.from([0x5b, 0x7b, 0x22, 0x74, 0xff, 0xfe, 0x22, 0x7d, 0x5d]), /bad_corpus\.json: invalid UTF-8 at byte 4/),
+  corpusCase("invalid UTF-8", Buffer.from([0x5b, 0x7b, 0x22, 0x74, 0xff, 0xfe, 0x22, 0x7d, 0x5d]), /bad_corpus\.json: invalid UTF-8 at byte 4 \(hint: save it as UTF-8/),
   questionCase("missing question", [{ id: "1", answer: "x" }], /bad\.json: record 0: field "question": missing/),
   questionCase("duplicate ids", [GOOD_QUESTIONS[0], GOOD_QUESTIONS[0]], /bad\.json: record 1: field "id": duplicate id "q1" \(also record 0\)/),
   questionCase("answer of the wrong type", [{ id: "1", question: "q?", answer: { x: 1 } }], /bad\.json: record 0: field "answer": expected a string or a list of strings, got an object/),

@@ -141,7 +141,7 @@ describe("3. answers are reused only for the same passages, model and prompt", (
     const qa = ["qa", ...at(d), "--run", "hipporag2-nofilter", "--llm-base-url", s.url, "--llm-name", "handwritten"];
     const top5 = await ok(qa);
     const n = readJson(join(d.dir, "demo.json")).length as number;
-    expect(top5.stderr).toMatch(new RegExp(`${n} computed \\(${n} new\\); ${n} answered`));
+    expect(top5.stderr).toMatch(new RegExp(`${n} computed \\(${n} new\\); ${n} newly answered`));
     const calls = s.chatRequests().length;
     const top3 = await ok([...qa, "--qa-top-k", "3"]);
     expect(top3.stderr).toMatch(new RegExp(`${n} computed \\(${n} passages changed \\(ranking or qa top-k\\)\\)`));

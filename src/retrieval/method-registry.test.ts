@@ -61,6 +61,11 @@ describe("retrieval methods as plug-ins", () => {
     }
     // What a method uses stays accepted.
     expect((await runCli(["retrieve", ...at, "--method", "dense", "--top-k", "3"])).code).toBe(0);
+    // --explain's ranking: the dense column only beside HippoRAG 2's PageRank (BM25's trace holds its own score there)
+    const header = async (...args: string[]) => (await runCli(["retrieve", ...at, ...args, "--explain", "Where did Lord Byron die?"])).stdout.split("\n").find((l) => l.startsWith("rank"))!;
+    expect(await header("--method", "bm25")).not.toMatch(/dense/);
+    expect(await header("--method", "dense")).not.toMatch(/\bdense\b.*\bdense\b/);
+    expect(await header("--no-filter")).toMatch(/\bdense\b/);
     const empty = await runCli(["retrieve", ...at, "--explain", " "]);
     expect(empty.code).toBe(2);
     expect(empty.stderr).toMatch(/--explain needs a question/);

@@ -96,7 +96,7 @@ export async function runQaCommand(common: ResolvedCommon, raw: QaOptions, outpu
       await showAnswers(answers);
       output.stdout(formatEvalTable([{ name: run, report }]));
       const { reuseLine } = await import("../output.js");
-      output.stderr(`qa ${run}: ${reuseLine(dataset.questions.length, "question", outcome.recomputed)}; ${outcome.answered} answered, ${outcome.failed.length} failed`);
+      output.stderr(`qa ${run}: ${reuseLine(dataset.questions.length, "question", outcome.recomputed)}; ${outcome.answered} newly answered, ${outcome.failed.length} failed`);
       const idOf = new Map(dataset.questions.map((q) => [questionKey(q.question), q.id]));
       for (const f of outcome.failed.slice(0, 3)) output.stderr(`failed ${idOf.get(f.key) ?? f.key}: ${f.error}`);
       if (outcome.failed.length > 3) output.stderr(`… and ${outcome.failed.length - 3} more`);

@@ -150,7 +150,10 @@ export function explainText(result: RetrievedDocs): string {
     const metadata = result.metadata?.[i];
     return typeof metadata?.chunk === "number" ? ` (chunk ${metadata.chunk + 1}/${String(metadata.chunks)})` : "";
   };
-  lines.push(formatTable(["rank", explained.scoreColumn, "dense", "title"], t.top.map((p, i) => [i + 1, p.score, p.dense, `${p.title}${chunkOf(i)}`])));
+  // The dense score beside the method's own only where they differ (HippoRAG 2's PageRank); BM25's
+  // and dense retrieval's traces carry their own score in both.
+  const withDense = t.method === "hipporag";
+  lines.push(formatTable(["rank", explained.scoreColumn, ...(withDense ? ["dense"] : []), "title"], t.top.map((p, i) => [i + 1, p.score, ...(withDense ? [p.dense] : []), `${p.title}${chunkOf(i)}`])));
   if (result.metadata) lines.push("", "sources:", ...t.top.map((_, i) => `  ${i + 1}. ${describeSource(result.metadata![i])}`));
   return lines.join("\n");
 }
@@ -159,6 +162,6 @@ export function explainText(result: RetrievedDocs): string {
 function describeSource(metadata: Record<string, unknown> | null | undefined): string {
   if (!metadata) return "-";
   const chunk = typeof metadata.chunk === "number" ? `, chunk ${metadata.chunk + 1} of ${String(metadata.chunks)} (chars ${String(metadata.start)}-${String(metadata.end)})` : "";
-  const record = typeof metadata.record === "number" ? ` record ${metadata.record}` : "";
+  const record = typeof metadata.record === "number" ? ` record ${metadata.record}` : typeof metadata.line === "number" ? ` line ${metadata.line}` : "";
   return `${String(metadata.source ?? "?")}${record}${chunk}`;
 }

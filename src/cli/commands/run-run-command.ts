@@ -143,7 +143,7 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
         const outcome = await answerStored(hippo, run, dataset.questions, (done) => progress.update(done), interrupt.signal);
         progress.stop();
         qaFailed += outcome.failed.length;
-        say(`qa ${run}: ${reuseLine(dataset.questions.length, "question", outcome.recomputed)}; ${outcome.answered} answered, ${outcome.failed.length} failed`);
+        say(`qa ${run}: ${reuseLine(dataset.questions.length, "question", outcome.recomputed)}; ${outcome.answered} newly answered, ${outcome.failed.length} failed`);
       }
       timings.qa = Date.now() - t;
     }

@@ -21,7 +21,7 @@ export async function hubFetch(url: string, settings: HubSettings, init: { heade
     throw new HippoError("REMOTE", `cannot reach ${settings.endpoint} for ${init.what}: ${scrub(errorText(error), settings)}`, {
       cause: error,
       isRetryable: true,
-      suggestion: "check the network (or HF_ENDPOINT for a mirror); with no network, use --offline and local files",
+      suggestion: "check the network (or HF_ENDPOINT for a mirror); with no network, copy the dataset files into --dataset-dir by hand (other commands take --offline to never ask the Hub)",
     });
   }
   if (response.ok || response.status === 206 || response.status === 416) return response;
