@@ -38,7 +38,7 @@ export async function createEncoder(settings: EncoderSettings): Promise<Encoder>
     });
   }
   if (!settings.baseUrl && !settings.apiKey) {
-    throw usageError(`embedding model "${settings.name}" needs a server: pass --embedding-base-url (or set OPENAI_API_KEY for OpenAI)`, 'use --embedding-name lexical for the built-in encoder, or onnx:<model> for a local model');
+    throw usageError(`embedding model "${settings.name}" needs a server: pass --embedding-base-url (embedding.baseUrl in the library), or set OPENAI_API_KEY for OpenAI`, 'use --embedding-name lexical (embedding.name) for the built-in encoder, or onnx:<model> for a local model');
   }
   const { OpenAIEncoder } = await import("./openai-encoder.js");
   return new OpenAIEncoder(settings.name, {

@@ -17,7 +17,7 @@ export const factSeedPolicy: SeedPolicy = {
   labelPart: (options) => (options.filter ? "" : "-nofilter"),
   llmUse: (options) =>
     options.filter
-      ? { prompt: filterMessages("{question}", [["{s}", "{p}", "{o}"]]), missing: ["the recognition-memory filter needs an LLM", "configure one, or turn the filter off (--no-filter; the paper's w/o-filter ablation)"] }
+      ? { prompt: filterMessages("{question}", [["{s}", "{p}", "{o}"]]), missing: ["the recognition-memory filter needs an LLM", "configure one (--llm-base-url, or llm in the library), or turn the filter off (--no-filter, or retrieval: { filter: false } in the library; the paper's w/o-filter ablation)"] }
       : null,
   emptyFallback: "filter-empty",
   weightBasis: "fact score",

@@ -16,7 +16,7 @@ export const nerSeedPolicy: SeedPolicy = {
   linking: "ner",
   name: "NER-to-node",
   labelPart: () => "-nernode",
-  llmUse: () => ({ prompt: queryNerMessages("{question}"), missing: ["NER-to-node linking needs an LLM for the questions' named entities", "configure an LLM (--llm-base-url and --llm-name on the command line)"] }),
+  llmUse: () => ({ prompt: queryNerMessages("{question}"), missing: ["NER-to-node linking needs an LLM for the questions' named entities", "configure an LLM (--llm-base-url and --llm-name on the command line; llm: { model, baseUrl } in the library)"] }),
   emptyFallback: "no-seeds",
   weightBasis: "similarity",
   async doSeed(memory, group, _options, { limit, signal }) {
