@@ -23,7 +23,7 @@ import { ircotRetrieve } from "./retrieval/ircot/ircot-retrieve.js";
 import { methodOf } from "./retrieval/method-registry.js";
 import { DEFAULT_RETRIEVAL, effectiveRetrievalOptions, Retriever, type RetrievalOptions, type RetrievalResult } from "./retrieval/retriever.js";
 import { rankedMetadata, splitPassage } from "./store/passage-store.js";
-import { openVectorStore, type VectorStoreSettings } from "./store/open-vector-store.js";
+import { checkVectorStoreSettings, openVectorStore, type VectorStoreSettings } from "./store/open-vector-store.js";
 import type { VectorStore, VectorStoreKind } from "./store/vector-store.js";
 import { Workspace } from "./store/workspace.js";
 import { plural } from "./core/plural.js";
@@ -149,6 +149,7 @@ export class HippoRag {
         // Sparse (lexical) vectors only ever live in SQLite: another store would stay empty (and a
         // LanceDB folder be made for nothing), and "embedded again" would not be true.
         if (encoder.sparse && settings.kind !== "sqlite") {
+          if (store !== undefined) checkVectorStoreSettings(config.saveDir, settings);
           if (store !== undefined) config.logger?.warn(`${encoder.id} gives sparse (lexical) vectors, which stay in the workspace's SQLite: the ${settings.kind} store is not used`);
           settings = { kind: "sqlite" };
         } else if (store !== undefined && recorded && (recorded.kind !== settings.kind || (recorded.url ?? "") !== (settings.url ?? ""))) {

@@ -16,22 +16,35 @@ export interface VectorStoreSettings {
  * the others are loaded only when chosen, so a plain run never loads their native modules.
  */
 export async function openVectorStore(workspace: Workspace, settings: VectorStoreKind | VectorStoreSettings = "sqlite"): Promise<VectorStore> {
+  const { kind, location } = checkVectorStoreSettings(workspace.saveDir, settings);
+  if (kind === "sqlite") return workspace.vectors;
+  if (kind === "lancedb") {
+    const { LanceDbVectorStore } = await import("./lancedb-vector-store.js");
+    return LanceDbVectorStore.open(location);
+  }
+  const { ChromaVectorStore } = await import("./chroma-vector-store.js");
+  return ChromaVectorStore.open(location);
+}
+
+/**
+ * The store's kind and where it is, checked without opening anything (also for a store that will
+ * not be used, e.g. with a sparse encoder: a bad location is the caller's mistake all the same).
+ */
+export function checkVectorStoreSettings(saveDir: string, settings: VectorStoreKind | VectorStoreSettings): { kind: VectorStoreKind; location: string } {
   const { kind, url } = typeof settings === "string" ? { kind: settings, url: undefined } : settings;
   if (!VECTOR_STORE_KINDS.includes(kind)) throw usageError(`unknown vector store ${JSON.stringify(kind)}`, `choose one of ${VECTOR_STORE_KINDS.join(", ")}`);
   if (kind === "sqlite") {
     if (url) throw usageError("the sqlite vector store is the workspace file itself and takes no URL", "drop --vector-store-url, or choose --vector-store lancedb or chroma");
-    return workspace.vectors;
+    return { kind, location: saveDir };
   }
   if (kind === "lancedb") {
-    const location = url ?? join(workspace.saveDir, "lancedb");
+    const location = url ?? join(saveDir, "lancedb");
     checkLanceLocation(location);
-    const { LanceDbVectorStore } = await import("./lancedb-vector-store.js");
-    return LanceDbVectorStore.open(location);
+    return { kind, location };
   }
   const target = url ?? "http://localhost:8000";
   if (!/^https?:\/\//.test(target)) throw usageError(`--vector-store-url for chroma must be an http(s) URL, got ${JSON.stringify(target)}`, "e.g. http://localhost:8000");
-  const { ChromaVectorStore } = await import("./chroma-vector-store.js");
-  return ChromaVectorStore.open(target);
+  return { kind, location: target };
 }
 
 /**
