@@ -7,6 +7,7 @@ import { estimateUsd } from "../eval/run-report.js";
 import { pyTupleRepr } from "../core/ids.js";
 import { phrasesAndFacts } from "../graph/build-graph.js";
 import { processChunk } from "../graph/process-openie.js";
+import { snapshotStored } from "../graph/open-memory-index.js";
 import type { HippoRag } from "../hipporag.js";
 import type { ChatMessage, ChatRequest } from "../llm/chat-model.js";
 import type { CachedChatModel } from "../llm/cached-chat-model.js";
@@ -174,7 +175,35 @@ export async function planRetrievals(hippo: HippoRag, questions: readonly Questi
   }
   const embedded = await planQueryEmbeddings(hippo, queries, [nerMentions ? "the entities query NER finds" : "", ircotQueries ? "IRCoT's reasoning sentences" : ""].filter(Boolean));
   if (embedded) plans.push(embedded);
+  const retrieving = settings.some((overrides) => planRetrieval(hippo, questions, overrides).todo.length > 0);
+  const lost = retrieving ? await planLostIndexVectors(hippo) : undefined;
+  if (lost) plans.push(lost);
   return plans;
+}
+
+/**
+ * Index vectors the vector store lost (lancedb/ deleted, another Chroma server) that opening the
+ * index would embed again at a remote encoder: none when a snapshot of the index's state is stored
+ * (opening reads it). An older snapshot may still hold some of them, so this is at most.
+ */
+async function planLostIndexVectors(hippo: HippoRag): Promise<StagePlan | undefined> {
+  if (!hippo.encoder.endpoint) return undefined;
+  const index = hippo.memoryIndex();
+  const { fingerprint, passages } = index.freshState();
+  if (passages === 0 || snapshotStored(index, fingerprint)) return undefined;
+  const { graph } = index.load();
+  const items = [
+    ...index.passageContents(graph.passageIds).map((text) => [text, "passage"] as const),
+    ...graph.facts.map((fact) => [pyTupleRepr(fact), "fact"] as const),
+  ];
+  const { missing, chars, distinct } = await index.embeddings.countMissing(items);
+  if (missing === 0) return undefined;
+  const plan = row("embeddings (index)", encoderModel(hippo));
+  plan.calls = missing;
+  plan.cached = distinct - missing;
+  plan.tokensIn = Math.ceil(chars / 4);
+  plan.note = `at most: passage and fact vectors of the index missing from the ${index.embeddings.vectors.kind} store, embedded again when it is opened`;
+  return priced(plan);
 }
 
 /** The purposes a run embeds its questions for (retrieval-types' EmbedPurpose), by method and linking. */

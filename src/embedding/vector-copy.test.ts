@@ -137,10 +137,19 @@ describe("a workspace indexed with --vector-store lancedb", () => {
     rmSync(join(d.dir, "ws", "lancedb"), { recursive: true });
     rmSync(join(d.dir, "ws", "cache"), { recursive: true });
     const sent = s.requests.length;
+    // The dry run counts what the real run will embed again (after the queries' row)
+    const plan = await cli(["retrieve", ...d.at, ...embedding, "--no-filter", "--json", "--top-k", "7", "--dry-run"]);
+    const lost = (JSON.parse(plan.stdout) as { stages: { stage: string; calls: number }[] }).stages.find((p) => p.stage === "embeddings (index)");
+    expect(s.requests.length).toBe(sent);
     const again = await cli(["retrieve", ...d.at, ...embedding, "--no-filter", "--json", "--top-k", "7"]);
     expect(again.code, again.stderr).toBe(0);
     expect(s.requests.length).toBeGreaterThan(sent);
     expect(again.stderr).toMatch(/\b(\d+) of the index's \1 passage vectors are missing from the lancedb store \(.*lancedb\): embedding them again with openai:fake-embedder/);
     expect(again.stderr).toMatch(/of the index's \d+ fact vectors are missing from the lancedb store/);
+    const said = [...again.stderr.matchAll(/(\d+) of the index's \d+ (passage|fact) vectors are missing/g)].reduce((n, m) => n + Number(m[1]), 0);
+    expect(lost?.calls).toBe(said);
+    // Opened once, the snapshot holds them: a dry run now plans none
+    const after = await cli(["retrieve", ...d.at, ...embedding, "--no-filter", "--json", "--top-k", "6", "--dry-run"]);
+    expect((JSON.parse(after.stdout) as { stages: { stage: string }[] }).stages.map((p) => p.stage)).not.toContain("embeddings (index)");
   });
 });

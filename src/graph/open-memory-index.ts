@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { cooperative } from "../core/cooperate.js";
 import { HippoError } from "../core/errors.js";
@@ -95,6 +96,11 @@ export async function saveIndexSnapshot(
   } finally {
     for (const [step, ms] of Object.entries(steps)) timings[`snapshot: ${step}`] = Math.round(ms);
   }
+}
+
+/** Whether a snapshot of the index's current state is stored (what a dry run asks: opening then reads no vector). */
+export function snapshotStored(index: OpenableIndex, fingerprint: string): boolean {
+  return existsSync(snapshotsOf(index).path(snapshotKey(fingerprint, index.embeddings.vectors)));
 }
 
 function snapshotsOf(index: OpenableIndex): IndexSnapshots {
