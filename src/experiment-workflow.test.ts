@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FakeOpenAIServer } from "./test-support/fake-openai-server.js";
@@ -368,6 +368,26 @@ describe("report's questions", () => {
     expect(reported.stdout.match(/note: demo \(/g)).toHaveLength(1);
     const own = await runCli(["report", ws, "--questions", join(DEMO, "demo.json"), "--bootstrap", "100"]);
     expect(own.stdout).toMatch(/demo \(.*ws, 8 questions of .*demo\.json\)/);
+  });
+
+  it("marks runs stale when the corpus no longer matches the index, as eval does, with eval's notes", async () => {
+    const dir = tempDir();
+    const ws = join(dir, "ws");
+    expect((await runCli(["run", ...demo(ws), "--import-openie", DEMO_OPENIE, "--skip-qa"])).code).toBe(0);
+    const edited = join(dir, "edited");
+    mkdirSync(edited);
+    const corpus = JSON.parse(readFileSync(join(DEMO, "demo_corpus.json"), "utf8")) as unknown[];
+    writeFileSync(join(edited, "demo_corpus.json"), JSON.stringify(corpus.slice(1)));
+    copyFileSync(join(DEMO, "demo.json"), join(edited, "demo.json"));
+    const evaluated = await runCli(["eval", "--dataset", "demo", "--dataset-dir", edited, "--save-dir", ws, "--json", "--bootstrap", "100"]);
+    const staleInEval = (JSON.parse(evaluated.stdout) as { run: string; stale?: boolean }[]).filter((r) => r.stale).map((r) => r.run).sort();
+    expect(staleInEval.length).toBeGreaterThan(0);
+    const reported = await runCli(["report", ws, "--dataset-dir", edited, "--json", "--bootstrap", "100"]);
+    expect(reported.code, reported.stderr).toBe(0);
+    const result = JSON.parse(reported.stdout) as { datasets: { reports: { name: string; stale?: boolean }[] }[]; tables: { notes: string[] }[] };
+    expect(result.datasets[0]!.reports.filter((r) => r.stale).map((r) => r.name).sort()).toEqual(staleInEval);
+    expect(result.tables[0]!.notes.join("\n")).toMatch(/not current: .*corpus/);
+    expect(result.tables[0]!.notes.join("\n")).toMatch(/gold passages .* match no passage of .*demo_corpus\.json/);
   });
 });
 

@@ -7,6 +7,8 @@ export interface DatasetRuns {
   dataset: string;
   saveDir: string;
   reports: NamedReport[];
+  /** The dataset's own notes (gold passages no corpus passage matches), before its runs' notes. */
+  notes?: string[];
   /** The questions file the runs were scored against, and why that one: given (--questions), the one the workspace's latest run or eval read, or the dataset's own. */
   questions?: { path: string; from: "given" | "recorded" | "dataset" };
 }
@@ -57,7 +59,7 @@ function datasetNotes(datasets: readonly DatasetRuns[]): string[] {
     const paper = paperNumbers(d.dataset);
     const n = d.reports[0]?.report.count ?? 0;
     // Each run's own notes (fallbacks, missing answers, a partial index) follow its dataset's line.
-    const runs = d.reports.flatMap((r) => (r.notes ?? []).map((note) => `${d.dataset}: ${note}`));
+    const runs = [...(d.notes ?? []), ...d.reports.flatMap((r) => r.notes ?? [])].map((note) => `${d.dataset}: ${note}`);
     const where = `${d.saveDir}, ${plural(n, "question")}${d.questions ? ` of ${d.questions.path}${QUESTIONS_FROM[d.questions.from]}` : ""}`;
     if (!paper) return [`${d.dataset} (${where}): the paper reports no numbers for this dataset.`, ...runs];
     return [`${d.dataset} (${where}) against ${paper.name}${paper.exact ? "" : ": not the paper's split, so differences are context, not a reproduction check"}.`, ...runs];

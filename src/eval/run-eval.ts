@@ -117,7 +117,7 @@ export function runEval(options: RunEvalOptions): EvalResult {
  * dataset; undefined for a workspace of chunked passages (eval takes no chunking flags, so it
  * cannot cut the documents as index did, and does not guess).
  */
-function evalCorpus(workspace: Workspace, passages: readonly { id: string }[]): string[] | undefined {
+export function evalCorpus(workspace: Workspace, passages: readonly { id: string }[]): string[] | undefined {
   if (workspace.passages.allMetadata().some((metadata) => metadata.chunkSize !== undefined)) return undefined;
   return passages.map((p) => p.id);
 }

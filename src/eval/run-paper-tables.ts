@@ -8,7 +8,7 @@ import type { BootstrapOptions } from "./bootstrap-means.js";
 import { markdownTable } from "./format-eval-report.js";
 import { escapeHtml, htmlList, htmlPage, htmlTable } from "./html.js";
 import { allNotes, paperTables, type DatasetRuns, type PaperTable } from "./paper-tables.js";
-import { DEFAULT_BOOTSTRAP, scoreStoredRuns, withIntervals } from "./run-eval.js";
+import { DEFAULT_BOOTSTRAP, evalCorpus, scoreStoredRuns, withIntervals } from "./run-eval.js";
 
 export interface PaperTablesOptions {
   saveDirs: readonly string[];
@@ -83,10 +83,11 @@ export function runPaperTables(options: PaperTablesOptions): PaperTablesResult {
         return undefined;
       }
       // a workspace may also hold runs on another dataset: those share no question with this one
-      const runs = scoreStoredRuns(workspace, dataset.questions).filter((run) => run.scores.count > 0);
+      // Checked against the corpus as eval checks it: a run of passages the corpus no longer lists is stale here too.
+      const runs = scoreStoredRuns(workspace, dataset.questions, undefined, evalCorpus(workspace, dataset.passages)).filter((run) => run.scores.count > 0);
       // "recorded" is said only where it differs from what the dataset alone would give.
       const from = options.questions?.[i] ? "given" : recordedQuestions && dataset.questionsPath && resolve(recordedQuestions) !== resolve(datasetPaths(name, options.datasetDir ?? source?.datasetDir ?? DEFAULT_DATASET_DIR).questionsPath) ? "recorded" : "dataset";
-      return { dataset: name, saveDir, reports: runs.map((run) => withIntervals(run, bootstrap)), ...(dataset.questionsPath ? { questions: { path: dataset.questionsPath, from } as const } : {}) };
+      return { dataset: name, saveDir, reports: runs.map((run) => withIntervals(run, bootstrap)), ...(dataset.unmatchedGold ? { notes: [dataset.unmatchedGold] } : {}), ...(dataset.questionsPath ? { questions: { path: dataset.questionsPath, from } as const } : {}) };
     } finally {
       workspace.close();
     }
