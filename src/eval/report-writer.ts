@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { writeOutputFile } from "../core/write-output-file.js";
 import { join } from "node:path";
 import type { Workspace } from "../store/workspace.js";
 import { markdownTable } from "./format-eval-report.js";
@@ -65,13 +66,13 @@ export function writeReportFiles(saveDir: string, report: ReportToWrite, created
   const dir = join(saveDir, "reports");
   makeFolder(dir);
   const base = join(dir, name);
-  writeFileSync(`${base}.json`, `${json}\n`);
-  writeFileSync(`${base}.md`, report.markdown);
+  writeOutputFile(`${base}.json`, `${json}\n`);
+  writeOutputFile(`${base}.md`, report.markdown);
   const files = [`${name}.json`, `${name}.md`];
   let htmlPath: string | undefined;
   if (report.html) {
     htmlPath = `${base}.html`;
-    writeFileSync(htmlPath, report.html);
+    writeOutputFile(htmlPath, report.html);
     files.push(`${name}.html`);
   }
   const indexPath = updateIndex(dir, { name, kind: report.kind, dataset: report.dataset, runs: [...report.runs], createdAt, files });
@@ -86,10 +87,10 @@ export function updateIndex(dir: string, entry: ReportIndexEntry): string {
   entries.push(entry);
   // files removed by hand drop out of the index
   const present = entries.filter((e) => e.files.some((f) => existsSync(join(dir, f)))).sort((x, y) => y.createdAt.localeCompare(x.createdAt));
-  writeFileSync(join(dir, INDEX_JSON), `${JSON.stringify(present, null, 2)}\n`);
+  writeOutputFile(join(dir, INDEX_JSON), `${JSON.stringify(present, null, 2)}\n`);
   const header = ["date (UTC)", "dataset", "kind", "runs", "files"];
   const date = (e: ReportIndexEntry) => e.createdAt.slice(0, 19).replace("T", " ");
-  writeFileSync(
+  writeOutputFile(
     join(dir, "index.md"),
     ["# Reports", "", ...markdownTable(header, present.map((e) => [date(e), e.dataset, e.kind, e.runs.join(", "), e.files.map((f) => `[${f.slice(f.lastIndexOf(".") + 1)}](${f})`).join(" ")]), true), ""].join("\n"),
   );
@@ -97,7 +98,7 @@ export function updateIndex(dir: string, entry: ReportIndexEntry): string {
     `<tr><td>${date(e)}</td><td>${escapeHtml(e.dataset)}</td><td>${escapeHtml(e.kind)}</td><td>${escapeHtml(e.runs.join(", "))}</td><td>${e.files.map((f) => `<a href="${encodeURI(f)}">${escapeHtml(f.slice(f.lastIndexOf(".") + 1))}</a>`).join(" ")}</td></tr>`,
   );
   const indexPath = join(dir, "index.html");
-  writeFileSync(indexPath, htmlPage("Reports", `<table><tr>${header.map((h) => `<th>${h}</th>`).join("")}</tr>${rows.join("")}</table>`));
+  writeOutputFile(indexPath, htmlPage("Reports", `<table><tr>${header.map((h) => `<th>${h}</th>`).join("")}</tr>${rows.join("")}</table>`));
   return indexPath;
 }
 

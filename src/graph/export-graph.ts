@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { writeOutputFile } from "../core/write-output-file.js";
 import createGraph, { type Graph } from "ngraph.graph";
 import { entityId } from "../core/ids.js";
 import { usageError } from "../core/errors.js";
@@ -56,11 +56,11 @@ export function exportGraph(graph: MemoryGraph, contents: ReadonlyMap<string, st
       edges++;
     }
     lines.push("  </graph>", "</graphml>", "");
-    writeFileSync(file, lines.join("\n"));
+    writeOutputFile(file, lines.join("\n"));
   } else if (file.endsWith(".json")) {
     const list = [...undirectedEdges(graph)].map(([a, b, weight]) => ({ source: nodes[a]!.hashId, target: nodes[b]!.hashId, weight }));
     edges = list.length;
-    writeFileSync(file, JSON.stringify({ nodes: nodes.map((n) => ({ id: n.hashId, kind: n.kind, label: n.label })), edges: list }));
+    writeOutputFile(file, JSON.stringify({ nodes: nodes.map((n) => ({ id: n.hashId, kind: n.kind, label: n.label })), edges: list }));
   } else {
     throw usageError(`--export-graph: unknown format for "${file}"`, "use a .graphml or .json file name");
   }

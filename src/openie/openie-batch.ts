@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { writeOutputFile } from "../core/write-output-file.js";
 import { InputError } from "../core/errors.js";
 import { md5Hex } from "../core/ids.js";
 import { ILL_FORMED_PROBLEM, illFormedPath } from "../core/well-formed.js";
@@ -58,7 +58,7 @@ export function exportOpenIEBatch(
     else triples++;
     lines.push(JSON.stringify({ custom_id: `${request.stage}:${passage.id}:${requestTag(model, request)}`, method: "POST", url: "/v1/chat/completions", body: chatRequestBody(model, request) }));
   }
-  writeFileSync(file, lines.length ? `${lines.join("\n")}\n` : "");
+  writeOutputFile(file, lines.length ? `${lines.join("\n")}\n` : "");
   return { ner, triples, file };
 }
 

@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { writeOutputFile } from "../core/write-output-file.js";
 import { InputError, usageError } from "../core/errors.js";
 import { passageId, pyStr } from "../core/ids.js";
 import { pyJsonDumps } from "../core/py-json.js";
@@ -155,6 +155,6 @@ export function exportOpenIEFile(workspace: Workspace, store: OpenIEStore, file:
   }
   if (docs.length === 0) throw usageError(`no finished OpenIE results of model ${store.model} for these passages; ${file} is left as it was`, emptyHint ?? "check the model (--llm-name) and the dataset");
   const mean = (values: number[]) => (values.length ? Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 10_000) / 10_000 : 0);
-  writeFileSync(file, pyJsonDumps({ docs, avg_ent_chars: mean(entityLengths), avg_ent_words: mean(entityWords) }));
+  writeOutputFile(file, pyJsonDumps({ docs, avg_ent_chars: mean(entityLengths), avg_ent_words: mean(entityWords) }));
   return { docs: docs.length };
 }

@@ -31,8 +31,8 @@ export async function runQaCommand(common: ResolvedCommon, raw: QaOptions, outpu
     const stored = loadAnswers(hippo.workspace, name);
     const answers = dataset.questions.map((q) => ({ id: q.id, question: q.question, answer: stored.get(questionKey(q.question))?.answer ?? null, gold: q.goldAnswers }));
     if (raw.answersOut) {
-      const { writeFileSync } = await import("node:fs");
-      writeFileSync(raw.answersOut, `${JSON.stringify(answers, null, 1)}\n`);
+      const { writeOutputFile } = await import("../../core/write-output-file.js");
+      writeOutputFile(raw.answersOut, `${JSON.stringify(answers, null, 1)}\n`);
     }
     return answers;
   };

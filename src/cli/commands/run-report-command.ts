@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { writeOutputFile } from "../../core/write-output-file.js";
 import { formatTable } from "../../core/format-table.js";
 import type { LogLevel } from "../../core/logger.js";
 import { resolveBootstrap } from "../bootstrap-options.js";
@@ -27,7 +27,7 @@ export async function runReportCommand(saveDirs: string[], raw: ReportOptions, o
   if (result.missingDataset) output.stderr(`note: left out ${result.missingDataset.length === 1 ? "a workspace whose dataset is" : `${result.missingDataset.length} workspaces whose datasets are`} not in --dataset-dir ${raw.datasetDir}: ${result.missingDataset.join(", ")} (leave out --dataset-dir to read each from where its run read it)`);
   const json = JSON.stringify(result, null, 2);
   if (raw.out) {
-    writeFileSync(raw.out, raw.out.endsWith(".html") ? paperTablesHtml(result.tables) : raw.out.endsWith(".json") ? `${json}\n` : paperTablesMarkdown(result.tables));
+    writeOutputFile(raw.out, raw.out.endsWith(".html") ? paperTablesHtml(result.tables) : raw.out.endsWith(".json") ? `${json}\n` : paperTablesMarkdown(result.tables));
   }
   if (raw.json) output.stdout(json);
   else {

@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { writeOutputFile } from "../../core/write-output-file.js";
 import { usageError } from "../../core/errors.js";
 import { evaluate } from "../../eval/evaluate.js";
 import { formatEvalTable } from "../../eval/format-eval-report.js";
@@ -73,7 +73,7 @@ export async function runRetrieveCommand(common: ResolvedCommon, options: Retrie
           hippo, dataset.questions, retrieval, (done, todo) => progress.update(dataset.questions.length - todo + done), interrupt.signal)
           .finally(() => progress.stop());
         if (options.predictionsOut) {
-          writeFileSync(options.predictionsOut, JSON.stringify(dataset.questions.map((q) => ({ id: q.id, question: q.question, docs: results.get(q.id)!.docs, ...(results.get(q.id)!.metadata ? { metadata: results.get(q.id)!.metadata } : {}) })), null, 1));
+          writeOutputFile(options.predictionsOut, JSON.stringify(dataset.questions.map((q) => ({ id: q.id, question: q.question, docs: results.get(q.id)!.docs, ...(results.get(q.id)!.metadata ? { metadata: results.get(q.id)!.metadata } : {}) })), null, 1));
         }
         const report = evaluate(dataset.questions.map((q) => ({ docs: results.get(q.id)!.docs, goldDocs: q.goldDocs, goldAnswers: q.goldAnswers })), { topK: retrieval.topK });
         runs.push({ run, report, reused, recomputed: recomputed.reasons, fallbacks, ...(ircot ? { ircot } : {}) });
