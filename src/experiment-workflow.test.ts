@@ -155,6 +155,21 @@ describe("delete", () => {
     const removed = await runCli(["delete", ...demo(saveDir), "--docs", docs, "--llm-name", "handwritten", "--json"]);
     expect(removed.code, removed.stderr).toBe(0);
     expect(JSON.parse(removed.stdout)).toMatchObject({ removed: 1, passageNodes: corpus.length - 1 });
+    expect(JSON.parse(removed.stdout).otherIndexesHolding).toBeUndefined();
+  });
+
+  it("says which other indexes of the workspace still hold the passages (delete changes the one it names)", async () => {
+    const dir = tempDir();
+    const saveDir = join(dir, "ws");
+    expect((await runCli(["run", ...demo(saveDir), "--import-openie", DEMO_OPENIE, "--skip-qa", "--no-baselines"])).code).toBe(0);
+    expect((await runCli(["index", ...demo(saveDir), "--vectors", "f16"])).code).toBe(0);
+    const corpus = JSON.parse(readFileSync(join(DEMO, "demo_corpus.json"), "utf8")) as { title: string }[];
+    const removed = await runCli(["delete", "--save-dir", saveDir, "--title", corpus[1]!.title]);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(removed.stderr).toMatch(/note: another index of this workspace still holds them: handwritten\|lexical-v1\S*\|f16 \(1 passage\); delete with the --llm-name, --embedding-name and --vectors of that index/);
+    const there = await runCli(["delete", "--save-dir", saveDir, "--title", corpus[1]!.title, "--vectors", "f16", "--json"]);
+    expect(JSON.parse(there.stdout)).toMatchObject({ removed: 1 });
+    expect(JSON.parse(there.stdout).otherIndexesHolding).toBeUndefined();
   });
 });
 

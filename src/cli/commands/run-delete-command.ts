@@ -39,11 +39,15 @@ export async function runDeleteCommand(common: ResolvedCommon, raw: DeleteOption
     }
     hippo.workspace.acquireWriterLock("delete");
     const update = await hippo.delete(plan.contents);
-    const report = { removed: update.removed, ...plan.counts, passagesBefore: indexed.length, ...update.stats };
+    // delete changes one index (the one the options name); others of the workspace keep the passages: said.
+    const removedIds = new Set(toPassages(plan.contents).map((p) => p.id));
+    const others = hippo.workspace.indexes.all().filter((row) => row.id !== index.id).map((row) => ({ index: row.id, passages: [...hippo.workspace.indexes.passages(row.id).keys()].filter((id) => removedIds.has(id)).length })).filter((o) => o.passages > 0);
+    const report = { removed: update.removed, ...plan.counts, passagesBefore: indexed.length, ...update.stats, ...(others.length ? { otherIndexesHolding: others } : {}) };
     const notIndexed = plan.counts.notIndexed ? ` (${plan.counts.notIndexed} not indexed)` : "";
     const what = data ? `${update.removed} of ${plural(plan.counts.requested!, "passage")}${notIndexed}` : `${plural(update.removed, "passage")} of ${plural(plan.counts.titles!, "title")}${notIndexed}`;
     output.stdout(common.json ? JSON.stringify(report, null, 2) : `removed ${what}; ${plural(update.stats.passageNodes, "passage")}, ${plural(update.stats.phraseNodes, "phrase")}, ${plural(update.stats.facts, "fact")} remain`);
     // index makes the index what the corpus lists: a corpus that still lists them brings them back.
+    if (others.length && !common.json) output.stderr(`note: ${others.length === 1 ? "another index of this workspace still holds" : `${others.length} other indexes of this workspace still hold`} them: ${others.map((o) => `${o.index} (${plural(o.passages, "passage")})`).join(", ")}; delete with the --llm-name, --embedding-name and --vectors of ${others.length === 1 ? "that index" : "each"} to remove them there`);
     if (update.removed > 0 && !isQuiet(common)) output.stderr("note: remove them from the corpus file too: index and retrieve take the corpus as what the index must hold (retrieve refuses an index that lacks some of it; index adds them back)");
   } finally {
     hippo.close();
