@@ -49,9 +49,11 @@ export async function runQa(items: readonly QaItem[], chat: ChatModel, options: 
           const reply = await generateComplete(
             chat,
             { messages: qaMessages(item.passages, item.question), stage: "qa", maxTokens: options.maxTokens },
-            { signal: options.signal, accept: (r) => r.text.trim() !== "", acceptTruncated: options.acceptTruncated },
+            // A reply whose "Answer:" is followed by nothing is no answer either (never stored as one).
+            { signal: options.signal, accept: (r) => extractAnswer(r.text).trim() !== "", acceptTruncated: options.acceptTruncated },
           );
           if (reply.text.trim() === "") throw new Error("empty reply");
+          if (extractAnswer(reply.text).trim() === "") throw new Error('empty answer: nothing after "Answer:" in the reply');
           const outcome: QaOutcome = { key: item.key, answer: extractAnswer(reply.text), raw: reply.text, cacheHit: reply.cacheHit, promptTokens: reply.cacheHit ? 0 : reply.promptTokens, completionTokens: reply.cacheHit ? 0 : reply.completionTokens };
           options.onAnswer?.(outcome);
           settled = true;

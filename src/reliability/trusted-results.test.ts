@@ -152,6 +152,23 @@ describe("3. answers are reused only for the same passages, model and prompt", (
   });
 });
 
+describe("3c. a QA reply with nothing after \"Answer:\" is no answer", () => {
+  it("is asked again, then recorded as failed (exit 5) and retried by the next run, never stored as an empty answer", async () => {
+    const d = demo();
+    await retrieveAll(d);
+    const empty = await server({ chat: (body) => (body.messages[0]!.content === QA_SYSTEM ? { content: "Thinking.\nAnswer: " } : fakeLlm(body)) });
+    const qa = ["qa", ...at(d), "--run", "hipporag2-nofilter", "--llm-name", "reader", "--max-retries", "0", "--json"];
+    const first = await runCli([...qa, "--llm-base-url", empty.url]);
+    expect(first.code).toBe(5);
+    const out = JSON.parse(first.stdout);
+    expect(out.answered).toBe(0);
+    expect(out.answers.every((a: { answer: string | null }) => a.answer === null)).toBe(true);
+    const good = await server({ chat: fakeLlm });
+    const second = JSON.parse((await ok([...qa, "--llm-base-url", good.url])).stdout);
+    expect(second.answered).toBe(out.answers.length);
+  });
+});
+
 describe("3b. an answer that failed for the asked model is not served by another model's", () => {
   it("qa with a second QA model that fails everywhere: eval shows no answers, not the first model's", async () => {
     const good = await server({ chat: fakeLlm });
