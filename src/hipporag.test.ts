@@ -110,3 +110,21 @@ describe("HippoRag.open validates the config once, by the CLI's rules", () => {
     }
   });
 });
+
+describe("a {title, text} whose title holds a line break", () => {
+  it("is refused by index and delete, naming the record, and nothing is stored", async () => {
+    const { HippoRag } = await import("./hipporag.js");
+    const { LexicalEncoder } = await import("./embedding/lexical-encoder.js");
+    const { tempDir } = await import("./test-support/cli-harness.js");
+    const hippo = await HippoRag.open({ saveDir: tempDir(), encoder: new LexicalEncoder() });
+    try {
+      // as "title\ntext", {A\nB, C} would be the passage {A, B\nC}: delete would remove that one
+      const docs = [{ title: "A", text: "B\nC" }, { title: "A\nB", text: "C" }];
+      await expect(hippo.index(docs)).rejects.toThrow(/^record 1: field "title": the title holds a line break/);
+      expect(hippo.workspace.passages.all()).toEqual([]);
+      await expect(hippo.delete(docs.slice(1))).rejects.toThrow(/record 0: field "title": the title holds a line break/);
+    } finally {
+      hippo.close();
+    }
+  });
+});

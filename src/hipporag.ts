@@ -1,10 +1,11 @@
 import { join } from "node:path";
-import { HippoError, usageError } from "./core/errors.js";
+import { HippoError, InputError, usageError } from "./core/errors.js";
 import { passageId } from "./core/ids.js";
 import type { Logger } from "./core/logger.js";
 import { knownKeys, positiveInt } from "./core/validate.js";
 import { checkRetrievalOptions, MAX_TOP_K } from "./retrieval/check-retrieval-options.js";
 import type { Passage } from "./datasets/dataset-types.js";
+import { TITLE_LINE_BREAK_PROBLEM, titleHasLineBreak } from "./datasets/title-line-break.js";
 import { createEncoder, DEFAULT_ENCODER, type EncoderSettings } from "./embedding/create-encoder.js";
 import type { Encoder } from "./embedding/encoder.js";
 import { evaluate, type EvalReport } from "./eval/evaluate.js";
@@ -396,7 +397,8 @@ function definedOnly<T extends object>(partial: T): Partial<T> {
 export function toPassages(docs: readonly DocInput[]): Passage[] {
   // A string is indexed exactly as given (upstream hashes the string itself); {title, text} becomes
   // `title\ntext`, as upstream main.py builds its docs.
-  return docs.map((doc) => {
+  return docs.map((doc, record) => {
+    if (typeof doc !== "string" && titleHasLineBreak(doc.title)) throw new InputError(TITLE_LINE_BREAK_PROBLEM, { record, field: "title" });
     const content = typeof doc === "string" ? doc : `${doc.title}\n${doc.text}`;
     const { title, text } = typeof doc === "string" ? splitPassage(doc) : doc;
     const metadata = typeof doc === "string" ? undefined : doc.metadata;

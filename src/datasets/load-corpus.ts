@@ -3,6 +3,7 @@ import { passageId } from "../core/ids.js";
 import { readJsonFile } from "../core/read-json-file.js";
 import { ILL_FORMED_PROBLEM, illFormedPath } from "../core/well-formed.js";
 import type { Passage } from "./dataset-types.js";
+import { TITLE_LINE_BREAK_PROBLEM, titleHasLineBreak } from "./title-line-break.js";
 import { typeName } from "./type-name.js";
 
 export { typeName };
@@ -49,6 +50,7 @@ export function corpusFromRecords(data: unknown, file: string, onDuplicate?: (re
     if (title.trim() === "" && text.trim() === "") {
       throw new InputError("empty passage (title and text are both empty)", { file, record: index, field: "text" });
     }
+    if (titleHasLineBreak(title)) throw new InputError(TITLE_LINE_BREAK_PROBLEM, { file, record: index, field: "title" });
     const content = `${title}\n${text}`;
     if (content.length > MAX_PASSAGE_CHARS) {
       throw new InputError(`passage is ${content.length} characters, more than the ${MAX_PASSAGE_CHARS} allowed; split it into chunks`, {

@@ -4,6 +4,7 @@ import { InputError } from "../core/errors.js";
 import { readJsonFile, readTextFile } from "../core/read-json-file.js";
 import { ILL_FORMED_PROBLEM, illFormedPath } from "../core/well-formed.js";
 import { typeName } from "./type-name.js";
+import { TITLE_LINE_BREAK_PROBLEM, titleHasLineBreak } from "./title-line-break.js";
 
 /** A document before chunking: its title, its text, and everything else the user gave about it. */
 export interface SourceDocument {
@@ -108,5 +109,6 @@ export function documentFromRecord(record: unknown, file: string, at: { record: 
   if ((title as string).trim() === "" && (text as string).trim() === "") {
     throw new InputError("empty passage (title and text are both empty)", { file, ...at, field: "text" });
   }
+  if (titleHasLineBreak(title as string)) throw new InputError(TITLE_LINE_BREAK_PROBLEM, { file, ...at, field: "title" });
   return { title: title as string, text: text as string, metadata: { source: basename(file), ...at, ...extra } };
 }

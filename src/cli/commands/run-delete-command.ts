@@ -1,6 +1,7 @@
 import { InputError, usageError } from "../../core/errors.js";
 import { readJsonFile } from "../../core/read-json-file.js";
 import { toPassages, type DocInput } from "../../hipporag.js";
+import { TITLE_LINE_BREAK_PROBLEM, titleHasLineBreak } from "../../datasets/title-line-break.js";
 import { splitPassage } from "../../store/passage-store.js";
 import type { CommonOptions } from "../common-options.js";
 import { type EmbeddingCliOptions } from "../embedding-options.js";
@@ -68,6 +69,7 @@ function readDocs(file: string): unknown[] {
   data.forEach((doc, i) => {
     const ok = typeof doc === "string" || (typeof doc === "object" && doc !== null && typeof doc.title === "string" && typeof doc.text === "string");
     if (!ok) throw new InputError('expected a "title\\ntext" string or {title, text}', { file, record: i });
+    if (typeof doc !== "string" && titleHasLineBreak(doc.title)) throw new InputError(TITLE_LINE_BREAK_PROBLEM, { file, record: i, field: "title" });
   });
   return data;
 }
