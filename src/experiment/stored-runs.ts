@@ -144,8 +144,12 @@ export function planAnswers(hippo: HippoRag, run: string, questions: readonly Qu
   const tally = new RecomputeTally();
   const todo: QaItem[] = [];
   for (const key of keys) {
-    const changed = changedParts(answers.get(key)?.inputs, inputsOf(key));
-    const reason = !changed.length ? undefined : changed[0] === "new" ? "new" : changed[0] === "passages" ? "passages changed (ranking or qa top-k)" : "QA model or prompt changed";
+    const held = answers.get(key)?.inputs;
+    const changed = changedParts(held, inputsOf(key));
+    // An answer from a reply cut off by the token limit was kept only because --accept-truncated
+    // allowed it: without the flag it is no answer, and is asked again (with a larger limit).
+    const cutOff = held?.[TRUNCATED_MARK] !== undefined && !hippo.config.acceptTruncated;
+    const reason = changed.length ? (changed[0] === "new" ? "new" : changed[0] === "passages" ? "passages changed (ranking or qa top-k)" : "QA model or prompt changed") : cutOff ? "cut off by the token limit (kept under --accept-truncated)" : undefined;
     tally.add(reason);
     if (reason) todo.push({ key, question: stored.get(key)!.question, passages: index.passageContents(stored.get(key)!.passageIds.slice(0, topK)) });
   }
@@ -169,7 +173,7 @@ export async function answerStored(
       maxTokens: qaLlm!.maxTokens,
       acceptTruncated: hippo.config.acceptTruncated,
       onEach: (done) => onEach?.(tally.reused + done),
-      onAnswer: (outcome) => saveAnswer(hippo.workspace, run, outcome.key, inputsOf(outcome.key), outcome.answer!, outcome.raw!),
+      onAnswer: (outcome) => saveAnswer(hippo.workspace, run, outcome.key, { ...inputsOf(outcome.key), ...(outcome.truncated ? { [TRUNCATED_MARK]: "yes" } : {}) }, outcome.answer!, outcome.raw!),
       // A question answered again failed: its stored answer came from other inputs (another QA
       // model, prompt or passages), so it is dropped rather than shown as this run's answer. One not
       // reached (interrupted, or the stage stopped) keeps it, and eval notes answers of mixed inputs.
@@ -195,6 +199,13 @@ export function storeIrcotAnswersOf(hippo: HippoRag, run: string, questions: rea
 }
 
 /** The output's words for each input of a retrieval that changed. */
+/**
+ * Stored beside an answer's input fingerprints when its reply was cut off by the token limit (kept
+ * under --accept-truncated). Not an input: changedParts compares only the parts the current inputs
+ * have, so an answer so marked is reused while the flag is on and asked again once it is off.
+ */
+const TRUNCATED_MARK = "truncated";
+
 const RECOMPUTE_REASONS: Record<string, string> = {
   new: "new",
   question: "question text changed",

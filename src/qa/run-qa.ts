@@ -16,6 +16,8 @@ export interface QaOutcome {
   raw?: string;
   error?: string;
   cacheHit?: boolean;
+  /** The reply was cut off by the token limit and kept (only under acceptTruncated). */
+  truncated?: boolean;
   promptTokens: number;
   completionTokens: number;
 }
@@ -54,7 +56,7 @@ export async function runQa(items: readonly QaItem[], chat: ChatModel, options: 
           );
           if (reply.text.trim() === "") throw new Error("empty reply");
           if (extractAnswer(reply.text).trim() === "") throw new Error('empty answer: nothing after "Answer:" in the reply');
-          const outcome: QaOutcome = { key: item.key, answer: extractAnswer(reply.text), raw: reply.text, cacheHit: reply.cacheHit, promptTokens: reply.cacheHit ? 0 : reply.promptTokens, completionTokens: reply.cacheHit ? 0 : reply.completionTokens };
+          const outcome: QaOutcome = { key: item.key, answer: extractAnswer(reply.text), raw: reply.text, cacheHit: reply.cacheHit, ...(reply.finishReason === "length" ? { truncated: true } : {}), promptTokens: reply.cacheHit ? 0 : reply.promptTokens, completionTokens: reply.cacheHit ? 0 : reply.completionTokens };
           options.onAnswer?.(outcome);
           settled = true;
           return outcome;

@@ -169,6 +169,25 @@ describe("3c. a QA reply with nothing after \"Answer:\" is no answer", () => {
   });
 });
 
+describe("3e. an answer kept from a cut-off reply under --accept-truncated", () => {
+  it("is reused while the flag is on, and asked again once it is dropped", async () => {
+    const d = demo();
+    await retrieveAll(d);
+    const cut = await server({ chat: (body) => (body.messages[0]!.content === QA_SYSTEM ? { content: "The passages say\nAnswer: Ber", finishReason: "length" } : fakeLlm(body)) });
+    const qa = ["qa", ...at(d), "--run", "hipporag2-nofilter", "--llm-name", "reader", "--max-retries", "0"];
+    const n = readJson(join(d.dir, "demo.json")).length as number;
+    const kept = await ok([...qa, "--llm-base-url", cut.url, "--accept-truncated", "--json"]);
+    expect(JSON.parse(kept.stdout).answers.every((a: { answer: string }) => a.answer === "Ber")).toBe(true);
+    expect((await ok([...qa, "--llm-base-url", cut.url, "--accept-truncated"])).stderr).toMatch(new RegExp(`questions: ${n} reused;`));
+    const good = await server({ chat: fakeLlm });
+    const strict = await ok([...qa, "--llm-base-url", good.url, "--json"]);
+    const out = JSON.parse(strict.stdout);
+    expect(out.recomputed).toEqual({ "cut off by the token limit (kept under --accept-truncated)": n });
+    expect(out.answers.some((a: { answer: string }) => a.answer === "Ber")).toBe(false);
+    expect((await ok([...qa, "--llm-base-url", good.url])).stderr).toMatch(new RegExp(`questions: ${n} reused;`));
+  });
+});
+
 describe("3b. an answer that failed for the asked model is not served by another model's", () => {
   it("qa with a second QA model that fails everywhere: eval shows no answers, not the first model's", async () => {
     const good = await server({ chat: fakeLlm });
