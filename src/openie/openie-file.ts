@@ -24,6 +24,12 @@ export interface ImportSummary {
    * extraction that failed, so it never undoes one (unless `force`).
    */
   emptyKept: number;
+  /**
+   * Results stored from docs with no entities and no triples, where the passage had no finished
+   * result: upstream writes that for a failed extraction too, and uses them as they are (passages
+   * without phrases), so they are stored as finished, and said.
+   */
+  emptyStored: number;
 }
 
 /**
@@ -120,7 +126,15 @@ export function importOpenIEFile(workspace: Workspace, store: OpenIEStore, file:
     return true;
   });
   store.saveMany(changed, `import:${file.split(/[\\/]/).pop()}`);
-  return { file, model: store.model, docs: records.length, newPassages, replaced, unchanged, emptyKept };
+  const emptyStored = changed.filter(isEmpty).length;
+  return { file, model: store.model, docs: records.length, newPassages, replaced, unchanged, emptyKept, emptyStored };
+}
+
+/** What an import stored that may be a failed extraction (empty when nothing). */
+export function emptyStoredLine(summary: ImportSummary): string {
+  return summary.emptyStored
+    ? `${summary.emptyStored} of the docs ha${summary.emptyStored === 1 ? "s" : "ve"} no entities and no triples (what upstream writes for a failed extraction): stored as finished, as upstream uses them; their passages join the graph without phrases`
+    : "";
 }
 
 /** What an import left out, for the user (empty when nothing). */

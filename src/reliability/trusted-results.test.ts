@@ -345,6 +345,20 @@ describe("4. an import never undoes finished OpenIE", () => {
     expect([...stored().values()].filter((triples) => triples === "[]")).toHaveLength(3);
   });
 
+  it("empty docs imported into a fresh workspace are stored as upstream uses them, and said (openie --import, run --import-openie)", async () => {
+    const d = demo();
+    const file = readJson(d.openie);
+    for (const doc of file.docs.slice(0, 2)) Object.assign(doc, { extracted_entities: [], extracted_triples: [] });
+    writeJson(d.dir, DEMO_OPENIE, file);
+    const note = /2 of the docs have no entities and no triples \(what upstream writes for a failed extraction\): stored as finished/;
+    const imported = await ok(["openie", ...at(d), "--import", d.openie]);
+    expect(imported.stdout).toMatch(note);
+    expect((await ok(["openie", ...at(d), "--import", d.openie, "--json"])).stdout).toMatch(/"emptyStored": 0/); // unchanged the second time
+    const copy = demo();
+    writeJson(copy.dir, DEMO_OPENIE, file);
+    expect((await ok(["run", ...at(copy), "--import-openie", copy.openie])).stderr).toMatch(note);
+  });
+
   it("within one file, a later empty doc of the same passage does not undo the earlier result", async () => {
     const d = demo();
     const file = readJson(d.openie);

@@ -6,7 +6,7 @@ import type { Passage } from "../../datasets/dataset-types.js";
 import { CachedChatModel } from "../../llm/cached-chat-model.js";
 import { OpenAIChatModel } from "../../llm/openai-chat-model.js";
 import { exportOpenIEBatch, importOpenIEBatch } from "../../openie/openie-batch.js";
-import { emptyKeptLine, exportOpenIEFile, importOpenIEFile, modelFromOpenIEFileName } from "../../openie/openie-file.js";
+import { emptyKeptLine, emptyStoredLine, exportOpenIEFile, importOpenIEFile, modelFromOpenIEFileName } from "../../openie/openie-file.js";
 import { openieSetId, openieSetModel } from "../../openie/openie-set.js";
 import { loadOpenIEPrompts } from "../../openie/prompts/load-openie-prompts.js";
 import { runOpenIE, type OpenIESummary } from "../../openie/run-openie.js";
@@ -57,7 +57,7 @@ export async function runOpenIECommand(common: ResolvedCommon, options: OpenIECo
       const summary = importOpenIEFile(workspace, workspace.openie(model), options.import, { force: options.force });
       const coverage = passages && datasetCoverage(workspace, model, passages);
       const replaced = summary.replaced ? `; ${plural(summary.replaced, "finished result")} replaced by different ones (indexes built on them are rebuilt by the next hipporag index)` : "";
-      const kept = emptyKeptLine(summary, "--force replaces them");
+      const kept = [emptyStoredLine(summary), emptyKeptLine(summary, "--force replaces them")].filter(Boolean).join("\n");
       print(`imported ${summary.docs} OpenIE docs for model ${model} (${plural(summary.newPassages, "new passage")}, ${summary.unchanged} unchanged${replaced})${coverage ? `; dataset ${common.dataset}: ${coverage.done}/${coverage.total} passages have OpenIE` : ""}${kept ? `\n${kept}` : ""}`, { ...summary, coverage });
       return 0;
     } finally {

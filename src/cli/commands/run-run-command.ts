@@ -3,7 +3,7 @@ import { formatEvalTable } from "../../eval/format-eval-report.js";
 import { writeReport } from "../../eval/report-writer.js";
 import { estimateUsd, runHtml, runMarkdown, type RunReport, type StageCost } from "../../eval/run-report.js";
 import { paperNumbers } from "../../eval/paper-numbers.js";
-import { emptyKeptLine, importOpenIEFile, modelFromOpenIEFileName } from "../../openie/openie-file.js";
+import { emptyKeptLine, emptyStoredLine, importOpenIEFile, modelFromOpenIEFileName } from "../../openie/openie-file.js";
 import type { RetrievalOptions } from "../../retrieval/retriever.js";
 import { loadCommandDataset } from "../load-command-dataset.js";
 import { isQuiet, type ResolvedCommon } from "../common-options.js";
@@ -97,6 +97,7 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
     if (options.importOpenie) {
       const summary = importOpenIEFile(hippo.workspace, hippo.workspace.openie(importModel ?? hippo.openieModel()), options.importOpenie);
       say(`openie: imported ${plural(summary.docs, "doc")} for ${summary.model} (${summary.newPassages} new passages, ${summary.unchanged} unchanged${summary.replaced ? `, ${plural(summary.replaced, "finished result")} replaced by different ones` : ""})`);
+      if (summary.emptyStored) say(`openie: ${emptyStoredLine(summary)}`);
       if (summary.emptyKept) say(`openie: ${emptyKeptLine(summary, "hipporag openie --import --force replaces them")}`);
     }
     const progress = indexProgress(quiet, say);
