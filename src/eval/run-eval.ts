@@ -81,6 +81,10 @@ export function runEval(options: RunEvalOptions): EvalResult {
   }
   const workspace = Workspace.open(options.saveDir, { create: false });
   try {
+    // Runs another process is writing may change under this eval: scored (the numbers are asked for),
+    // said, and no report is recorded as if they were a finished state of the workspace.
+    const busy = workspace.tryAcquireWriterLock("eval");
+    if (busy) datasetNotes.push(`${busy}: its runs may be changing under this eval, so no report was written; run eval again when it ends`);
     const scored: ScoredRun[] = items
       ? [{ name: "predictions", ids: items.map((_, i) => String(i)), scores: scoreQuestions(items, { topK: longestRanking(items) }) }]
       : scoreStoredRuns(workspace, dataset.questions, options.compare ?? (options.run ? [options.run] : undefined), evalCorpus(workspace, dataset.passages));
@@ -97,7 +101,7 @@ export function runEval(options: RunEvalOptions): EvalResult {
     const label = options.predictions ? predictionsLabel(options.saveDir, options.dataset, options.predictions) : options.compare ? `${options.compare[0]}-vs-${options.compare[1]}` : (options.run ?? "all");
     const title = options.compare ? `Comparison: ${options.compare[0]} vs ${options.compare[1]} on ${options.dataset}` : `Evaluation: ${options.dataset}`;
     const createdAt = new Date().toISOString();
-    const written = writeReport(workspace, {
+    const written = busy ? undefined : writeReport(workspace, {
       kind: options.compare ? "compare" : "eval",
       dataset: options.dataset,
       label,

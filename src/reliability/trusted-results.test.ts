@@ -261,6 +261,27 @@ describe("3c. eval says what its numbers do not show", () => {
     const report = readFileSync(both.stderr.match(/report: (\S+\.md)/)![1]!, "utf8");
     expect(report).toContain("questions fell back");
   });
+
+  it("while another process writes the workspace: scores shown, said, and no report recorded as the workspace's state", async () => {
+    const d = demo();
+    await retrieveAll(d);
+    const { Workspace } = await import("../store/workspace.js");
+    const writer = Workspace.open(d.saveDir);
+    writer.acquireWriterLock("retrieve");
+    const reportRows = () => new Database(join(d.saveDir, "hipporag.sqlite"), { readonly: true }).prepare("SELECT COUNT(*) FROM reports").pluck().get();
+    try {
+      const busy = await ok(["eval", ...at(d)]);
+      expect(busy.stdout).toMatch(/hipporag2-nofilter/);
+      expect(busy.stderr).toMatch(/note: workspace \S+ is in use by another hipporag process \(pid \d+ on host \S+, retrieve, since [^)]+\): its runs may be changing under this eval, so no report was written/);
+      expect(busy.stderr).not.toMatch(/^report: /m);
+      expect(JSON.parse((await ok(["eval", ...at(d), "--json"])).stdout).notes.join(" ")).toMatch(/no report was written/);
+      expect(reportRows()).toBe(0);
+    } finally {
+      writer.close();
+    }
+    expect((await ok(["eval", ...at(d)])).stderr).toMatch(/^report: /m);
+    expect(reportRows()).toBe(1);
+  });
 });
 
 describe("4. an import never undoes finished OpenIE", () => {

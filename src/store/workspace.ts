@@ -150,7 +150,13 @@ export class Workspace implements UnitOfWork, OpenIEResults {
    * message a second writer gets.
    */
   acquireWriterLock(command: string): void {
-    if (this.lock) return;
+    const busy = this.tryAcquireWriterLock(command);
+    if (busy) throw new HippoError("WORKSPACE", busy, { suggestion: `wait for it to finish, or use another --save-dir for ${command}` });
+  }
+
+  /** acquireWriterLock, except that a lock another process holds is returned as what to tell the user (undefined: taken). */
+  tryAcquireWriterLock(command: string): string | undefined {
+    if (this.lock) return undefined;
     const lockPath = join(this.saveDir, LOCK_FILE);
     const lock = new Database(lockPath);
     try {
@@ -162,9 +168,7 @@ export class Workspace implements UnitOfWork, OpenIEResults {
       lock.close();
       if (String((error as { code?: unknown }).code).startsWith("SQLITE_BUSY")) {
         const holder = readHolder(lockPath);
-        throw new HippoError("WORKSPACE", `workspace ${this.path} is in use by another hipporag process${holder ? ` (pid ${holder.pid} on host ${holder.host}, ${holder.command}, since ${holder.since})` : ""}`, {
-          suggestion: `wait for it to finish, or use another --save-dir for ${command}`,
-        });
+        return `workspace ${this.path} is in use by another hipporag process${holder ? ` (pid ${holder.pid} on host ${holder.host}, ${holder.command}, since ${holder.since})` : ""}`;
       }
       throw storageFailure(error, lockPath) ?? error;
     }
@@ -174,6 +178,7 @@ export class Workspace implements UnitOfWork, OpenIEResults {
     } catch {
       /* only informs the message of a second writer */
     }
+    return undefined;
   }
 
   close(): void {
