@@ -98,6 +98,29 @@ describe("--skip-failed", () => {
   });
 });
 
+describe("run --dry-run after a partial --skip-failed run", () => {
+  it("counts the retrieval and QA that the retried OpenIE's new index brings, as the real run then sends them", async () => {
+    let failing = true;
+    const s = await server({ chat: fakeLlm, fault: ({ body }) => (failing && (body as any).messages.at(-1).content.startsWith("Marie Curie") && openieStage(body as any) === "ner" ? { kind: "status", status: 500 } : undefined) });
+    const saveDir = tempDir();
+    const args = ["run", ...demo(saveDir), "--llm-base-url", s.url, "--llm-name", "m", "--max-retries", "0", "--no-baselines"];
+    expect((await runCli([...args, "--skip-failed"])).code).toBe(5);
+    failing = false;
+    const before = s.chatRequests().length;
+    const plan = JSON.parse((await runCli([...args, "--dry-run", "--json"])).stdout);
+    const planned = Object.fromEntries(plan.stages.filter((st: { calls: number }) => st.calls > 0).map((st: { stage: string; calls: number }) => [st.stage.split(" ")[0], st.calls]));
+    const real = await runCli(args);
+    expect(real.code, real.stderr).toBe(0);
+    const sent: Record<string, number> = {};
+    for (const body of s.chatRequests().slice(before)) {
+      const kind = openieStage(body) ? `openie-${openieStage(body)}` : body.messages[0]!.content === FILTER_SYSTEM ? "filter" : body.messages[0]!.content === QA_SYSTEM ? "qa" : "other";
+      sent[kind] = (sent[kind] ?? 0) + 1;
+    }
+    expect(sent.qa).toBeGreaterThan(0); // the new passage changed the index: every question is answered again
+    for (const [stage, n] of Object.entries(sent)) expect(planned[stage] ?? 0, `${stage}: planned ${JSON.stringify(planned)}, sent ${JSON.stringify(sent)}`).toBeGreaterThanOrEqual(n); // "at most", never fewer
+  });
+});
+
 describe("a run from a whole index, after the index became partial", () => {
   it("eval calls it stale, and does not say it was retrieved from a partial index", async () => {
     const saveDir = tempDir();

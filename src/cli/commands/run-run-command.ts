@@ -226,7 +226,10 @@ function llmCosts(cache: LlmCacheStore): StageCost[] {
 async function planRun(hippo: HippoRag, dataset: Dataset, options: RunOptions, sweep: RetrievalOptions[], hasLlm: boolean): Promise<StagePlan[]> {
   const imported = options.importOpenie ? new Set(readOpenIEFile(options.importOpenie).map((r) => r.passageId)) : new Set<string>();
   const plans = await planIndex(hippo, dataset.passages, loadOpenIEPrompts(options.openiePrompts), imported, options.skipFailed);
-  const indexWillChange = imported.size > 0 || hippo.memoryIndex().staleness(dataset.passages.map((p) => p.id)) !== undefined;
+  // OpenIE to extract (the passages a partial --skip-failed index left out, retried) changes the index
+  // too, once any of it succeeds: the runs on it are then retrieved and answered again.
+  const extracting = plans.some((plan) => plan.stage.startsWith("openie-"));
+  const indexWillChange = imported.size > 0 || extracting || hippo.memoryIndex().staleness(dataset.passages.map((p) => p.id)) !== undefined;
   const filter = sweep[0]!.filter && hasLlm;
   const hipporagRuns = sweep.map((setting) => ({ ...setting, method: "hipporag" as const, filter }));
   const questions = new Set(dataset.questions.map((q) => q.question)).size;
