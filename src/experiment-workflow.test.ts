@@ -529,6 +529,24 @@ describe("--dry-run and --max-cost", () => {
     expect(new Database(join(saveDir, "hipporag.sqlite"), { readonly: true }).prepare("SELECT COUNT(*) FROM index_passages").pluck().get()).toBe(corpus.length);
   });
 
+  it("index --dry-run says what else the index would change (re-added, reordered, rebuilt passages), as the real index then counts it", async () => {
+    const dir = tempDir();
+    const saveDir = join(dir, "ws");
+    expect((await runCli(["run", ...demo(saveDir), "--import-openie", DEMO_OPENIE, "--skip-qa", "--no-filter"])).code).toBe(0);
+    const corpus = JSON.parse(readFileSync(join(DEMO, "demo_corpus.json"), "utf8")) as { title: string }[];
+    const file = writeJson(dir, "demo_corpus.json", corpus);
+    expect((await runCli(["delete", "--docs", writeJson(dir, "gone.json", corpus.slice(0, 2)), "--save-dir", saveDir, "--llm-name", "handwritten"])).code).toBe(0);
+    writeFileSync(file, JSON.stringify([...corpus].reverse()));
+    const args = ["index", "--corpus", file, "--save-dir", saveDir, "--llm-name", "handwritten"];
+    const dry = await runCli([...args, "--dry-run"]);
+    expect(dry.stderr).toMatch(/dry run: index would change: 2 passages added, passages put in the corpus's order/);
+    const planned = JSON.parse((await runCli([...args, "--dry-run", "--json"])).stdout).indexChanges;
+    expect(planned).toEqual({ added: 2, changed: 0, leftOut: 0, reordered: true });
+    const real = JSON.parse((await runCli([...args, "--json"])).stdout);
+    expect({ added: real.added, changed: real.changed, leftOut: real.leftOut, reordered: real.reordered }).toEqual(planned);
+    expect((await runCli([...args, "--dry-run"])).stderr).not.toMatch(/index would change/);
+  });
+
   it("a model with no known price: the estimate is unknown (null in JSON, named in the text), not $0", async () => {
     const s = await server({ chat: fakeLlm });
     const saveDir = tempDir();

@@ -305,6 +305,8 @@ export function checkMaxCost(plans: readonly StagePlan[], maxCost: number | unde
 /** What a plan also says besides requests: passages an index update would remove (gone from the corpus). */
 export interface PlanExtras {
   wouldRemove?: number;
+  /** What the index update would change besides removals (JSON: the counts; text: `said`, when anything). */
+  indexChanges?: { counts: { added: number; changed: number; leftOut: number; reordered: boolean }; said?: string };
 }
 
 export function printPlan(plans: readonly StagePlan[], output: Output, json: boolean, extras: PlanExtras = {}): void {
@@ -312,9 +314,10 @@ export function printPlan(plans: readonly StagePlan[], output: Output, json: boo
   // Nothing priced but something sent: the cost is unknown, not $0 (null in JSON).
   const estimate = total.unknown && !total.priced ? null : total.usd;
   if (json) {
-    output.stdout(JSON.stringify({ dryRun: true, stages: plans, estimatedUsd: estimate, priceUnknown: total.unknown, ...(total.unknown ? { unpricedModels: total.unpriced } : {}), ...(extras.wouldRemove !== undefined ? { wouldRemovePassages: extras.wouldRemove } : {}) }, null, 2));
+    output.stdout(JSON.stringify({ dryRun: true, stages: plans, estimatedUsd: estimate, priceUnknown: total.unknown, ...(total.unknown ? { unpricedModels: total.unpriced } : {}), ...(extras.wouldRemove !== undefined ? { wouldRemovePassages: extras.wouldRemove } : {}), ...(extras.indexChanges ? { indexChanges: extras.indexChanges.counts } : {}) }, null, 2));
     return;
   }
+  if (extras.indexChanges?.said) output.stderr(`dry run: ${extras.indexChanges.said}`);
   if (extras.wouldRemove) output.stderr(`dry run: the index holds ${extras.wouldRemove === 1 ? "1 passage" : `${extras.wouldRemove} passages`} the corpus does not list: index would remove ${extras.wouldRemove === 1 ? "it" : "them"} (the index holds exactly the corpus)`);
   output.stdout(formatTable(["stage", "model", "to send", "cached", "est. tokens in", "est. tokens out", "est. USD", "note"], plans.map((p) => [p.stage, p.model, p.calls, p.cached, p.tokensIn, p.tokensOut, p.usd === undefined ? "n/a" : p.usd.toFixed(4), p.note ?? ""])));
   const unpriced = total.unpriced.join(", ");

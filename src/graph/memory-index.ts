@@ -148,14 +148,8 @@ export class MemoryIndex {
       });
     }
     const current = this.openie.doneTriples();
-    const before = this.indexedHashes();
-    const wantedSet = new Set(ids);
-    const excludedSet = new Set(excluded);
-    const dropped = [...before.keys()].filter((id) => !wantedSet.has(id));
-    const leftOut = dropped.filter((id) => excludedSet.has(id)).length;
-    const removed = dropped.length - leftOut;
-    const touched = new Set(ids.filter((id) => before.get(id) !== current.get(id)!.hash)); // new (undefined) or changed
-    const changed = ids.filter((id) => before.has(id) && touched.has(id)).length;
+    const { touched, dropped, ...counts } = this.changesFor(ids, excluded, (id) => current.get(id)!.hash);
+    const { changed } = counts;
     this.workspace.indexes.ensure(this.id, { openieModel: this.openieModel, encoder: this.encoder.id, config: this.synonymy });
     // Embeddings (each batch committed) first; then synonym lists and passage rows in one transaction,
     // so a crash leaves the index as it was and the re-run reuses every vector computed.
@@ -169,8 +163,25 @@ export class MemoryIndex {
     progress.onStage?.("store snapshot");
     await saveIndexSnapshot(this, signal, touched.size > 0 || dropped.length > 0, () => buildMemoryGraph(chunks, synonyms), update.timings);
     update.timings["store snapshot"] = Math.round(performance.now() - start);
+    return { ...update, ...counts, excluded: [...excluded] };
+  }
+
+  /**
+   * What update(wanted, excluded) changes, computed without writing (also for index --dry-run):
+   * `hashOf` gives each wanted passage's OpenIE triples hash (undefined: not extracted yet, so it
+   * is added or rebuilt once it is).
+   */
+  changesFor(wanted: readonly string[], excluded: readonly string[], hashOf: (id: string) => string | undefined): Pick<IndexUpdate, "added" | "removed" | "leftOut" | "changed" | "reordered"> & { touched: Set<string>; dropped: string[] } {
+    const ids = [...new Set(wanted)];
+    const before = this.indexedHashes();
+    const wantedSet = new Set(ids);
+    const excludedSet = new Set(excluded);
+    const dropped = [...before.keys()].filter((id) => !wantedSet.has(id));
+    const leftOut = dropped.filter((id) => excludedSet.has(id)).length;
+    const touched = new Set(ids.filter((id) => !before.has(id) || before.get(id) !== hashOf(id))); // new or changed
+    const changed = ids.filter((id) => before.has(id) && touched.has(id)).length;
     const reordered = [...before.keys()].filter((id) => wantedSet.has(id)).join() !== ids.filter((id) => before.has(id)).join();
-    return { ...update, added: touched.size - changed, removed, leftOut, changed, reordered, excluded: [...excluded] };
+    return { added: touched.size - changed, removed: dropped.length - leftOut, leftOut, changed, reordered, touched, dropped };
   }
 
   /** Passage id → the hash of the triples it was indexed with (null: indexed by an older version), in index order. */

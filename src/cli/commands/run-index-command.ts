@@ -11,6 +11,7 @@ import { checkOutputFile } from "../output-path.js";
 import { checkMaxCost, planEmbeddings, planOpenIE, printPlan, workspaceFolder, type StagePlan } from "../dry-run.js";
 import type { Passage } from "../../datasets/dataset-types.js";
 import type { HippoRag } from "../../hipporag.js";
+import type { MemoryIndex } from "../../graph/memory-index.js";
 import { loadOpenIEPrompts } from "../../openie/prompts/load-openie-prompts.js";
 import type { OpenIEPrompts } from "../../openie/prompts/openie-prompts.js";
 import { formatTable, plural, type Output } from "../output.js";
@@ -26,10 +27,10 @@ export async function runIndexCommand(common: ResolvedCommon, options: LlmOption
     if (options.dryRun || options.maxCost !== undefined) {
       const plans = await planIndex(hippo, dataset.passages, loadOpenIEPrompts(options.openiePrompts), undefined, options.skipFailed);
       if (options.dryRun) {
-        // The index becomes exactly the corpus: say what that removes before it is done.
-        const wanted = new Set(dataset.passages.map((p) => p.id));
-        const wouldRemove = hippo.memoryIndex().passageIds().filter((id) => !wanted.has(id)).length;
-        printPlan(plans, output, common.json, { wouldRemove });
+        // The index becomes exactly the corpus: say what that removes, adds, rebuilds or reorders before it is done.
+        const { removed: wouldRemove, ...changes } = planIndexChanges(hippo, dataset.passages, options.skipFailed);
+        const said = changes.added || changes.changed || changes.leftOut || changes.reordered ? `index would change: ${indexChanges({ ...changes, removed: 0 })}${changes.maybe ? ` (at most: ${changes.maybe})` : ""}` : undefined;
+        printPlan(plans, output, common.json, { wouldRemove, indexChanges: { counts: { added: changes.added, changed: changes.changed, leftOut: changes.leftOut, reordered: changes.reordered }, said } });
         checkMaxCost(plans, options.maxCost); // what the real run would refuse, the dry run says (exit 2)
         return 0;
       }
@@ -91,6 +92,22 @@ export function openiePlanLine(plan: { model: string; missing: number; total: nu
 /** The warning a partial index gives, with the first passages it left out. */
 export function partialLine(excluded: readonly string[]): string {
   return `partial index: ${plural(excluded.length, "passage")} left out for lack of finished OpenIE (${excluded.slice(0, 3).join(", ")}${excluded.length > 3 ? ", …" : ""}); every result built on it is marked partial (exit 5)`;
+}
+
+/**
+ * What index would change, as update() counts it: passages without finished OpenIE count as added
+ * (or rebuilt) when they would be extracted, "at most" since an extraction may fail; left out when
+ * --skip-failed has nothing to extract them with.
+ */
+export function planIndexChanges(hippo: HippoRag, passages: readonly Passage[], skipFailed?: boolean): ReturnType<MemoryIndex["changesFor"]> & { maybe?: string } {
+  const index = hippo.memoryIndex();
+  const ids = passages.map((p) => p.id);
+  const lacking = index.missingOpenIE(ids);
+  const extract = Boolean(lacking.missing.length && hippo.openieExtractor(passages.length, lacking, skipFailed));
+  const leftOut = skipFailed && !extract ? new Set(lacking.missing) : new Set<string>();
+  const hashes = index.openie.doneTriplesHashes();
+  const changes = index.changesFor(ids.filter((id) => !leftOut.has(id)), [...leftOut], (id) => hashes.get(id));
+  return extract ? { ...changes, maybe: `${plural(lacking.missing.length, "passage")} still to extract` } : changes;
 }
 
 /**
