@@ -73,9 +73,11 @@ export function planRetrieval(hippo: HippoRag, questions: readonly Question[], o
     const inputs = retrievalInputs(hippo, q.question, options, indexFingerprint);
     const changed = changedParts(row?.inputs, inputs);
     const retry = row?.trace.fallback === "filter-error" || row?.trace.fallback === "ner-error" || row?.trace.ircot?.error !== undefined;
+    // Reasoning kept from a cut-off reply only because --accept-truncated allowed it: redone without the flag.
+    const cutOff = row?.trace.ircot?.truncated === true && !hippo.config.acceptTruncated;
     const reason = !row
       ? storedKeyOfId.has(q.id) && storedKeyOfId.get(q.id) !== key ? "question text changed" : "new"
-      : changed.length ? RECOMPUTE_REASONS[changed[0]!] ?? `${changed[0]} changed` : retry ? "retried after an LLM error" : undefined;
+      : changed.length ? RECOMPUTE_REASONS[changed[0]!] ?? `${changed[0]} changed` : retry ? "retried after an LLM error" : cutOff ? "IRCoT reasoning cut off by the token limit (kept under --accept-truncated)" : undefined;
     tally.add(reason);
     if (reason) todo.push(q);
   }

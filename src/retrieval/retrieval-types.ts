@@ -86,6 +86,8 @@ export interface IrcotTrace {
   answer?: string;
   /** A reasoning call that failed (not fatal): the ranking so far is kept, and the question is retried on the next run. */
   error?: string;
+  /** A reasoning reply was cut off by the token limit and kept (only under acceptTruncated): a run without it reasons again. */
+  truncated?: boolean;
   /** Reasoning calls made (cached replies included) and tokens spent by uncached ones. */
   calls: number;
   tokens: { prompt: number; completion: number };

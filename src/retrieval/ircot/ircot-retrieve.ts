@@ -90,6 +90,7 @@ export async function ircotRetrieve(questions: readonly string[], rank: (queries
               { messages: ircotMessages(settings.prompt, state.question, passages, state.sentences), stage: "ircot", maxTokens: IRCOT_MAX_TOKENS },
               { signal: settings.signal, accept: (r) => firstSentence(r.text) !== "", acceptTruncated: settings.acceptTruncated },
             );
+            if (reply.finishReason === "length") state.trace.truncated = true;
             if (!reply.cacheHit) (state.trace.tokens.prompt += reply.promptTokens), (state.trace.tokens.completion += reply.completionTokens);
             const sentence = firstSentence(reply.text);
             if (!sentence) throw new Error("empty reasoning sentence");

@@ -194,6 +194,25 @@ describe("IRCoT limits and faults", () => {
     }
   }, 120_000);
 
+  it("reasoning kept from cut-off replies under --accept-truncated is reused with the flag, and reasoned again without it", async () => {
+    let cut = true;
+    const truncating = taggedWith("truncating");
+    server = await new FakeOpenAIServer({
+      chat: (body) => {
+        const reply = perfectReasoner(body);
+        return cut && truncating(body) ? { ...reply, finishReason: "length" } : reply;
+      },
+    }).start();
+    const args = ["retrieve", ...base, ...llmAt(server), "--no-filter", "--ircot", "--max-steps", "2", ...ownPrompt("truncating"), "--json"];
+    expect(JSON.parse((await runCli([...args, "--accept-truncated"])).stdout).recomputed).toEqual({ new: 50 });
+    expect(JSON.parse((await runCli([...args, "--accept-truncated"])).stdout).reused).toBe(50);
+    cut = false;
+    const strict = await runCli(args);
+    expect(strict.code, strict.stderr).toBe(0);
+    expect(JSON.parse(strict.stdout).recomputed).toEqual({ "IRCoT reasoning cut off by the token limit (kept under --accept-truncated)": 50 });
+    expect(JSON.parse((await runCli(args)).stdout).reused).toBe(50);
+  }, 120_000);
+
   it("--max-steps without --ircot, and IRCoT without an LLM, are usage errors", async () => {
     const stray = await runCli(["retrieve", ...base, "--no-filter", "--max-steps", "3"]);
     expect(stray.code).toBe(2);
