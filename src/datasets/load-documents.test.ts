@@ -37,6 +37,9 @@ describe("loadDocuments (--corpus)", () => {
     expect(() => loadDocuments(join(dir, "bad.jsonl"))).toThrow(/bad\.jsonl: line 2: field "title": expected a string, got a number/);
     writeFileSync(join(dir, "break.jsonl"), `{"title": "T", "text": "x"}\n{"title": "T\\nU", "text": "y"}\n`);
     expect(() => loadDocuments(join(dir, "break.jsonl"))).toThrow(/break\.jsonl: line 2: field "title": the title holds a line break/);
+    mkdirSync(join(dir, "folder"));
+    writeFileSync(join(dir, "folder", "A\nB.txt"), "B text.");
+    expect(() => loadDocuments(join(dir, "folder"))).toThrow(/folder\/A\\nB\.txt: field "title": the title holds a line break.*rename the file/);
     writeFileSync(join(dir, "broken.jsonl"), `{"title": "T", "text": "x"}\n{oops\n`);
     expect(() => loadDocuments(join(dir, "broken.jsonl"))).toThrow(/broken\.jsonl: line 2: not valid JSON/);
     writeFileSync(join(dir, "lone.jsonl"), `{"title": "T", "text": "x", "meta": {"note": "\\ud800"}}\n`);

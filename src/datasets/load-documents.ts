@@ -82,6 +82,8 @@ function loadFolder(root: string): LoadedDocuments {
       continue;
     }
     const title = basename(file, extname(file));
+    // A file name may hold a line break too (the message shows it escaped, on one line).
+    if (titleHasLineBreak(title)) throw new InputError(TITLE_LINE_BREAK_PROBLEM.replace("replace the break", "rename the file"), { file: JSON.stringify(file).slice(1, -1), field: "title" });
     const field = illFormedPath({ title, text });
     if (field) throw new InputError(ILL_FORMED_PROBLEM, { file, field });
     documents.push({ title, text, metadata: { source: relative(root, file).split("\\").join("/") } });
