@@ -1,7 +1,7 @@
 import type { Question } from "../datasets/dataset-types.js";
 import { storedIndexFingerprint } from "../graph/memory-index.js";
 import { countFallbacks } from "../retrieval/count-fallbacks.js";
-import { loadAnswers, loadRetrievals, questionKey } from "../retrieval/retrieval-store.js";
+import { loadAnswers, loadFailedAnswers, loadRetrievals, questionKey } from "../retrieval/retrieval-store.js";
 import type { Workspace } from "../store/workspace.js";
 
 /**
@@ -29,9 +29,12 @@ export function runNotes(
     const errors = fallbacks.some(([k]) => k.endsWith("-error"));
     notes.push(`${run}: ${total} of ${keys.length} questions fell back (${fallbacks.map(([k, n]) => `${n} ${k}`).join(", ")})${errors ? "; the LLM errors are retried by the next retrieve" : ""}`);
   }
-  if (answers.size > 0) {
+  const failed = loadFailedAnswers(workspace, run);
+  if (answers.size > 0 || failed.size > 0) {
     const unanswered = keys.filter((key) => !answers.has(key)).length;
-    if (unanswered) notes.push(`${run}: ${unanswered} of ${keys.length} questions have no answer (failed or not asked): EM/F1 count them as empty answers; hipporag qa answers them`);
+    const failures = keys.filter((key) => failed.has(key)).length;
+    const why = failures === unanswered ? "failed" : failures ? `${failures} failed, the others not asked` : "failed or not asked";
+    if (unanswered) notes.push(`${run}: ${unanswered} of ${keys.length} questions have no answer (${why}): EM/F1 count them as empty answers; hipporag qa answers them`);
     // A qa with another model or prompt that stopped before the end leaves answers of both.
     const settings = new Map<string, number>();
     for (const key of keys) {

@@ -9,7 +9,7 @@ import { IRCOT_MAX_TOKENS } from "../retrieval/ircot/ircot-retrieve.js";
 import { ircotUsage, type IrcotUsage } from "../retrieval/ircot/ircot-usage.js";
 import { storeIrcotAnswers } from "../retrieval/ircot/store-ircot-answers.js";
 import { methodId, methodOf } from "../retrieval/method-registry.js";
-import { loadAnswers, loadRetrievals, questionKey, saveAnswer, saveRetrievals } from "../retrieval/retrieval-store.js";
+import { loadAnswers, loadFailedAnswers, loadRetrievals, questionKey, saveAnswer, saveFailedAnswer, saveRetrievals } from "../retrieval/retrieval-store.js";
 import type { RetrievalOptions } from "../retrieval/retriever.js";
 import { countFallbacks, firstLlmErrors, type LlmFailure } from "../retrieval/count-fallbacks.js";
 import { runLabel } from "../retrieval/run-label.js";
@@ -139,6 +139,7 @@ export function planAnswers(hippo: HippoRag, run: string, questions: readonly Qu
     throw usageError(`run ${run} is out of date for ${stale.length} of ${keys.length} questions: the index changed since they were retrieved`, `retrieve again (hipporag retrieve with the settings of ${run}); QA on the old rankings would not be current`);
   }
   const answers = loadAnswers(hippo.workspace, run);
+  const failed = loadFailedAnswers(hippo.workspace, run);
   const topK = hippo.config.qaTopK ?? QA_TOP_K;
   const qaLlm = hippo.stageLlm("qa");
   const qa = fingerprint({ model: qaLlm?.modelId, maxTokens: qaLlm?.maxTokens ?? null, prompt: qaMessages(["{passage}"], "{question}") });
@@ -151,7 +152,7 @@ export function planAnswers(hippo: HippoRag, run: string, questions: readonly Qu
     // An answer from a reply cut off by the token limit was kept only because --accept-truncated
     // allowed it: without the flag it is no answer, and is asked again (with a larger limit).
     const cutOff = held?.[TRUNCATED_MARK] !== undefined && !hippo.config.acceptTruncated;
-    const reason = changed.length ? (changed[0] === "new" ? "new" : changed[0] === "passages" ? "passages changed (ranking or qa top-k)" : "QA model or prompt changed") : cutOff ? "cut off by the token limit (kept under --accept-truncated)" : undefined;
+    const reason = changed.length ? (changed[0] === "new" ? (failed.has(key) ? "failed before" : "new") : changed[0] === "passages" ? "passages changed (ranking or qa top-k)" : "QA model or prompt changed") : cutOff ? "cut off by the token limit (kept under --accept-truncated)" : undefined;
     tally.add(reason);
     if (reason) todo.push({ key, question: stored.get(key)!.question, passages: index.passageContents(stored.get(key)!.passageIds.slice(0, topK)) });
   }
@@ -177,9 +178,10 @@ export async function answerStored(
       onEach: (done) => onEach?.(tally.reused + done),
       onAnswer: (outcome) => saveAnswer(hippo.workspace, run, outcome.key, { ...inputsOf(outcome.key), ...(outcome.truncated ? { [TRUNCATED_MARK]: "yes" } : {}) }, outcome.answer!, outcome.raw!),
       // A question answered again failed: its stored answer came from other inputs (another QA
-      // model, prompt or passages), so it is dropped rather than shown as this run's answer. One not
-      // reached (interrupted, or the stage stopped) keeps it, and eval notes answers of mixed inputs.
-      onFailure: (outcome) => hippo.workspace.runs.dropAnswers(run, [outcome.key]),
+      // model, prompt or passages), so it is replaced by the failure rather than shown as this run's
+      // answer (eval counts it as failed, the next qa asks again). One not reached (interrupted, or
+      // the stage stopped) keeps it, and eval notes answers of mixed inputs.
+      onFailure: (outcome) => saveFailedAnswer(hippo.workspace, run, outcome.key, inputsOf(outcome.key), outcome.error ?? "failed"),
       signal,
     },
   );

@@ -163,9 +163,14 @@ describe("3c. a QA reply with nothing after \"Answer:\" is no answer", () => {
     const out = JSON.parse(first.stdout);
     expect(out.answered).toBe(0);
     expect(out.answers.every((a: { answer: string | null }) => a.answer === null)).toBe(true);
+    // eval tells failed from never asked: EM 0 over the failures, and a note saying they failed
+    const failedEval = JSON.parse((await ok(["eval", ...at(d), "--run", "hipporag2-nofilter", "--json"])).stdout);
+    expect(failedEval.notes.join(" ")).toMatch(new RegExp(`${out.answers.length} of ${out.answers.length} questions have no answer \\(failed\\)`));
+    expect(failedEval.em).toBe(0);
     const good = await server({ chat: fakeLlm });
     const second = JSON.parse((await ok([...qa, "--llm-base-url", good.url])).stdout);
     expect(second.answered).toBe(out.answers.length);
+    expect(second.recomputed).toEqual({ "failed before": out.answers.length });
   });
 });
 
@@ -202,9 +207,10 @@ describe("3b. an answer that failed for the asked model is not served by another
     const second = await runCli([...qa, "--llm-base-url", failing.url, "--qa-llm-name", "other-reader"]);
     expect(second.code).toBe(5);
     const after = JSON.parse((await ok(evalArgs)).stdout);
-    // The run's answers are now the other reader's, and it gave none: nothing to score.
-    expect(after.em).toBeUndefined();
-    expect(after.f1).toBeUndefined();
+    // The run's answers are now the other reader's, and it gave none: every question failed, scored 0 and said.
+    expect(after.em).toBe(0);
+    expect(after.f1).toBe(0);
+    expect(after.notes.join(" ")).toMatch(/(\d+) of \1 questions have no answer \(failed\)/);
     // The first reader's answers come back (from the LLM cache, no new request) when it is asked again.
     const calls = good.chatRequests().length;
     await ok([...qa, "--llm-base-url", good.url]);
@@ -249,7 +255,7 @@ describe("3c. eval says what its numbers do not show", () => {
     expect(qa.code).toBe(5);
     const n = questions.length;
     const text = await ok(["eval", ...at(d), "--run", "hipporag2-nofilter"]);
-    expect(text.stderr).toContain(`note: hipporag2-nofilter: 1 of ${n} questions have no answer (failed or not asked): EM/F1 count them as empty answers`);
+    expect(text.stderr).toContain(`note: hipporag2-nofilter: 1 of ${n} questions have no answer (failed): EM/F1 count them as empty answers`);
     const json = JSON.parse((await ok(["eval", ...at(d), "--run", "hipporag2-nofilter", "--json"])).stdout);
     expect(json.notes).toHaveLength(1);
     // A filtered run against a server that fails every filter call: each question falls back to dense.

@@ -45,6 +45,24 @@ export function saveAnswer(workspace: Workspace, run: string, key: string, input
   workspace.runs.saveAnswer(run, key, { inputs, answer, raw });
 }
 
+/**
+ * Beside an answer's input fingerprints, marks a row that records a failure (its `raw` is the error):
+ * a question whose answer failed after retries, kept so that eval can tell "failed" from "never
+ * asked". Not an input: loadAnswers leaves such rows out, and the next qa asks again.
+ */
+const FAILED_MARK = "failed";
+
+/** A run's answers keyed by question key (failures left out: loadFailedAnswers). */
 export function loadAnswers(workspace: Workspace, run: string): Map<string, StoredAnswer> {
-  return workspace.runs.answers(run);
+  return new Map([...workspace.runs.answers(run)].filter(([, row]) => row.inputs[FAILED_MARK] === undefined));
+}
+
+/** The questions of a run whose last answer failed, with the error. */
+export function loadFailedAnswers(workspace: Workspace, run: string): Map<string, string> {
+  return new Map([...workspace.runs.answers(run)].filter(([, row]) => row.inputs[FAILED_MARK] !== undefined).map(([key, row]) => [key, row.raw]));
+}
+
+/** Records that the question's answer failed (replacing an answer of other inputs, which is not this run's). */
+export function saveFailedAnswer(workspace: Workspace, run: string, key: string, inputs: Inputs, error: string): void {
+  workspace.runs.saveAnswer(run, key, { inputs: { ...inputs, [FAILED_MARK]: "yes" }, answer: "", raw: error });
 }
