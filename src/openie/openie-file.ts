@@ -87,6 +87,23 @@ export function readOpenIEFile(file: string): { passage: string; passageId: stri
     const stored = (triples as unknown[][]).map((triple) => triple.map((part) => (typeof part === "number" && !Number.isFinite(part) ? pyStr(part) : part)));
     return { passage, passageId: passageId(passage), entities: [...new Set(entities.map(pyStr))], triples: stored };
   });
+  // A passage twice with two different non-empty results: which one is right is not the import's to
+  // guess (the later one silently replaced the earlier). The same result twice, or an empty one
+  // (upstream's mark of a failed extraction, see importOpenIEFile), is fine.
+  const first = new Map<string, number>();
+  records.forEach((record, index) => {
+    const earlier = first.get(record.passageId);
+    if (earlier === undefined) {
+      if (record.entities.length || record.triples.length) first.set(record.passageId, index);
+      return;
+    }
+    if (!record.entities.length && !record.triples.length) return;
+    const before = records[earlier]!;
+    const field = JSON.stringify(before.triples) !== JSON.stringify(record.triples) ? "extracted_triples" : JSON.stringify(before.entities) !== JSON.stringify(record.entities) ? "extracted_entities" : undefined;
+    if (field) {
+      throw new InputError(`passage ${JSON.stringify(splitPassage(record.passage).title)} appears again with other results (also record ${earlier}); keep one of them: nothing was imported`, { file, record: index, field });
+    }
+  });
   return records;
 }
 
