@@ -547,6 +547,22 @@ describe("--dry-run and --max-cost", () => {
     expect((await runCli([...args, "--dry-run"])).stderr).not.toMatch(/index would change/);
   });
 
+  it("run --dry-run lists the baselines' retrieval too: none to do when current, every question after the OpenIE changed", async () => {
+    const dir = tempDir();
+    const saveDir = join(dir, "ws");
+    const args = ["run", ...demo(saveDir), "--import-openie", DEMO_OPENIE];
+    expect((await runCli(args)).code).toBe(0);
+    const rows = async (run: string[]) => Object.fromEntries((JSON.parse((await runCli([...run, "--dry-run", "--json"])).stdout).stages as { stage: string; cached: number; note?: string }[]).filter((st) => st.stage.startsWith("retrieve")).map((st) => [st.stage, `${st.cached} cached; ${st.note}`]));
+    expect(await rows(args)).toEqual({ "retrieve hipporag2-nofilter": "8 cached; 0 questions to retrieve, no LLM", "retrieve dense": "8 cached; 0 questions to retrieve, no LLM", "retrieve bm25": "8 cached; 0 questions to retrieve, no LLM" });
+    const file = JSON.parse(readFileSync(DEMO_OPENIE, "utf8"));
+    file.docs[0].extracted_triples.push(["marie curie", "won", "nobel prize"]);
+    const changed = writeJson(dir, "openie_results_ner_handwritten.json", file);
+    const after = await rows(["run", ...demo(saveDir), "--import-openie", changed]);
+    expect(after["retrieve hipporag2-nofilter"]).toBe("0 cached; 8 questions to retrieve, no LLM");
+    expect(after["retrieve dense"]).toBe("0 cached; 8 questions to retrieve, no LLM");
+    expect(after["retrieve bm25"]).toBe("0 cached; 8 questions to retrieve, no LLM");
+  });
+
   it("a model with no known price: the estimate is unknown (null in JSON, named in the text), not $0", async () => {
     const s = await server({ chat: fakeLlm });
     const saveDir = tempDir();

@@ -107,22 +107,27 @@ export function readOpenIEFile(file: string): { passage: string; passageId: stri
   return records;
 }
 
-export function importOpenIEFile(workspace: Workspace, store: OpenIEStore, file: string, options: { force?: boolean } = {}): ImportSummary {
-  const records = readOpenIEFile(file);
-  const newPassages = workspace.passages.insert(records.map((r) => ({ id: r.passageId, content: r.passage, ...splitPassage(r.passage) })),
-  );
-  // Same content as a finished result: nothing to write. Different: replaced, and said so, except by
-  // an empty result (upstream's mark of a failed extraction), which would undo the finished one.
-  const existing = store.all();
+type OpenIERecord = ReturnType<typeof readOpenIEFile>[number];
+
+/**
+ * What importing these records changes, computed without writing (run --dry-run asks it too).
+ * Same content as a finished result: nothing to write. Different: replaced, and said so, except by
+ * an empty result (upstream's mark of a failed extraction), which would undo the finished one.
+ */
+export function planImport(
+  records: readonly OpenIERecord[],
+  existing: ReadonlyMap<string, { status: string; entities?: unknown; triples?: unknown }>,
+  force?: boolean,
+): { changed: OpenIERecord[]; replaced: number; unchanged: number; emptyKept: number } {
   let replaced = 0;
   let unchanged = 0;
   let emptyKept = 0;
   // A passage twice in the file: the later doc wins as before, except an empty one over a non-empty one.
   const isEmpty = (r: { entities: unknown[]; triples: unknown[] }) => r.entities.length === 0 && r.triples.length === 0;
-  const last = new Map<string, (typeof records)[number]>();
+  const last = new Map<string, OpenIERecord>();
   for (const r of records) {
     const earlier = last.get(r.passageId);
-    if (earlier && !options.force && isEmpty(r) && !isEmpty(earlier)) {
+    if (earlier && !force && isEmpty(r) && !isEmpty(earlier)) {
       emptyKept++;
       continue;
     }
@@ -135,15 +140,23 @@ export function importOpenIEFile(workspace: Workspace, store: OpenIEStore, file:
       unchanged++;
       return false;
     }
-    if (!options.force && isEmpty(r)) {
+    if (!force && isEmpty(r)) {
       emptyKept++;
       return false;
     }
     replaced++;
     return true;
   });
+  return { changed, replaced, unchanged, emptyKept };
+}
+
+export function importOpenIEFile(workspace: Workspace, store: OpenIEStore, file: string, options: { force?: boolean } = {}): ImportSummary {
+  const records = readOpenIEFile(file);
+  const newPassages = workspace.passages.insert(records.map((r) => ({ id: r.passageId, content: r.passage, ...splitPassage(r.passage) })),
+  );
+  const { changed, replaced, unchanged, emptyKept } = planImport(records, store.all(), options.force);
   store.saveMany(changed, `import:${file.split(/[\\/]/).pop()}`);
-  const emptyStored = changed.filter(isEmpty).length;
+  const emptyStored = changed.filter((r) => r.entities.length === 0 && r.triples.length === 0).length;
   return { file, model: store.model, docs: records.length, newPassages, replaced, unchanged, emptyKept, emptyStored };
 }
 

@@ -3,7 +3,7 @@ import { formatEvalTable } from "../../eval/format-eval-report.js";
 import { writeReport } from "../../eval/report-writer.js";
 import { estimateUsd, runHtml, runMarkdown, type RunReport, type StageCost } from "../../eval/run-report.js";
 import { paperNumbers } from "../../eval/paper-numbers.js";
-import { emptyKeptLine, emptyStoredLine, importOpenIEFile, modelFromOpenIEFileName } from "../../openie/openie-file.js";
+import { emptyKeptLine, emptyStoredLine, importOpenIEFile, planImport, modelFromOpenIEFileName } from "../../openie/openie-file.js";
 import type { RetrievalOptions } from "../../retrieval/retriever.js";
 import { loadCommandDataset } from "../load-command-dataset.js";
 import { isQuiet, type ResolvedCommon } from "../common-options.js";
@@ -71,7 +71,7 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
   if (options.dryRun || options.maxCost !== undefined) {
     let closeNow = false;
     try {
-      const plans = await planRun(hippo, dataset, options, sweep, hasLlm);
+      const plans = await planRun(hippo, dataset, options, sweep, base, hasLlm);
       if (options.dryRun) {
         printPlan(plans, output, common.json);
         closeNow = true;
@@ -223,28 +223,39 @@ function llmCosts(cache: LlmCacheStore): StageCost[] {
  * `run --dry-run`: every stage's requests before anything is sent. When the index will change (new,
  * changed or imported passages), every question is retrieved and answered again, counted as such.
  */
-async function planRun(hippo: HippoRag, dataset: Dataset, options: RunOptions, sweep: RetrievalOptions[], hasLlm: boolean): Promise<StagePlan[]> {
-  const imported = options.importOpenie ? new Set(readOpenIEFile(options.importOpenie).map((r) => r.passageId)) : new Set<string>();
+async function planRun(hippo: HippoRag, dataset: Dataset, options: RunOptions, sweep: RetrievalOptions[], base: Partial<RetrievalOptions>, hasLlm: boolean): Promise<StagePlan[]> {
+  const records = options.importOpenie ? readOpenIEFile(options.importOpenie) : [];
+  const imported = new Set(records.map((r) => r.passageId));
+  // An import changes the index only where it changes a corpus passage's finished result (the rule the import applies).
+  const corpusIds = new Set(dataset.passages.map((p) => p.id));
+  const importChanges = planImport(records, hippo.memoryIndex().openie.all()).changed.filter((r) => corpusIds.has(r.passageId)).length;
   const plans = await planIndex(hippo, dataset.passages, loadOpenIEPrompts(options.openiePrompts), imported, options.skipFailed);
   // OpenIE to extract (the passages a partial --skip-failed index left out, retried) changes the index
   // too, once any of it succeeds: the runs on it are then retrieved and answered again.
   const extracting = plans.some((plan) => plan.stage.startsWith("openie-"));
-  const indexWillChange = imported.size > 0 || extracting || hippo.memoryIndex().staleness(dataset.passages.map((p) => p.id)) !== undefined;
+  const indexWillChange = importChanges > 0 || extracting || hippo.memoryIndex().staleness(dataset.passages.map((p) => p.id)) !== undefined;
   const filter = sweep[0]!.filter && hasLlm;
   const hipporagRuns = sweep.map((setting) => ({ ...setting, method: "hipporag" as const, filter }));
+  // as the run retrieves them (the same settings)
+  const baselines: Partial<RetrievalOptions>[] = options.baselines ? [{ ...base, method: "dense" }, { ...base, method: "bm25" }] : [];
   const questions = new Set(dataset.questions.map((q) => q.question)).size;
   if (indexWillChange) {
     for (const setting of hipporagRuns) {
       // --linking ner asks the LLM for each question's entities instead of filtering facts
       const ner = setting.linking === "ner";
-      if (!ner && !filter) continue;
+      if (!ner && !filter) {
+        plans.push({ stage: `retrieve ${runLabel(hippo.retrievalOptions(setting))}`, model: "-", calls: 0, cached: 0, tokensIn: 0, tokensOut: 0, note: `${plural(questions, "question")} to retrieve, no LLM` });
+        continue;
+      }
       const stage = `${ner ? "query-ner" : "filter"} ${runLabel(setting)}`;
       const nerTokens = () => [...new Set(dataset.questions.map((q) => q.question))].reduce((n, q) => n + promptTokens(queryNerMessages(q)), 0);
       plans.push(priced({ stage, model: hippo.stageLlm("filter")?.modelId ?? "-", calls: questions, cached: 0, tokensIn: ner ? nerTokens() : questions * 1600, tokensOut: questions * (ner ? 40 : 80), note: "at most: the index changes first" }));
     }
     // query-to-passage and query-to-fact vectors of every question (a remote encoder only)
+    // the baselines, retrieved again too (no LLM)
+    for (const baseline of baselines) plans.push({ stage: `retrieve ${runLabel(hippo.retrievalOptions(baseline))}`, model: "-", calls: 0, cached: 0, tokensIn: 0, tokensOut: 0, note: `${plural(questions, "question")} to retrieve, no LLM` });
     if (hippo.encoder.endpoint) plans.push(priced({ stage: "embeddings (queries)", model: encoderModel(hippo), calls: 2 * questions, cached: 0, tokensIn: Math.ceil(dataset.questions.reduce((n, q) => n + q.question.length, 0) / 2), tokensOut: 0, note: "at most: the index changes first" }));
-  } else plans.push(...(await planRetrievals(hippo, dataset.questions, hipporagRuns)));
+  } else plans.push(...(await planRetrievals(hippo, dataset.questions, [...hipporagRuns, ...baselines])));
   if (hasLlm && !options.skipQa) {
     const qaRuns = [...hipporagRuns, ...(options.baselines ? [{ ...sweep[0]!, method: "dense" as const }] : [])];
     for (const setting of qaRuns) {
