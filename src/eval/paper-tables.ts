@@ -80,17 +80,18 @@ function pairTable(
   const header = ["run", "paper system", ...datasets.flatMap((d) => [columnName(d, datasets), "paper", "ours − paper"])];
   const body = runs.map((run) => {
     const system = paperSystemFor(run);
-    const stale = datasets.some((d) => d.reports.find((r) => r.name === run)?.stale);
     return [
-      runLabel({ name: run, stale }),
+      run,
       system ?? MISSING,
       ...datasets.flatMap((d) => {
-        const report = d.reports.find((r) => r.name === run)?.report;
+        // A run may be current in one workspace and stale in another: marked in the column it is stale in.
+        const named = d.reports.find((r) => r.name === run);
+        const report = named?.report;
         const mine: Pair = report ? ours(report) : [undefined, undefined];
         const row = system ? paperNumbers(d.dataset)?.rows.find((r) => r.system === system) : undefined;
         const paper: Pair = row ? theirs(row) : [undefined, undefined];
         return [
-          `${pct(mine[0])} / ${pct(mine[1])}`,
+          `${pct(mine[0])} / ${pct(mine[1])}${named?.stale ? " (stale)" : ""}`,
           `${paperValue(paper[0])} / ${paperValue(paper[1])}`,
           `${delta(mine[0], paper[0])} / ${delta(mine[1], paper[1])}`,
         ];
