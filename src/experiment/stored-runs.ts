@@ -116,14 +116,11 @@ export async function retrieveQuestions(
 }
 
 /**
- * QA over a stored run's retrievals. A stored answer is reused only when its inputs are unchanged:
- * the question, the passages it was given (qa top-k of the current ranking), the QA model and
- * prompt. The run must be current: a ranking retrieved from an index that has changed since is
- * refused, as are questions the run never retrieved. Failures are retried next time.
- */
-/**
- * Which answers of a stored run QA must compute, and why (the reuse rule), with the QA item of
- * each; reads only. Refuses questions the run never retrieved and rankings from a changed index.
+ * Which answers of a stored run QA must compute, and why, with the QA item of each; reads only. A
+ * stored answer is reused only when its inputs are unchanged: the question, the passages it was
+ * given (qa top-k of the current ranking), the QA model and prompt. The run must be current: a
+ * ranking retrieved from another index, or from this one before it changed, is refused, as are
+ * questions the run never retrieved. Failures are asked again.
  */
 export function planAnswers(hippo: HippoRag, run: string, questions: readonly Question[]): { keys: string[]; todo: QaItem[]; tally: RecomputeTally; inputsOf: (key: string) => Inputs } {
   const stored = loadRetrievals(hippo.workspace, run);
@@ -133,6 +130,13 @@ export function planAnswers(hippo: HippoRag, run: string, questions: readonly Qu
   const missing = keys.filter((key) => !stored.has(key));
   if (missing.length) {
     throw usageError(`${missing.length} of ${keys.length} questions have no stored retrieval in run ${run}`, `retrieve them first (hipporag retrieve with the settings of ${run})`);
+  }
+  const elsewhere = [...new Set(keys.map((key) => stored.get(key)!.indexId).filter((id) => id !== index.id))];
+  if (elsewhere.length) {
+    throw usageError(
+      `run ${run} was retrieved from ${elsewhere.length === 1 ? "the index" : "the indexes"} ${elsewhere.join(", ")}, not from ${index.id}, the one these options name`,
+      `name the OpenIE model (--openie-llm-name ${hippo.workspace.indexes.get(elsewhere[0]!)?.openieModel ?? "…"}), --embedding-name and --vectors it was retrieved with, or retrieve it again with these options`,
+    );
   }
   const stale = keys.filter((key) => stored.get(key)!.inputs.index !== indexFingerprint);
   if (stale.length) {

@@ -152,6 +152,21 @@ describe("3. answers are reused only for the same passages, model and prompt", (
   });
 });
 
+describe("3f. qa of a run retrieved from another index of the workspace", () => {
+  it("is refused naming both indexes (it said the index had changed)", async () => {
+    const d = demo();
+    await ok(["openie", ...at(d), "--import", d.openie]);
+    await ok(["index", ...at(d)]);
+    await ok(["index", ...at(d), "--vectors", "f16"]);
+    await ok(["retrieve", ...at(d), "--no-filter", "--vectors", "f16"]);
+    const s = await server({ chat: fakeLlm });
+    const qa = await runCli(["qa", ...at(d), "--run", "hipporag2-nofilter", "--vectors", "f32", "--llm-base-url", s.url, "--llm-name", "handwritten"]);
+    expect(qa.code).toBe(2);
+    expect(qa.stderr).toMatch(/run hipporag2-nofilter was retrieved from the index handwritten\|\S+\|f16, not from handwritten\|\S+, the one these options name \(hint: name the OpenIE model \(--openie-llm-name handwritten\)/);
+    expect(qa.stderr).not.toMatch(/changed since/);
+  });
+});
+
 describe("3c. a QA reply with nothing after \"Answer:\" is no answer", () => {
   it("is asked again, then recorded as failed (exit 5) and retried by the next run, never stored as an empty answer", async () => {
     const d = demo();
