@@ -298,13 +298,21 @@ export class MemoryIndex {
     const timings: Record<string, number> = {};
     let stage = "";
     const counts = (done: number, total: number) => progress.onProgress?.(stage, done, total);
+    // Ctrl-C between stages or inside one (an embedding call cut short): nothing of this update is
+    // committed yet; the vectors computed are stored batch by batch, so the re-run resumes from them.
+    const interrupted = (during: string) => new HippoError("INTERRUPTED", `interrupted while indexing${during}: nothing of this update was committed`, { suggestion: "re-run the same command to resume; every vector computed so far is kept" });
     const time = async <T>(name: string, work: () => Promise<T> | T): Promise<T> => {
-      // Ctrl-C between stages: nothing of this update is committed yet; computed vectors are cached.
-      if (signal?.aborted) throw new HippoError("INTERRUPTED", "interrupted while indexing: nothing of this update was committed", { suggestion: "re-run to resume; every vector computed so far is kept" });
+      if (signal?.aborted) throw interrupted("");
       progress.onStage?.(name);
       stage = name;
       const start = performance.now();
-      const result = await work();
+      let result: T;
+      try {
+        result = await work();
+      } catch (error) {
+        if (signal?.aborted || (HippoError.isInstance(error) && error.code === "INTERRUPTED")) throw interrupted(` (${name})`);
+        throw error;
+      }
       timings[name] = Math.round(performance.now() - start);
       return result;
     };

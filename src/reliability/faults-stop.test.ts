@@ -235,6 +235,8 @@ describe("3. Ctrl-C is handled within a second, in synchronous stages too", () =
     await until(() => s.requests.some((r) => r.path.endsWith("/embeddings")));
     expect(await interrupt(run)).toBe(130);
     expect(run.stderr()).toMatch(/interrupt: stopping/);
+    // what is kept and how to resume, as every other stage says (it was "embedding call (…): interrupted")
+    expect(run.stderr()).toMatch(/interrupted while indexing \(embed passages\): nothing of this update was committed \(hint: re-run the same command to resume; every vector computed so far is kept\)/);
     expect(integrity(saveDir)).toBe("ok");
   });
 
