@@ -310,6 +310,8 @@ export class MemoryIndex {
       try {
         result = await work();
       } catch (error) {
+        // A stage's own interruption message (the synonymy search's) already says this; a call's does not.
+        if (HippoError.isInstance(error) && error.code === "INTERRUPTED" && error.suggestion) throw error;
         if (signal?.aborted || (HippoError.isInstance(error) && error.code === "INTERRUPTED")) throw interrupted(` (${name})`);
         throw error;
       }
