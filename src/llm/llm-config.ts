@@ -42,6 +42,16 @@ export const LIBRARY_LLM_NAMES: LlmSettingNames = {
 };
 
 /**
+ * The names a resolved config was validated with (the CLI's flags, or the library's settings), so
+ * that later messages about it (a rejected key, an unreachable server) name what the user set.
+ */
+const SETTING_NAMES = new WeakMap<object, LlmSettingNames>();
+
+export function settingNamesOf(config: LlmConfig): LlmSettingNames | undefined {
+  return SETTING_NAMES.get(config);
+}
+
+/**
  * Validates an LLM config once and fills every `undefined` with its default (an `undefined` spread
  * over defaults would otherwise erase them: retries that never stop). Without a key and a base URL
  * nothing could succeed (api.openai.com refuses), so that is an error here, before any request.
@@ -52,7 +62,7 @@ export function resolveLlmConfig(config: LlmConfig, names: LlmSettingNames = LIB
   else if (!config.apiKey) {
     throw usageError(`no LLM configured: ${names.apiKey} is not set and no ${names.baseUrl} was given`, `set ${names.apiKey} for OpenAI, or give ${names.baseUrl} for a local server (any dummy key works there)`);
   }
-  return {
+  const resolved: ResolvedLlmConfig = {
     model: config.model,
     baseUrl: config.baseUrl,
     apiKey: config.apiKey,
@@ -63,4 +73,6 @@ export function resolveLlmConfig(config: LlmConfig, names: LlmSettingNames = LIB
     maxTokens: config.maxTokens === undefined ? undefined : positiveInt(names.maxTokens, config.maxTokens),
     onRetry: config.onRetry,
   };
+  SETTING_NAMES.set(resolved, names);
+  return resolved;
 }

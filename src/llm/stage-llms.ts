@@ -1,7 +1,7 @@
 import { usageError } from "../core/errors.js";
 import { knownKeys } from "../core/validate.js";
 import type { ChatModel } from "./chat-model.js";
-import { LIBRARY_LLM_NAMES, LLM_DEFAULTS, resolveLlmConfig, type LlmConfig, type LlmSettingNames } from "./llm-config.js";
+import { LIBRARY_LLM_NAMES, LLM_DEFAULTS, resolveLlmConfig, settingNamesOf, type LlmConfig, type LlmSettingNames } from "./llm-config.js";
 import { OpenAIChatModel } from "./openai-chat-model.js";
 
 /** The stages that call an LLM; each may have its own model (upstream HEAD: separate extraction and QA LLMs). */
@@ -61,7 +61,9 @@ export function resolveStageLlms(llm: LlmConfig | StageLlmConfig | undefined, na
   return out;
 }
 
-function fromConfig(config: LlmConfig, names: LlmSettingNames): StageLlm {
+function fromConfig(config: LlmConfig, fallback: LlmSettingNames): StageLlm {
+  // A config the CLI resolved keeps its flag names (the filter may run on the --qa-llm-* config).
+  const names = settingNamesOf(config) ?? fallback;
   const resolved = resolveLlmConfig(config, names);
   return {
     model: new OpenAIChatModel(resolved.model, {

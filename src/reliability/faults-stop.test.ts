@@ -72,6 +72,22 @@ describe("1. a rejected key or an unreachable server stops the stage at once", (
     expect(openieRows(c.saveDir)).toBe(0); // nothing is the passages' fault; the next run starts them afresh
   });
 
+  it("a rejected key of a stage's own LLM names that stage's flags and key variable (the filter runs on the QA config: not llm.filter.*)", async () => {
+    const saveDir = join(tempDir(), "ws");
+    const demo = ["--dataset", "demo", "--dataset-dir", DEMO, "--save-dir", saveDir];
+    expect((await runCli(["run", ...demo, "--import-openie", join(DEMO, "openie_results_ner_handwritten.json"), "--no-baselines"])).code).toBe(0);
+    const s = await server({ chat: fakeLlm, fault: () => ({ kind: "status", status: 403 }) });
+    process.env.MY_QA_KEY = "sk-qa-0123456789abcdef";
+    try {
+      const qa = await runCli(["qa", ...demo, "--llm-name", "handwritten", "--qa-llm-name", "reader", "--qa-llm-base-url", s.url, "--qa-llm-key-env", "MY_QA_KEY"]);
+      expect(qa.code).toBe(3);
+      expect(qa.stderr).toMatch(/\(hint: check MY_QA_KEY and --qa-llm-base-url/);
+      expect(qa.stderr).not.toMatch(/llm\.\w+\.(apiKey|baseUrl)/);
+    } finally {
+      delete process.env.MY_QA_KEY;
+    }
+  });
+
   it("404 (no such model, or a base URL without /v1) and 429 insufficient_quota stop openie at once too: exit 3, about one round of requests", async () => {
     const faults = [
       { status: 404, error: { message: "The model `m` does not exist.", code: "model_not_found" }, says: /the LLM server at .* has no model m or no such endpoint \(HTTP 404.*\(hint: check --llm-name and --llm-base-url/ },
