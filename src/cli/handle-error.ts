@@ -1,6 +1,7 @@
 import { HippoError } from "../core/errors.js";
 import { redactSecrets } from "../core/redact.js";
 import { storageFailure } from "../store/storage-error.js";
+import { lastOpenedWorkspace } from "../store/workspace.js";
 
 export interface ErrorOutcome {
   exitCode: number;
@@ -36,7 +37,8 @@ export function handleError(error: unknown, options: { debug?: boolean; secrets?
 function systemFailure(error: unknown): HippoError | undefined {
   const e = error as { code?: unknown; path?: unknown; message?: unknown };
   if (typeof e?.code !== "string") return undefined;
-  const path = typeof e.path === "string" ? e.path : undefined;
+  // An SQLite statement's error names no file: it is the workspace's (the one this process opened last).
+  const path = typeof e.path === "string" ? e.path : e.code.startsWith("SQLITE_") ? lastOpenedWorkspace() : undefined;
   const storage = storageFailure(error, path);
   if (storage) return storage;
   const problems: Record<string, string> = {

@@ -139,6 +139,7 @@ export class Workspace implements UnitOfWork, OpenIEResults {
         suggestion: "check that the file is a hipporag workspace",
       });
     }
+    lastOpened = path;
     return new Workspace(saveDir, db, path);
   }
 
@@ -194,6 +195,16 @@ function readHolder(lockPath: string): { pid: number; host: string; command: str
   } catch {
     return undefined;
   }
+}
+
+let lastOpened: string | undefined;
+
+/**
+ * The workspace file this process opened last: what an SQLite error from a statement (which names
+ * no file) was about, for the one line that says so (cli/handle-error.ts).
+ */
+export function lastOpenedWorkspace(): string | undefined {
+  return lastOpened;
 }
 
 /** A command that needs an existing workspace found none; `suggestion` replaces the generic hint. */
