@@ -206,7 +206,6 @@ export function storeIrcotAnswersOf(hippo: HippoRag, run: string, questions: rea
   return storeIrcotAnswers(hippo.workspace, run, questions, hippo.memoryIndex().fingerprint());
 }
 
-/** The output's words for each input of a retrieval that changed. */
 /**
  * Stored beside an answer's input fingerprints when its reply was cut off by the token limit (kept
  * under --accept-truncated). Not an input: changedParts compares only the parts the current inputs
@@ -214,6 +213,7 @@ export function storeIrcotAnswersOf(hippo: HippoRag, run: string, questions: rea
  */
 const TRUNCATED_MARK = "truncated";
 
+/** The output's words for each input of a retrieval that changed. */
 const RECOMPUTE_REASONS: Record<string, string> = {
   new: "new",
   question: "question text changed",

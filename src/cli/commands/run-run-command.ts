@@ -251,9 +251,9 @@ async function planRun(hippo: HippoRag, dataset: Dataset, options: RunOptions, s
       const nerTokens = () => [...new Set(dataset.questions.map((q) => q.question))].reduce((n, q) => n + promptTokens(queryNerMessages(q)), 0);
       plans.push(priced({ stage, model: hippo.stageLlm("filter")?.modelId ?? "-", calls: questions, cached: 0, tokensIn: ner ? nerTokens() : questions * 1600, tokensOut: questions * (ner ? 40 : 80), note: "at most: the index changes first" }));
     }
-    // query-to-passage and query-to-fact vectors of every question (a remote encoder only)
     // the baselines, retrieved again too (no LLM)
     for (const baseline of baselines) plans.push({ stage: `retrieve ${runLabel(hippo.retrievalOptions(baseline))}`, model: "-", calls: 0, cached: 0, tokensIn: 0, tokensOut: 0, note: `${plural(questions, "question")} to retrieve, no LLM` });
+    // query-to-passage and query-to-fact vectors of every question (a remote encoder only)
     if (hippo.encoder.endpoint) plans.push(priced({ stage: "embeddings (queries)", model: encoderModel(hippo), calls: 2 * questions, cached: 0, tokensIn: Math.ceil(dataset.questions.reduce((n, q) => n + q.question.length, 0) / 2), tokensOut: 0, note: "at most: the index changes first" }));
   } else plans.push(...(await planRetrievals(hippo, dataset.questions, [...hipporagRuns, ...baselines])));
   if (hasLlm && !options.skipQa) {
