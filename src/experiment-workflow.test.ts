@@ -450,6 +450,27 @@ describe("a bad LanceDB location", () => {
   });
 });
 
+describe("a vector store URL holding a password", () => {
+  it("is refused before anything is stored, the secret masked (it was recorded in the workspace and printed)", async () => {
+    const dir = tempDir();
+    const saveDir = join(dir, "ws");
+    await runCli(["openie", ...demo(saveDir), "--import", DEMO_OPENIE]);
+    for (const [store, url, error] of [
+      ["chroma", "http://u:CHROMAPASS55@127.0.0.1:1", /--vector-store-url must not hold a user name or password \(http:\/\/\*\*\*@127\.0\.0\.1:1\/\)/],
+      ["chroma", "http://127.0.0.1:1/?token=CHROMAPASS55", /--vector-store-url must not carry a query string or fragment \(http:\/\/127\.0\.0\.1:1\/\?\*\*\*\)/],
+      ["lancedb", "s3://AKIA:CHROMAPASS55@bucket/path", /--vector-store-url must not hold a user name or password \(s3:\/\/\*\*\*@bucket\/path\)/],
+    ] as const) {
+      const result = await runCli(["index", ...demo(saveDir), "--vector-store", store, "--vector-store-url", url]);
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr).toMatch(error);
+      expect(result.stderr).not.toContain("CHROMAPASS55");
+    }
+    const db = new Database(join(saveDir, "hipporag.sqlite"), { readonly: true });
+    expect(JSON.stringify(db.prepare("SELECT * FROM meta").all())).not.toContain("CHROMAPASS55");
+    db.close();
+  });
+});
+
 describe("sweeps and experiment files", () => {
   it("a comma list stores one run per value, sharing the index; eval prints them side by side", async () => {
     const saveDir = tempDir();

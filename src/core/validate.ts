@@ -66,6 +66,22 @@ export function httpUrl(name: string, value: string): string {
   return value;
 }
 
+/**
+ * A store location (Chroma's server, LanceDB's object store) must hold no user name or password,
+ * and with `strict` no query or fragment either: they are where a secret would be, and the location
+ * is recorded in the workspace and shown in messages. Refused, shown masked. Not a URL: left alone.
+ */
+export function noSecretsInLocation(name: string, value: string, hint: string, strict: boolean): void {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return;
+  }
+  if (url.username || url.password) throw usageError(`${name} must not hold a user name or password (${maskedUrl(url)})`, hint);
+  if (strict && (url.search || url.hash || value.includes("?") || value.includes("#"))) throw usageError(`${name} must not carry a query string or fragment (${maskedUrl(url)})`, hint);
+}
+
 /** A parsed URL rebuilt with its user info, query and fragment as ***. */
 function maskedUrl(url: URL): string {
   return `${url.protocol}//${url.username || url.password ? "***@" : ""}${url.host}${url.pathname}${url.href.includes("?") ? "?***" : ""}${url.href.includes("#") ? "#***" : ""}`;

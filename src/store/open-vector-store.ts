@@ -1,6 +1,7 @@
 import { statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { usageError } from "../core/errors.js";
+import { noSecretsInLocation } from "../core/validate.js";
 import { VECTOR_STORE_KINDS, type VectorStore, type VectorStoreKind } from "./vector-store.js";
 import type { Workspace } from "./workspace.js";
 
@@ -43,6 +44,8 @@ export function checkVectorStoreSettings(saveDir: string, settings: VectorStoreK
     return { kind, location };
   }
   const target = url ?? "http://localhost:8000";
+  // The Chroma client here sends no credentials: a password in the URL would only be stored and shown.
+  noSecretsInLocation("--vector-store-url", target, "this client sends no credentials to Chroma: give the server's URL alone (run it where only you can reach it, e.g. on localhost or a private network)", true);
   if (!/^https?:\/\//.test(target)) throw usageError(`--vector-store-url for chroma must be an http(s) URL, got ${JSON.stringify(target)}`, "e.g. http://localhost:8000");
   return { kind, location: target };
 }
@@ -55,6 +58,7 @@ export function checkVectorStoreSettings(saveDir: string, settings: VectorStoreK
 function checkLanceLocation(location: string): void {
   const hint = "give --vector-store-url a folder (default <save-dir>/lancedb) or an object-store URI such as s3://bucket/path";
   if (location.trim() === "") throw usageError("--vector-store-url is empty", hint);
+  noSecretsInLocation("--vector-store-url", location, "give object-store credentials the way LanceDB reads them (e.g. AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), never in the URI", false);
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(location)?.[1]?.toLowerCase();
   if (scheme === "http" || scheme === "https") throw usageError(`--vector-store-url ${JSON.stringify(location)}: LanceDB reads folders and object stores, not http(s) servers (that is --vector-store chroma)`, hint);
   if (scheme && scheme !== "file") return; // an object store: LanceDB connects to it itself
