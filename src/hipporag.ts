@@ -168,6 +168,34 @@ export class HippoRag {
     return hippo;
   }
 
+  /**
+   * Runs a write (index, delete) under the workspace's writer lock, one at a time per instance: two
+   * updates that overlapped each built on the index as it was, and the later commit undid the other
+   * (both said "added"). A lock another process holds refuses the write (WORKSPACE, exit 4 in the
+   * CLI); a lock the caller took already (the CLI's commands) is kept, and left to the caller.
+   */
+  private write<T>(what: string, work: () => Promise<T>): Promise<T> {
+    const run = this.writes.then(async () => {
+      this.assertOpen();
+      const take = !this.workspace.holdsWriterLock();
+      if (take) this.workspace.acquireWriterLock(`library ${what}`);
+      try {
+        return await work();
+      } finally {
+        if (take) this.workspace.releaseWriterLock();
+      }
+    });
+    this.writes = run.catch(() => undefined);
+    return run;
+  }
+
+  private writes: Promise<unknown> = Promise.resolve();
+
+  /** A closed instance is refused in words, not with the database driver's TypeError. */
+  private assertOpen(): void {
+    if (this.workspace.closed) throw usageError("this HippoRag is closed (close() was called)", "open it again with HippoRag.open");
+  }
+
   close(): void {
     if (this.ownsVectors) void this.vectors.close(); // LanceDB releases its handles at once; Chroma and SQLite hold nothing of their own
     this.workspace.close();
@@ -180,6 +208,7 @@ export class HippoRag {
 
   /** A stage's LLM wrapped in the workspace's response cache. */
   chat(stage: LlmStage): CachedChatModel {
+    this.assertOpen();
     const llm = this.llms[stage];
     if (!llm) {
       throw usageError(`this step needs an LLM for ${stage} and none is configured`, `configure one (on the command line --llm-base-url, or OPENAI_API_KEY for OpenAI, or --${stage}-llm-base-url for this stage alone; in the library llm: { model, baseUrl or apiKey }, or llm.${stage}), or take the graph-only path without the filter and QA`);
@@ -216,6 +245,7 @@ export class HippoRag {
   }
 
   memoryIndex(): MemoryIndex {
+    this.assertOpen();
     const openieModel = this.openieModel();
     return new MemoryIndex(this.workspace, openieModel, this.encoder, undefined, this.vectorDtype(openieModel), this.vectors, (m) => {
       if (!this.noticed.has(m)) this.config.logger?.warn(m);
@@ -266,6 +296,10 @@ export class HippoRag {
     } & IndexProgress = {},
   ): Promise<IndexUpdate & { openie?: OpenIESummary }> {
     const passages = toPassages(docs);
+    return this.write("index", () => this.indexPassages(passages, options));
+  }
+
+  private async indexPassages(passages: Passage[], options: Parameters<HippoRag["index"]>[1] & object): Promise<IndexUpdate & { openie?: OpenIESummary }> {
     const index = this.memoryIndex();
     let openie: OpenIESummary | undefined;
     const lacking = index.missingOpenIE(passages.map((p) => p.id));
@@ -306,9 +340,11 @@ export class HippoRag {
   /** Removes documents, and the facts, entities and edges only they supported. */
   async delete(docs: readonly DocInput[]): Promise<IndexUpdate> {
     const ids = toPassages(docs).map((p) => p.id);
-    const update = await this.memoryIndex().delete(ids);
-    this.retrieverCache = undefined;
-    return update;
+    return this.write("delete", async () => {
+      const update = await this.memoryIndex().delete(ids);
+      this.retrieverCache = undefined;
+      return update;
+    });
   }
 
   retrievalOptions(overrides: Partial<RetrievalOptions> = {}): RetrievalOptions {
@@ -334,6 +370,7 @@ export class HippoRag {
 
   /** Ranked passages for each query (upstream `retrieve`); results carry a trace of every decision. */
   async retrieve(queries: readonly string[], numToRetrieve?: number, overrides: Partial<RetrievalOptions> = {}, onEach?: (done: number) => void, signal?: AbortSignal): Promise<RetrievedDocs[]> {
+    this.assertOpen();
     if (numToRetrieve !== undefined) positiveInt("numToRetrieve", numToRetrieve, MAX_TOP_K);
     const options = this.retrievalOptions({ ...overrides, ...(numToRetrieve !== undefined ? { topK: numToRetrieve } : {}) });
     const use = methodOf(options.method).llmUse(options);
@@ -367,6 +404,7 @@ export class HippoRag {
     queriesOrRetrievals: readonly string[] | readonly RetrievedDocs[],
     gold: { goldDocs?: readonly (readonly string[])[]; goldAnswers?: readonly (readonly string[])[] } = {},
   ): Promise<{ results: QaResult[]; evaluation?: EvalReport }> {
+    this.assertOpen();
     const retrievals = typeof queriesOrRetrievals[0] === "string" ? await this.retrieve(queriesOrRetrievals as string[]) : (queriesOrRetrievals as RetrievedDocs[]);
     const topK = this.config.qaTopK ?? QA_TOP_K;
     const outcomes = await runQa(

@@ -305,6 +305,33 @@ describe("3c. eval says what its numbers do not show", () => {
   });
 });
 
+describe("3g. library writes", () => {
+  it("overlapping index() calls on one instance both land; another process's writer is refused meanwhile; a closed instance says so", async () => {
+    const d = demo();
+    await ok(["openie", ...at(d), "--import", d.openie]);
+    const corpus = readJson(join(d.dir, "demo_corpus.json")) as { title: string; text: string }[];
+    const s = await server({ embed: (text) => [text.length % 7, 1, (text.charCodeAt(0) % 5) + 1], latencyMs: 200 });
+    const hippo = await HippoRag.open({ saveDir: d.saveDir, openieModel: "handwritten", embedding: { name: "slow-embedder", baseUrl: s.url } });
+    try {
+      // each call alone would build on the index as it was; the later commit undid the other
+      const first = hippo.index(corpus.slice(0, 3));
+      const second = hippo.index(corpus.slice(3, 6));
+      await new Promise((r) => setTimeout(r, 50));
+      const other = await runCli(["index", ...at(d), "--llm-name", "handwritten", "--embedding-name", "slow-embedder", "--embedding-base-url", s.url]);
+      expect(other.code).toBe(4);
+      expect(other.stderr).toMatch(/is in use by another hipporag process \(pid \d+ on host \S+, library index/);
+      await Promise.all([first, second]);
+      expect(hippo.memoryIndex().passageIds()).toHaveLength(6);
+    } finally {
+      hippo.close();
+    }
+    await expect(hippo.index(corpus.slice(0, 1))).rejects.toThrow(/this HippoRag is closed \(close\(\) was called\)/);
+    await expect(hippo.retrieve(["Where?"])).rejects.toThrow(/this HippoRag is closed/);
+    // the lock was given back: the CLI writes again
+    expect((await runCli(["index", ...at(d), "--llm-name", "handwritten", "--embedding-name", "slow-embedder", "--embedding-base-url", s.url])).code).toBe(0);
+  });
+});
+
 describe("4. an import never undoes finished OpenIE", () => {
   const CORPUS = Array.from({ length: 6 }, (_, i) => ({ title: `Place ${i}`, text: `Place ${i} is a town in Region ${i % 2} founded by Person ${i} in ${1800 + i}.` }));
   it("round 1 imported again after round 2, or an error line for a finished passage, is ignored and said; --force overwrites", async () => {

@@ -182,10 +182,25 @@ export class Workspace implements UnitOfWork, OpenIEResults {
     return undefined;
   }
 
-  close(): void {
-    if (this.db.open) this.db.close();
+  /** Whether this process holds the writer lock through this workspace. */
+  holdsWriterLock(): boolean {
+    return this.lock !== undefined;
+  }
+
+  /** Gives the writer lock back (another process may then write); a no-op when not held. */
+  releaseWriterLock(): void {
     if (this.lock?.open) this.lock.close();
     this.lock = undefined;
+  }
+
+  /** Whether close() was called. */
+  get closed(): boolean {
+    return !this.db.open;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+    this.releaseWriterLock();
   }
 }
 
