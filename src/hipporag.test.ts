@@ -100,6 +100,51 @@ describe("HippoRag.open validates the config once, by the CLI's rules", () => {
     expect((await refusal({ qaTopk: 3 })).message).toMatch(/config\.qaTopk is not a setting/);
   });
 
+  it("refuses every setting of the wrong type or shape at open, naming it (they failed later as TypeErrors, or sent empty prompts)", async () => {
+    const { HippoRag } = await import("./hipporag.js");
+    for (const [config, message] of [
+      [{ openiePrompts: { foo: 1 } }, /openiePrompts\.foo is not a prompt/],
+      [{ openiePrompts: { nerSystem: "x" } }, /openiePrompts\.nerDemoInput must be a string, got nothing/],
+      [{ ircotPrompt: "think" }, /ircotPrompt must be an object of prompt strings, got string/],
+      [{ vectorDtype: "f8" }, /vectorDtype must be one of f32, f16, got "f8"/],
+      [{ openieModel: 5 }, /openieModel must name a model, got 5/],
+      [{ logger: 5 }, /logger must have debug, info, warn and error methods: it lacks debug, info, warn, error/],
+      [{ acceptTruncated: "yes" }, /acceptTruncated must be true or false, got "yes"/],
+      [{ encoder: {} }, /encoder must implement Encoder .*it lacks id, maxBatch, formatInput, embedFormatted/],
+      [{ encoder: undefined, embedding: { name: "lexical", foo: 1 } }, /embedding\.foo is not a setting/],
+      [{ vectorStore: { kind: "lancedb", url: 5 } }, /vectorStore\.url must be a string/],
+      [{ vectorStore: "pinecone" }, /vectorStore must be one of sqlite, lancedb, chroma, got "pinecone"/],
+      [{ llm: { qa: null } }, /llm\.qa must be an LLM config \(\{ model, baseUrl, … \}\) or a ChatModel, got null/],
+      [{ saveDir: 5 }, /saveDir must name the workspace folder, got 5/],
+    ] as const) {
+      const error = await refusal(config);
+      expect([error.name, error.code], JSON.stringify(config)).toEqual(["HippoError", "USAGE"]);
+      expect(error.message, JSON.stringify(config)).toMatch(message);
+    }
+    await expect(HippoRag.open(null as never)).rejects.toThrow(/the config must be an object \(\{ saveDir, … \}\), got null/);
+    await expect(HippoRag.open({} as never)).rejects.toThrow(/saveDir must name the workspace folder, got undefined/);
+  });
+
+  it("refuses documents that are not strings or { title, text }, naming the record and field, before storing any", async () => {
+    const hippo = await open({});
+    try {
+      for (const [docs, message] of [
+        [[null], /^record 0: expected a "title\\ntext" string or \{ title, text \}, got null/],
+        [["A\na", 5], /^record 1: expected a "title\\ntext" string or \{ title, text \}, got number/],
+        [[{ title: 5, text: "abc" }], /^record 0: field "title": expected a string, got number/],
+        [[{ title: "X" }], /^record 0: field "text": missing/],
+        [[{ title: "X", text: "x", metadata: "str" }], /^record 0: field "metadata": expected an object, got string/],
+        [[""], /^record 0: empty passage/],
+      ] as const) {
+        await expect(hippo.index(docs as never), JSON.stringify(docs)).rejects.toThrow(message);
+      }
+      expect(hippo.workspace.passages.all()).toEqual([]);
+      await expect(hippo.ragQa([{ question: "a?", docs: [], passageIds: [], scores: [], trace: {} } as never, { question: "b?", docs: [], passageIds: [], scores: [], trace: {} } as never], { goldAnswers: [["x"]] })).rejects.toThrow(/goldAnswers has 1 entries for 2 questions/);
+    } finally {
+      hippo.close();
+    }
+  });
+
   it("checks each call's options and numToRetrieve too", async () => {
     const hippo = await open({});
     try {

@@ -2,8 +2,9 @@ import { join } from "node:path";
 import { HippoError, InputError, usageError } from "./core/errors.js";
 import { passageId } from "./core/ids.js";
 import type { Logger } from "./core/logger.js";
-import { knownKeys, positiveInt } from "./core/validate.js";
+import { positiveInt } from "./core/validate.js";
 import { checkRetrievalOptions, MAX_TOP_K } from "./retrieval/check-retrieval-options.js";
+import { checkHippoRagConfig } from "./check-hipporag-config.js";
 import type { Passage } from "./datasets/dataset-types.js";
 import { TITLE_LINE_BREAK_PROBLEM, titleHasLineBreak } from "./datasets/title-line-break.js";
 import { createEncoder, DEFAULT_ENCODER, type EncoderSettings } from "./embedding/create-encoder.js";
@@ -133,7 +134,7 @@ export class HippoRag {
 
   /** Validates the config once (the same rules and messages as the CLI), then opens the workspace. */
   static async open(config: HippoRagConfig): Promise<HippoRag> {
-    knownKeys("config", config, Object.keys(CONFIG_KEYS));
+    checkHippoRagConfig(config, Object.keys(CONFIG_KEYS));
     const llms = resolveStageLlms(config.llm);
     if (config.retrieval !== undefined) checkRetrievalOptions("retrieval", config.retrieval);
     if (config.qaTopK !== undefined) positiveInt("qaTopK", config.qaTopK);
@@ -405,6 +406,9 @@ export class HippoRag {
     gold: { goldDocs?: readonly (readonly string[])[]; goldAnswers?: readonly (readonly string[])[] } = {},
   ): Promise<{ results: QaResult[]; evaluation?: EvalReport }> {
     this.assertOpen();
+    for (const [name, list] of Object.entries(gold)) {
+      if (list !== undefined && list.length !== queriesOrRetrievals.length) throw usageError(`${name} has ${list.length} entries for ${queriesOrRetrievals.length} questions`, "give one list per question, in the same order (an empty list for a question without gold)");
+    }
     const retrievals = typeof queriesOrRetrievals[0] === "string" ? await this.retrieve(queriesOrRetrievals as string[]) : (queriesOrRetrievals as RetrievedDocs[]);
     const topK = this.config.qaTopK ?? QA_TOP_K;
     const outcomes = await runQa(
@@ -435,13 +439,30 @@ function definedOnly<T extends object>(partial: T): Partial<T> {
 export function toPassages(docs: readonly DocInput[]): Passage[] {
   // A string is indexed exactly as given (upstream hashes the string itself); {title, text} becomes
   // `title\ntext`, as upstream main.py builds its docs.
+  if (!Array.isArray(docs)) throw usageError(`docs must be a list of "title\\ntext" strings or { title, text, metadata? } objects, got ${docs === null ? "null" : typeof docs}`);
   return docs.map((doc, record) => {
+    checkDoc(doc, record);
     if (typeof doc !== "string" && titleHasLineBreak(doc.title)) throw new InputError(TITLE_LINE_BREAK_PROBLEM, { record, field: "title" });
     const content = typeof doc === "string" ? doc : `${doc.title}\n${doc.text}`;
     const { title, text } = typeof doc === "string" ? splitPassage(doc) : doc;
     const metadata = typeof doc === "string" ? undefined : doc.metadata;
     return { id: passageId(content), title, text, content, ...(metadata ? { metadata } : {}) };
   });
+}
+
+/** One document as the library takes it, checked before anything is stored (its record and field named). */
+function checkDoc(doc: unknown, record: number): void {
+  const kind = (value: unknown) => (value === null ? "null" : Array.isArray(value) ? "a list" : typeof value);
+  if (typeof doc === "string") {
+    if (doc.trim() === "") throw new InputError("empty passage", { record });
+    return;
+  }
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) throw new InputError(`expected a "title\\ntext" string or { title, text }, got ${kind(doc)}`, { record });
+  const { title, text, metadata } = doc as Record<string, unknown>;
+  if (typeof title !== "string") throw new InputError(title === undefined ? "missing" : `expected a string, got ${kind(title)}`, { record, field: "title" });
+  if (typeof text !== "string") throw new InputError(text === undefined ? "missing" : `expected a string, got ${kind(text)}`, { record, field: "text" });
+  if (title.trim() === "" && text.trim() === "") throw new InputError("empty passage (title and text are both empty)", { record, field: "text" });
+  if (metadata !== undefined && (typeof metadata !== "object" || metadata === null || Array.isArray(metadata))) throw new InputError(`expected an object, got ${kind(metadata)}`, { record, field: "metadata" });
 }
 
 export function withMetadata(result: RetrievedDocs, metadata: RetrievedDocs["metadata"]): RetrievedDocs {

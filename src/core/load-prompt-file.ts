@@ -1,4 +1,4 @@
-import { InputError } from "./errors.js";
+import { InputError, usageError } from "./errors.js";
 import { readJsonFile } from "./read-json-file.js";
 
 /**
@@ -20,4 +20,20 @@ export function loadPromptFile<P extends Record<keyof P, string>>(path: string, 
     if (missing.length > 0) throw new InputError(`must contain ${missing.join(" and ")}`, { file: path, field });
   }
   return prompt as P;
+}
+
+/**
+ * A prompt given in the library config (`name`, e.g. "openiePrompts"): an object with every key of
+ * `defaults`, each a string, keeping `slots`' placeholders (spread the defaults to change a few).
+ */
+export function checkPrompt<P extends Record<keyof P, string>>(name: string, value: unknown, defaults: P, slots: { [K in keyof P]?: readonly string[] }): void {
+  const hint = `give an object with ${Object.keys(defaults).join(", ")}, e.g. { ...DEFAULT, ${Object.keys(defaults)[0]}: "…" }`;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw usageError(`${name} must be an object of prompt strings, got ${value === null ? "null" : Array.isArray(value) ? "a list" : typeof value}`, hint);
+  for (const key of Object.keys(value)) if (!(key in defaults)) throw usageError(`${name}.${key} is not a prompt`, hint);
+  for (const key of Object.keys(defaults)) {
+    const text = (value as Record<string, unknown>)[key];
+    if (typeof text !== "string") throw usageError(`${name}.${key} must be a string, got ${text === undefined ? "nothing" : typeof text}`, hint);
+    const missing = ((slots as Record<string, readonly string[] | undefined>)[key] ?? []).filter((slot) => !text.includes(slot));
+    if (missing.length) throw usageError(`${name}.${key} must contain ${missing.join(" and ")}`);
+  }
 }

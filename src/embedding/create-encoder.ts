@@ -23,6 +23,12 @@ export interface EncoderSettings {
 
 export const DEFAULT_ENCODER = "lexical";
 
+/** Every setting of EncoderSettings (a Record, so that a new one cannot be left out of the library's check). */
+export const ENCODER_SETTING_KEYS: Record<keyof EncoderSettings, true> = {
+  name: true, baseUrl: true, apiKey: true, batchSize: true, concurrency: true, instructionFormat: true, pooling: true, dtype: true,
+  offline: true, hubEndpoint: true, timeoutMs: true, maxRetries: true, maxRetryAfterMs: true,
+};
+
 /** Picks the encoder implementation from its name; heavy modules load lazily. */
 export async function createEncoder(settings: EncoderSettings): Promise<Encoder> {
   if (settings.name === "lexical") return new LexicalEncoder();

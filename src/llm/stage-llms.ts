@@ -104,8 +104,10 @@ function checkLlmKeys(llm: LlmConfig | StageLlmConfig): void {
     if (keys.some((key) => key in LLM_CONFIG_KEYS)) throw usageError(`llm.model must name a model: llm has ${keys.join(", ")} but no model`, "add model, or give one config per stage as llm: { openie, filter, qa }");
     knownKeys("llm", llm, LLM_STAGES);
     for (const stage of LLM_STAGES) {
-      const input = llm[stage];
-      if (input !== undefined && !isChatModel(input)) knownKeys(`llm.${stage}`, input, Object.keys(LLM_CONFIG_KEYS));
+      const input = llm[stage] as unknown;
+      if (input === undefined) continue;
+      if (typeof input !== "object" || input === null) throw usageError(`llm.${stage} must be an LLM config ({ model, baseUrl, … }) or a ChatModel, got ${input === null ? "null" : typeof input}`, `leave llm.${stage} out to ${stage === "filter" ? "use the QA LLM" : "have no LLM for it"}`);
+      if (!isChatModel(input)) knownKeys(`llm.${stage}`, input, Object.keys(LLM_CONFIG_KEYS));
     }
   } else {
     knownKeys("llm", llm, Object.keys(LLM_CONFIG_KEYS));
