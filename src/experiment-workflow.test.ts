@@ -514,6 +514,25 @@ describe("sweeps and experiment files", () => {
     expect(refusedUrl.code).toBe(2);
     expect(refusedUrl.stderr).toMatch(/^(?!.*CFGSECRET).*bad-url\.json: field "llmBaseUrl": --llm-base-url must not hold a user name or password/s);
   });
+
+  it("--config=FILE is --config FILE; a second --config is refused (both were silently ignored); \"--no-filter\": true is filter off", async () => {
+    const dir = tempDir();
+    const saveDir = join(dir, "ws");
+    await runCli(["openie", ...demo(saveDir), "--import", DEMO_OPENIE]);
+    await runCli(["index", ...demo(saveDir)]);
+    const damping = writeJson(dir, "d03.json", { damping: 0.3, json: true });
+    const equals = await runCli(["retrieve", ...demo(saveDir), "--no-filter", `--config=${damping}`]);
+    expect(equals.code, equals.stderr).toBe(0);
+    expect(JSON.parse(equals.stdout).run).toBe("hipporag2-nofilter-damping0.3");
+    const twice = await runCli(["retrieve", ...demo(saveDir), "--no-filter", "--config", damping, "--config", writeJson(dir, "l3.json", { linkingTopK: 3 })]);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toMatch(/--config takes one file, given more than once/);
+    for (const spelling of [{ "--no-filter": true }, { noFilter: true }, { "no-filter": true }]) {
+      const off = await runCli(["retrieve", ...demo(saveDir), "--config", writeJson(dir, "off.json", { ...spelling, json: true })]);
+      expect(off.code, `${JSON.stringify(spelling)}: ${off.stderr}`).toBe(0);
+      expect(JSON.parse(off.stdout).run).toBe("hipporag2-nofilter");
+    }
+  });
 });
 
 describe("--dry-run and --max-cost", () => {

@@ -7,11 +7,16 @@ import { readJsonFile } from "../core/read-json-file.js";
  * of the command's options, by long name in any spelling ("linkingTopK", "linking-top-k",
  * "--linking-top-k"); a list is a comma list (a sweep), true a flag, false its `--no-` form. The
  * options become arguments placed before the command line's own, so a flag on the command line
- * overrides the file (the last value wins). Unknown keys are errors naming the file and the key.
+ * overrides the file (the last value wins). A flag's `--no-` form is a key too ("--no-filter": true).
+ * Unknown keys are errors naming the file and the key; `--config=FILE` is `--config FILE`, and a
+ * second `--config` is refused.
  */
-export function expandConfigFile(argv: readonly string[], program: Command): string[] {
+export function expandConfigFile(given: readonly string[], program: Command): string[] {
+  // "--config=exp.json" is "--config exp.json"; two files would leave it unclear which value wins.
+  const argv = given.flatMap((arg) => (arg.startsWith("--config=") ? ["--config", arg.slice("--config=".length)] : [arg]));
   const at = argv.indexOf("--config");
   if (at < 0) return [...argv];
+  if (argv.indexOf("--config", at + 1) >= 0) throw usageError("--config takes one file, given more than once", "merge the experiment into one file; flags on the command line override it");
   const file = argv[at + 1];
   if (!file || file.startsWith("--")) throw usageError("--config needs a file: --config exp.json");
   const rest = [...argv.slice(0, at), ...argv.slice(at + 2)];
@@ -26,9 +31,17 @@ export function expandConfigFile(argv: readonly string[], program: Command): str
     if (option.long) options.set(option.long.replace(/^--(no-)?/, ""), option);
   }
   const args: string[] = [];
-  for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
-    const name = key.replace(/^--/, "");
-    const camel = name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  for (const [key, given] of Object.entries(data as Record<string, unknown>)) {
+    let name = key.replace(/^--/, "");
+    let camel = name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    let value = given;
+    // "--no-filter": true (as --help spells it), or "noFilter": true, is "filter": false.
+    const negated = /^no-/.test(name) ? name.slice(3) : /^no[A-Z]/.test(camel) ? camel[2]!.toLowerCase() + camel.slice(3) : undefined;
+    if (negated !== undefined && !options.has(name) && !options.has(camel) && options.get(negated)?.long?.startsWith("--no-") && typeof value === "boolean") {
+      name = negated;
+      camel = negated.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+      value = !value;
+    }
     const option = options.get(name) ?? options.get(camel);
     if (!option || name === "config") throw new InputError(`not an option of hipporag ${commandName} (see hipporag ${commandName} --help)`, { file, field: key });
     const long = option.long!;
