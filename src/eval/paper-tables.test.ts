@@ -17,4 +17,15 @@ describe("paper tables", () => {
     expect(bm25[5]).toBe("25.0 / 50.0"); // 2Wiki's, current
     expect(retrieval.body.find((row) => row[0] === "hipporag2-nofilter")![2]).not.toMatch(/stale/);
   });
+
+  it("two workspaces of one dataset: each run note names its workspace, and the same note of both is kept twice", () => {
+    const noted = (name: string): NamedReport => ({ ...report(name, 0.5), notes: [`${name}: 8 of 8 questions have no answer (failed)`] });
+    const tables = paperTables([
+      { dataset: "demo", saveDir: "ws-a", reports: [noted("hipporag2-nofilter")] },
+      { dataset: "demo", saveDir: "ws-b", reports: [noted("hipporag2-nofilter")] },
+    ]);
+    const notes = tables[0]!.notes;
+    expect(notes).toContain("demo (ws-a): hipporag2-nofilter: 8 of 8 questions have no answer (failed)");
+    expect(notes).toContain("demo (ws-b): hipporag2-nofilter: 8 of 8 questions have no answer (failed)");
+  });
 });

@@ -58,8 +58,9 @@ function datasetNotes(datasets: readonly DatasetRuns[]): string[] {
   return datasets.flatMap((d) => {
     const paper = paperNumbers(d.dataset);
     const n = d.reports[0]?.report.count ?? 0;
-    // Each run's own notes (fallbacks, missing answers, a partial index) follow its dataset's line.
-    const runs = [...(d.notes ?? []), ...d.reports.flatMap((r) => r.notes ?? [])].map((note) => `${d.dataset}: ${note}`);
+    // Each run's own notes (fallbacks, missing answers, a partial index) follow its dataset's line,
+    // named as its column is (with the workspace when two hold the dataset: their notes stay apart).
+    const runs = [...(d.notes ?? []), ...d.reports.flatMap((r) => r.notes ?? [])].map((note) => `${columnName(d, datasets)}: ${note}`);
     const where = `${d.saveDir}, ${plural(n, "question")}${d.questions ? ` of ${d.questions.path}${QUESTIONS_FROM[d.questions.from]}` : ""}`;
     if (!paper) return [`${d.dataset} (${where}): the paper reports no numbers for this dataset.`, ...runs];
     return [`${d.dataset} (${where}) against ${paper.name}${paper.exact ? "" : ": not the paper's split, so differences are context, not a reproduction check"}.`, ...runs];
