@@ -14,14 +14,14 @@ export async function openHippo(
   common: ResolvedCommon,
   options: Partial<LlmOptions> & StageLlmCliOptions & EmbeddingCliOptions & { openiePrompts?: string; ircotPrompt?: string },
   retrieval: Partial<RetrievalOptions> = {},
-  extra: { qaTopK?: number; mustExist?: boolean; noLlm?: boolean } = {},
+  extra: { qaTopK?: number; mustExist?: boolean; noLlm?: boolean; takesChunkFlags?: boolean } = {},
 ): Promise<HippoRag> {
   const logger = createLogger(common.logLevel);
   // --llm-name is the shared LLM; whose OpenIE the index uses is named only by --openie-llm-name (or
   // by --llm-name when there is no LLM at all): a QA model never re-extracts the corpus.
   const { llm, openieModel } = extra.noLlm ? { llm: undefined, openieModel: options.openieLlmName ?? options.llmName } : resolveStageLlmCli(options as LlmOptions & StageLlmCliOptions);
   if (!extra.mustExist) noteWorkspaceOpening(common.saveDir); // removed again if the command is refused (exit 2)
-  checkDefaultWorkspace(common, extra.mustExist ?? false);
+  checkDefaultWorkspace(common, extra.mustExist ?? false, extra.takesChunkFlags ?? true);
   return HippoRag.open({
     saveDir: common.saveDir,
     llm,

@@ -10,11 +10,13 @@ import type { ResolvedCommon } from "./common-options.js";
  * naming the other cut and its flags; one that creates it goes on and says where the other cut is.
  * Before anything is read or spent.
  */
-export function checkDefaultWorkspace(common: ResolvedCommon, mustExist: boolean): void {
+export function checkDefaultWorkspace(common: ResolvedCommon, mustExist: boolean, takesChunkFlags = true): void {
   if (!common.saveDirDefaulted || existsSync(join(common.saveDir, WORKSPACE_FILE))) return;
   const others = otherChunkings(common.saveDir, common.dataset);
   if (others.length === 0) return;
-  if (mustExist) throw noWorkspaceError(common.saveDir, `${describeOtherChunkings(others)}: pass the same flags, or --save-dir`);
+  // eval and delete take no chunking flags: only the folder can name the other cut there.
+  const how = takesChunkFlags ? "pass the same flags, or --save-dir" : `pass --save-dir ${others.map((other) => other.saveDir).join(" or ")}`;
+  if (mustExist) throw noWorkspaceError(common.saveDir, `${describeOtherChunkings(others)}: ${how}`);
   createLogger(common.logLevel).info(`note: ${describeOtherChunkings(others)}; this builds ${common.saveDir}`);
 }
 

@@ -140,9 +140,12 @@ describe("--corpus with --chunk-tokens through the CLI", () => {
     const forgot = await cli("retrieve", "--corpus", docs, "--llm-name", "m");
     expect(forgot.code).toBe(2);
     expect(forgot.stderr).toMatch(/no hipporag workspace in outputs[/\\]travel /);
-    expect(forgot.stderr).toMatch(/outputs[/\\]travel-c40o5 holds this corpus cut with --chunk-tokens 40 --chunk-overlap 5/);
+    expect(forgot.stderr).toMatch(/outputs[/\\]travel-c40o5 holds this corpus cut with --chunk-tokens 40 --chunk-overlap 5: pass the same flags, or --save-dir/);
     expect(existsSync(join(dir, "outputs", "travel"))).toBe(false);
-    expect((await cli("eval", "--corpus", docs, "--questions", join(dir, "travel.json"))).stderr).toMatch(/travel-c40o5 holds this corpus cut with --chunk-tokens 40/);
+    // eval takes no chunking flags: its hint names the folder to pass (it said "pass the same flags")
+    const evalHint = (await cli("eval", "--corpus", docs, "--questions", join(dir, "travel.json"))).stderr;
+    expect(evalHint).toMatch(/travel-c40o5 holds this corpus cut with --chunk-tokens 40 --chunk-overlap 5: pass --save-dir outputs[/\\]travel-c40o5/);
+    expect(evalHint).not.toMatch(/pass the same flags/);
     // a command that creates the workspace goes on, and says the other cut exists (a dry run too)
     expect((await cli("index", "--corpus", docs, "--chunk-tokens", "80", "--llm-name", "m", "--dry-run")).stderr).toMatch(/note: .*travel-c40o5 holds this corpus cut with --chunk-tokens 40/);
     const other = await cli("openie", "--corpus", docs, "--chunk-tokens", "80", "--llm-name", "m", "--export-batch", join(dir, "b80.jsonl"));

@@ -23,7 +23,7 @@ export async function runDeleteCommand(common: ResolvedCommon, raw: DeleteOption
   if (raw.docs === undefined && raw.title === undefined) throw usageError("nothing to remove", "name the passages with --docs <file> or --title <title...>");
   const data = raw.docs === undefined ? undefined : readDocs(raw.docs);
   const { openHippo } = await import("../open-hippo.js");
-  const hippo = await openHippo(common, raw, {}, { mustExist: true, noLlm: true });
+  const hippo = await openHippo(common, raw, {}, { mustExist: true, noLlm: true, takesChunkFlags: false });
   try {
     // Deleting from an index that does not exist would create it (empty) and report that nothing remains.
     const index = hippo.memoryIndex();

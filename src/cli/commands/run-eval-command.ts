@@ -18,7 +18,7 @@ export interface EvalOptions extends CommonOptions {
 /** `hipporag eval`: returns the exit code (only cli/main.ts ends the process). */
 export async function runEvalCommand(common: ResolvedCommon, raw: EvalOptions, output: Output): Promise<number> {
   if (raw.compare && raw.compare.length !== 2) throw usageError(`--compare takes two run names, got ${raw.compare.length}`, "e.g. --compare hipporag2-nofilter dense");
-  if (!raw.predictions) checkDefaultWorkspace(common, true); // a predictions file needs no workspace
+  if (!raw.predictions) checkDefaultWorkspace(common, true, false); // a predictions file needs no workspace
   const { runEval } = await import("../../eval/run-eval.js");
   const { bootstrapNote, formatComparisonTable, formatEvalTable, formatIntervalTable, metricsOf } = await import("../../eval/format-eval-report.js");
   const result = runEval({ ...common, predictions: raw.predictions, run: raw.run, compare: raw.compare as [string, string] | undefined, bootstrap: resolveBootstrap(raw) });
