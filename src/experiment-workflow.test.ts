@@ -468,6 +468,13 @@ describe("a vector store URL holding a password", () => {
     const db = new Database(join(saveDir, "hipporag.sqlite"), { readonly: true });
     expect(JSON.stringify(db.prepare("SELECT * FROM meta").all())).not.toContain("CHROMAPASS55");
     db.close();
+    // a dense index kept in SQLite: the "indexed with its vectors in the sqlite store" warning came before the check
+    const s = await server({ embed: (text) => [text.length % 7, 1, 2] });
+    const dense = ["--embedding-name", "emb", "--embedding-base-url", s.url];
+    expect((await runCli(["index", ...demo(saveDir), ...dense])).code).toBe(0);
+    const leaked = await runCli(["index", ...demo(saveDir), ...dense, "--vector-store", "chroma", "--vector-store-url", "http://admin:CHROMAPASS55@127.0.0.1:9"]);
+    expect(leaked.code).toBe(2);
+    expect(leaked.stderr).not.toContain("CHROMAPASS55");
   });
 });
 

@@ -148,10 +148,11 @@ export class HippoRag {
         // No store named: the one the index was built with (a LanceDB index is not re-embedded into SQLite).
         const recorded = hippo.workspace.recordedVectorStore() as VectorStoreSettings | undefined;
         let settings: VectorStoreSettings = typeof store === "string" ? { kind: store } : (store ?? recorded ?? { kind: "sqlite" });
+        // Checked before any message names it (a password in the URL is refused, never shown).
+        if (store !== undefined) checkVectorStoreSettings(config.saveDir, settings);
         // Sparse (lexical) vectors only ever live in SQLite: another store would stay empty (and a
         // LanceDB folder be made for nothing), and "embedded again" would not be true.
         if (encoder.sparse && settings.kind !== "sqlite") {
-          if (store !== undefined) checkVectorStoreSettings(config.saveDir, settings);
           if (store !== undefined) config.logger?.warn(`${encoder.id} gives sparse (lexical) vectors, which stay in the workspace's SQLite: the ${settings.kind} store is not used`);
           settings = { kind: "sqlite" };
         } else if (store !== undefined && recorded && (recorded.kind !== settings.kind || (recorded.url ?? "") !== (settings.url ?? ""))) {
