@@ -475,6 +475,12 @@ describe("a vector store URL holding a password", () => {
     const leaked = await runCli(["index", ...demo(saveDir), ...dense, "--vector-store", "chroma", "--vector-store-url", "http://admin:CHROMAPASS55@127.0.0.1:9"]);
     expect(leaked.code).toBe(2);
     expect(leaked.stderr).not.toContain("CHROMAPASS55");
+    // the warning goes to the logger (the CLI's writes to the process's stderr): seen through the library
+    const { HippoRag } = await import("./hipporag.js");
+    const warned: string[] = [];
+    const logger = { level: "info" as const, debug() {}, info() {}, error() {}, warn: (m: string) => void warned.push(m) };
+    await expect(HippoRag.open({ saveDir, openieModel: "handwritten", embedding: { name: "emb", baseUrl: s.url }, vectorStore: { kind: "chroma", url: "http://admin:CHROMAPASS55@127.0.0.1:9" }, logger })).rejects.toThrow(/must not hold a user name or password/);
+    expect(warned.join("\n")).not.toContain("CHROMAPASS55");
   });
 });
 
