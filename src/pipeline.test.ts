@@ -74,7 +74,7 @@ describe("hipporag run: the full pipeline through the CLI with a loopback LLM", 
     const args = ["run", "--dataset", "sample", "--dataset-dir", SHARED_DATASETS, "--save-dir", saveDir, "--llm-base-url", server.url, "--llm-name", "test-model", "--max-retries", "0", "--skip-qa", "--no-baselines"];
     const first = await runCli(args);
     expect(first.code).toBe(5);
-    expect(first.stdout).toMatch(/HippoRAG 2 dense fallbacks: 1 filter-error/);
+    expect(first.stdout).toMatch(/note: hipporag2: 1 of 1 questions fell back \(1 filter-error\); the LLM errors are retried by the next retrieve/);
     expect(first.stderr).toMatch(/1 question fell back to dense retrieval because the filter LLM failed \(first: LLM call \(filter, model test-model\) failed after 1 attempt\(s\): HTTP 500: injected 500\); re-run to retry them/);
     filterDown = false;
     const second = await runCli(args);

@@ -208,6 +208,20 @@ describe("3e. an answer kept from a cut-off reply under --accept-truncated", () 
   });
 });
 
+describe("3h. run whose QA fails everywhere", () => {
+  it("says so beside its EM 0 (console and stored report) and lists the first failures, as eval and qa do", async () => {
+    const d = demo();
+    const empty = await server({ chat: (body) => (body.messages[0]!.content === QA_SYSTEM ? { content: "I think.\nAnswer:" } : fakeLlm(body)) });
+    const run = await runCli(["run", ...at(d), "--import-openie", d.openie, "--llm-base-url", empty.url, "--llm-name", "reader", "--openie-llm-name", "handwritten", "--no-filter", "--max-retries", "0", "--no-baselines"]);
+    expect(run.code).toBe(5);
+    const n = readJson(join(d.dir, "demo.json")).length as number;
+    expect(run.stdout).toContain(`note: hipporag2-nofilter: ${n} of ${n} questions have no answer (failed)`);
+    expect(run.stderr).toMatch(/^failed \S+: empty answer: nothing after "Answer:" in the reply$/m);
+    const report = readJson(run.stderr.match(/report: (\S+)\.md/)![1]! + ".json");
+    expect(report.notes.join(" ")).toMatch(new RegExp(`${n} of ${n} questions have no answer \\(failed\\)`));
+  });
+});
+
 describe("3b. an answer that failed for the asked model is not served by another model's", () => {
   it("qa with a second QA model that fails everywhere: eval shows no answers, not the first model's", async () => {
     const good = await server({ chat: fakeLlm });

@@ -145,6 +145,10 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
         progress.stop();
         qaFailed += outcome.failed.length;
         say(`qa ${run}: ${reuseLine(dataset.questions.length, "question", outcome.recomputed)}; ${outcome.answered} newly answered, ${outcome.failed.length} failed`);
+        // The exit-5 line says "listed above": the first failures, as qa lists them.
+        const idOf = new Map(dataset.questions.map((q) => [questionKey(q.question), q.id]));
+        for (const f of outcome.failed.slice(0, 3)) output.stderr(`failed ${idOf.get(f.key) ?? f.key}: ${f.error}`);
+        if (outcome.failed.length > 3) output.stderr(`… and ${outcome.failed.length - 3} more`);
       }
       timings.qa = Date.now() - t;
     }
@@ -152,11 +156,12 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
     // ---------- eval + report
     const evaluated = evaluateRuns(hippo.workspace, labels, dataset.questions);
     const results = evaluated.results.map((r) => ({ ...r, fallbacks: fallbacks[r.name] }));
+    // What eval would say beside each run (questions without an answer, a partial index, …): the run's report says it too.
+    for (const r of results) notes.push(...(r.notes ?? []));
     timings.total = Date.now() - started;
     const paper = paperNumbers(common.dataset);
     if (paper && !paper.exact) notes.push(`${common.dataset} is not the paper's evaluation split: the paper's ${paper.name} numbers are shown for context only.`);
-    const fb = fallbacks[labels[0]!] ?? {}; // the HippoRAG 2 run comes first
-    if (Object.keys(fb).length) notes.push(`HippoRAG 2 dense fallbacks: ${Object.entries(fb).map(([k, v]) => `${v} ${k}`).join(", ")}.`);
+    const fb = fallbacks[labels[0]!] ?? {}; // the HippoRAG 2 run comes first (its fallbacks are among the run notes above)
     const report: RunReport = {
       dataset: common.dataset,
       source: datasetSource(common.datasetDir, common.source),
