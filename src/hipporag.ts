@@ -183,6 +183,10 @@ export class HippoRag {
       if (take) this.workspace.acquireWriterLock(`library ${what}`);
       try {
         return await work();
+      } catch (error) {
+        // close() during the call: the driver's "connection is not open" TypeError, said in words.
+        if (this.workspace.closed) throw usageError(`this HippoRag was closed while ${what} ran: what it committed before close() is kept, the rest was not done`, `call close() after awaiting ${what}(); re-run ${what}() on a new instance to finish`);
+        throw error;
       } finally {
         if (take) this.workspace.releaseWriterLock();
       }

@@ -340,6 +340,12 @@ describe("3g. library writes", () => {
       hippo.close();
     }
     await expect(hippo.index(corpus.slice(0, 1))).rejects.toThrow(/this HippoRag is closed \(close\(\) was called\)/);
+    // closed while a call runs: said in words, not the driver's TypeError
+    const again = await HippoRag.open({ saveDir: d.saveDir, openieModel: "handwritten", embedding: { name: "slow-embedder-2", baseUrl: s.url } });
+    const running = again.index(corpus.slice(0, 2));
+    await new Promise((r) => setTimeout(r, 50));
+    again.close();
+    await expect(running).rejects.toThrow(/this HippoRag was closed while index ran: what it committed before close\(\) is kept/);
     await expect(hippo.retrieve(["Where?"])).rejects.toThrow(/this HippoRag is closed/);
     // the lock was given back: the CLI writes again
     expect((await runCli(["index", ...at(d), "--llm-name", "handwritten", "--embedding-name", "slow-embedder", "--embedding-base-url", s.url])).code).toBe(0);
