@@ -54,11 +54,16 @@ export function firstSentence(reply: string): string {
   return (reply.trim().split("\n")[0] ?? "").trim();
 }
 
-/** The answer a concluding sentence gives ("So the answer is: X." gives "X"), or undefined when it does not conclude. */
+/**
+ * The answer a concluding sentence gives ("So the answer is: X." gives "X"), or undefined when it does
+ * not conclude: "So the answer is:" with nothing after it names no answer, so the reasoning goes on
+ * (it was stored as a concluded empty answer).
+ */
 export function conclusionOf(sentence: string): string | undefined {
   const at = sentence.toLowerCase().indexOf(CONCLUSION.toLowerCase());
   if (at < 0) return undefined;
-  return sentence.slice(at + CONCLUSION.length).replace(/^\s*[:,]?\s*/, "").replace(/\.\s*$/, "").trim();
+  const answer = sentence.slice(at + CONCLUSION.length).replace(/^\s*[:,]?\s*/, "").replace(/\.\s*$/, "").trim();
+  return answer === "" ? undefined : answer;
 }
 
 function fill(frame: string, passages: string, question: string, thoughts: string): string {

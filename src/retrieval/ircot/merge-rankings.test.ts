@@ -24,6 +24,9 @@ describe("the reasoning sentence", () => {
   it("concludes on IRCoT's 'So the answer is', in any case, with or without a colon", () => {
     expect(conclusionOf("So the answer is: Bahir Dar.")).toBe("Bahir Dar");
     expect(conclusionOf("Lake Tana is in Amhara, so the answer is Bahir Dar")).toBe("Bahir Dar");
+    // no answer after the words: not a conclusion (it was a concluded empty answer)
+    expect(conclusionOf("Fine. So the answer is:")).toBeUndefined();
+    expect(conclusionOf("So the answer is .")).toBeUndefined();
     expect(conclusionOf("The capital of Amhara is Bahir Dar.")).toBeUndefined();
   });
   it("is the reply's first line", () => {
