@@ -39,7 +39,7 @@ describe("loadDocuments (--corpus)", () => {
     expect(() => loadDocuments(join(dir, "break.jsonl"))).toThrow(/break\.jsonl: line 2: field "title": the title holds a line break/);
     mkdirSync(join(dir, "folder"));
     writeFileSync(join(dir, "folder", "A\nB.txt"), "B text.");
-    expect(() => loadDocuments(join(dir, "folder"))).toThrow(/folder\/A\\nB\.txt: field "title": the title holds a line break.*rename the file/);
+    expect(() => loadDocuments(join(dir, "folder"))).toThrow(/folder\/A\\nB\.txt: field "title": the title holds a line break.*rename the file without it$/);
     writeFileSync(join(dir, "broken.jsonl"), `{"title": "T", "text": "x"}\n{oops\n`);
     expect(() => loadDocuments(join(dir, "broken.jsonl"))).toThrow(/broken\.jsonl: line 2: not valid JSON/);
     writeFileSync(join(dir, "lone.jsonl"), `{"title": "T", "text": "x", "meta": {"note": "\\ud800"}}\n`);

@@ -83,7 +83,7 @@ function loadFolder(root: string): LoadedDocuments {
     }
     const title = basename(file, extname(file));
     // A file name may hold a line break too (the message shows it escaped, on one line).
-    if (titleHasLineBreak(title)) throw new InputError(TITLE_LINE_BREAK_PROBLEM.replace("replace the break", "rename the file"), { file: JSON.stringify(file).slice(1, -1), field: "title" });
+    if (titleHasLineBreak(title)) throw new InputError(TITLE_LINE_BREAK_PROBLEM.replace("replace the break with a space", "rename the file without it"), { file: JSON.stringify(file).slice(1, -1), field: "title" });
     const field = illFormedPath({ title, text });
     if (field) throw new InputError(ILL_FORMED_PROBLEM, { file, field });
     documents.push({ title, text, metadata: { source: relative(root, file).split("\\").join("/") } });

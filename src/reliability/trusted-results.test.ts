@@ -307,7 +307,7 @@ describe("3c. eval says what its numbers do not show", () => {
     try {
       const busy = await ok(["eval", ...at(d)]);
       expect(busy.stdout).toMatch(/hipporag2-nofilter/);
-      expect(busy.stderr).toMatch(/note: workspace \S+ is in use by another hipporag process \(pid \d+ on host \S+, retrieve, since [^)]+\): its runs may be changing under this eval, so no report was written/);
+      expect(busy.stderr).toMatch(/note: workspace \S+ is in use by another HippoRag instance of this process \(pid \d+ on host \S+, retrieve, since [^)]+\): its runs may be changing under this eval, so no report was written/);
       expect(busy.stderr).not.toMatch(/^report: /m);
       expect(JSON.parse((await ok(["eval", ...at(d), "--json"])).stdout).notes.join(" ")).toMatch(/no report was written/);
       expect(reportRows()).toBe(0);
@@ -333,7 +333,7 @@ describe("3g. library writes", () => {
       await new Promise((r) => setTimeout(r, 50));
       const other = await runCli(["index", ...at(d), "--llm-name", "handwritten", "--embedding-name", "slow-embedder", "--embedding-base-url", s.url]);
       expect(other.code).toBe(4);
-      expect(other.stderr).toMatch(/is in use by another hipporag process \(pid \d+ on host \S+, library index/);
+      expect(other.stderr).toMatch(/is in use by another HippoRag instance of this process \(pid \d+ on host \S+, library index/);
       await Promise.all([first, second]);
       expect(hippo.memoryIndex().passageIds()).toHaveLength(6);
     } finally {

@@ -169,7 +169,9 @@ export class Workspace implements UnitOfWork, OpenIEResults {
       lock.close();
       if (String((error as { code?: unknown }).code).startsWith("SQLITE_BUSY")) {
         const holder = readHolder(lockPath);
-        return `workspace ${this.path} is in use by another hipporag process${holder ? ` (pid ${holder.pid} on host ${holder.host}, ${holder.command}, since ${holder.since})` : ""}`;
+        // The holder may be this very process (another HippoRag instance on the same folder).
+        const who = holder && holder.pid === process.pid && holder.host === hostname() ? "another HippoRag instance of this process" : "another hipporag process";
+        return `workspace ${this.path} is in use by ${who}${holder ? ` (pid ${holder.pid} on host ${holder.host}, ${holder.command}, since ${holder.since})` : ""}`;
       }
       throw storageFailure(error, lockPath) ?? error;
     }
