@@ -616,6 +616,18 @@ describe("--dry-run and --max-cost", () => {
     expect(after["retrieve bm25"]).toBe("0 cached; 8 questions to retrieve, no LLM");
   });
 
+  it("HippoRAG 2's settings (--no-filter, --damping) leave the dense and BM25 runs as they are: reused, not recomputed", async () => {
+    const saveDir = tempDir();
+    const args = ["run", ...demo(saveDir), "--import-openie", DEMO_OPENIE];
+    expect((await runCli(args)).code).toBe(0);
+    for (const more of [["--no-filter"], ["--damping", "0.3"]]) {
+      const again = await runCli([...args, ...more]);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stderr).toMatch(/retrieve dense: 8 questions: 8 reused/);
+      expect(again.stderr).toMatch(/retrieve bm25: 8 questions: 8 reused/);
+    }
+  });
+
   it("a model with no known price: the estimate is unknown (null in JSON, named in the text), not $0", async () => {
     const s = await server({ chat: fakeLlm });
     const saveDir = tempDir();

@@ -33,7 +33,7 @@ function retrievalInputs(hippo: HippoRag, question: string, options: RetrievalOp
     question: questionKey(question),
     index: indexFingerprint,
     // A method object (library) is fingerprinted by its id, as a registered one is.
-    settings: fingerprint({ ...options, method: methodId(options.method) }),
+    settings: fingerprint({ ...(methodOf(options.method).settingsOf?.(options) ?? options), method: methodId(options.method) }),
     llm: fingerprint(use ? { model: hippo.stageLlm("filter")?.modelId, prompt: use.prompt } : null),
   };
   // Only IRCoT runs have this part, so single-step results keep the inputs they were stored with.

@@ -184,6 +184,12 @@ export interface RetrievalMethod {
   readonly description: string;
   /** The stored run's name for these options: the method's name plus a suffix per setting away from its default. */
   label(options: RetrievalOptions): string;
+  /**
+   * The options this method's ranking depends on, for the stored run's inputs (default: all of them).
+   * Dense and BM25 read only topK: HippoRAG 2's settings (--no-filter, damping, …) must not make their
+   * stored runs look changed.
+   */
+  settingsOf?(options: RetrievalOptions): Partial<RetrievalOptions>;
   /** The LLM this method calls with these options, or null when it calls none. */
   llmUse(options: RetrievalOptions): MethodLlmUse | null;
   /** Ranks `questions` (one result each, in order); options arrive as they take effect (effectiveRetrievalOptions). */

@@ -7,6 +7,7 @@ export const bm25Method: RetrievalMethod = {
   id: "bm25",
   description: "the sparse baseline",
   label: (options) => `bm25${options.topK !== DEFAULT_RETRIEVAL.topK ? `-top${options.topK}` : ""}`,
+  settingsOf: (options) => ({ topK: options.topK, ircotSteps: options.ircotSteps }),
   llmUse: () => null,
   async doRetrieve(memory, questions, options, { onEach, tick }) {
     const bm25 = memory.bm25();

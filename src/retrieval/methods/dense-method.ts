@@ -7,6 +7,7 @@ export const denseMethod: RetrievalMethod = {
   id: "dense",
   description: "dense passage retrieval, StandardRAG",
   label: (options) => `dense${options.topK !== DEFAULT_RETRIEVAL.topK ? `-top${options.topK}` : ""}`,
+  settingsOf: (options) => ({ topK: options.topK, ircotSteps: options.ircotSteps }),
   llmUse: () => null,
   async doRetrieve(memory, questions, options, { onEach, signal, tick }) {
     const queryPassage = await memory.queryVectors(questions, "query_to_passage", signal);
