@@ -177,6 +177,7 @@ describe("3c. a QA reply with nothing after \"Answer:\" is no answer", () => {
     expect(first.code).toBe(5);
     const out = JSON.parse(first.stdout);
     expect(out.answered).toBe(0);
+    expect(out.failures[0]).toMatchObject({ error: 'empty answer: nothing after "Answer:" in the reply' }); // qa --json says why
     expect(out.answers.every((a: { answer: string | null }) => a.answer === null)).toBe(true);
     // eval tells failed from never asked: EM 0 over the failures, and a note saying they failed
     const failedEval = JSON.parse((await ok(["eval", ...at(d), "--run", "hipporag2-nofilter", "--json"])).stdout);
@@ -446,6 +447,10 @@ describe("4. an import never undoes finished OpenIE", () => {
     const copy = demo();
     writeJson(copy.dir, DEMO_OPENIE, file);
     expect((await ok(["run", ...at(copy), "--import-openie", copy.openie])).stderr).toMatch(note);
+    // run --json (its lines on stderr silenced) carries the import's counts
+    const again = demo();
+    writeJson(again.dir, DEMO_OPENIE, file);
+    expect(JSON.parse((await ok(["run", ...at(again), "--import-openie", again.openie, "--json"])).stdout).stages.import).toMatchObject({ docs: 18, emptyStored: 2, replaced: 0 });
   });
 
   it("within one file, a later empty doc of the same passage does not undo the earlier result", async () => {

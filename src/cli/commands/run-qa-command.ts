@@ -91,14 +91,15 @@ export async function runQaCommand(common: ResolvedCommon, raw: QaOptions, outpu
     });
     const report = evaluateRun(hippo.workspace, run, dataset.questions);
     const answers = await answersOf(run);
-    if (common.json) output.stdout(JSON.stringify({ run: run, answered: outcome.answered, reused: outcome.reused, recomputed: outcome.recomputed.reasons, failed: outcome.failed.length, tokens: outcome.tokens, ...report, answers }, null, 2));
+    const idOf = new Map(dataset.questions.map((q) => [questionKey(q.question), q.id]));
+    const failures = outcome.failed.map((f) => ({ id: idOf.get(f.key) ?? f.key, error: f.error }));
+    if (common.json) output.stdout(JSON.stringify({ run: run, answered: outcome.answered, reused: outcome.reused, recomputed: outcome.recomputed.reasons, failed: outcome.failed.length, ...(failures.length ? { failures } : {}), tokens: outcome.tokens, ...report, answers }, null, 2));
     else {
       await showAnswers(answers);
       output.stdout(formatEvalTable([{ name: run, report }]));
       const { reuseLine } = await import("../output.js");
       output.stderr(`qa ${run}: ${reuseLine(dataset.questions.length, "question", outcome.recomputed)}; ${outcome.answered} newly answered, ${outcome.failed.length} failed`);
-      const idOf = new Map(dataset.questions.map((q) => [questionKey(q.question), q.id]));
-      for (const f of outcome.failed.slice(0, 3)) output.stderr(`failed ${idOf.get(f.key) ?? f.key}: ${f.error}`);
+      for (const f of failures.slice(0, 3)) output.stderr(`failed ${f.id}: ${f.error}`);
       if (outcome.failed.length > 3) output.stderr(`… and ${outcome.failed.length - 3} more`);
     }
     return outcome.failed.length > 0 ? 5 : 0;

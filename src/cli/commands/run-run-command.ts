@@ -3,7 +3,7 @@ import { formatEvalTable } from "../../eval/format-eval-report.js";
 import { writeReport } from "../../eval/report-writer.js";
 import { estimateUsd, runHtml, runMarkdown, type RunReport, type StageCost } from "../../eval/run-report.js";
 import { paperNumbers } from "../../eval/paper-numbers.js";
-import { emptyKeptLine, emptyStoredLine, importOpenIEFile, planImport, modelFromOpenIEFileName } from "../../openie/openie-file.js";
+import { emptyKeptLine, emptyStoredLine, importOpenIEFile, planImport, modelFromOpenIEFileName, type ImportSummary } from "../../openie/openie-file.js";
 import type { RetrievalOptions } from "../../retrieval/retriever.js";
 import { loadCommandDataset } from "../load-command-dataset.js";
 import { isQuiet, type ResolvedCommon } from "../common-options.js";
@@ -94,8 +94,9 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
     hippo.workspace.acquireWriterLock("run");
     // ---------- openie (import) + index
     let t = Date.now();
+    let imported: ImportSummary | undefined;
     if (options.importOpenie) {
-      const summary = importOpenIEFile(hippo.workspace, hippo.workspace.openie(importModel ?? hippo.openieModel()), options.importOpenie);
+      const summary = (imported = importOpenIEFile(hippo.workspace, hippo.workspace.openie(importModel ?? hippo.openieModel()), options.importOpenie));
       say(`openie: imported ${plural(summary.docs, "doc")} for ${summary.model} (${summary.newPassages} new passages, ${summary.unchanged} unchanged${summary.replaced ? `, ${plural(summary.replaced, "finished result")} replaced by different ones` : ""})`);
       if (summary.emptyStored) say(`openie: ${emptyStoredLine(summary)}`);
       if (summary.emptyKept) say(`openie: ${emptyKeptLine(summary, "hipporag openie --import --force replaces them")}`);
@@ -172,7 +173,7 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
       results,
       comparisons: evaluated.comparisons,
       bootstrap: evaluated.bootstrap,
-      stages: { index: { ...update.stats, added: update.added, removed: update.removed, leftOut: update.leftOut, changed: update.changed, excluded: update.excluded, timingsMs: update.timings } },
+      stages: { ...(imported ? { import: { ...imported } } : {}), index: { ...update.stats, added: update.added, removed: update.removed, leftOut: update.leftOut, changed: update.changed, excluded: update.excluded, timingsMs: update.timings } },
       costs: llmCosts(hippo.workspace.llmCache),
       timingsMs: timings,
     };
