@@ -450,6 +450,25 @@ describe("a bad LanceDB location", () => {
   });
 });
 
+describe("an object-store URI LanceDB cannot reach", () => {
+  it("is a remote failure naming the URI (exit 3), not an internal error (the store is a loopback port: nothing leaves the machine)", async () => {
+    const saveDir = join(tempDir(), "ws");
+    await runCli(["openie", ...demo(saveDir), "--import", DEMO_OPENIE]);
+    const s = await server({ embed: (text) => [text.length % 7, 1, 2] });
+    const env = { AWS_REGION: "us-east-1", AWS_ENDPOINT: "http://127.0.0.1:1", AWS_ACCESS_KEY_ID: "x", AWS_SECRET_ACCESS_KEY: "y", AWS_ALLOW_HTTP: "true", AWS_EC2_METADATA_DISABLED: "true" };
+    const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, env);
+    try {
+      const result = await runCli(["index", ...demo(saveDir), "--embedding-name", "emb", "--embedding-base-url", s.url, "--vector-store", "lancedb", "--vector-store-url", "s3://bucket/path"]);
+      expect(result.code, result.stderr).toBe(3);
+      expect(result.stderr).toMatch(/error: cannot reach the LanceDB store at s3:\/\/bucket\/path: /);
+      expect(result.stderr).not.toMatch(/internal error/);
+    } finally {
+      for (const [k, v] of Object.entries(saved)) v === undefined ? delete process.env[k] : (process.env[k] = v);
+    }
+  }, 60_000);
+});
+
 describe("a vector store URL holding a password", () => {
   it("is refused before anything is stored, the secret masked (it was recorded in the workspace and printed)", async () => {
     const dir = tempDir();

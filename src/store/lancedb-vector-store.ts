@@ -1,3 +1,4 @@
+import { HippoError } from "../core/errors.js";
 import { md5Hex } from "../core/ids.js";
 import type { Matrix } from "../embedding/encoder.js";
 import { innerProduct, rankHits } from "./vector-hits.js";
@@ -31,7 +32,22 @@ export class LanceDbVectorStore implements VectorStore {
 
   static async open(location: string): Promise<LanceDbVectorStore> {
     const lance = await import("@lancedb/lancedb");
-    return new LanceDbVectorStore(lance, await lance.connect(location), location);
+    // An object store (s3://, gs://, az://) that cannot be reached fails deep in LanceDB's Rust core
+    // with a chain of messages: probed here (one listing), and said as a remote failure naming it.
+    const remote = /^[a-z][a-z0-9+.-]*:\/\//i.test(location) && !location.startsWith("file://");
+    try {
+      const db = await lance.connect(location);
+      if (remote) await db.tableNames();
+      return new LanceDbVectorStore(lance, db, location);
+    } catch (error) {
+      if (!remote) throw error;
+      const reason = String((error as Error).message ?? error).split("\n")[0]!.slice(0, 300);
+      throw new HippoError("REMOTE", `cannot reach the LanceDB store at ${location}: ${reason}`, {
+        cause: error,
+        fatal: true,
+        suggestion: "check the URI, the network, and the object store's credentials (e.g. AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION)",
+      });
+    }
   }
 
   /** Table names allow [A-Za-z0-9_-.]: an encoder id (with "/", ":", "|") is hashed. */
