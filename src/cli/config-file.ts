@@ -37,7 +37,8 @@ export function expandConfigFile(given: readonly string[], program: Command): st
     let value = given;
     // "--no-filter": true (as --help spells it), or "noFilter": true, is "filter": false.
     const negated = /^no-/.test(name) ? name.slice(3) : /^no[A-Z]/.test(camel) ? camel[2]!.toLowerCase() + camel.slice(3) : undefined;
-    if (negated !== undefined && !options.has(name) && !options.has(camel) && options.get(negated)?.long?.startsWith("--no-") && typeof value === "boolean") {
+    if (negated !== undefined && !options.has(name) && !options.has(camel) && options.get(negated)?.long?.startsWith("--no-")) {
+      if (typeof value !== "boolean") throw new InputError(`${options.get(negated)!.long} is a flag: give true or false`, { file, field: key });
       name = negated;
       camel = negated.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
       value = !value;
