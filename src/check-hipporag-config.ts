@@ -1,6 +1,6 @@
 import { usageError } from "./core/errors.js";
 import { checkPrompt } from "./core/load-prompt-file.js";
-import { knownKeys, oneOf } from "./core/validate.js";
+import { knownKeys, oneOf, show } from "./core/validate.js";
 import { ENCODER_SETTING_KEYS } from "./embedding/create-encoder.js";
 import { OPENIE_PROMPT_SLOTS } from "./openie/prompts/load-openie-prompts.js";
 import { DEFAULT_OPENIE_PROMPTS } from "./openie/prompts/openie-prompts.js";
@@ -52,10 +52,4 @@ export function checkHippoRagConfig(config: unknown, keys: readonly string[]): v
     const missing = ["debug", "info", "warn", "error"].filter((method) => typeof l !== "object" || l === null || typeof l[method] !== "function");
     if (missing.length) throw usageError(`logger must have debug, info, warn and error methods: it lacks ${missing.join(", ")}`, "e.g. { debug() {}, info: console.log, warn: console.warn, error: console.error }");
   }
-}
-
-function show(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  return typeof value === "string" ? JSON.stringify(value) : typeof value === "object" ? "an object" : String(value);
 }

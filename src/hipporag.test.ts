@@ -130,10 +130,10 @@ describe("HippoRag.open validates the config once, by the CLI's rules", () => {
     try {
       for (const [docs, message] of [
         [[null], /^record 0: expected a "title\\ntext" string or \{ title, text \}, got null/],
-        [["A\na", 5], /^record 1: expected a "title\\ntext" string or \{ title, text \}, got number/],
-        [[{ title: 5, text: "abc" }], /^record 0: field "title": expected a string, got number/],
+        [["A\na", 5], /^record 1: expected a "title\\ntext" string or \{ title, text \}, got a number/],
+        [[{ title: 5, text: "abc" }], /^record 0: field "title": expected a string, got a number/],
         [[{ title: "X" }], /^record 0: field "text": missing/],
-        [[{ title: "X", text: "x", metadata: "str" }], /^record 0: field "metadata": expected an object, got string/],
+        [[{ title: "X", text: "x", metadata: "str" }], /^record 0: field "metadata": expected an object, got a string/],
         [[""], /^record 0: empty passage/],
       ] as const) {
         await expect(hippo.index(docs as never), JSON.stringify(docs)).rejects.toThrow(message);

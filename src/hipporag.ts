@@ -7,6 +7,7 @@ import { checkRetrievalOptions, MAX_TOP_K } from "./retrieval/check-retrieval-op
 import { checkHippoRagConfig } from "./check-hipporag-config.js";
 import type { Passage } from "./datasets/dataset-types.js";
 import { TITLE_LINE_BREAK_PROBLEM, titleHasLineBreak } from "./datasets/title-line-break.js";
+import { typeName } from "./datasets/type-name.js";
 import { createEncoder, DEFAULT_ENCODER, type EncoderSettings } from "./embedding/create-encoder.js";
 import type { Encoder } from "./embedding/encoder.js";
 import { evaluate, type EvalReport } from "./eval/evaluate.js";
@@ -444,7 +445,7 @@ function definedOnly<T extends object>(partial: T): Partial<T> {
 export function toPassages(docs: readonly DocInput[]): Passage[] {
   // A string is indexed exactly as given (upstream hashes the string itself); {title, text} becomes
   // `title\ntext`, as upstream main.py builds its docs.
-  if (!Array.isArray(docs)) throw usageError(`docs must be a list of "title\\ntext" strings or { title, text, metadata? } objects, got ${docs === null ? "null" : typeof docs}`);
+  if (!Array.isArray(docs)) throw usageError(`docs must be a list of "title\\ntext" strings or { title, text, metadata? } objects, got ${typeName(docs)}`);
   return docs.map((doc, record) => {
     checkDoc(doc, record);
     if (typeof doc !== "string" && titleHasLineBreak(doc.title)) throw new InputError(TITLE_LINE_BREAK_PROBLEM, { record, field: "title" });
@@ -457,17 +458,16 @@ export function toPassages(docs: readonly DocInput[]): Passage[] {
 
 /** One document as the library takes it, checked before anything is stored (its record and field named). */
 function checkDoc(doc: unknown, record: number): void {
-  const kind = (value: unknown) => (value === null ? "null" : Array.isArray(value) ? "a list" : typeof value);
   if (typeof doc === "string") {
     if (doc.trim() === "") throw new InputError("empty passage", { record });
     return;
   }
-  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) throw new InputError(`expected a "title\\ntext" string or { title, text }, got ${kind(doc)}`, { record });
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) throw new InputError(`expected a "title\\ntext" string or { title, text }, got ${typeName(doc)}`, { record });
   const { title, text, metadata } = doc as Record<string, unknown>;
-  if (typeof title !== "string") throw new InputError(title === undefined ? "missing" : `expected a string, got ${kind(title)}`, { record, field: "title" });
-  if (typeof text !== "string") throw new InputError(text === undefined ? "missing" : `expected a string, got ${kind(text)}`, { record, field: "text" });
+  if (typeof title !== "string") throw new InputError(title === undefined ? "missing" : `expected a string, got ${typeName(title)}`, { record, field: "title" });
+  if (typeof text !== "string") throw new InputError(text === undefined ? "missing" : `expected a string, got ${typeName(text)}`, { record, field: "text" });
   if (title.trim() === "" && text.trim() === "") throw new InputError("empty passage (title and text are both empty)", { record, field: "text" });
-  if (metadata !== undefined && (typeof metadata !== "object" || metadata === null || Array.isArray(metadata))) throw new InputError(`expected an object, got ${kind(metadata)}`, { record, field: "metadata" });
+  if (metadata !== undefined && (typeof metadata !== "object" || metadata === null || Array.isArray(metadata))) throw new InputError(`expected an object, got ${typeName(metadata)}`, { record, field: "metadata" });
 }
 
 export function withMetadata(result: RetrievedDocs, metadata: RetrievedDocs["metadata"]): RetrievedDocs {

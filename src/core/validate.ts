@@ -95,8 +95,11 @@ function maskedText(value: string): string {
     .replace(/[?#].*$/, (rest) => `${rest[0]}***`);
 }
 
-function show(value: unknown): string {
-  return typeof value === "string" ? `"${value}"` : String(value);
+/** A given value as messages show it: strings quoted, objects and lists named, never "[object Object]". */
+export function show(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  return typeof value === "string" ? JSON.stringify(value) : typeof value === "object" ? "an object" : String(value);
 }
 
 /**

@@ -140,6 +140,7 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
     let qaFailed = 0;
     t = Date.now();
     if (doQa) {
+      const idOf = new Map(dataset.questions.map((q) => [questionKey(q.question), q.id]));
       for (const run of labels.filter((l) => qaRuns.has(l))) {
         const progress = createProgress({ label: `qa ${run}`, total: dataset.questions.length, quiet });
         const outcome = await answerStored(hippo, run, dataset.questions, (done) => progress.update(done), interrupt.signal);
@@ -147,7 +148,6 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
         qaFailed += outcome.failed.length;
         say(`qa ${run}: ${reuseLine(dataset.questions.length, "question", outcome.recomputed)}; ${outcome.answered} newly answered, ${outcome.failed.length} failed`);
         // The exit-5 line says "listed above": the first failures, as qa lists them.
-        const idOf = new Map(dataset.questions.map((q) => [questionKey(q.question), q.id]));
         for (const f of outcome.failed.slice(0, 3)) output.stderr(`failed ${idOf.get(f.key) ?? f.key}: ${f.error}`);
         if (outcome.failed.length > 3) output.stderr(`… and ${outcome.failed.length - 3} more`);
       }
