@@ -154,6 +154,15 @@ describe("OpenAIEncoder (real HTTP against a loopback server)", () => {
   });
 });
 
+describe("an instruction template is part of the encoder's id", () => {
+  it("two templates of the same length name two encoders (their vectors and stored runs are not each other's)", () => {
+    const a = new OpenAIEncoder("m", { baseUrl: "http://127.0.0.1:9/v1", apiKey: "k", instructionFormat: { template: "{instruction}: {query}" } });
+    const b = new OpenAIEncoder("m", { baseUrl: "http://127.0.0.1:9/v1", apiKey: "k", instructionFormat: { template: "{query}: {instruction}" } });
+    expect(a.id).toMatch(/^openai:m:tpl-[0-9a-f]{12}$/);
+    expect(a.id).not.toBe(b.id);
+  });
+});
+
 describe("LexicalEncoder", () => {
   const encoder = new LexicalEncoder();
   // IDF needs real corpus statistics (indexing learns it from the indexed passages).

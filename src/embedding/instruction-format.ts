@@ -1,3 +1,4 @@
+import { md5Hex } from "../core/ids.js";
 import { usageError } from "../core/errors.js";
 
 /**
@@ -41,4 +42,13 @@ export function applyInstruction(format: Exclude<InstructionFormat, "auto">, tex
     case "none":
       return text;
   }
+}
+
+/**
+ * How an encoder id names its format: the named format, or `tpl-<md5 of the template, 12 hex>`. The
+ * id keys the index and every stored vector and run, so two templates must never share one (the
+ * template's length did: "{instruction}: {query}" and "{query}: {instruction}" were one index).
+ */
+export function formatLabel(format: Exclude<InstructionFormat, "auto">): string {
+  return typeof format === "object" ? `tpl-${md5Hex(format.template).slice(0, 12)}` : format;
 }

@@ -3,7 +3,7 @@ import { basename, dirname, resolve } from "node:path";
 import { HippoError } from "../core/errors.js";
 import { networkCode } from "../llm/failure.js";
 import { normalizeRows, queryInstruction, type EmbedPurpose, type Encoder, type Matrix } from "./encoder.js";
-import { applyInstruction, resolveInstructionFormat, type InstructionFormat } from "./instruction-format.js";
+import { applyInstruction, formatLabel, resolveInstructionFormat, type InstructionFormat } from "./instruction-format.js";
 
 export interface OnnxEncoderOptions {
   /** Pooling over token vectors: mean (sentence-transformers default) or the [CLS] token (BGE). */
@@ -38,8 +38,7 @@ export class OnnxEncoder implements Encoder {
   ) {
     this.maxBatch = options.batchSize ?? 32;
     this.format = resolveInstructionFormat(options.instructionFormat ?? "auto", model);
-    const formatLabel = typeof this.format === "object" ? `tpl-${this.format.template.length}` : this.format;
-    this.id = `onnx:${isLocalFolder(model) ? `local/${basename(resolve(model))}` : model}:${options.pooling ?? "mean"}:${options.dtype ?? "fp32"}:${formatLabel}`;
+    this.id = `onnx:${isLocalFolder(model) ? `local/${basename(resolve(model))}` : model}:${options.pooling ?? "mean"}:${options.dtype ?? "fp32"}:${formatLabel(this.format)}`;
   }
 
   formatInput(text: string, purpose: EmbedPurpose): string {

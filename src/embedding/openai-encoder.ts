@@ -6,7 +6,7 @@ import { createOpenAIClient, type OpenAIClientSettings } from "../llm/openai-cha
 import { ReplyWithoutText } from "../llm/reply-without-text.js";
 import { retryPolicy, withRetries, type RetryPolicy } from "../llm/retry.js";
 import { normalizeRows, queryInstruction, type EmbedPurpose, type Encoder, type Matrix } from "./encoder.js";
-import { applyInstruction, resolveInstructionFormat, type InstructionFormat } from "./instruction-format.js";
+import { applyInstruction, formatLabel, resolveInstructionFormat, type InstructionFormat } from "./instruction-format.js";
 
 export interface OpenAIEncoderOptions extends OpenAIClientSettings {
   /** Texts per request (upstream main.py: 8; APIs take far more). */
@@ -42,8 +42,7 @@ export class OpenAIEncoder implements Encoder {
     this.maxBatch = (options.batchSize ?? 64) * (options.concurrency ?? 4);
     this.limit = pLimit(options.concurrency ?? 4);
     this.policy = retryPolicy(options.retry);
-    const formatLabel = typeof this.format === "object" ? `tpl-${this.format.template.length}` : this.format;
-    this.id = `openai:${model}:${formatLabel}`;
+    this.id = `openai:${model}:${formatLabel(this.format)}`;
     this.endpoint = options.baseUrl ?? "https://api.openai.com/v1";
     this.breaker = new CircuitBreaker(`the embedding server at ${this.endpoint}`, "OPENAI_API_KEY and --embedding-base-url", undefined, { id: model, settings: "--embedding-name and --embedding-base-url" });
   }

@@ -135,7 +135,7 @@ export function planAnswers(hippo: HippoRag, run: string, questions: readonly Qu
   if (elsewhere.length) {
     throw usageError(
       `run ${run} was retrieved from ${elsewhere.length === 1 ? "the index" : "the indexes"} ${elsewhere.join(", ")}, not from ${index.id}, the one these options name`,
-      `name the OpenIE model (--openie-llm-name ${hippo.workspace.indexes.get(elsewhere[0]!)?.openieModel ?? "…"}), --embedding-name and --vectors it was retrieved with, or retrieve it again with these options`,
+      `name the OpenIE model (--openie-llm-name ${hippo.workspace.indexes.get(elsewhere[0]!)?.openieModel ?? "…"}), --embedding-name (with its --instruction-format) and --vectors it was retrieved with, or retrieve it again with these options`,
     );
   }
   const stale = keys.filter((key) => stored.get(key)!.inputs.index !== indexFingerprint);

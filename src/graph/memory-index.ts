@@ -215,7 +215,7 @@ export class MemoryIndex {
     // Never built, while others are: most often another OpenIE model, encoder or precision was named.
     if (indexed.size === 0 && !this.workspace.indexes.get(this.id)) {
       const others = this.workspace.indexes.all().map((row) => row.id).filter((id) => id !== this.id && this.workspace.indexes.passages(id).size > 0);
-      if (others.length > 0) problems.push(`this workspace holds ${others.length === 1 ? "the index" : "the indexes"} ${others.join(", ")} instead: to use one, name the OpenIE model (--openie-llm-name, or --llm-name when no LLM is configured), --embedding-name and --vectors it was built with`);
+      if (others.length > 0) problems.push(`this workspace holds ${others.length === 1 ? "the index" : "the indexes"} ${others.join(", ")} instead: to use one, name the OpenIE model (--openie-llm-name, or --llm-name when no LLM is configured), --embedding-name (with its --instruction-format) and --vectors it was built with`);
     }
     return problems.length ? `the index ${this.id} is out of date: ${problems.join("; ")}` : undefined;
   }

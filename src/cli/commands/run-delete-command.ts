@@ -30,7 +30,7 @@ export async function runDeleteCommand(common: ResolvedCommon, raw: DeleteOption
     if (!hippo.workspace.indexes.get(index.id)) {
       // Index ids are "<openie model>|<encoder>[|f16]": the precision is part of what names an index.
       const held = hippo.workspace.indexes.all().map((row) => `${row.openieModel} | ${row.id.slice(row.openieModel.length + 1)}`);
-      throw usageError(`no index of ${index.openieModel} with encoder ${index.embeddings.key} in ${common.saveDir} (it holds: ${held.join(", ") || "none"})`, "pass the --llm-name, --embedding-name and --vectors the index was built with");
+      throw usageError(`no index of ${index.openieModel} with encoder ${index.embeddings.key} in ${common.saveDir} (it holds: ${held.join(", ") || "none"})`, "pass the --llm-name, --embedding-name (with its --instruction-format) and --vectors the index was built with");
     }
     const indexed = index.passageIds();
     const plan = data ? byDocs(data, raw.docs!, indexed, hippo.workspace.passages.contents(indexed)) : byTitles(raw.title!, hippo.workspace.passages.contents(indexed));
