@@ -75,9 +75,11 @@ export function planRetrieval(hippo: HippoRag, questions: readonly Question[], o
     const retry = row?.trace.fallback === "filter-error" || row?.trace.fallback === "ner-error" || row?.trace.ircot?.error !== undefined;
     // Reasoning kept from a cut-off reply only because --accept-truncated allowed it: redone without the flag.
     const cutOff = row?.trace.ircot?.truncated === true && !hippo.config.acceptTruncated;
+    // Stored by an earlier version as concluded with an empty answer ("So the answer is:" alone): reasoned again.
+    const emptyConclusion = row?.trace.ircot?.answer === "";
     const reason = !row
       ? storedKeyOfId.has(q.id) && storedKeyOfId.get(q.id) !== key ? "question text changed" : "new"
-      : changed.length ? RECOMPUTE_REASONS[changed[0]!] ?? `${changed[0]} changed` : retry ? "retried after an LLM error" : cutOff ? "IRCoT reasoning cut off by the token limit (kept under --accept-truncated)" : undefined;
+      : changed.length ? RECOMPUTE_REASONS[changed[0]!] ?? `${changed[0]} changed` : retry ? "retried after an LLM error" : cutOff ? "IRCoT reasoning cut off by the token limit (kept under --accept-truncated)" : emptyConclusion ? "IRCoT concluded without an answer" : undefined;
     tally.add(reason);
     if (reason) todo.push(q);
   }

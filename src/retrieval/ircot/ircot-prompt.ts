@@ -49,9 +49,16 @@ export function ircotMessages(prompt: IrcotPrompt, question: string, passages: r
   ];
 }
 
-/** One sentence from the reply: its first line, trimmed (a model that writes more is cut to its first line). */
+/**
+ * One sentence from the reply: its first line, trimmed (a model that writes more is cut to its first
+ * line), except that a first line ending in "So the answer is:" takes the next non-empty line as its
+ * answer (models write "So the answer is:\nGreece."; cut there, the conclusion had no answer).
+ */
 export function firstSentence(reply: string): string {
-  return (reply.trim().split("\n")[0] ?? "").trim();
+  const lines = reply.trim().split("\n").map((line) => line.trim());
+  const first = lines[0] ?? "";
+  const next = lines.slice(1).find((line) => line !== "");
+  return next !== undefined && new RegExp(`${CONCLUSION}\\s*:?$`, "i").test(first) ? `${first} ${next}` : first;
 }
 
 /**

@@ -43,6 +43,7 @@ function endlessReasoner(body: ChatBody): FakeReply {
 }
 
 let base: string[];
+let saveDir: string;
 /**
  * A reasoning prompt of a test's own (the system message tagged), so that no reply of another test
  * is already in the workspace's LLM cache: the cache is keyed by the messages, whoever answered them.
@@ -57,7 +58,7 @@ afterEach(async () => {
   server = undefined;
 });
 beforeAll(async () => {
-  ({ base } = await musiqueWorkspace());
+  ({ base, saveDir } = await musiqueWorkspace());
 }, 60_000);
 
 const llmAt = (s: FakeOpenAIServer) => ["--llm-base-url", s.url, "--llm-name", "gpt-3.5-turbo-1106", "--max-retries", "0"];
@@ -211,6 +212,20 @@ describe("IRCoT limits and faults", () => {
     expect(strict.code, strict.stderr).toBe(0);
     expect(JSON.parse(strict.stdout).recomputed).toEqual({ "IRCoT reasoning cut off by the token limit (kept under --accept-truncated)": 50 });
     expect(JSON.parse((await runCli(args)).stdout).reused).toBe(50);
+  }, 120_000);
+
+  it("a trace stored as concluded with an empty answer (an earlier version's reading of a bare \"So the answer is:\") is reasoned again", async () => {
+    server = await new FakeOpenAIServer({ chat: perfectReasoner }).start();
+    const args = ["retrieve", ...base, ...llmAt(server), "--no-filter", "--ircot", "--max-steps", "2", ...ownPrompt("old-empty"), "--json"];
+    const first = JSON.parse((await runCli(args)).stdout);
+    const { default: Database } = await import("better-sqlite3");
+    const db = new Database(join(saveDir, "hipporag.sqlite"));
+    const row = db.prepare("SELECT question_key, trace FROM retrievals WHERE run = ? LIMIT 1").get(first.run) as { question_key: string; trace: string };
+    const trace = JSON.parse(row.trace);
+    trace.ircot.answer = "";
+    db.prepare("UPDATE retrievals SET trace = ? WHERE run = ? AND question_key = ?").run(JSON.stringify(trace), first.run, row.question_key);
+    db.close();
+    expect(JSON.parse((await runCli(args)).stdout).recomputed).toEqual({ "IRCoT concluded without an answer": 1 });
   }, 120_000);
 
   it("--max-steps without --ircot, and IRCoT without an LLM, are usage errors", async () => {

@@ -32,5 +32,8 @@ describe("the reasoning sentence", () => {
   it("is the reply's first line", () => {
     expect(firstSentence("\n  The capital is Bahir Dar.\nSo the answer is: X.")).toBe("The capital is Bahir Dar.");
     expect(firstSentence("   ")).toBe("");
+    // the answer on the line after the conclusion words belongs to it
+    expect(firstSentence("So the answer is:\n\nGreece.\nMore.")).toBe("So the answer is: Greece.");
+    expect(conclusionOf(firstSentence("Byron died there, so the answer is\nGreece."))).toBe("Greece");
   });
 });
