@@ -559,6 +559,9 @@ describe("sweeps and experiment files", () => {
     const twice = await runCli(["retrieve", ...demo(saveDir), "--no-filter", "--config", damping, "--config", writeJson(dir, "l3.json", { linkingTopK: 3 })]);
     expect(twice.code).toBe(2);
     expect(twice.stderr).toMatch(/--config takes one file, given more than once/);
+    const both = await runCli(["retrieve", ...demo(saveDir), "--config", writeJson(dir, "both.json", { filter: false, noFilter: false })]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/both\.json: field "noFilter": the same option as field "filter" \(--no-filter\): give it once/);
     const yes = await runCli(["retrieve", ...demo(saveDir), "--config", writeJson(dir, "yes.json", { noFilter: "yes" })]);
     expect(yes.code).toBe(2);
     expect(yes.stderr).toMatch(/yes\.json: field "noFilter": --no-filter is a flag: give true or false/);

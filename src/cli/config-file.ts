@@ -31,6 +31,7 @@ export function expandConfigFile(given: readonly string[], program: Command): st
     if (option.long) options.set(option.long.replace(/^--(no-)?/, ""), option);
   }
   const args: string[] = [];
+  const seen = new Map<Option, string>();
   for (const [key, given] of Object.entries(data as Record<string, unknown>)) {
     let name = key.replace(/^--/, "");
     let camel = name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -45,6 +46,10 @@ export function expandConfigFile(given: readonly string[], program: Command): st
     }
     const option = options.get(name) ?? options.get(camel);
     if (!option || name === "config") throw new InputError(`not an option of hipporag ${commandName} (see hipporag ${commandName} --help)`, { file, field: key });
+    // Two spellings of one option ("filter" and "noFilter"): which one wins would be the file's key order.
+    const earlier = seen.get(option);
+    if (earlier !== undefined) throw new InputError(`the same option as field "${earlier}" (${option.long}): give it once`, { file, field: key });
+    seen.set(option, key);
     const long = option.long!;
     const negatable = long.startsWith("--no-");
     const base = long.replace(/^--no-/, "--");
