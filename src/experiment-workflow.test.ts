@@ -389,6 +389,12 @@ describe("run on your own documents and questions without gold answers", () => {
     // JSON stays JSON with --show
     const json = (await runCli([...args, "--show", "1", "--json"])).stdout;
     expect(() => JSON.parse(json)).not.toThrow();
+    // a reader that fails: the note says the answers failed, and not that EM/F1 count them (nothing is scored)
+    const failing = (await server({ chat: (body) => (body.messages[0]!.content === QA_SYSTEM ? { content: "Hmm.\nAnswer:" } : fakeLlm(body)) })).url;
+    const failed = await runCli([...args.map((a) => (a === llm ? failing : a)), "--llm-name", "other", "--max-retries", "0"]);
+    expect(failed.code).toBe(5);
+    expect(failed.stdout).toMatch(/note: hipporag2-nofilter: 2 of 2 questions have no answer \(failed\); hipporag qa answers them/);
+    expect(failed.stdout).not.toMatch(/EM\/F1 count them/);
   });
 });
 

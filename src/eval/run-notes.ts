@@ -34,7 +34,9 @@ export function runNotes(
     const unanswered = keys.filter((key) => !answers.has(key)).length;
     const failures = keys.filter((key) => failed.has(key)).length;
     const why = failures === unanswered ? "failed" : failures ? `${failures} failed, the others not asked` : "failed or not asked";
-    if (unanswered) notes.push(`${run}: ${unanswered} of ${keys.length} questions have no answer (${why}): EM/F1 count them as empty answers; hipporag qa answers them`);
+    // Without gold answers there is no EM/F1 to count them in (eval says it is not scored).
+    const scored = questions.some((q) => q.goldAnswers.length > 0) ? ": EM/F1 count them as empty answers" : "";
+    if (unanswered) notes.push(`${run}: ${unanswered} of ${keys.length} questions have no answer (${why})${scored}; hipporag qa answers them`);
     // A qa with another model or prompt that stopped before the end leaves answers of both.
     const settings = new Map<string, number>();
     for (const key of keys) {
