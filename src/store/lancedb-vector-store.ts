@@ -41,11 +41,15 @@ export class LanceDbVectorStore implements VectorStore {
       return new LanceDbVectorStore(lance, db, location);
     } catch (error) {
       if (!remote) throw error;
-      const reason = String((error as Error).message ?? error).split("\n")[0]!.slice(0, 300);
+      // Rust's message: "lance error: LanceError(IO): <what>, /usr/local/cargo/…/aws.rs:224:13  Caused by: …":
+      // the first clause says what; the source paths and the cause chain are for LanceDB's developers.
+      const reason = String((error as Error).message ?? error).split("\n")[0]!.split(/,\s*\/\S+\.rs:\d+|\s+Caused by:/)[0]!.replace(/^lance error:\s*/, "").slice(0, 240);
+      const scheme = location.slice(0, location.indexOf(":"));
+      const credentials = scheme === "s3" ? "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION" : scheme === "gs" ? "GOOGLE_SERVICE_ACCOUNT" : scheme === "az" ? "AZURE_STORAGE_ACCOUNT_NAME, AZURE_STORAGE_ACCOUNT_KEY" : "the store's own variables";
       throw new HippoError("REMOTE", `cannot reach the LanceDB store at ${location}: ${reason}`, {
         cause: error,
         fatal: true,
-        suggestion: "check the URI, the network, and the object store's credentials (e.g. AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION)",
+        suggestion: `check the URI, the network, and the object store's credentials (${credentials})`,
       });
     }
   }
