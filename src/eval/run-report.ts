@@ -31,6 +31,8 @@ export interface RunReport {
   comparisons?: RunComparison[];
   bootstrap?: BootstrapOptions;
   stages: Record<string, Record<string, unknown>>;
+  /** Per run, the questions whose QA failed in this run (id and error): retried by the next one. */
+  qaFailures?: Record<string, { id: string; error: string }[]>;
   costs: StageCost[];
   timingsMs: Record<string, number>;
 }

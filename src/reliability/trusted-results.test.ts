@@ -220,6 +220,8 @@ describe("3h. run whose QA fails everywhere", () => {
     expect(run.stderr).toMatch(/^failed \S+: empty answer: nothing after "Answer:" in the reply$/m);
     const report = readJson(run.stderr.match(/report: (\S+)\.md/)![1]! + ".json");
     expect(report.notes.join(" ")).toMatch(new RegExp(`${n} of ${n} questions have no answer \\(failed\\)`));
+    expect(report.qaFailures["hipporag2-nofilter"]).toHaveLength(n); // each with its question id and error, in run --json too
+    expect(report.qaFailures["hipporag2-nofilter"][0]).toMatchObject({ id: expect.any(String), error: 'empty answer: nothing after "Answer:" in the reply' });
   });
 });
 

@@ -138,6 +138,7 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
     const doQa = hasLlm && !options.skipQa;
     if (!doQa) notes.push(options.skipQa ? "QA skipped (--skip-qa)." : "QA skipped: no LLM configured.");
     let qaFailed = 0;
+    const qaFailures: Record<string, { id: string; error: string }[]> = {};
     t = Date.now();
     if (doQa) {
       const idOf = new Map(dataset.questions.map((q) => [questionKey(q.question), q.id]));
@@ -147,9 +148,13 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
         progress.stop();
         qaFailed += outcome.failed.length;
         say(`qa ${run}: ${reuseLine(dataset.questions.length, "question", outcome.recomputed)}; ${outcome.answered} newly answered, ${outcome.failed.length} failed`);
-        // The exit-5 line says "listed above": the first failures, as qa lists them.
-        for (const f of outcome.failed.slice(0, 3)) output.stderr(`failed ${idOf.get(f.key) ?? f.key}: ${f.error}`);
-        if (outcome.failed.length > 3) output.stderr(`… and ${outcome.failed.length - 3} more`);
+        const failures = outcome.failed.map((f) => ({ id: idOf.get(f.key) ?? f.key, error: f.error ?? "failed" }));
+        if (failures.length) qaFailures[run] = failures;
+        // The exit-5 line says "listed above": the first failures, under their run's line (in JSON: qaFailures).
+        if (!common.json) {
+          for (const f of failures.slice(0, 3)) output.stderr(`failed ${f.id}: ${f.error}`);
+          if (failures.length > 3) output.stderr(`… and ${failures.length - 3} more`);
+        }
       }
       timings.qa = Date.now() - t;
     }
@@ -174,6 +179,7 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
       comparisons: evaluated.comparisons,
       bootstrap: evaluated.bootstrap,
       stages: { ...(imported ? { import: { ...imported } } : {}), index: { ...update.stats, added: update.added, removed: update.removed, leftOut: update.leftOut, changed: update.changed, excluded: update.excluded, timingsMs: update.timings } },
+      ...(Object.keys(qaFailures).length ? { qaFailures } : {}),
       costs: llmCosts(hippo.workspace.llmCache),
       timingsMs: timings,
     };
