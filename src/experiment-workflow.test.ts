@@ -299,6 +299,10 @@ describe("exit 5 (work left incomplete)", () => {
     const errors = qa.stderr.split("\n").filter((line) => line.startsWith("error:"));
     expect(errors, qa.stderr).toHaveLength(1);
     expect(errors[0]).toMatch(/^error: work left incomplete: what failed is listed above, recorded, and retried by the next run/);
+    // with --json the failures are in the JSON, and the line says so
+    const json = await runCli(["qa", ...demo(saveDir), "--run", "hipporag2-nofilter", "--llm-base-url", s.url, "--llm-name", "m", "--max-retries", "0", "--json"]);
+    expect(JSON.parse(json.stdout).failures).toHaveLength(8);
+    expect(json.stderr).toMatch(/^error: work left incomplete: what failed is in the JSON output, recorded/m);
   });
 });
 

@@ -57,7 +57,7 @@ export async function main(argv: readonly string[], given: Output = processOutpu
     await program.parseAsync(expandConfigFile(argv, program));
     if (state.exitCode === 2) removeRefusedWorkspaces();
     else keepCreatedWorkspaces();
-    if (state.exitCode === 5 && !saidError) output.stderr("error: work left incomplete: what failed is listed above, recorded, and retried by the next run (exit 5)");
+    if (state.exitCode === 5 && !saidError) output.stderr(`error: work left incomplete: what failed is ${argv.includes("--json") ? "in the JSON output" : "listed above"}, recorded, and retried by the next run (exit 5)`);
     return state.exitCode;
   } catch (error) {
     const debug = argv.includes("debug") && argv.includes("--log-level");
