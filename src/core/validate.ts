@@ -67,11 +67,12 @@ export function httpUrl(name: string, value: string): string {
 }
 
 /**
- * A store location (Chroma's server, LanceDB's object store) must hold no user name or password,
- * and with `strict` no query or fragment either: they are where a secret would be, and the location
- * is recorded in the workspace and shown in messages. Refused, shown masked. Not a URL: left alone.
+ * A store location (Chroma's server, LanceDB's object store) must hold no user name, password, query
+ * or fragment: they are where a secret would be (a password, a SAS token, a signature), and the
+ * location is recorded in the workspace and shown in messages. Refused, shown masked. Not a URL
+ * (a plain folder): left alone.
  */
-export function noSecretsInLocation(name: string, value: string, hint: string, strict: boolean): void {
+export function noSecretsInLocation(name: string, value: string, hint: string): void {
   let url: URL;
   try {
     url = new URL(value);
@@ -79,7 +80,7 @@ export function noSecretsInLocation(name: string, value: string, hint: string, s
     return;
   }
   if (url.username || url.password) throw usageError(`${name} must not hold a user name or password (${maskedUrl(url)})`, hint);
-  if (strict && (url.search || url.hash || value.includes("?") || value.includes("#"))) throw usageError(`${name} must not carry a query string or fragment (${maskedUrl(url)})`, hint);
+  if (url.search || url.hash || value.includes("?") || value.includes("#")) throw usageError(`${name} must not carry a query string or fragment (${maskedUrl(url)})`, hint);
 }
 
 /** A parsed URL rebuilt with its user info, query and fragment as ***. */

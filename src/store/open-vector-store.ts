@@ -45,7 +45,7 @@ export function checkVectorStoreSettings(saveDir: string, settings: VectorStoreK
   }
   const target = url ?? "http://localhost:8000";
   // The Chroma client here sends no credentials: a password in the URL would only be stored and shown.
-  noSecretsInLocation("--vector-store-url", target, "this client sends no credentials to Chroma: give the server's URL alone (run it where only you can reach it, e.g. on localhost or a private network)", true);
+  noSecretsInLocation("--vector-store-url", target, "this client sends no credentials to Chroma: give the server's URL alone (run it where only you can reach it, e.g. on localhost or a private network)");
   if (!/^https?:\/\//.test(target)) throw usageError(`--vector-store-url for chroma must be an http(s) URL, got ${JSON.stringify(target)}`, "e.g. http://localhost:8000");
   return { kind, location: target };
 }
@@ -59,7 +59,7 @@ function checkLanceLocation(location: string): void {
   const hint = "give --vector-store-url a folder (default <save-dir>/lancedb) or an object-store URI such as s3://bucket/path";
   if (location.trim() === "") throw usageError("--vector-store-url is empty", hint);
   // A query string is where an Azure SAS token or a signed URL's signature would be: refused too.
-  noSecretsInLocation("--vector-store-url", location, "give object-store credentials the way LanceDB reads them (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY for s3://, GOOGLE_SERVICE_ACCOUNT for gs://, AZURE_STORAGE_ACCOUNT_NAME/AZURE_STORAGE_ACCOUNT_KEY for az://), never in the URI", true);
+  noSecretsInLocation("--vector-store-url", location, "give object-store credentials the way LanceDB reads them (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY for s3://, GOOGLE_SERVICE_ACCOUNT for gs://, AZURE_STORAGE_ACCOUNT_NAME/AZURE_STORAGE_ACCOUNT_KEY for az://), never in the URI");
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(location)?.[1]?.toLowerCase();
   if (scheme === "http" || scheme === "https") throw usageError(`--vector-store-url ${JSON.stringify(location)}: LanceDB reads folders and object stores, not http(s) servers (that is --vector-store chroma)`, hint);
   if (scheme && scheme !== "file") return; // an object store: LanceDB connects to it itself
