@@ -8,7 +8,7 @@ import { loadDataset } from "../datasets/load-dataset.js";
 import { corpusDrift } from "../graph/memory-index.js";
 import { DEFAULT_RETRIEVAL } from "../retrieval/retriever.js";
 import { ircotUsage } from "../retrieval/ircot/ircot-usage.js";
-import { loadAnswers, loadFailedAnswers, loadRetrievals, questionKey, storedRuns, type StoredRetrieval } from "../retrieval/retrieval-store.js";
+import { loadAnswerRows, loadRetrievals, questionKey, storedRuns, type StoredRetrieval } from "../retrieval/retrieval-store.js";
 import { Workspace, WORKSPACE_FILE } from "../store/workspace.js";
 import { DEFAULT_RESAMPLES, DEFAULT_SEED, type BootstrapOptions } from "./bootstrap-means.js";
 import { compareRuns, type RunComparison, type ScoredRun } from "./compare-runs.js";
@@ -187,9 +187,9 @@ export function evaluateRun(workspace: Workspace, run: string, questions: readon
 /** A stored run's retrievals (mapped back to passage strings) and answers, if any, scored per question. */
 export function scoreRun(workspace: Workspace, run: string, questions: readonly Question[]): ScoredRun {
   const retrieved = loadRetrievals(workspace, run);
-  const answers = loadAnswers(workspace, run);
+  const { answers, failed } = loadAnswerRows(workspace, run);
   // A run whose qa failed everywhere was asked: its EM/F1 are 0 (with run-notes' note), not "not scored".
-  const asked = answers.size > 0 || loadFailedAnswers(workspace, run).size > 0;
+  const asked = answers.size > 0 || failed.size > 0;
   const items: EvalItem[] = [];
   const ids: string[] = [];
   const rows: StoredRetrieval[] = [];

@@ -1,7 +1,7 @@
 import type { Question } from "../datasets/dataset-types.js";
 import { storedIndexFingerprint } from "../graph/memory-index.js";
 import { countFallbacks } from "../retrieval/count-fallbacks.js";
-import { loadAnswers, loadFailedAnswers, loadRetrievals, questionKey } from "../retrieval/retrieval-store.js";
+import { loadAnswerRows, loadRetrievals, questionKey } from "../retrieval/retrieval-store.js";
 import type { Workspace } from "../store/workspace.js";
 
 /**
@@ -20,7 +20,7 @@ export function runNotes(
   fingerprintOf: (indexId: string) => string | undefined = indexFingerprints(workspace),
 ): string[] {
   const retrieved = loadRetrievals(workspace, run);
-  const answers = loadAnswers(workspace, run);
+  const { answers, failed } = loadAnswerRows(workspace, run);
   const keys = [...new Set(questions.map((q) => questionKey(q.question)))].filter((key) => retrieved.has(key));
   const notes: string[] = [];
   const fallbacks = Object.entries(countFallbacks(keys.map((key) => retrieved.get(key)!.trace)));
@@ -29,7 +29,6 @@ export function runNotes(
     const errors = fallbacks.some(([k]) => k.endsWith("-error"));
     notes.push(`${run}: ${total} of ${keys.length} questions fell back (${fallbacks.map(([k, n]) => `${n} ${k}`).join(", ")})${errors ? "; the LLM errors are retried by the next retrieve" : ""}`);
   }
-  const failed = loadFailedAnswers(workspace, run);
   if (answers.size > 0 || failed.size > 0) {
     const unanswered = keys.filter((key) => !answers.has(key)).length;
     const failures = keys.filter((key) => failed.has(key)).length;

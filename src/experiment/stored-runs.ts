@@ -9,7 +9,7 @@ import { IRCOT_MAX_TOKENS } from "../retrieval/ircot/ircot-retrieve.js";
 import { ircotUsage, type IrcotUsage } from "../retrieval/ircot/ircot-usage.js";
 import { storeIrcotAnswers } from "../retrieval/ircot/store-ircot-answers.js";
 import { methodId, methodOf } from "../retrieval/method-registry.js";
-import { loadAnswers, loadFailedAnswers, loadRetrievals, questionKey, saveAnswer, saveFailedAnswer, saveRetrievals } from "../retrieval/retrieval-store.js";
+import { loadAnswerRows, loadRetrievals, questionKey, saveAnswer, saveFailedAnswer, saveRetrievals } from "../retrieval/retrieval-store.js";
 import type { RetrievalOptions } from "../retrieval/retriever.js";
 import { countFallbacks, firstLlmErrors, type LlmFailure } from "../retrieval/count-fallbacks.js";
 import { runLabel } from "../retrieval/run-label.js";
@@ -144,8 +144,7 @@ export function planAnswers(hippo: HippoRag, run: string, questions: readonly Qu
   if (stale.length) {
     throw usageError(`run ${run} is out of date for ${stale.length} of ${keys.length} questions: the index changed since they were retrieved`, `retrieve again (hipporag retrieve with the settings of ${run}); QA on the old rankings would not be current`);
   }
-  const answers = loadAnswers(hippo.workspace, run);
-  const failed = loadFailedAnswers(hippo.workspace, run);
+  const { answers, failed } = loadAnswerRows(hippo.workspace, run);
   const topK = hippo.config.qaTopK ?? QA_TOP_K;
   const qaLlm = hippo.stageLlm("qa");
   const qa = fingerprint({ model: qaLlm?.modelId, maxTokens: qaLlm?.maxTokens ?? null, prompt: qaMessages(["{passage}"], "{question}") });

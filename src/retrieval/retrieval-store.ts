@@ -52,14 +52,20 @@ export function saveAnswer(workspace: Workspace, run: string, key: string, input
  */
 const FAILED_MARK = "failed";
 
-/** A run's answers keyed by question key (failures left out: loadFailedAnswers). */
-export function loadAnswers(workspace: Workspace, run: string): Map<string, StoredAnswer> {
-  return new Map([...workspace.runs.answers(run)].filter(([, row]) => row.inputs[FAILED_MARK] === undefined));
+/** A run's answers and its failed questions (with the error), by question key, from one read. */
+export function loadAnswerRows(workspace: Workspace, run: string): { answers: Map<string, StoredAnswer>; failed: Map<string, string> } {
+  const answers = new Map<string, StoredAnswer>();
+  const failed = new Map<string, string>();
+  for (const [key, row] of workspace.runs.answers(run)) {
+    if (row.inputs[FAILED_MARK] === undefined) answers.set(key, row);
+    else failed.set(key, row.raw);
+  }
+  return { answers, failed };
 }
 
-/** The questions of a run whose last answer failed, with the error. */
-export function loadFailedAnswers(workspace: Workspace, run: string): Map<string, string> {
-  return new Map([...workspace.runs.answers(run)].filter(([, row]) => row.inputs[FAILED_MARK] !== undefined).map(([key, row]) => [key, row.raw]));
+/** A run's answers keyed by question key (failures left out: loadAnswerRows has them). */
+export function loadAnswers(workspace: Workspace, run: string): Map<string, StoredAnswer> {
+  return loadAnswerRows(workspace, run).answers;
 }
 
 /** Records that the question's answer failed (replacing an answer of other inputs, which is not this run's). */
