@@ -1,3 +1,4 @@
+import { redactSecrets } from "../core/redact.js";
 import { writeOutputFile } from "../core/write-output-file.js";
 import { InputError } from "../core/errors.js";
 import { md5Hex } from "../core/ids.js";
@@ -147,10 +148,17 @@ export function importOpenIEBatch(
       );
     }
     const response = entry.response as { status_code?: unknown; body?: unknown } | null | undefined;
-    const errorText = entry.error ? JSON.stringify(entry.error) : undefined;
+    // The requests file (or another JSONL) has neither: not an output line, and never a failure to record.
+    if (response === undefined && (entry.error === undefined || entry.error === null)) {
+      throw new InputError("not a batch output line: it has neither \"response\" nor \"error\" (is this the requests file --export-batch wrote?); nothing of this file was imported", { ...where, field: "response" });
+    }
+    // A server may echo the key in its error: scrubbed before it is printed or stored.
+    const errorText = entry.error ? redactSecrets(JSON.stringify(entry.error), options.secrets ?? []) : undefined;
     const finished = before?.status === "done" && !options.force;
+    // A failed NER line for a passage whose NER result is stored (an older round, an error line) keeps it.
+    const nerKept = stage === NER && before?.status === "ner" && !options.force;
     const fail = (message: string) => {
-      if (finished) return void summary.keptFinished++;
+      if (finished || nerKept) return void summary.keptFinished++;
       store.saveFailure(passageId, stage === NER ? "ner" : "triples", message, source, stage === TRIPLES ? entities : undefined);
       summary.failed++;
       if (summary.failures.length < 5) summary.failures.push({ passageId, error: message });

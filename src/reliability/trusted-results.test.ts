@@ -388,6 +388,51 @@ describe("4. an import never undoes finished OpenIE", () => {
     expect(forced.stderr).toMatch(/failed ".+" \(chunk-[0-9a-f]{32}\): batch request failed: .*expired/);
   });
 
+  it("after round 1, the requests file or an error line (a key in it) imported by mistake undoes no NER result, and the key is never shown or stored", async () => {
+    const dir = tempDir();
+    writeJson(dir, "towns_corpus.json", CORPUS);
+    const saveDir = join(dir, "ws");
+    const common = ["openie", "--dataset", "towns", "--dataset-dir", dir, "--save-dir", saveDir, "--llm-name", "test-model"];
+    const requests = join(dir, "requests1.jsonl");
+    await ok([...common, "--export-batch", requests]);
+    const results = join(dir, "results1.jsonl");
+    writeFileSync(results, readFileSync(requests, "utf8").trim().split("\n").map((line, i) => {
+      const request = JSON.parse(line);
+      return JSON.stringify({ id: `b${i}`, custom_id: request.custom_id, response: { status_code: 200, body: chatCompletion(request.body.model, fakeOpenIEReply(request.body)!, request.body) }, error: null });
+    }).join("\n") + "\n");
+    await ok([...common, "--import-batch", results]);
+    const rows = () => {
+      const db = new Database(join(saveDir, "hipporag.sqlite"), { readonly: true });
+      try {
+        return db.prepare("SELECT passage_id, status, entities, error FROM openie ORDER BY passage_id").all() as { status: string; entities: string | null; error: string | null }[];
+      } finally {
+        db.close();
+      }
+    };
+    const before = rows();
+    expect(before.every((r) => r.status === "ner" && r.entities !== null)).toBe(true);
+    const wrongFile = await runCli([...common, "--import-batch", requests]);
+    expect(wrongFile.code).toBe(2);
+    expect(wrongFile.stderr).toMatch(/requests1\.jsonl: line 1: field "response": not a batch output line: it has neither "response" nor "error" \(is this the requests file --export-batch wrote\?\)/);
+    expect(rows()).toEqual(before);
+    const secret = "sk-test-BATCHKEY-0123456789abcdef";
+    process.env.OPENAI_API_KEY = secret;
+    try {
+      const errorLine = JSON.stringify({ custom_id: `openie-ner:${passageId(`Place 0\n${CORPUS[0]!.text}`)}`, response: null, error: { code: "invalid_api_key", message: `Incorrect API key provided: ${secret}.` } });
+      writeFileSync(join(dir, "error.jsonl"), errorLine + "\n");
+      const kept = await ok([...common, "--import-batch", join(dir, "error.jsonl")]);
+      expect(kept.stderr).toMatch(/1 line for passages whose OpenIE is finished ignored/);
+      expect(rows()).toEqual(before); // the NER result stays
+      const forced = await runCli([...common, "--import-batch", join(dir, "error.jsonl"), "--force"]);
+      expect(forced.code).toBe(5);
+      expect(forced.stderr).toMatch(/batch request failed: .*Incorrect API key provided/);
+      expect(forced.stderr).not.toContain(secret);
+      expect(JSON.stringify(rows())).not.toContain(secret);
+    } finally {
+      delete process.env.OPENAI_API_KEY;
+    }
+  });
+
   it("batch replies are filed only under the model, prompts and --max-tokens their requests were exported with", async () => {
     const dir = tempDir();
     writeJson(dir, "towns_corpus.json", CORPUS);
