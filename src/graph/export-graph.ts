@@ -62,9 +62,14 @@ export function exportGraph(graph: MemoryGraph, contents: ReadonlyMap<string, st
     edges = list.length;
     writeOutputFile(file, JSON.stringify({ nodes: nodes.map((n) => ({ id: n.hashId, kind: n.kind, label: n.label })), edges: list }));
   } else {
-    throw usageError(`--export-graph: unknown format for "${file}"`, "use a .graphml or .json file name");
+    checkGraphFormat(file);
   }
   return { nodes: nodes.length, edges };
+}
+
+/** The export formats, told by the file name: checked by `index --export-graph` before any work. */
+export function checkGraphFormat(file: string): void {
+  if (!file.endsWith(".graphml") && !file.endsWith(".json")) throw usageError(`--export-graph: unknown format for "${file}"`, "use a .graphml or .json file name");
 }
 
 function xml(text: string): string {

@@ -429,6 +429,11 @@ describe("6. user problems are input errors (exit 2) found before any work", () 
     const predictions = await runCli(["retrieve", ...c.base, "--no-filter", "--predictions-out", join(c.dir, "none", "p.json")]);
     expect(predictions.code).toBe(2);
     expect(predictions.stderr).toMatch(/--predictions-out .*the folder .*none does not exist/);
+    // a graph file name of no known format: refused before the index is built (it was after, the work done)
+    const format = await runCli(["index", ...c.base, "--llm-name", "m", "--export-graph", join(c.dir, "g.txt")]);
+    expect(format.code).toBe(2);
+    expect(format.stderr).toMatch(/--export-graph: unknown format for ".*g\.txt"/);
+    expect(format.stderr).not.toMatch(/index: embed/);
   });
 });
 

@@ -1,4 +1,4 @@
-import { exportGraph } from "../../graph/export-graph.js";
+import { checkGraphFormat, exportGraph } from "../../graph/export-graph.js";
 import { loadCommandDataset } from "../load-command-dataset.js";
 import { isQuiet, type PlanCliOptions, type ResolvedCommon } from "../common-options.js";
 import type { EmbeddingCliOptions } from "../embedding-options.js";
@@ -18,6 +18,7 @@ import { formatTable, plural, type Output } from "../output.js";
 
 export async function runIndexCommand(common: ResolvedCommon, options: LlmOptions & StageLlmCliOptions & EmbeddingCliOptions & PlanCliOptions & { exportGraph?: string; openiePrompts?: string; skipFailed?: boolean }, output: Output): Promise<number> {
   checkOutputFile("--export-graph", options.exportGraph);
+  if (options.exportGraph) checkGraphFormat(options.exportGraph); // before the index is built (a remote encoder would be paid first)
   const dataset = await loadCommandDataset(common, output, { embeddingName: options.embeddingName });
   checkDefaultWorkspace(common, false); // on the folder named, also in a dry run (which opens a temporary one)
   const folder = workspaceFolder(common.saveDir, options.dryRun);
