@@ -1,4 +1,5 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { createReadStream, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../test-support/cli-harness.js";
@@ -31,5 +32,25 @@ describe("writeOutputFile", () => {
     expect(readFileSync(join(target, "keep.txt"), "utf8")).toBe("kept");
     // a folder that does not exist: the same, no stray file
     expect(() => writeOutputFile(join(dir, "nowhere", "f.json"), "x")).toThrow(/cannot write .*nowhere.*f\.json/);
+  });
+
+  it("follows a symlink (the link stays a link) and writes a FIFO directly (a rename replaced both with plain files)", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "target.json"), "old");
+    symlinkSync(join(dir, "target.json"), join(dir, "link.json"));
+    writeOutputFile(join(dir, "link.json"), "new");
+    expect(lstatSync(join(dir, "link.json")).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(dir, "target.json"), "utf8")).toBe("new");
+    expect(readdirSync(dir).sort()).toEqual(["link.json", "target.json"]);
+    const fifo = join(dir, "fifo");
+    execFileSync("mkfifo", [fifo]);
+    const read = new Promise<string>((resolve) => {
+      let text = "";
+      createReadStream(fifo, "utf8").on("data", (chunk) => (text += chunk)).on("end", () => resolve(text));
+    });
+    await new Promise((r) => setTimeout(r, 50)); // the reader opens its end first
+    writeOutputFile(fifo, "through the pipe");
+    expect(await read).toBe("through the pipe");
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
   });
 });
