@@ -39,6 +39,7 @@ export function toNgraph(graph: MemoryGraph, contents: ReadonlyMap<string, strin
 
 /** Writes GraphML (Gephi, Cytoscape, yEd) or JSON, chosen by the file extension. */
 export function exportGraph(graph: MemoryGraph, contents: ReadonlyMap<string, string>, file: string): { nodes: number; edges: number } {
+  checkGraphFormat(file); // before the nodes are built
   const nodes = nodesOf(graph, contents);
   let edges = 0;
   if (file.endsWith(".graphml")) {
@@ -57,12 +58,10 @@ export function exportGraph(graph: MemoryGraph, contents: ReadonlyMap<string, st
     }
     lines.push("  </graph>", "</graphml>", "");
     writeOutputFile(file, lines.join("\n"));
-  } else if (file.endsWith(".json")) {
+  } else {
     const list = [...undirectedEdges(graph)].map(([a, b, weight]) => ({ source: nodes[a]!.hashId, target: nodes[b]!.hashId, weight }));
     edges = list.length;
     writeOutputFile(file, JSON.stringify({ nodes: nodes.map((n) => ({ id: n.hashId, kind: n.kind, label: n.label })), edges: list }));
-  } else {
-    checkGraphFormat(file);
   }
   return { nodes: nodes.length, edges };
 }
