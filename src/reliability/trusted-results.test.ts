@@ -457,6 +457,69 @@ describe("4. an import never undoes finished OpenIE", () => {
     expect((await ok([...base, "--llm-name", "model-a", "--import-batch", results])).stdout).toMatch(/imported 6 NER and 0 triple results, 0 failed/);
   });
 
+  it("a round-2 file after one passage's NER changed files the others and leaves that one pending; a passage twice in a file counts once, and two different results are refused", async () => {
+    const dir = tempDir();
+    writeJson(dir, "towns_corpus.json", CORPUS);
+    const saveDir = join(dir, "ws");
+    const common = ["openie", "--dataset", "towns", "--dataset-dir", dir, "--save-dir", saveDir, "--llm-name", "test-model"];
+    const outputsOf = (requests: string, reply = fakeOpenIEReply) =>
+      readFileSync(requests, "utf8").trim().split("\n").map((line, i) => {
+        const request = JSON.parse(line);
+        return JSON.stringify({ id: `b${i}`, custom_id: request.custom_id, response: { status_code: 200, body: chatCompletion(request.body.model, reply(request.body)!, request.body) }, error: null });
+      });
+    const rows = () => {
+      const db = new Database(join(saveDir, "hipporag.sqlite"), { readonly: true });
+      try {
+        return db.prepare("SELECT passage_id, status, entities, triples, error FROM openie ORDER BY passage_id").all() as { passage_id: string; status: string; entities: string | null }[];
+      } finally {
+        db.close();
+      }
+    };
+    const requests1 = join(dir, "requests1.jsonl");
+    await ok([...common, "--export-batch", requests1]);
+    const round1 = outputsOf(requests1);
+    // Duplicated lines (a file appended to itself) count once; a failure beside a result, in either order, yields to it.
+    const failure = (line: string) => JSON.stringify({ ...JSON.parse(line), response: null, error: { message: "expired" } });
+    writeFileSync(join(dir, "results1.jsonl"), [...round1, ...round1, failure(round1[0]!)].join("\n") + "\n");
+    writeFileSync(join(dir, "retried.jsonl"), [failure(round1[1]!), round1[1]!].join("\n") + "\n");
+    const first = await ok([...common, "--import-batch", join(dir, "retried.jsonl"), "--json"]);
+    expect(JSON.parse(first.stdout)).toMatchObject({ ner: 1, failed: 0, duplicates: 1, failures: [] });
+    const imported = await ok([...common, "--import-batch", join(dir, "results1.jsonl")]);
+    expect(imported.stdout).toMatch(/imported 6 NER and 0 triple results, 0 failed; 6 passages need triples/);
+    expect(imported.stderr).toMatch(/7 lines repeating a passage's result \(or failure\) already in the file counted once/);
+    // Two different NER results for one passage: refused, naming both lines, nothing stored.
+    const before = rows();
+    const other = JSON.stringify({ ...JSON.parse(round1[2]!), response: { status_code: 200, body: chatCompletion("test-model", { content: JSON.stringify({ named_entities: ["Somewhere Else"] }) }, JSON.parse(readFileSync(requests1, "utf8").split("\n")[2]!).body) } });
+    writeFileSync(join(dir, "conflict.jsonl"), [round1[2]!, round1[3]!, other].join("\n") + "\n");
+    const conflict = await runCli([...common, "--import-batch", join(dir, "conflict.jsonl"), "--force"]);
+    expect(conflict.code).toBe(2);
+    expect(conflict.stderr).toMatch(/conflict\.jsonl: line 3: field "response": a second, different NER result for passage chunk-[0-9a-f]{32} \(line 1 holds another\); nothing of this file was imported/);
+    expect(rows()).toEqual(before);
+    // Round 2 exported; then passage 0's NER result changes (an online retry, a forced re-import).
+    const requests2 = join(dir, "requests2.jsonl");
+    await ok([...common, "--export-batch", requests2]);
+    const round2 = outputsOf(requests2);
+    const changed = JSON.stringify({ ...JSON.parse(round1[0]!), response: { status_code: 200, body: chatCompletion("test-model", { content: JSON.stringify({ named_entities: ["Place 0", "Region 0"] }) }, JSON.parse(readFileSync(requests1, "utf8").split("\n")[0]!).body) } });
+    writeFileSync(join(dir, "changed.jsonl"), changed + "\n");
+    await ok([...common, "--import-batch", join(dir, "changed.jsonl"), "--force"]);
+    writeFileSync(join(dir, "results2.jsonl"), round2.join("\n") + "\n");
+    // With other settings no line matches: still refused whole.
+    const wrong = await runCli([...common, "--max-tokens", "777", "--import-batch", join(dir, "results2.jsonl")]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/results2\.jsonl: line 1: field "custom_id": it answers a request other than the one this import would send .*no line of the file matches these settings/);
+    const second = await ok([...common, "--import-batch", join(dir, "results2.jsonl")]);
+    expect(second.stdout).toMatch(/imported 0 NER and 5 triple results, 0 failed; 1 passage need/);
+    expect(second.stderr).toMatch(/1 triple line answering requests made from an older NER result of their passage \(it changed since the export\) ignored: export again/);
+    const after = rows();
+    expect(after.filter((r) => r.status === "done")).toHaveLength(5);
+    expect(after.find((r) => r.status === "ner")!.entities).toBe(JSON.stringify(["Place 0", "Region 0"]));
+    // the next export asks for exactly that passage's triples, from its current NER result
+    await ok([...common, "--export-batch", join(dir, "requests3.jsonl")]);
+    const third = readFileSync(join(dir, "requests3.jsonl"), "utf8").trim().split("\n");
+    expect(third).toHaveLength(1);
+    expect(third[0]).toContain("Region 0");
+  });
+
   it("an upstream file's empty results (its mark of a failed extraction) do not replace finished ones; --force does", async () => {
     const d = demo();
     await ok(["openie", ...at(d), "--import", d.openie]);

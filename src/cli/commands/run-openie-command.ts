@@ -104,7 +104,7 @@ export async function runOpenIECommand(common: ResolvedCommon, options: OpenIECo
         model,
       });
       // A file of another dataset's (or corpus's) passages matches nothing: that is a wrong file, not an empty round.
-      const matched = summary.ner + summary.triples + summary.failed + summary.keptFinished + summary.replaced;
+      const matched = summary.ner + summary.triples + summary.failed + summary.keptFinished + summary.replaced + summary.duplicates + summary.staleTriples;
       if (summary.unknown > 0 && matched === 0) {
         throw new InputError(`none of its ${summary.unknown} lines is for a passage of this corpus (${plural(dataset.passages.length, "passage")}): nothing imported`, { file: options.importBatch }, {
           suggestion: "import a batch with the --dataset (or --corpus and chunk settings) it was exported for",
@@ -115,6 +115,10 @@ export async function runOpenIECommand(common: ResolvedCommon, options: OpenIECo
       print(`imported ${summary.ner} NER and ${summary.triples} triple results, ${summary.failed} failed${next}`, summary);
       if (!common.json) {
         if (summary.replaced) output.stderr(`${plural(summary.replaced, "finished result")} replaced by different triples from ${options.importBatch}`);
+        if (summary.duplicates) output.stderr(`${plural(summary.duplicates, "line")} repeating a passage's result (or failure) already in the file counted once`);
+        if (summary.staleTriples) {
+          output.stderr(`${plural(summary.staleTriples, "triple line")} answering requests made from an older NER result of their passage (it changed since the export) ignored: export again (--export-batch) to ask for ${summary.staleTriples === 1 ? "its" : "their"} triples`);
+        }
         if (summary.keptFinished) output.stderr(`${plural(summary.keptFinished, "line")} for passages whose OpenIE is finished ignored (an earlier round, or failures): pass --force to overwrite finished results`);
         for (const f of summary.failures) output.stderr(`failed ${passageName(dataset.passages, f.passageId)}: ${f.error}`);
         if (summary.failed) output.stderr(`${plural(summary.failed, "passage")} failed and ${summary.failed === 1 ? "is" : "are"} recorded; export again (--export-batch) to retry only ${summary.failed === 1 ? "it" : "them"}`);
