@@ -49,6 +49,23 @@ describe("hipporag run: the full pipeline through the CLI with a loopback LLM", 
     expect(JSON.parse(second.stdout).results).toEqual(report.results);
   });
 
+  it("a server per stage alone (no --llm-base-url, no OPENAI_API_KEY) runs the filter and QA, in the plan as in the run", async () => {
+    server = await new FakeOpenAIServer({ chat: fakeLlm }).start();
+    const saveDir = tempDir();
+    const args = ["run", "--dataset", "sample", "--dataset-dir", SHARED_DATASETS, "--save-dir", saveDir, "--openie-llm-base-url", server.url, "--qa-llm-base-url", server.url, "--llm-name", "test-model", "--json"];
+    const plan = JSON.parse((await runCli([...args, "--dry-run"])).stdout);
+    expect(plan.stages.map((s: any) => s.stage)).toEqual(expect.arrayContaining([expect.stringMatching(/^filter hipporag2/), expect.stringMatching(/^qa hipporag2/), expect.stringMatching(/^qa dense/)]));
+    const ran = await runCli(args);
+    expect(ran.code, ran.stderr).toBe(0);
+    const report = JSON.parse(ran.stdout);
+    expect(report.results.map((r: any) => r.name)).toEqual(["hipporag2", "dense", "bm25"]); // filtered, not hipporag2-nofilter
+    expect(report.results[0].report.em).toBeDefined();
+    expect(JSON.stringify(report)).not.toMatch(/No LLM configured|QA skipped/);
+    const systems = server.chatRequests().map((c) => c.messages[0]!.content);
+    expect(systems.filter((s) => s === FILTER_SYSTEM)).toHaveLength(1);
+    expect(systems.filter((s) => s === QA_SYSTEM)).toHaveLength(2);
+  });
+
   it("qa shows its answers beside the gold ones, and --answers-out writes every one", async () => {
     server = await new FakeOpenAIServer({ chat: fakeLlm }).start();
     const saveDir = tempDir();

@@ -68,10 +68,12 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
   checkDefaultWorkspace(common, false); // on the folder named, also in a dry run (which opens a temporary one)
   const folder = workspaceFolder(common.saveDir, options.dryRun);
   const hippo = await openHippo({ ...common, saveDir: folder.saveDir, saveDirDefaulted: false }, { ...options, openieLlmName: options.openieLlmName ?? importModel }, base, { qaTopK: options.qaTopK });
+  // Each stage asks its own LLM: a --filter-llm-base-url or --qa-llm-base-url alone configures that stage.
+  const llmFor = { filter: hippo.stageLlm("filter") !== undefined, qa: hippo.stageLlm("qa") !== undefined };
   if (options.dryRun || options.maxCost !== undefined) {
     let closeNow = false;
     try {
-      const plans = await planRun(hippo, dataset, options, sweep, base, hasLlm);
+      const plans = await planRun(hippo, dataset, options, sweep, base, llmFor);
       if (options.dryRun) {
         printPlan(plans, output, common.json);
         closeNow = true;
@@ -113,8 +115,10 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
     say(`index: ${plural(update.stats.passageNodes, "passage")}, ${plural(update.stats.phraseNodes, "phrase")}, ${plural(update.stats.facts, "fact")}, ${plural(update.stats.synonymyEdges, "synonymy edge")} (${indexChanges(update)})`);
 
     // ---------- retrieve
-    const filter = base.filter && hasLlm;
-    if (base.filter && !hasLlm) notes.push("No LLM configured: graph-only path (HippoRAG 2 without the recognition-memory filter, no QA).");
+    const filter = base.filter && llmFor.filter;
+    if (base.filter && !llmFor.filter) {
+      notes.push(llmFor.qa ? "No filter LLM configured: HippoRAG 2 without the recognition-memory filter (--filter-llm-base-url, or --llm-base-url, configures one)." : "No LLM configured: graph-only path (HippoRAG 2 without the recognition-memory filter, no QA).");
+    }
     const runs: Partial<RetrievalOptions>[] = sweep.map((setting) => ({ ...setting, method: "hipporag" as const, filter }));
     if (options.baselines) runs.push({ ...base, method: "dense" }, { ...base, method: "bm25" });
     const qaRuns = new Set<string>(); // BM25 is a retrieval baseline only, as in the paper
@@ -135,8 +139,8 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
     timings.retrieve = Date.now() - t;
 
     // ---------- qa
-    const doQa = hasLlm && !options.skipQa;
-    if (!doQa) notes.push(options.skipQa ? "QA skipped (--skip-qa)." : "QA skipped: no LLM configured.");
+    const doQa = llmFor.qa && !options.skipQa;
+    if (!doQa) notes.push(options.skipQa ? "QA skipped (--skip-qa)." : llmFor.filter ? "QA skipped: no QA LLM configured (--qa-llm-base-url, or --llm-base-url, configures one)." : "QA skipped: no LLM configured.");
     let qaFailed = 0;
     const qaFailures: Record<string, { id: string; error: string }[]> = {};
     t = Date.now();
@@ -235,7 +239,7 @@ function llmCosts(cache: LlmCacheStore): StageCost[] {
  * `run --dry-run`: every stage's requests before anything is sent. When the index will change (new,
  * changed or imported passages), every question is retrieved and answered again, counted as such.
  */
-async function planRun(hippo: HippoRag, dataset: Dataset, options: RunOptions, sweep: RetrievalOptions[], base: Partial<RetrievalOptions>, hasLlm: boolean): Promise<StagePlan[]> {
+async function planRun(hippo: HippoRag, dataset: Dataset, options: RunOptions, sweep: RetrievalOptions[], base: Partial<RetrievalOptions>, llmFor: { filter: boolean; qa: boolean }): Promise<StagePlan[]> {
   const records = options.importOpenie ? readOpenIEFile(options.importOpenie) : [];
   const imported = new Set(records.map((r) => r.passageId));
   // An import changes the index only where it changes a corpus passage's finished result (the rule the import applies).
@@ -246,7 +250,7 @@ async function planRun(hippo: HippoRag, dataset: Dataset, options: RunOptions, s
   // too, once any of it succeeds: the runs on it are then retrieved and answered again.
   const extracting = plans.some((plan) => plan.stage.startsWith("openie-"));
   const indexWillChange = importChanges > 0 || extracting || hippo.memoryIndex().staleness(dataset.passages.map((p) => p.id)) !== undefined;
-  const filter = sweep[0]!.filter && hasLlm;
+  const filter = sweep[0]!.filter && llmFor.filter;
   const hipporagRuns = sweep.map((setting) => ({ ...setting, method: "hipporag" as const, filter }));
   // as the run retrieves them (the same settings)
   const baselines: Partial<RetrievalOptions>[] = options.baselines ? [{ ...base, method: "dense" }, { ...base, method: "bm25" }] : [];
@@ -268,7 +272,7 @@ async function planRun(hippo: HippoRag, dataset: Dataset, options: RunOptions, s
     // query-to-passage and query-to-fact vectors of every question (a remote encoder only)
     if (hippo.encoder.endpoint) plans.push(priced({ stage: "embeddings (queries)", model: encoderModel(hippo), calls: 2 * questions, cached: 0, tokensIn: Math.ceil(dataset.questions.reduce((n, q) => n + q.question.length, 0) / 2), tokensOut: 0, note: "at most: the index changes first" }));
   } else plans.push(...(await planRetrievals(hippo, dataset.questions, [...hipporagRuns, ...baselines])));
-  if (hasLlm && !options.skipQa) {
+  if (llmFor.qa && !options.skipQa) {
     const qaRuns = [...hipporagRuns, ...(options.baselines ? [{ ...sweep[0]!, method: "dense" as const }] : [])];
     for (const setting of qaRuns) {
       const current = !indexWillChange && planRetrieval(hippo, dataset.questions, setting).todo.length === 0;
