@@ -23,11 +23,17 @@ export function runNotes(
   const { answers, failed } = loadAnswerRows(workspace, run);
   const keys = [...new Set(questions.map((q) => questionKey(q.question)))].filter((key) => retrieved.has(key));
   const notes: string[] = [];
-  const fallbacks = Object.entries(countFallbacks(keys.map((key) => retrieved.get(key)!.trace)));
+  const counts = countFallbacks(keys.map((key) => retrieved.get(key)!.trace));
+  // An IRCoT reasoning call that failed ends that question's reasoning with the ranking so far: not a fallback to dense.
+  const ircotErrors = counts["ircot-error"] ?? 0;
+  const fallbacks = Object.entries(counts).filter(([k]) => k !== "ircot-error");
   if (fallbacks.length) {
     const total = fallbacks.reduce((sum, [, n]) => sum + n, 0);
     const errors = fallbacks.some(([k]) => k.endsWith("-error"));
     notes.push(`${run}: ${total} of ${keys.length} questions fell back (${fallbacks.map(([k, n]) => `${n} ${k}`).join(", ")})${errors ? "; the LLM errors are retried by the next retrieve" : ""}`);
+  }
+  if (ircotErrors) {
+    notes.push(`${run}: ${ircotErrors} of ${keys.length} questions stopped reasoning early (an IRCoT reasoning call failed; their ranking is that of the steps before); the next retrieve reasons again`);
   }
   if (answers.size > 0 || failed.size > 0) {
     const unanswered = keys.filter((key) => !answers.has(key)).length;

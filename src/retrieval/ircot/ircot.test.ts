@@ -175,6 +175,10 @@ describe("IRCoT limits and faults", () => {
     expect(failed.code).toBe(5);
     expect(failed.stderr).toMatch(/50 questions stopped IRCoT early because a reasoning call failed \(first: LLM call \(ircot, model [^)]+\) failed after \d attempt\(s\): HTTP 500: injected 500\)/);
     expect(JSON.parse(failed.stdout).ircot).toMatchObject({ failed: 50, meanSteps: 1, calls: 50, maxCallsPerQuestion: 1 }); // a failed call is a call made
+    // eval says what happened: reasoning stopped early, which is no fallback to the dense ranking
+    const evaluated = await runCli(["eval", ...base, "--run", JSON.parse(failed.stdout).run]);
+    expect(evaluated.stdout + evaluated.stderr).toMatch(/50 of 50 questions stopped reasoning early \(an IRCoT reasoning call failed/);
+    expect(evaluated.stdout + evaluated.stderr).not.toMatch(/fell back/);
     down = false;
     const retried = await runCli(args);
     expect(retried.code, retried.stderr).toBe(0);
