@@ -15,6 +15,7 @@ import type { MemoryIndex } from "../../graph/memory-index.js";
 import { loadOpenIEPrompts } from "../../openie/prompts/load-openie-prompts.js";
 import type { OpenIEPrompts } from "../../openie/prompts/openie-prompts.js";
 import { formatTable, plural, type Output } from "../output.js";
+import { passageName } from "../passage-name.js";
 
 export async function runIndexCommand(common: ResolvedCommon, options: LlmOptions & StageLlmCliOptions & EmbeddingCliOptions & PlanCliOptions & { exportGraph?: string; openiePrompts?: string; skipFailed?: boolean }, output: Output): Promise<number> {
   checkOutputFile("--export-graph", options.exportGraph);
@@ -58,7 +59,7 @@ export async function runIndexCommand(common: ResolvedCommon, options: LlmOption
         update.stats.phraseNodes, update.stats.passageNodes, update.stats.facts, update.stats.factEdges, update.stats.passageEdges, update.stats.synonymyEdges, update.stats.undirectedEdges,
       ]]));
       output.stderr(`index ${update.indexId}: ${indexChanges(update)}${graphFile ? `; graph written to ${graphFile.file}` : ""}`);
-      if (update.excluded.length) output.stderr(partialLine(update.excluded));
+      if (update.excluded.length) output.stderr(partialLine(update.excluded, dataset.passages));
     }
     return update.excluded.length ? 5 : 0;
   } finally {
@@ -91,8 +92,9 @@ export function openiePlanLine(plan: { model: string; missing: number; total: nu
 }
 
 /** The warning a partial index gives, with the first passages it left out. */
-export function partialLine(excluded: readonly string[]): string {
-  return `partial index: ${plural(excluded.length, "passage")} left out for lack of finished OpenIE (${excluded.slice(0, 3).join(", ")}${excluded.length > 3 ? ", …" : ""}); every result built on it is marked partial (exit 5)`;
+export function partialLine(excluded: readonly string[], passages: readonly Passage[]): string {
+  const named = excluded.slice(0, 3).map((id) => passageName(passages, id));
+  return `partial index: ${plural(excluded.length, "passage")} left out for lack of finished OpenIE (${named.join(", ")}${excluded.length > 3 ? ", …" : ""}); every result built on it is marked partial (exit 5)`;
 }
 
 /**

@@ -18,6 +18,7 @@ import { isQuiet, type ResolvedCommon } from "../common-options.js";
 import { installInterruptHandler } from "../interrupt.js";
 import { DEFAULT_LLM, resolveLlm } from "../llm-options.js";
 import { formatOpenIEProgress, openieFields } from "../openie-progress.js";
+import { passageName } from "../passage-name.js";
 import { formatTable, plural, type Output } from "../output.js";
 import { checkOutputFile } from "../output-path.js";
 import { checkMaxCost, planOpenIE, printPlan, workspaceFolder } from "../dry-run.js";
@@ -235,16 +236,6 @@ function datasetCoverage(workspace: Workspace, model: string, passages: Passage[
   workspace.passages.insert(passages);
   const records = workspace.openie(model).all();
   return { done: passages.filter((p) => records.get(p.id)?.status === "done").length, total: passages.length };
-}
-
-const titles = new WeakMap<readonly Passage[], Map<string, string>>();
-
-/** A passage as people find it in their corpus: its title, then its id (titles repeat; the id is exact). */
-function passageName(passages: readonly Passage[], id: string): string {
-  let byId = titles.get(passages);
-  if (!byId) titles.set(passages, (byId = new Map(passages.map((p) => [p.id, p.title]))));
-  const title = byId.get(id);
-  return title ? `"${title}" (${id})` : id;
 }
 
 /** Whether a model's OpenIE is finished for every one of the passages. */

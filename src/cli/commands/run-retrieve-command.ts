@@ -88,7 +88,7 @@ export async function runRetrieveCommand(common: ResolvedCommon, options: Retrie
       interrupt.dispose();
     }
     const partial = hippo.memoryIndex().excluded();
-    if (partial.length && !common.json) output.stderr(partialLine(partial));
+    if (partial.length && !common.json) output.stderr(partialLine(partial, dataset.passages));
     if (common.json) {
       const bodies = runs.map(({ run, reused, recomputed, fallbacks, report, ircot }) => ({ run, questions: dataset.questions.length, reused, recomputed, fallbacks, ...(ircot ? { ircot } : {}), ...(partial.length ? { partial: { excluded: partial.length } } : {}), ...report }));
       output.stdout(JSON.stringify(bodies.length === 1 ? bodies[0] : bodies, null, 2));

@@ -108,8 +108,8 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
       .index(dataset.passages, { sync: true, skipFailed: options.skipFailed, signal: interrupt.signal, onOpenIEPlan: (plan) => say(openiePlanLine(plan)), ...progress })
       .finally(() => progress.stop());
     if (update.excluded.length) {
-      warnings.push(partialLine(update.excluded));
-      say(partialLine(update.excluded));
+      warnings.push(partialLine(update.excluded, dataset.passages));
+      say(partialLine(update.excluded, dataset.passages));
     }
     timings["openie + index"] = Date.now() - t;
     say(`index: ${plural(update.stats.passageNodes, "passage")}, ${plural(update.stats.phraseNodes, "phrase")}, ${plural(update.stats.facts, "fact")}, ${plural(update.stats.synonymyEdges, "synonymy edge")} (${indexChanges(update)})`);
