@@ -92,6 +92,11 @@ export function readQuestionRecords(data: unknown, file: string, datasetName: st
   } else if (withoutGold > 0) {
     notes.push(`${withoutGold} of ${questions.length} questions have no gold passages (${describeFormats(formats)}): Recall@k counts them as 0, as upstream${answerless ? "" : "; EM/F1 still apply"}`);
   }
+  // PopQA's possible_answers / o_aliases as JSON text (its original form) are compared whole, as upstream does.
+  const jsonAliases = samples.filter((sample, i) => detected[i]?.name === "popqa" && !["answer", "gold_ans", "reference"].some((field) => field in (sample as object)) && ["possible_answers", "o_aliases"].some((field) => isJsonList((sample as Record<string, unknown>)[field]))).length;
+  if (jsonAliases > 0) {
+    notes.push(`${jsonAliases} of ${questions.length} questions give possible_answers or o_aliases as JSON text: each is one gold string, as upstream's get_gold_answers takes it, so only obj and o_wiki_title can match an answer (EM/F1 as the paper's code computes them; counting the aliases would score higher)`);
+  }
   if (repeated.length > 0) {
     notes.push(`${repeated.length} question${repeated.length === 1 ? " repeats" : "s repeat"} an earlier question's text (ids ${repeated.slice(0, 3).join(", ")}${repeated.length > 3 ? ", …" : ""}): each is scored, with the one retrieval and answer that text gets`);
   }
@@ -100,6 +105,15 @@ export function readQuestionRecords(data: unknown, file: string, datasetName: st
     notes.push(`fields not understood and ignored: ${list}`);
   }
   return { questions, formats, notes };
+}
+
+function isJsonList(value: unknown): boolean {
+  if (typeof value !== "string" || !value.startsWith("[")) return false;
+  try {
+    return Array.isArray(JSON.parse(value));
+  } catch {
+    return false;
+  }
 }
 
 function describeFormats(formats: Record<string, number>): string {

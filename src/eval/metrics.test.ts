@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { evaluate, scoreQuestions } from "./evaluate.js";
-import { exactMatch, recallAtK, tokenF1 } from "./metrics.js";
+import { exactMatch, recallAtK, round4, tokenF1 } from "./metrics.js";
+import { extractAnswer } from "../qa/qa-prompt.js";
 import { normalizeAnswer } from "./normalize-answer.js";
 
 describe("normalizeAnswer (SQuAD, as upstream)", () => {
@@ -10,6 +11,14 @@ describe("normalizeAnswer (SQuAD, as upstream)", () => {
     expect(normalizeAnswer("Theatre of the absurd")).toBe("theatre of absurd");
     expect(normalizeAnswer("U.S.A.")).toBe("usa");
     expect(normalizeAnswer("  ")).toBe("");
+  });
+  it("splits on Python's whitespace, not JavaScript's: U+0085 and U+001C–U+001F split, U+FEFF does not", () => {
+    expect(normalizeAnswer("New\u0085York")).toBe("new york");
+    expect(exactMatch("New\u0085York", "New York")).toBe(1);
+    expect(normalizeAnswer("x\x1fy")).toBe("x y");
+    expect(exactMatch("x\ufeffy", "x y")).toBe(0);
+    expect(extractAnswer("Thought: …\nAnswer: Paris\u0085")).toBe("Paris");
+    expect(extractAnswer("Answer: \ufeffParis")).toBe("\ufeffParis");
   });
   it("treats non-ASCII letters as word characters next to articles (Python's Unicode \\b)", () => {
     expect(normalizeAnswer("théa the")).toBe("théa");
@@ -30,6 +39,20 @@ describe("exact match and token F1", () => {
     expect(tokenF1("the", "a")).toBe(0);
     expect(exactMatch("the", "a")).toBe(1);
     expect(tokenF1("", "")).toBe(0);
+  });
+});
+
+describe("round4 is Python's round(x, 4), as upstream reports", () => {
+  it("rounds the exact binary value, an exact tie to the even digit", () => {
+    expect(round4(1 / 32)).toBe(0.0312); // 0.03125 exactly: Math.round(x·10⁴)/10⁴ gave 0.0313
+    expect(round4(3 / 32)).toBe(0.0938);
+    expect(round4(0.00225)).toBe(0.0022); // the double is just below …225
+    expect(round4(0.01875)).toBe(0.0187);
+    expect(round4(2 / 3)).toBe(0.6667);
+    expect(round4(0.6875)).toBe(0.6875);
+    expect(round4(1)).toBe(1);
+    expect(round4(0)).toBe(0);
+    expect(round4(-1 / 32)).toBe(-0.0312);
   });
 });
 

@@ -1,3 +1,4 @@
+import { pyRound } from "../core/python-builtins.js";
 import { normalizeAnswer } from "./normalize-answer.js";
 
 /** Recall cut-offs reported by upstream (spec §9). */
@@ -49,6 +50,7 @@ export function recallAtK(retrieved: readonly string[], gold: readonly string[],
   return hits / goldSet.size;
 }
 
+/** Upstream's `round(value, 4)` (Python's rounding: exact value, ties to even). */
 export function round4(value: number): number {
-  return Math.round(value * 10_000) / 10_000;
+  return pyRound(value, 4);
 }

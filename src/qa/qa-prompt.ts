@@ -1,3 +1,4 @@
+import { pyStrip } from "../core/python-builtins.js";
 import type { ChatMessage } from "../llm/chat-model.js";
 
 /** Passages in the QA prompt (upstream qa_top_k = 5). */
@@ -39,8 +40,8 @@ export function qaMessages(passages: readonly string[], question: string): ChatM
   ];
 }
 
-/** Upstream: the text after the first "Answer:" (up to a second one), stripped; else the raw reply. */
+/** Upstream: the text after the first "Answer:" (up to a second one), stripped as Python strips; else the raw reply. */
 export function extractAnswer(reply: string): string {
   const parts = reply.split("Answer:");
-  return parts.length > 1 ? parts[1]!.trim() : reply;
+  return parts.length > 1 ? pyStrip(parts[1]!) : reply;
 }

@@ -4,7 +4,7 @@ import type { RecordPlace } from "./dataset-format.js";
 
 /**
  * Upstream `get_gold_answers` (spec §9): `answer` (or `gold_ans`), else `reference`, else PopQA's
- * `obj` + `possible_answers` + `o_wiki_title` + `o_aliases`; a string becomes a one-element list; then
+ * `obj` + `possible_answers` + `o_wiki_title` + `o_aliases` (JSON text kept whole, as upstream); a string becomes a one-element list; then
  * `answer_aliases` are added. `extra` names further list fields a style accepts when none of those is
  * present (e.g. LV-Eval's `answers`), read defensively.
  */
@@ -20,7 +20,9 @@ export function upstreamGoldAnswers(sample: Record<string, unknown>, where: Reco
     field = "reference";
     raw = sample.reference;
   } else if ("obj" in sample) {
-    // PopQA: obj + possible_answers (a JSON-encoded list) + o_wiki_title + o_aliases.
+    // PopQA: obj + possible_answers + o_wiki_title + o_aliases, each as it is (upstream's
+    // set([obj] + [possible_answers] + …)): a JSON-encoded list stays one string, as upstream scores it,
+    // so EM/F1 are the paper code's (load-questions notes it). A real list is flattened (upstream fails on it).
     field = "obj";
     raw = [sample.obj, sample.possible_answers, sample.o_wiki_title, sample.o_aliases].flatMap(flattenAnswers);
   } else if (fallback !== undefined) {
@@ -56,13 +58,5 @@ export function upstreamGoldAnswers(sample: Record<string, unknown>, where: Reco
 function flattenAnswers(value: unknown): unknown[] {
   if (value === undefined || value === null) return [];
   if (Array.isArray(value)) return value;
-  if (typeof value === "string" && value.startsWith("[")) {
-    try {
-      const parsed: unknown = JSON.parse(value);
-      if (Array.isArray(parsed)) return parsed;
-    } catch {
-      /* a plain string that happens to start with "[" */
-    }
-  }
   return [value];
 }

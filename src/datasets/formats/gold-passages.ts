@@ -1,3 +1,4 @@
+import { pyTruthy } from "../../core/python-builtins.js";
 import { InputError } from "../../core/errors.js";
 import { typeName } from "../type-name.js";
 import type { RecordPlace } from "./dataset-format.js";
@@ -34,7 +35,7 @@ export function supportingFactsDocs(sample: Record<string, unknown>, where: Reco
   return [...new Set(docs)];
 }
 
-/** NQ (`contexts`): the items with a truthy `is_supporting`. */
+/** NQ (`contexts`): the items with a truthy `is_supporting` (Python's truthiness, as upstream). */
 export function contextsDocs(sample: Record<string, unknown>, where: RecordPlace): string[] {
   const { file, record } = where;
   const contexts = sample.contexts;
@@ -45,12 +46,12 @@ export function contextsDocs(sample: Record<string, unknown>, where: RecordPlace
     if (typeof title !== "string" || typeof text !== "string") {
       throw new InputError(`item ${i}: expected {title, text, is_supporting}`, { file, record, field: "contexts" });
     }
-    if (supporting) docs.push(`${title}\n${text}`);
+    if (pyTruthy(supporting)) docs.push(`${title}\n${text}`);
   });
   return [...new Set(docs)];
 }
 
-/** MuSiQue (`paragraphs`): every item not marked `is_supporting: false`, with `text` or `paragraph_text`. */
+/** MuSiQue (`paragraphs`): every item without `is_supporting` or with a truthy one, with `text` or `paragraph_text`. */
 export function paragraphsDocs(sample: Record<string, unknown>, where: RecordPlace): string[] {
   const { file, record } = where;
   const paragraphs = sample.paragraphs;
@@ -61,7 +62,8 @@ export function paragraphsDocs(sample: Record<string, unknown>, where: RecordPla
       throw new InputError(`item ${i}: expected an object`, { file, record, field: "paragraphs" });
     }
     const paragraph = item as Record<string, unknown>;
-    if (paragraph.is_supporting === false) return;
+    // upstream: item.get("is_supporting", True), taken by Python's truthiness (0 and null are not supporting)
+    if ("is_supporting" in paragraph && !pyTruthy(paragraph.is_supporting)) return;
     const text = "text" in paragraph ? paragraph.text : paragraph.paragraph_text;
     if (typeof paragraph.title !== "string" || typeof text !== "string") {
       throw new InputError(`item ${i}: expected "title" and "text" (or "paragraph_text") strings`, { file, record, field: "paragraphs" });

@@ -48,7 +48,7 @@ const CASES: { name: string; corpus: { title: string; text: string }[]; question
     corpus: [{ title: "Dee", text: "Dee is a painter." }],
     question: { id: 5, question: "What is Dee's occupation?", subj: "Dee", prop: "occupation", obj: "painter", o_wiki_title: "Painting", possible_answers: '["painter", "artist"]', o_aliases: [], paragraphs: [{ title: "Dee", text: "Dee is a painter.", is_supporting: true }, { ...DISTRACTOR, is_supporting: false }] },
     gold: ["Dee\nDee is a painter."],
-    answer: "artist",
+    answer: "painter", // "artist" is inside the JSON text, which upstream compares whole
   },
   {
     name: "lveval",

@@ -27,15 +27,24 @@ describe("the format registry recognises every dataset of the paper", () => {
     expect(formats).toEqual({ nq_rear: 1 });
     expect(questions[0]).toEqual({ id: "7", question: "q?", goldAnswers: ["r1", "r2"], goldDocs: ["T\nt"] });
   });
-  it("popqa: obj + possible_answers (JSON text) + o_wiki_title + o_aliases; paragraphs as gold", () => {
+  it("popqa: obj + possible_answers + o_wiki_title + o_aliases as upstream takes them (JSON text whole, noted); paragraphs as gold", () => {
     const { questions, formats } = read([{
       id: 1, question: "What is X's occupation?", subj: "X", prop: "occupation", obj: "singer", o_wiki_title: "Singing",
       possible_answers: '["singer", "vocalist"]', o_aliases: ["songstress"], s_pop: 10,
       paragraphs: [{ title: "X", text: "X is a singer.", is_supporting: true }, { title: "Y", text: "Y.", is_supporting: false }],
     }], "popqa");
     expect(formats).toEqual({ popqa: 1 });
-    expect(questions[0]!.goldAnswers.sort()).toEqual(["Singing", "singer", "songstress", "vocalist"]);
+    expect(questions[0]!.goldAnswers.sort()).toEqual(["Singing", '["singer", "vocalist"]', "singer", "songstress"]);
     expect(questions[0]!.goldDocs).toEqual(["X\nX is a singer."]);
+    expect(read([{ question: "q?", obj: "a", o_wiki_title: "A", possible_answers: '["a", "b"]', o_aliases: "[]", paragraphs: [] }], "popqa").notes.join()).toMatch(
+      /1 of 1 questions give possible_answers or o_aliases as JSON text: each is one gold string, as upstream's get_gold_answers takes it/,
+    );
+  });
+  it("is_supporting is read with Python's truthiness, as upstream: 0, null, \"\" and [] are not supporting", () => {
+    const paragraphs = [0, null, "", [], 1, "yes", undefined].map((flag, i) => ({ title: `P${i}`, text: "t", ...(flag === undefined ? {} : { is_supporting: flag }) }));
+    expect(read([{ question: "q?", answer: "a", paragraphs }], "musique").questions[0]!.goldDocs).toEqual(["P4\nt", "P5\nt", "P6\nt"]);
+    const contexts = [0, null, [], true].map((flag, i) => ({ title: `C${i}`, text: "t", is_supporting: flag }));
+    expect(read([{ question: "q?", reference: ["a"], contexts }], "nq_rear").questions[0]!.goldDocs).toEqual(["C3\nt"]);
   });
   it("lveval: input or question, answers list, no gold passages, and a note that says so", () => {
     const loaded = read([
