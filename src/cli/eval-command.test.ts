@@ -76,6 +76,10 @@ describe("hipporag eval --predictions", () => {
     expect(Object.keys(report.ci95.recall)).toEqual(Object.keys(report.recall));
     expect(report.ci95.em[0]).toBeLessThanOrEqual(0.02);
     expect(report.ci95.em[1]).toBeGreaterThan(0.02);
+    // every ranking empty: Recall@k is 0 at every cut-off, as upstream reports it (not left out)
+    const empty = writeJson(dir, "empty.json", predictions.map((p) => ({ ...p, docs: [] })));
+    const none = JSON.parse((await runCli([...base(dir), "--predictions", empty, "--json"])).stdout);
+    expect(none.recall).toEqual({ 1: 0, 2: 0, 5: 0, 10: 0, 20: 0, 30: 0, 50: 0, 100: 0, 150: 0, 200: 0 });
   });
 
   it("says when the file covers only some of the questions: the scores are over those only", async () => {

@@ -236,9 +236,14 @@ export function requestedTopK(run: string): number {
   return match ? Number(match[1]) : DEFAULT_RETRIEVAL.topK;
 }
 
-/** A predictions file states no top-k: its longest ranking is the cut-off. */
+/**
+ * A predictions file states no top-k: its longest ranking is the cut-off. When every ranking is empty
+ * there is none: each cut-off scores 0, as upstream reports it (a cut-off of 0 showed no Recall at all).
+ */
 function longestRanking(items: readonly EvalItem[]): number | undefined {
-  return items.every((item) => item.docs !== undefined) ? Math.max(...items.map((item) => item.docs!.length)) : undefined;
+  if (!items.every((item) => item.docs !== undefined)) return undefined;
+  const longest = Math.max(...items.map((item) => item.docs!.length));
+  return longest > 0 ? longest : undefined;
 }
 
 /**
