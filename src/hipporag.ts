@@ -228,14 +228,17 @@ export class HippoRag {
    * workspace already holds (the OpenIE LLM's own if it has some, else the only model there), so that
    * a QA or filter model never re-extracts a corpus whose OpenIE was imported; else the OpenIE LLM's
    * model (extraction will run). Extraction with another model happens only when it is named.
+   * Configured `openiePrompts` are an input like the model: only sets extracted with exactly those
+   * prompts are candidates (a set of other prompts, or imported results, is never taken for them).
    */
   openieModel(): string {
     if (this.config.openieModel) return this.openieSet(this.config.openieModel);
-    const present = this.workspace.openieModels().filter((m) => m.done > 0);
+    let present = this.workspace.openieModels().filter((m) => m.done > 0);
+    if (this.config.openiePrompts) present = present.filter((m) => this.openieSet(openieSetModel(m.model)) === m.model);
     const own = this.llms.openie && this.openieSet(this.llms.openie.modelId);
     if (own && (present.length === 0 || present.some((m) => m.model === own))) return own;
     if (present.length === 1) return present[0]!.model;
-    if (present.length === 0) return own ?? LLM_DEFAULTS.model;
+    if (present.length === 0) return own ?? this.openieSet(LLM_DEFAULTS.model);
     throw usageError(`the workspace holds OpenIE results of several models (${present.map((m) => m.model).join(", ")})`, "choose one with openieModel (--openie-llm-name on the command line)");
   }
 

@@ -730,6 +730,29 @@ describe("the OpenIE prompts are an input of every OpenIE result", () => {
     expect(JSON.parse(index.stdout).openieModel).toMatch(/^m@prompts:[0-9a-f]{8}$/);
     expect(s.chatRequests()).toHaveLength(8);
   });
+
+  it("index and run with --openie-prompts extract with those prompts even when the workspace holds one other set; a prompts file edited in place is new prompts", async () => {
+    const s = await server({ chat: fakeLlm });
+    const dir = tempDir();
+    writeJson(dir, "towns_corpus.json", [{ title: "Town 1", text: "Town 1 lies in County 2." }, { title: "Town 2", text: "Town 2 lies in County 3." }]);
+    writeJson(dir, "towns.json", [{ id: "q", question: "Where is Town 1?", answer: "County 2", paragraphs: [{ title: "Town 1", text: "Town 1 lies in County 2.", is_supporting: true }] }]);
+    const prompts = writeJson(dir, "prompts.json", { nerDemoInput: "Halley's Comet\nHalley's Comet was seen in 1986 from Kavalur." });
+    const common = ["--dataset", "towns", "--dataset-dir", dir, "--save-dir", join(dir, "ws"), "--llm-base-url", s.url, "--llm-name", "m"];
+    expect(JSON.parse((await ok(["index", ...common, "--json"])).stdout).openieModel).toBe("m");
+    expect(s.chatRequests()).toHaveLength(4);
+    // the workspace holds only the default prompts' set: it was taken for these prompts' results
+    const indexed = JSON.parse((await ok(["index", ...common, "--openie-prompts", prompts, "--json"])).stdout);
+    expect(indexed.openieModel).toMatch(/^m@prompts:[0-9a-f]{8}$/);
+    expect(s.chatRequests()).toHaveLength(8);
+    writeJson(dir, "prompts.json", { nerDemoInput: "Halley's Comet\nHalley's Comet was seen in 1987 from Kavalur." });
+    const ran = await ok(["run", ...common, "--openie-prompts", prompts, "--skip-qa", "--no-baselines", "--no-filter"]);
+    expect(ran.stderr).not.toContain(indexed.openieModel);
+    expect(s.chatRequests()).toHaveLength(12); // extracted again with the edited prompts
+    // and with no LLM to extract them, a set of other prompts is not taken for these
+    const offline = await runCli(["index", "--dataset", "towns", "--dataset-dir", dir, "--save-dir", join(dir, "ws"), "--llm-name", "m", "--openie-prompts", writeJson(dir, "other.json", { nerSystem: "Name the entities." })]);
+    expect(offline.code).toBe(2);
+    expect(offline.stderr).toMatch(/no OpenIE results for model m@prompts:[0-9a-f]{8}, and no LLM is configured/);
+  });
 });
 
 describe("9. the library applies its defaults and validates its config once", () => {
