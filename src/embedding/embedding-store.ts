@@ -19,6 +19,25 @@ export interface EmbedStats {
   copied: number;
 }
 
+/** The text whose vector identifies a remote encoder's model (see embedChecked). */
+export const ENCODER_PROBE_TEXT = "The probe of hipporag-ts: a river flows through the old town to the sea.";
+/** The same model gives ≥ 0.999 across hardware, batching and f16 serving; another model far less. */
+const PROBE_MIN_COSINE = 0.99;
+/** The spaces each encoder instance has been probed for in this process. */
+const probed = new WeakMap<Encoder, Set<string>>();
+
+function cosineOf(a: Float32Array, b: Float32Array): number {
+  let dot = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i]! * b[i]!;
+    aa += a[i]! * a[i]!;
+    bb += b[i]! * b[i]!;
+  }
+  return dot / Math.sqrt(aa * bb);
+}
+
 /** Rows copied from SQLite per read and write: bounds memory at the paper's size (~238k entity vectors). */
 const COPY_BATCH = 4096;
 
@@ -43,7 +62,7 @@ export class EmbeddingStore {
   private sparseSpace: boolean | undefined;
 
   constructor(
-    workspace: Workspace,
+    private readonly workspace: Workspace,
     readonly encoder: Encoder,
     /** The stored precision of dense vectors. */
     readonly dtype: "f32" | "f16" = "f32",
@@ -182,7 +201,7 @@ export class EmbeddingStore {
     for (let start = 0; start < entries.length; start += this.encoder.maxBatch) {
       await tick();
       const batch = entries.slice(start, start + this.encoder.maxBatch);
-      const matrix = await this.encoder.embedFormatted(batch.map(([, input]) => input), signal);
+      const matrix = await this.embedChecked(batch.map(([, input]) => input), signal);
       const ids = batch.map(([hash]) => hash);
       if (isSparse(matrix)) {
         checkVectors(matrix, batch.map(([, input]) => input), this.encoder, undefined);
@@ -203,20 +222,77 @@ export class EmbeddingStore {
   }
 
   /**
-   * When another store is chosen (`--vector-store lancedb` on a workspace indexed with the default),
-   * the vectors it lacks that the workspace's SQLite holds in the same space (encoder id and
-   * precision) are copied over as stored, bit for bit, instead of being paid for again; they are
-   * removed from `missing`, and the copy is said.
+   * Embeds `inputs`; the first call of a process on a remote encoder's space carries a probe text too,
+   * whose vector is compared with the one recorded when the space was first embedded into. Vectors
+   * are keyed by the encoder's name, not its server, so that a moved server keeps its vectors; a
+   * server serving another model under that name (TEI ignores the name) would otherwise add its
+   * vectors to the other model's, and every score between them would be meaningless.
+   */
+  private async embedChecked(inputs: string[], signal?: AbortSignal): Promise<VectorMatrix> {
+    const seen = probed.get(this.encoder) ?? new Set<string>();
+    probed.set(this.encoder, seen);
+    if (!this.encoder.endpoint || seen.has(this.key)) return this.encoder.embedFormatted(inputs, signal);
+    const reply = await this.encoder.embedFormatted([...inputs, ENCODER_PROBE_TEXT], signal);
+    if (isSparse(reply)) return reply; // (remote encoders give dense vectors)
+    const { rows, dim, data } = reply;
+    const fresh = data.slice((rows - 1) * dim, rows * dim);
+    // A server that fails on the probe fails on texts too: their batch is refused where it is checked.
+    if (!fresh.every(Number.isFinite)) return { rows: rows - 1, dim, data: data.slice(0, (rows - 1) * dim) };
+    const recorded = this.workspace.encoderProbe(this.key);
+    if (recorded) {
+      const cosine = recorded.length === dim ? cosineOf(recorded, fresh) : Number.NaN;
+      if (!(cosine >= PROBE_MIN_COSINE)) {
+        const what = recorded.length !== dim ? `${dim}-d vectors where it gave ${recorded.length}-d ones` : `a vector at cosine ${cosine.toFixed(3)} to the one it gave before`;
+        throw new HippoError("INPUT", `the embedding server at ${this.encoder.endpoint} serves another model than the vectors this workspace holds for ${this.encoder.id}: for the same probe text it returns ${what}; nothing was stored`, {
+          suggestion: "point --embedding-base-url at the server that made them, or give this model a name of its own (--embedding-name), so that the two models' vectors never mix",
+        });
+      }
+    } else this.workspace.recordEncoderProbe(this.key, fresh);
+    seen.add(this.key);
+    return { rows: rows - 1, dim, data: data.slice(0, (rows - 1) * dim) };
+  }
+
+  /**
+   * Vectors the chosen store lacks that the workspace's SQLite already holds for the same model input
+   * are copied, not paid for again; they are removed from `missing`, and the copy is said. Sources:
+   * - the same space, when another store is chosen (`--vector-store lancedb` on a workspace indexed
+   *   with the default): bit for bit;
+   * - the spaces of the encoder's family under another query format (`--instruction-format`): the
+   *   same input (a passage, fact or entity has no instruction) gets the same vector;
+   * - for f16 vectors, the f32 space of the same encoder: rounded to f16 as a fresh vector would be.
    */
   private async copyFromSqlite(purpose: EmbedPurpose, missing: Map<string, string>): Promise<void> {
-    if (missing.size === 0 || this.store() === this.sqlite) return;
-    const held = [...this.sqlite.hasSync(this.key, [...missing.keys()])];
+    if (missing.size === 0 || this.isSparseSpace()) return;
+    for (const source of this.copySources()) {
+      if (missing.size === 0) return;
+      await this.copySpace(source, purpose, missing);
+    }
+  }
+
+  /** The SQLite spaces whose vectors are this space's too (see copyFromSqlite), this one first. */
+  private copySources(): string[] {
+    const sources = this.store() === this.sqlite ? [] : [this.key];
+    const family = this.encoder.family;
+    if (!family) return sources;
+    // `<family>:<format label>` (labels hold no colon), then "|f16" for half precision
+    const sibling = new RegExp(`^${family.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:[^:|]+(\\|f16)?$`);
+    const spaces = this.sqlite.spaces().filter((space) => space !== this.key && sibling.test(space));
+    // same precision first (bit for bit), then f32 into f16 (rounded); never f16 into f32 (a fresh f32 vector is not rounded)
+    const half = (space: string) => space.endsWith("|f16");
+    sources.push(...spaces.filter((space) => half(space) === (this.dtype === "f16")));
+    if (this.dtype === "f16") sources.push(...spaces.filter((space) => !half(space)));
+    return sources;
+  }
+
+  private async copySpace(source: string, purpose: EmbedPurpose, missing: Map<string, string>): Promise<void> {
+    const held = [...this.sqlite.hasSync(source, [...missing.keys()])];
+    const rounding = this.dtype === "f16" && !source.endsWith("|f16");
     for (let start = 0; start < held.length; start += COPY_BATCH) {
       const ids = held.slice(start, start + COPY_BATCH);
       let data = new Float32Array(0);
       let dim = 0;
       let rows = 0;
-      await this.sqlite.get(this.key, ids, (i, vector) => {
+      await this.sqlite.get(source, ids, (i, vector) => {
         rows++;
         if (dim === 0) {
           dim = vector.length;
@@ -226,12 +302,14 @@ export class EmbeddingStore {
       });
       if (rows !== ids.length) throw new HippoError("WORKSPACE", `${ids.length - rows} vectors of ${this.encoder.id} vanished from ${this.sqlite.location} while being copied`, { suggestion: "re-run; is another process changing the workspace?" });
       // SQLite's f16 rows decode to values f16 keeps exactly, so the target stores them unchanged.
-      await this.vectors.upsert(this.key, ids, { rows: ids.length, dim, data }, this.dtype);
+      const matrix = { rows: ids.length, dim, data };
+      await this.vectors.upsert(this.key, ids, rounding ? roundToFloat16(matrix) : matrix, this.dtype);
       for (const id of ids) missing.delete(id);
     }
     if (held.length === 0) return;
     this.stats.copied += held.length;
-    this.notice?.(`copied ${held.length} ${purpose} vectors of ${this.encoder.id} from sqlite (${this.sqlite.location}) into the ${this.vectors.kind} store (${this.vectors.location}) instead of embedding them again`);
+    const from = source === this.key ? `sqlite (${this.sqlite.location})` : `${source} in sqlite (${this.sqlite.location})`;
+    this.notice?.(`copied ${held.length} ${purpose} vectors of ${this.encoder.id} from ${from} into the ${this.vectors.kind} store (${this.vectors.location}) instead of embedding them again`);
   }
 
   /**

@@ -48,6 +48,13 @@ export interface Encoder {
   readonly id: string;
   /** Where vectors come from, for messages (a server URL); undefined for local encoders. */
   readonly endpoint?: string;
+  /**
+   * The id without the query instruction format (`<family>:<format label>` = id): the model and its
+   * settings. Encoders of one family give a text the same vector whatever their query format, so a
+   * stored document (or equal query) vector of one is the other's too (see EmbeddingStore). Undefined:
+   * vectors are never shared with another id.
+   */
+  readonly family?: string;
   /** Texts per call. */
   readonly maxBatch: number;
   /** True when the vectors are sparse (lexical): they are stored in SQLite whatever the vector store. */

@@ -7,7 +7,7 @@ import { FakeOpenAIServer } from "../test-support/fake-openai-server.js";
 import { SHARED_DATASETS, tempDir } from "../test-support/cli-harness.js";
 import { loadCorpus } from "../datasets/load-corpus.js";
 import { isSparse, normalizeRows, type Encoder, type Matrix, type VectorMatrix } from "./encoder.js";
-import { EmbeddingStore } from "./embedding-store.js";
+import { EmbeddingStore, ENCODER_PROBE_TEXT } from "./embedding-store.js";
 import { decodeFloat16Into, encodeFloat16, fromFloat16Bits, toFloat16Bits } from "./float16.js";
 import { LexicalEncoder } from "./lexical-encoder.js";
 import { OnnxEncoder } from "./onnx-encoder.js";
@@ -89,7 +89,8 @@ describe("OpenAIEncoder (real HTTP against a loopback server)", () => {
     const workspace = Workspace.open(tempDir());
     const store = new EmbeddingStore(workspace, new OpenAIEncoder("nvidia/NV-Embed-v2", { baseUrl: server.url, apiKey: "k" }));
     await store.matrix(["Who founded X?"], "query_to_passage");
-    expect(server.requests[0]!.body.input).toEqual(["Instruct: Given a question, retrieve relevant documents that best answer the question.\nQuery: Who founded X?"]);
+    // the first request of a process also carries the probe that checks the server still serves the stored vectors' model
+    expect(server.requests[0]!.body.input).toEqual(["Instruct: Given a question, retrieve relevant documents that best answer the question.\nQuery: Who founded X?", ENCODER_PROBE_TEXT]);
     workspace.close();
   });
 

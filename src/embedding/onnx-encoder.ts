@@ -28,6 +28,7 @@ export interface OnnxEncoderOptions {
  */
 export class OnnxEncoder implements Encoder {
   readonly id: string;
+  readonly family: string;
   readonly maxBatch: number;
   private extractor?: Promise<(texts: string[], options: Record<string, unknown>) => Promise<{ dims: number[]; data: Float32Array }>>;
   private readonly format;
@@ -38,7 +39,8 @@ export class OnnxEncoder implements Encoder {
   ) {
     this.maxBatch = options.batchSize ?? 32;
     this.format = resolveInstructionFormat(options.instructionFormat ?? "auto", model);
-    this.id = `onnx:${isLocalFolder(model) ? `local/${basename(resolve(model))}` : model}:${options.pooling ?? "mean"}:${options.dtype ?? "fp32"}:${formatLabel(this.format)}`;
+    this.family = `onnx:${isLocalFolder(model) ? `local/${basename(resolve(model))}` : model}:${options.pooling ?? "mean"}:${options.dtype ?? "fp32"}`;
+    this.id = `${this.family}:${formatLabel(this.format)}`;
   }
 
   formatInput(text: string, purpose: EmbedPurpose): string {

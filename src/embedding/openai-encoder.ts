@@ -25,6 +25,7 @@ export interface OpenAIEncoderOptions extends OpenAIClientSettings {
  */
 export class OpenAIEncoder implements Encoder {
   readonly id: string;
+  readonly family: string;
   readonly endpoint: string;
   readonly maxBatch: number;
   private readonly client;
@@ -42,7 +43,8 @@ export class OpenAIEncoder implements Encoder {
     this.maxBatch = (options.batchSize ?? 64) * (options.concurrency ?? 4);
     this.limit = pLimit(options.concurrency ?? 4);
     this.policy = retryPolicy(options.retry);
-    this.id = `openai:${model}:${formatLabel(this.format)}`;
+    this.family = `openai:${model}`;
+    this.id = `${this.family}:${formatLabel(this.format)}`;
     this.endpoint = options.baseUrl ?? "https://api.openai.com/v1";
     this.breaker = new CircuitBreaker(`the embedding server at ${this.endpoint}`, "OPENAI_API_KEY and --embedding-base-url", undefined, { id: model, settings: "--embedding-name and --embedding-base-url" });
   }

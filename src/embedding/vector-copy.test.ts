@@ -1,3 +1,4 @@
+import { ENCODER_PROBE_TEXT } from "./embedding-store.js";
 import { copyFileSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -105,7 +106,7 @@ describe("a workspace indexed with --vector-store lancedb", () => {
     const d = demo();
     expect((await cli(["openie", ...d.at, "--import", join(d.dir, "openie_results_ner_handwritten.json")])).code).toBe(0);
     const s = await server({ embed: (text) => [(text.length % 7) + 1, 1, (text.charCodeAt(0) % 5) + 1, text.length / 100] });
-    const inputs = () => s.requests.filter((r) => r.path.endsWith("/embeddings")).flatMap((r) => r.body.input as string[]);
+    const inputs = () => s.requests.filter((r) => r.path.endsWith("/embeddings")).flatMap((r) => r.body.input as string[]).filter((text) => text !== ENCODER_PROBE_TEXT);
     const embedding = ["--embedding-name", "fake-embedder", "--embedding-base-url", s.url];
     expect((await cli(["index", ...d.at, ...embedding, "--vector-store", "lancedb"])).code).toBe(0);
     const paid = inputs().length;

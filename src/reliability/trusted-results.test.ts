@@ -4,6 +4,7 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { md5Hex, passageId } from "../core/ids.js";
+import { ENCODER_PROBE_TEXT } from "../embedding/embedding-store.js";
 import { HippoRag } from "../hipporag.js";
 import { chatCompletion } from "../test-support/fake-openai-server.js";
 import { fakeLlm } from "../test-support/fake-llm.js";
@@ -663,6 +664,65 @@ describe("6. vectors with NaN or of the wrong size are remote failures, and noth
     db.close();
     broken = false;
     expect((await runCli(index)).code).toBe(0);
+  });
+});
+
+describe("6b. a server serving another model under the encoder's name is refused before its vectors mix with the stored ones", () => {
+  it("another model behind the same --embedding-name is refused, nothing stored; the same model on another server is reused", async () => {
+    const d = demo();
+    await ok(["openie", ...at(d), "--import", d.openie]);
+    const modelA = (text: string) => [text.length % 7, 1, (text.charCodeAt(0) % 5) + 1];
+    const a = await server({ embed: modelA });
+    const index = (url: string) => ["index", ...at(d), "--embedding-name", "emb-x", "--embedding-base-url", url];
+    await ok(index(a.url));
+    const retrieve = (url: string) => ["retrieve", ...at(d), "--embedding-name", "emb-x", "--embedding-base-url", url, "--no-filter", "--llm-name", "handwritten"];
+    await ok(retrieve(a.url));
+    // a question reworded: its vector would be scored against model A's passage and fact vectors
+    editJson(join(d.dir, "demo.json"), (questions) => (questions[0].question = `${questions[0].question} Answer briefly.`));
+    const b = await server({ embed: (text) => [1, text.length % 5, 3] });
+    const stored = () => {
+      const db = new Database(join(d.saveDir, "hipporag.sqlite"), { readonly: true });
+      try {
+        return db.prepare("SELECT COUNT(*) FROM embeddings").pluck().get() as number;
+      } finally {
+        db.close();
+      }
+    };
+    const before = stored();
+    const refused = await runCli(retrieve(b.url));
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/the embedding server at \S+ serves another model than the vectors this workspace holds for openai:emb-x:\S+: for the same probe text it returns a vector at cosine 0\.\d+ to the one it gave before; nothing was stored/);
+    expect(stored()).toBe(before);
+    // the same model, moved to another server: the stored vectors stay, only the new question's are embedded
+    const moved = await server({ embed: modelA });
+    expect(JSON.parse((await ok([...retrieve(moved.url), "--json"])).stdout).recomputed).toEqual({ "question text changed": 1 });
+    expect(stored()).toBe(before + 1); // the reworded question (no instruction: one input for facts and passages)
+  });
+});
+
+describe("6c. vectors another instruction format or precision of the same model already holds are not paid for again", () => {
+  it("--instruction-format embeds only the questions (documents carry no instruction); --vectors f16 rounds the stored f32 vectors", async () => {
+    const d = demo();
+    await ok(["openie", ...at(d), "--import", d.openie]);
+    const s = await server({ embed: (text) => [text.length % 7, 1, (text.charCodeAt(0) % 5) + 1, text.length / 50] });
+    const sent = () => s.requests.filter((r) => r.path.endsWith("/embeddings")).flatMap((r) => r.body.input as string[]).filter((t) => t !== ENCODER_PROBE_TEXT);
+    const questions = new Set((readJson(join(d.dir, "demo.json")) as { question: string }[]).map((q) => q.question));
+    const run = (...extra: string[]) => ok(["run", ...at(d), "--embedding-name", "emb-x", "--embedding-base-url", s.url, "--llm-name", "handwritten", "--no-baselines", "--json", ...extra]);
+    const first = JSON.parse((await run()).stdout);
+    const paid = sent().length;
+    const notQuestion = (from: number) => sent().slice(from).filter((t) => ![...questions].some((q) => t.endsWith(q)));
+    const templated = JSON.parse((await run("--instruction-format", "Q: {instruction} || {query}")).stdout);
+    expect(notQuestion(paid)).toEqual([]); // passages, facts and entities were copied from the first format's vectors
+    expect(sent().length - paid).toBe(2 * questions.size); // query-to-fact and query-to-passage, each with the new instruction
+    expect(templated.results[0].name).toBe(first.results[0].name);
+    const before = sent().length;
+    const half = JSON.parse((await run("--vectors", "f16")).stdout);
+    expect(sent().slice(before)).toEqual([]); // every vector, questions included, rounded from f32
+    // the same numbers a fresh f16 workspace computes
+    const fresh = demo();
+    await ok(["openie", ...at(fresh), "--import", fresh.openie]);
+    const freshHalf = JSON.parse((await ok(["run", ...at(fresh), "--embedding-name", "emb-x", "--embedding-base-url", s.url, "--llm-name", "handwritten", "--no-baselines", "--json", "--vectors", "f16"])).stdout);
+    expect(half.results[0].report).toEqual(freshHalf.results[0].report);
   });
 });
 

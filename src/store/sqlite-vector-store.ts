@@ -100,6 +100,11 @@ export class SqliteVectorStore implements VectorStore {
   /** The workspace owns the connection: nothing to close here. */
   async close(): Promise<void> {}
 
+  /** The spaces holding rows (one scan of the encoder index). */
+  spaces(): string[] {
+    return this.db.prepare("SELECT DISTINCT encoder FROM embeddings").pluck().all() as string[];
+  }
+
   /** What the space holds: "sparse" or "dense" rows (a space never mixes them), undefined when empty. */
   storedKind(space: string): "sparse" | "dense" | undefined {
     const dtype = this.db.prepare("SELECT dtype FROM embeddings WHERE encoder = ? LIMIT 1").pluck().get(space) as string | undefined;
