@@ -373,7 +373,7 @@ export class HippoRag {
     if (this.retrieverCache?.key !== key) {
       // The filter can be switched on per call, so the retriever gets the LLM whenever one is configured.
       const filter = this.llms.filter;
-      this.retrieverCache = { key, retriever: await Retriever.create(index, filter ? this.chat("filter") : undefined, filter?.concurrency ?? 8, signal, fresh) };
+      this.retrieverCache = { key, retriever: await Retriever.create(index, filter ? this.chat("filter") : undefined, filter?.concurrency ?? 8, signal, fresh, filter?.maxTokens) };
     }
     return this.retrieverCache.retriever;
   }

@@ -66,6 +66,23 @@ describe("hipporag run: the full pipeline through the CLI with a loopback LLM", 
     expect(systems.filter((s) => s === QA_SYSTEM)).toHaveLength(2);
   });
 
+  it("--filter-max-tokens reaches the filter's requests and is an input of the stored retrieval", async () => {
+    server = await new FakeOpenAIServer({ chat: fakeLlm }).start();
+    const saveDir = tempDir();
+    const base = ["--dataset", "sample", "--dataset-dir", SHARED_DATASETS, "--save-dir", saveDir, "--llm-base-url", server.url, "--llm-name", "test-model"];
+    expect((await runCli(["run", ...base, "--skip-qa", "--no-baselines"])).code).toBe(0);
+    const filterCalls = () => server!.requests.filter((r) => r.path.endsWith("/chat/completions") && (r.body.messages as { content: string }[])[0]!.content === FILTER_SYSTEM);
+    expect(filterCalls().map((r) => r.body.max_tokens)).toEqual([512]);
+    const limited = await runCli(["retrieve", ...base, "--filter-max-tokens", "300", "--json"]);
+    expect(limited.code, limited.stderr).toBe(0);
+    expect(JSON.parse(limited.stdout).recomputed).toEqual({ "filter LLM or prompt changed": 1 });
+    expect(filterCalls().map((r) => r.body.max_tokens)).toEqual([512, 300]);
+    // back to the default: computed again (the run holds one setting's results), from the cached reply
+    const again = JSON.parse((await runCli(["retrieve", ...base, "--json"])).stdout);
+    expect(again.recomputed).toEqual({ "filter LLM or prompt changed": 1 });
+    expect(filterCalls()).toHaveLength(2);
+  });
+
   it("qa shows its answers beside the gold ones, and --answers-out writes every one", async () => {
     server = await new FakeOpenAIServer({ chat: fakeLlm }).start();
     const saveDir = tempDir();

@@ -34,7 +34,8 @@ function retrievalInputs(hippo: HippoRag, question: string, options: RetrievalOp
     index: indexFingerprint,
     // A method object (library) is fingerprinted by its id, as a registered one is.
     settings: fingerprint({ ...(methodOf(options.method).settingsOf?.(options) ?? options), method: methodId(options.method) }),
-    llm: fingerprint(use ? { model: hippo.stageLlm("filter")?.modelId, prompt: use.prompt } : null),
+    // --filter-max-tokens only when set: results stored before it existed keep their inputs
+    llm: fingerprint(use ? { model: hippo.stageLlm("filter")?.modelId, prompt: use.prompt, ...filterMaxTokens(hippo) } : null),
   };
   // Only IRCoT runs have this part, so single-step results keep the inputs they were stored with.
   if (options.ircotSteps) {
@@ -42,6 +43,11 @@ function retrievalInputs(hippo: HippoRag, question: string, options: RetrievalOp
     inputs.reasoner = fingerprint({ model: hippo.stageLlm("qa")?.modelId, prompt, maxTokens: IRCOT_MAX_TOKENS });
   }
   return inputs;
+}
+
+function filterMaxTokens(hippo: HippoRag): { maxTokens?: number } {
+  const max = hippo.stageLlm("filter")?.maxTokens;
+  return max === undefined ? {} : { maxTokens: max };
 }
 
 /**

@@ -6,6 +6,9 @@ import type { ChatMessage } from "../llm/chat-model.js";
  * a system message describing the fields and the `[[ ## field ## ]]` layout, one-shot demonstrations
  * as user/assistant pairs, then the real question with its candidate facts as `{"fact": [...]}`.
  */
+/** Max tokens per filter reply unless --filter-max-tokens says otherwise (upstream's). */
+export const FILTER_MAX_TOKENS = 512;
+
 export const FILTER_SYSTEM = `You receive these input fields:
 1. \`question\` (str): a question that may need several reasoning steps
 2. \`fact_before_filter\` (str): candidate facts as JSON {"fact": [[subject, predicate, object], ...]}

@@ -133,6 +133,8 @@ export interface RetrievalMemory {
   readonly factCorpus: VectorCorpus;
   /** The filter / query-NER LLM, when one is configured. */
   readonly chat?: ChatModel;
+  /** Max tokens per filter / query-NER reply set for that stage (--filter-max-tokens); else each call's own. */
+  readonly chatMaxTokens?: number;
   readonly concurrency: number;
   /** `signal` cancels a remote encoder's requests in flight. */
   queryVectors(texts: readonly string[], purpose: EmbedPurpose, signal?: AbortSignal): Promise<VectorMatrix>;

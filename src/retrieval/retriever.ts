@@ -39,12 +39,13 @@ export class Retriever implements RetrievalMemory {
     facts: VectorMatrix | HalfMatrix,
     readonly chat?: ChatModel,
     readonly concurrency = 8,
+    readonly chatMaxTokens?: number,
   ) {
     this.passageCorpus = new VectorCorpus(passages);
     this.factCorpus = new VectorCorpus(facts);
   }
 
-  static async create(index: MemoryIndex, chat?: ChatModel, concurrency = 8, signal?: AbortSignal, fresh?: { fingerprint: string }): Promise<Retriever> {
+  static async create(index: MemoryIndex, chat?: ChatModel, concurrency = 8, signal?: AbortSignal, fresh?: { fingerprint: string }, chatMaxTokens?: number): Promise<Retriever> {
     // From the index snapshot when one is stored for this state, else rebuilt (open-memory-index.ts);
     // the signal stops either between steps or chunks (nothing is written to the workspace while opening).
     const { graph, contents, passages: stored, facts } = await openMemoryIndex(index, signal, {}, fresh);
@@ -58,7 +59,7 @@ export class Retriever implements RetrievalMemory {
     const space = (m: VectorMatrix | HalfMatrix) => (reweigh ? reweigh(m as VectorMatrix) : m);
     const passages = space(stored);
     await turn();
-    return new Retriever(index, graph, contents, weighting, passages, space(facts), chat, concurrency);
+    return new Retriever(index, graph, contents, weighting, passages, space(facts), chat, concurrency, chatMaxTokens);
   }
 
   async retrieve(questions: readonly string[], options: RetrievalOptions, onEach?: (done: number) => void, signal?: AbortSignal): Promise<RetrievalResult[]> {

@@ -1,7 +1,7 @@
 import { minMaxNormalize, minMaxTopK, topK } from "../../embedding/dense-search.js";
 import { HippoError, isFatal, usageError } from "../../core/errors.js";
 import { generateComplete } from "../../llm/generate-complete.js";
-import { filterMessages } from "../filter-prompt.js";
+import { filterMessages, FILTER_MAX_TOKENS } from "../filter-prompt.js";
 import { mapToCandidates, parseFilterOutput } from "../parse-filter-output.js";
 import { seedWeights } from "../seed-weights.js";
 import type { SeedPlan, SeedPolicy } from "./seed-policy.js";
@@ -53,7 +53,7 @@ export const factSeedPolicy: SeedPolicy = {
             try {
               const reply = await generateComplete(
                 memory.chat,
-                { messages: filterMessages(question, candidateFacts), stage: "filter", maxTokens: 512 },
+                { messages: filterMessages(question, candidateFacts), stage: "filter", maxTokens: memory.chatMaxTokens ?? FILTER_MAX_TOKENS },
                 { accept: (r) => parseFilterOutput(r.text).ok, signal },
               );
               trace.tokens = { prompt: reply.promptTokens, completion: reply.completionTokens };

@@ -26,7 +26,7 @@ export const nerSeedPolicy: SeedPolicy = {
       group.map((question) =>
         limit(async (): Promise<Omit<Ner, "linked">> => {
           try {
-            const reply = await generateComplete(chat, { messages: queryNerMessages(question), stage: "query-ner", maxTokens: QUERY_NER_MAX_TOKENS }, { accept: (r) => parseNerOutput(r.text, r.finishReason).ok, signal });
+            const reply = await generateComplete(chat, { messages: queryNerMessages(question), stage: "query-ner", maxTokens: memory.chatMaxTokens ?? QUERY_NER_MAX_TOKENS }, { accept: (r) => parseNerOutput(r.text, r.finishReason).ok, signal });
             const parsed = parseNerOutput(reply.text, reply.finishReason);
             return parsed.ok ? { entities: parsed.value, cacheHit: reply.cacheHit } : { entities: [], error: parsed.error, cacheHit: reply.cacheHit };
           } catch (error) {
