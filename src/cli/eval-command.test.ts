@@ -26,6 +26,27 @@ describe("hipporag eval with gold passages the corpus does not hold", () => {
   });
 });
 
+describe("hipporag eval names the indexes runs come from only when the scored rankings differ", () => {
+  it("a reworded question's old row (scored nowhere) does not make a run look retrieved from two indexes", async () => {
+    const dir = tempDir();
+    const demo = resolve(import.meta.dirname, "../../reproduce/demo");
+    const saveDir = `${dir}/ws`;
+    const questions = JSON.parse(readFileSync(`${demo}/demo.json`, "utf8")) as { question: string }[];
+    const reworded = writeJson(dir, "reworded.json", questions.map((q, i) => (i === 1 ? { ...q, question: `${q.question} Briefly.` } : q)));
+    const common = ["--dataset", "demo", "--dataset-dir", demo, "--save-dir", saveDir, "--openie-llm-name", "handwritten", "--no-filter"];
+    expect((await runCli(["run", ...common, "--import-openie", `${demo}/openie_results_ner_handwritten.json`, "--skip-qa", "--no-baselines"])).code).toBe(0);
+    expect((await runCli(["retrieve", ...common, "--questions", reworded])).code).toBe(0);
+    // every question of demo.json retrieved again from the f16 index; the reworded one's f32 row stays
+    expect((await runCli(["run", ...common, "--skip-qa", "--no-baselines", "--vectors", "f16"])).code).toBe(0);
+    const scored = await runCli(["eval", "--dataset", "demo", "--dataset-dir", demo, "--save-dir", saveDir, "--json"]);
+    const names = (stdout: string) => [JSON.parse(stdout)].flat().map((r: { run: string }) => r.run);
+    expect(names(scored.stdout)).toEqual(["hipporag2-nofilter"]);
+    // the reworded file's questions do come from two indexes, and say so
+    const mixed = await runCli(["eval", "--dataset", "demo", "--dataset-dir", demo, "--save-dir", saveDir, "--questions", reworded, "--json"]);
+    expect(names(mixed.stdout)[0]).toMatch(/^hipporag2-nofilter \[handwritten\|lexical-v1-t0\.35-b0 \+ handwritten\|lexical-v1-t0\.35-b0\|f16\]$/);
+  });
+});
+
 describe("hipporag eval with questions that have no gold passages", () => {
   it("scores no Recall (not 0 at every k), says why, and prints no empty interval table or p-value legend", async () => {
     const dir = tempDir();

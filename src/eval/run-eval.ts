@@ -156,8 +156,10 @@ export function scoreStoredRuns(workspace: Workspace, questions: readonly Questi
   }
   const selected = only ?? runs;
   // Runs retrieved from different indexes (another encoder, vector precision or OpenIE) are not
-  // comparable as they stand: then each run's name says which index it was retrieved from.
-  const indexOf = new Map(selected.map((run) => [run, workspace.runs.indexIds(run)]));
+  // comparable as they stand: then each run's name says which index it was retrieved from. Only the
+  // rows of these questions count (a question reworded since leaves its old row, scored nowhere).
+  const keys = new Set(questions.map((q) => questionKey(q.question)));
+  const indexOf = new Map(selected.map((run) => [run, [...new Set([...loadRetrievals(workspace, run)].filter(([key]) => keys.has(key)).map(([, row]) => row.indexId))].sort()]));
   const mixed = new Set([...indexOf.values()].flat()).size > 1;
   const fingerprintOf = indexFingerprints(workspace);
   return selected.map((run) => {

@@ -31,8 +31,6 @@ export interface RunStore {
   retrievals(run: string): Map<string, RetrievalRow>;
   /** Every run with a stored ranking, sorted by name. */
   runs(): string[];
-  /** The indexes a run's rankings were retrieved from, sorted. */
-  indexIds(run: string): string[];
   saveAnswer(run: string, questionKey: string, answer: AnswerRow): void;
   /** Removes these questions' answers in the run (absent keys are ignored), as one unit. */
   dropAnswers(run: string, questionKeys: readonly string[]): void;

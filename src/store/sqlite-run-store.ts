@@ -50,10 +50,6 @@ export class SqliteRunStore implements RunStore {
     return this.db.prepare("SELECT DISTINCT run FROM retrievals ORDER BY run").pluck().all() as string[];
   }
 
-  indexIds(run: string): string[] {
-    return this.db.prepare("SELECT DISTINCT index_id FROM retrievals WHERE run = ? ORDER BY index_id").pluck().all(run) as string[];
-  }
-
   saveAnswer(run: string, questionKey: string, answer: AnswerRow): void {
     this.db.prepare("INSERT OR REPLACE INTO answers (run, question_key, inputs, answer, raw) VALUES (?, ?, ?, ?, ?)").run(run, questionKey, JSON.stringify(answer.inputs), answer.answer, answer.raw);
   }
