@@ -112,6 +112,12 @@ const METHOD_SETTINGS: readonly [keyof RetrievalCliOptions & keyof RetrievalOpti
  * setting that leaves the label unchanged is one it ignores.
  */
 function checkMethodSettings(options: RetrievalCliOptions): void {
+  // The filter's own setting without the filter (off, or skipped by a node linking) changes nothing.
+  const cutoffs = options.filterMatchCutoff ?? [];
+  const noFilter = options.filter === false ? "--no-filter" : options.linking !== undefined && options.linking !== "fact" ? `--linking ${options.linking}` : undefined;
+  if (noFilter && cutoffs.some((value) => value !== DEFAULT_RETRIEVAL.filterMatchCutoff)) {
+    throw usageError(`--filter-match-cutoff has no effect with ${noFilter} (no filter output to map)`, "drop it, or run with the filter");
+  }
   // `run` has no --method: it runs every method, each with the settings it uses.
   if (options.method === undefined) return;
   const method = methodOf(options.method);

@@ -59,6 +59,14 @@ describe("retrieval methods as plug-ins", () => {
       expect(result.code).toBe(2);
       expect(result.stderr).toContain(`${flag} has no effect with --method ${method}`);
     }
+    // The filter's setting without the filter (off, or skipped by a node linking), for any method.
+    for (const args of [["--no-filter"], ["--linking", "query"]]) {
+      const result = await runCli(["retrieve", ...at, ...args, "--filter-match-cutoff", "0.5"]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`--filter-match-cutoff has no effect with ${args.join(" ")}`);
+    }
+    const run = await runCli(["run", ...at, "--no-filter", "--filter-match-cutoff", "0,0.5", "--skip-qa"]);
+    expect(run.code).toBe(2);
     // What a method uses stays accepted.
     expect((await runCli(["retrieve", ...at, "--method", "dense", "--top-k", "3"])).code).toBe(0);
     // --explain's ranking: the dense column only beside HippoRAG 2's PageRank (BM25's trace holds its own score there)
