@@ -675,6 +675,26 @@ describe("--dry-run and --max-cost", () => {
     expect(s.chatRequests()).toHaveLength(0);
   });
 
+  it("run --dry-run counts exactly the QA of questions whose ranking stays, at most that of the ones retrieved first", async () => {
+    const s = await server({ chat: fakeLlm });
+    const dir = tempDir();
+    copyFileSync(join(DEMO, "demo_corpus.json"), join(dir, "demo_corpus.json"));
+    const questions = JSON.parse(readFileSync(join(DEMO, "demo.json"), "utf8")) as { question: string }[];
+    writeFileSync(join(dir, "demo.json"), JSON.stringify(questions));
+    const args = ["run", "--dataset", "demo", "--dataset-dir", dir, "--save-dir", join(dir, "ws"), "--openie-llm-name", "handwritten", "--llm-base-url", s.url, "--llm-name", "m"];
+    expect((await runCli([...args, "--import-openie", DEMO_OPENIE])).code).toBe(0);
+    writeFileSync(join(dir, "demo.json"), JSON.stringify(questions.map((q, i) => (i === 0 ? { ...q, question: `${q.question} Briefly.` } : q))));
+    const plan = JSON.parse((await runCli([...args, "--dry-run", "--json"])).stdout);
+    const qa = plan.stages.filter((st: { stage: string }) => st.stage.startsWith("qa "));
+    expect(qa.map((st: { calls: number; cached: number; note?: string }) => [st.calls, st.cached, st.note])).toEqual([
+      [1, questions.length - 1, "at most for 1 question: retrieved first"],
+      [1, questions.length - 1, "at most for 1 question: retrieved first"],
+    ]);
+    const before = s.chatRequests().filter((b) => b.messages[0]!.content === QA_SYSTEM).length;
+    expect((await runCli(args)).code).toBe(0);
+    expect(s.chatRequests().filter((b) => b.messages[0]!.content === QA_SYSTEM).length - before).toBe(2); // hipporag2 and dense, one each
+  });
+
   it("retrieve --dry-run counts a remote encoder's query embeddings, and --linking ner's query-NER calls as such, as the real run sends them", async () => {
     const s = await server({ chat: fakeLlm, embed: (text) => [(text.length % 7) + 1, 1, 2] });
     const saveDir = tempDir();

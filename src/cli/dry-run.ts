@@ -254,17 +254,25 @@ function methodNeedsFilter(options: RetrievalOptions): boolean {
 }
 
 /** QA of a stored run: exact requests looked up in the cache; for a run not retrieved yet, one per question. */
-export function planQa(hippo: HippoRag, run: string, questions: readonly Question[], retrievedAlready: boolean): StagePlan {
+/**
+ * `toRetrieve`: the questions the run retrieves (again) first, "all" when the index changes first:
+ * their answers are counted at most (one call each); the others' exactly, from the stored rankings,
+ * the stored answers and the LLM cache.
+ */
+export function planQa(hippo: HippoRag, run: string, questions: readonly Question[], toRetrieve: readonly Question[] | "all" = []): StagePlan {
   const cache = hippo.chat("qa");
   const plan = row(`qa ${run}`, cache.modelId);
-  if (!retrievedAlready) {
-    plan.calls = new Set(questions.map((q) => q.question)).size;
+  const later = toRetrieve === "all" ? questions : toRetrieve;
+  if (later.length > 0) {
+    plan.calls = new Set(later.map((q) => q.question)).size;
     plan.tokensIn = plan.calls * 900;
     plan.tokensOut = plan.calls * REPLY_TOKENS.qa!;
-    plan.note = "at most: the run is retrieved first";
-    return priced(plan);
+    plan.note = `at most for ${plural(plan.calls, "question")}: retrieved first`;
   }
-  const { keys, todo } = planAnswers(hippo, run, questions);
+  const retrievedFirst = new Set(later.map((q) => q.question));
+  const current = questions.filter((q) => !retrievedFirst.has(q.question));
+  if (current.length === 0) return priced(plan);
+  const { keys, todo } = planAnswers(hippo, run, current);
   plan.cached = keys.length - todo.length;
   const maxTokens = hippo.stageLlm("qa")?.maxTokens;
   for (const item of todo) {

@@ -57,7 +57,7 @@ export async function runQaCommand(common: ResolvedCommon, raw: QaOptions, outpu
     hippo.memoryIndex().assertFresh(dataset.passages.map((p) => p.id));
     if (raw.dryRun || raw.maxCost !== undefined) {
       const { checkMaxCost, planQa, printPlan } = await import("../dry-run.js");
-      const plans = [planQa(hippo, run, dataset.questions, true)];
+      const plans = [planQa(hippo, run, dataset.questions)];
       if (raw.dryRun) {
         printPlan(plans, output, common.json);
         checkMaxCost(plans, raw.maxCost); // what the real run would refuse, the dry run says (exit 2)

@@ -275,8 +275,7 @@ async function planRun(hippo: HippoRag, dataset: Dataset, options: RunOptions, s
   if (llmFor.qa && !options.skipQa) {
     const qaRuns = [...hipporagRuns, ...(options.baselines ? [{ ...sweep[0]!, method: "dense" as const }] : [])];
     for (const setting of qaRuns) {
-      const current = !indexWillChange && planRetrieval(hippo, dataset.questions, setting).todo.length === 0;
-      plans.push(planQa(hippo, runLabel(setting), dataset.questions, current));
+      plans.push(planQa(hippo, runLabel(setting), dataset.questions, indexWillChange ? "all" : planRetrieval(hippo, dataset.questions, setting).todo));
     }
   }
   return plans;
