@@ -99,6 +99,8 @@ describe("hipporag run: the full pipeline through the CLI with a loopback LLM", 
     expect(answers[0]!.gold.length).toBeGreaterThan(0);
     const json = JSON.parse((await runCli(["qa", ...base, "--json"])).stdout);
     expect(json.answers).toEqual(answers);
+    const limited = await runCli(["qa", ...base, "--qa-max-tokens", "64"]);
+    expect(limited.stderr).toMatch(/1 computed \(1 QA model, prompt or max tokens changed\)/);
   });
 
   it("a failing filter LLM: dense fallback counted, exit 5, and the next run retries just those questions", async () => {
