@@ -20,7 +20,7 @@ export function runNotes(
   fingerprintOf: (indexId: string) => string | undefined = indexFingerprints(workspace),
 ): string[] {
   const retrieved = loadRetrievals(workspace, run);
-  const { answers, failed } = loadAnswerRows(workspace, run);
+  const { answers, failed, reranked } = loadAnswerRows(workspace, run);
   const keys = [...new Set(questions.map((q) => questionKey(q.question)))].filter((key) => retrieved.has(key));
   const notes: string[] = [];
   const counts = countFallbacks(keys.map((key) => retrieved.get(key)!.trace));
@@ -35,10 +35,13 @@ export function runNotes(
   if (ircotErrors) {
     notes.push(`${run}: ${ircotErrors} of ${keys.length} questions stopped reasoning early (an IRCoT reasoning call failed; their ranking is that of the steps before); the next retrieve reasons again`);
   }
-  if (answers.size > 0 || failed.size > 0) {
+  if (answers.size > 0 || failed.size > 0 || reranked.size > 0) {
     const unanswered = keys.filter((key) => !answers.has(key)).length;
     const failures = keys.filter((key) => failed.has(key)).length;
-    const why = failures === unanswered ? "failed" : failures ? `${failures} failed, the others not asked` : "failed or not asked";
+    const again = keys.filter((key) => reranked.has(key)).length;
+    const asked = unanswered - failures - again;
+    const parts = [failures ? `${failures} failed` : "", again ? `${again} retrieved again since answered` : "", asked ? `${asked} not asked` : ""].filter(Boolean);
+    const why = parts.length === 1 ? parts[0]!.replace(/^\d+ /, "") : parts.join(", ");
     // Without gold answers there is no EM/F1 to count them in (eval says it is not scored).
     const scored = questions.some((q) => q.goldAnswers.length > 0) ? ": EM/F1 count them as empty answers" : "";
     if (unanswered) notes.push(`${run}: ${unanswered} of ${keys.length} questions have no answer (${why})${scored}; hipporag qa answers them`);

@@ -150,7 +150,7 @@ export function planAnswers(hippo: HippoRag, run: string, questions: readonly Qu
   if (stale.length) {
     throw usageError(`run ${run} is out of date for ${stale.length} of ${keys.length} questions: the index changed since they were retrieved`, `retrieve again (hipporag retrieve with the settings of ${run}); QA on the old rankings would not be current`);
   }
-  const { answers, failed } = loadAnswerRows(hippo.workspace, run);
+  const { answers, failed, reranked } = loadAnswerRows(hippo.workspace, run);
   const topK = hippo.config.qaTopK ?? QA_TOP_K;
   const qaLlm = hippo.stageLlm("qa");
   const qa = fingerprint({ model: qaLlm?.modelId, maxTokens: qaLlm?.maxTokens ?? null, prompt: qaMessages(["{passage}"], "{question}") });
@@ -163,7 +163,7 @@ export function planAnswers(hippo: HippoRag, run: string, questions: readonly Qu
     // An answer from a reply cut off by the token limit was kept only because --accept-truncated
     // allowed it: without the flag it is no answer, and is asked again (with a larger limit).
     const cutOff = held?.[TRUNCATED_MARK] !== undefined && !hippo.config.acceptTruncated;
-    const reason = changed.length ? (changed[0] === "new" ? (failed.has(key) ? "failed before" : "new") : changed[0] === "passages" ? "passages changed (ranking or qa top-k)" : "QA model, prompt or max tokens changed") : cutOff ? "cut off by the token limit (kept under --accept-truncated)" : undefined;
+    const reason = changed.length ? (changed[0] === "new" ? (failed.has(key) ? "failed before" : reranked.has(key) ? "retrieved again since it was answered" : "new") : changed[0] === "passages" ? "passages changed (ranking or qa top-k)" : "QA model, prompt or max tokens changed") : cutOff ? "cut off by the token limit (kept under --accept-truncated)" : undefined;
     tally.add(reason);
     if (reason) todo.push({ key, question: stored.get(key)!.question, passages: index.passageContents(stored.get(key)!.passageIds.slice(0, topK)) });
   }

@@ -151,6 +151,24 @@ describe("3. answers are reused only for the same passages, model and prompt", (
     for (const body of asked) expect(body.messages.at(-1)!.content.split("Wikipedia Title: ").length - 1).toBe(3);
     expect((await ok([...qa, "--qa-top-k", "3"])).stderr).toMatch(new RegExp(`questions: ${n} reused;`));
   });
+
+  it("after the index changes and the run is retrieved again, eval and qa say the answers were for the old rankings, not that the questions are new", async () => {
+    const s = await server({ chat: fakeLlm });
+    const d = demo();
+    await retrieveAll(d);
+    const qa = ["qa", ...at(d), "--run", "hipporag2-nofilter", "--llm-base-url", s.url, "--llm-name", "handwritten"];
+    await ok(qa);
+    const n = readJson(join(d.dir, "demo.json")).length as number;
+    editJson(join(d.dir, "demo_corpus.json"), (corpus) => (corpus[0].text += " She was twice a Nobel laureate."));
+    editJson(d.openie, (file) => (file.docs[0].passage = `${file.docs[0].passage} She was twice a Nobel laureate.`));
+    await ok(["openie", ...at(d), "--import", d.openie]);
+    await ok(["index", ...at(d)]);
+    await ok(["retrieve", ...at(d), "--no-filter"]);
+    const evaluated = await ok(["eval", ...at(d), "--run", "hipporag2-nofilter"]);
+    expect(evaluated.stdout + evaluated.stderr).toMatch(new RegExp(`${n} of ${n} questions have no answer \\(retrieved again since answered\\)`));
+    const again = await ok(qa);
+    expect(again.stderr).toMatch(new RegExp(`${n} computed \\(${n} retrieved again since it was answered\\)`));
+  });
 });
 
 describe("3f. qa of a run retrieved from another index of the workspace", () => {

@@ -19,17 +19,26 @@ export interface StoredRetrieval extends RetrievalRow {
 
 export type StoredAnswer = AnswerRow;
 
-/** Saves results of one run (one unit): `run` is a label such as "hipporag2" or "dense". A new ranking drops the old answer. */
+/**
+ * Saves results of one run (one unit): `run` is a label such as "hipporag2" or "dense". A new ranking
+ * drops the old answer (it answered another ranking), leaving a mark that it did, so that the next qa
+ * says why it answers again and eval why the question has no answer.
+ */
 export function saveRetrievals(
   workspace: Workspace,
   run: string,
   indexId: string,
   rows: readonly { questionId: string; inputs: Inputs; result: RetrievalResult }[],
 ): void {
-  workspace.runs.saveRetrievals(
-    run,
-    rows.map(({ questionId, inputs, result }) => ({ questionKey: questionKey(result.question), questionId, question: result.question, indexId, inputs, passageIds: result.passageIds, scores: result.scores, trace: result.trace })),
-  );
+  const keys = rows.map(({ result }) => questionKey(result.question));
+  const answered = new Set([...workspace.runs.answers(run)].filter(([key, row]) => row.inputs[FAILED_MARK] === undefined && row.inputs[RERANKED_MARK] === undefined).map(([key]) => key));
+  workspace.transaction(() => {
+    workspace.runs.saveRetrievals(
+      run,
+      rows.map(({ questionId, inputs, result }, i) => ({ questionKey: keys[i]!, questionId, question: result.question, indexId, inputs, passageIds: result.passageIds, scores: result.scores, trace: result.trace })),
+    );
+    for (const key of keys) if (answered.has(key)) workspace.runs.saveAnswer(run, key, { inputs: { [RERANKED_MARK]: "yes" }, answer: "", raw: "" });
+  });
 }
 
 /** A run's stored results keyed by question key. */
@@ -51,16 +60,20 @@ export function saveAnswer(workspace: Workspace, run: string, key: string, input
  * asked". Not an input: loadAnswers leaves such rows out, and the next qa asks again.
  */
 const FAILED_MARK = "failed";
+/** The mark of a question whose answer was dropped because it was retrieved again (no answer either). */
+const RERANKED_MARK = "reranked";
 
-/** A run's answers and its failed questions (with the error), by question key, from one read. */
-export function loadAnswerRows(workspace: Workspace, run: string): { answers: Map<string, StoredAnswer>; failed: Map<string, string> } {
+/** A run's answers, its failed questions (with the error) and those answered for an older ranking, by question key, from one read. */
+export function loadAnswerRows(workspace: Workspace, run: string): { answers: Map<string, StoredAnswer>; failed: Map<string, string>; reranked: Set<string> } {
   const answers = new Map<string, StoredAnswer>();
   const failed = new Map<string, string>();
+  const reranked = new Set<string>();
   for (const [key, row] of workspace.runs.answers(run)) {
-    if (row.inputs[FAILED_MARK] === undefined) answers.set(key, row);
+    if (row.inputs[RERANKED_MARK] !== undefined) reranked.add(key);
+    else if (row.inputs[FAILED_MARK] === undefined) answers.set(key, row);
     else failed.set(key, row.raw);
   }
-  return { answers, failed };
+  return { answers, failed, reranked };
 }
 
 /** A run's answers keyed by question key (failures left out: loadAnswerRows has them). */
