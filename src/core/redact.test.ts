@@ -9,6 +9,11 @@ describe("redactSecrets", () => {
     expect(redactSecrets("token sk-otherKEY12345678 seen", [])).toBe("token sk-*** seen");
   });
 
+  it("hides the trimmed form of a key given with surrounding whitespace (what the HTTP client sends)", () => {
+    expect(redactSecrets("Bearer plainsecret99 refused", ["plainsecret99\r\n"])).toBe("Bearer *** refused");
+    expect(redactSecrets("Bearer plainsecret99 refused", [" plainsecret99 "])).toBe("Bearer *** refused");
+  });
+
   it("hides the pieces of the key a server echoes around a mask (its first and last characters)", () => {
     for (const echoed of [
       `Incorrect API key provided: sk-test-****************************6789. You can find your key at …`,

@@ -8,8 +8,11 @@ const EDGE = /^["'`(<[]+|["'`)>\],.;:!?]+$/g;
  * in which a server echoed pieces of a secret around a mask ("sk-proj-****wxyz", "sk-ab…wxyz",
  * OpenAI's own "Incorrect API key provided" style): its first or last characters are the key's.
  */
-export function redactSecrets(text: string, secrets: readonly string[]): string {
+export function redactSecrets(text: string, given: readonly string[]): string {
   let out = text;
+  // A key read from a file or a CRLF .env ends in a line break the HTTP client trims away: what a
+  // server echoes is the trimmed key (and hiding that hides the untrimmed one too).
+  const secrets = given.map((secret) => secret.trim()).filter(Boolean);
   const keys = secrets.filter((secret) => secret && secret.length >= 4);
   for (const secret of keys) out = out.split(secret).join("***");
   // A key of 1–3 characters ("x" for a local server) cannot be cut out of every word that holds it

@@ -761,6 +761,25 @@ describe("7. nothing from a server reaches the workspace with a key in it", () =
     expect(db.prepare("SELECT metadata FROM llm_cache").pluck().all().join()).toMatch(/\*\*\*/);
     db.close();
   });
+
+  it("a key with a trailing line break (read from a file or a CRLF .env) is hidden as it is echoed, trimmed", async () => {
+    const secret = "mysecretkey12345"; // no sk- shape to fall back on
+    const dir = tempDir();
+    writeJson(dir, "towns_corpus.json", [{ title: "Town 1", text: "Town 1 lies in County 2." }]);
+    const s = await server({ chat: () => ({ content: "x" }), fault: () => ({ kind: "status", status: 500, error: { message: `Server saw Bearer ${secret}.` } }) });
+    for (const ending of ["\n", "\r\n", " "]) {
+      process.env.OPENAI_API_KEY = `${secret}${ending}`;
+      try {
+        const failed = await runCli(["openie", "--dataset", "towns", "--dataset-dir", dir, "--save-dir", join(dir, "ws"), "--llm-base-url", s.url, "--llm-name", "m", "--max-retries", "0"]);
+        expect(failed.code).toBe(5);
+        expect(failed.stderr).toMatch(/Server saw Bearer \*\*\*/);
+        expect(failed.stderr + failed.stdout).not.toContain(secret);
+      } finally {
+        delete process.env.OPENAI_API_KEY;
+      }
+    }
+    expect(readFileSync(join(dir, "ws", "hipporag.sqlite")).includes(secret)).toBe(false);
+  });
 });
 
 describe("8. text is stored as given, or refused", () => {
