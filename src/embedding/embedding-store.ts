@@ -416,4 +416,15 @@ export function checkVectors(matrix: VectorMatrix, inputs: readonly string[], en
     for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i]!)) bad.add(Math.floor(i / matrix.dim));
   }
   if (bad.size > 0) throw fail("returned NaN or infinite values", [...bad]);
+  // A dense model never gives a text the zero vector: it scores every candidate alike, and stored
+  // (vectors are cached by text) it would never be repaired. (A sparse row may be empty: "?" has no words.)
+  if (!isSparse(matrix)) {
+    const zero: number[] = [];
+    for (let r = 0; r < matrix.rows; r++) {
+      let any = false;
+      for (let i = r * matrix.dim; i < (r + 1) * matrix.dim && !any; i++) any = values[i] !== 0;
+      if (!any) zero.push(r);
+    }
+    if (zero.length > 0) throw fail("returned all-zero vectors", zero);
+  }
 }

@@ -683,6 +683,15 @@ describe("6. vectors with NaN or of the wrong size are remote failures, and noth
     broken = false;
     expect((await runCli(index)).code).toBe(0);
   });
+
+  it("all-zero vectors (a server that lost its model) are refused the same way", async () => {
+    const d = demo();
+    await ok(["openie", ...at(d), "--import", d.openie]);
+    const s = await server({ embed: (text) => (text.includes("Warsaw") ? [0, 0, 0] : [text.length % 7, 1, (text.charCodeAt(0) % 5) + 1]) });
+    const index = await runCli(["index", ...at(d), "--embedding-name", "zero-embedder", "--embedding-base-url", s.url, "--embedding-batch-size", "4"]);
+    expect(index.code).toBe(3);
+    expect(index.stderr).toMatch(/returned all-zero vectors for \d+ of \d+ texts \(".*Warsaw.*"\); nothing of this batch was stored/);
+  });
 });
 
 describe("6b. a server serving another model under the encoder's name is refused before its vectors mix with the stored ones", () => {
