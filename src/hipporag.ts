@@ -348,10 +348,11 @@ export class HippoRag {
   }
 
   /** Removes documents, and the facts, entities and edges only they supported. */
-  async delete(docs: readonly DocInput[]): Promise<IndexUpdate> {
+  async delete(docs: readonly DocInput[], options: { signal?: AbortSignal } = {}): Promise<IndexUpdate> {
     const ids = toPassages(docs).map((p) => p.id);
     return this.write("delete", async () => {
-      const update = await this.memoryIndex().delete(ids);
+      // `signal` stops the rebuild before its commit (nothing removed), or the snapshot after it (removed)
+      const update = await this.memoryIndex().delete(ids, {}, options.signal);
       this.retrieverCache = undefined;
       return update;
     });

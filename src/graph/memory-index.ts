@@ -128,9 +128,9 @@ export class MemoryIndex {
   }
 
   /** Removes passages, then the facts and entities no remaining passage supports, and their edges. */
-  async delete(passageIds: readonly string[], progress: IndexProgress = {}): Promise<IndexUpdate> {
+  async delete(passageIds: readonly string[], progress: IndexProgress = {}, signal?: AbortSignal): Promise<IndexUpdate> {
     const gone = new Set(passageIds);
-    return this.update(this.passageIds().filter((id) => !gone.has(id)), progress);
+    return this.update(this.passageIds().filter((id) => !gone.has(id)), progress, signal);
   }
 
   /**

@@ -374,6 +374,27 @@ describe("3g. library writes", () => {
   });
 });
 
+describe("3i. delete stopped by a signal", () => {
+  it("before its commit removes nothing and says so; the same delete afterwards removes", async () => {
+    const d = demo();
+    await ok(["openie", ...at(d), "--import", d.openie]);
+    await ok(["index", ...at(d)]);
+    const hippo = await HippoRag.open({ saveDir: d.saveDir, openieModel: "handwritten" });
+    try {
+      const before = hippo.memoryIndex().passageIds();
+      const doc = hippo.workspace.passages.contents(before.slice(0, 1));
+      const stopped = new AbortController();
+      stopped.abort();
+      await expect(hippo.delete(doc, { signal: stopped.signal })).rejects.toThrow(/interrupted .*nothing of this update was committed/);
+      expect(hippo.memoryIndex().passageIds()).toEqual(before);
+      expect((await hippo.delete(doc)).removed).toBe(1);
+      expect(hippo.memoryIndex().passageIds()).toEqual(before.slice(1));
+    } finally {
+      hippo.close();
+    }
+  });
+});
+
 describe("4. an import never undoes finished OpenIE", () => {
   const CORPUS = Array.from({ length: 6 }, (_, i) => ({ title: `Place ${i}`, text: `Place ${i} is a town in Region ${i % 2} founded by Person ${i} in ${1800 + i}.` }));
   it("round 1 imported again after round 2, or an error line for a finished passage, is ignored and said; --force overwrites", async () => {

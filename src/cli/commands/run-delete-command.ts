@@ -1,3 +1,4 @@
+import { installInterruptHandler } from "../interrupt.js";
 import { InputError, usageError } from "../../core/errors.js";
 import { readJsonFile } from "../../core/read-json-file.js";
 import { toPassages, type DocInput } from "../../hipporag.js";
@@ -39,7 +40,10 @@ export async function runDeleteCommand(common: ResolvedCommon, raw: DeleteOption
       output.stderr(`warning: ${plan.missing.said}`);
     }
     hippo.workspace.acquireWriterLock("delete");
-    const update = await hippo.delete(plan.contents);
+    // Ctrl-C stops the rebuild before its commit (nothing removed) or the snapshot after it (removed,
+    // and said): it no longer exits between the commit and the summary, leaving the user to guess.
+    const interrupt = installInterruptHandler();
+    const update = await hippo.delete(plan.contents, { signal: interrupt.signal }).finally(() => interrupt.dispose());
     // delete changes one index (the one the options name); others of the workspace keep the passages: said.
     const removedIds = new Set(toPassages(plan.contents).map((p) => p.id));
     const others = hippo.workspace.indexes.all().filter((row) => row.id !== index.id).map((row) => ({ index: row.id, passages: [...hippo.workspace.indexes.passages(row.id).keys()].filter((id) => removedIds.has(id)).length })).filter((o) => o.passages > 0);
