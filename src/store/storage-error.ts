@@ -11,7 +11,9 @@ export function storageFailure(error: unknown, path?: string): HippoError | unde
   const workspace = path ? `the workspace ${path}` : "the workspace";
   const code = (error as { code?: unknown })?.code;
   if (typeof code !== "string") return undefined;
-  const detail = `${code}${(error as Error).message ? `: ${(error as Error).message}` : ""}`;
+  // Node's messages begin with the code ("ENOSPC: no space left on device, write"): not said twice
+  const message = (error as Error).message ?? "";
+  const detail = message.startsWith(code) ? message : `${code}${message ? `: ${message}` : ""}`;
   if (code === "SQLITE_FULL" || code === "ENOSPC" || code === "EDQUOT") {
     return new HippoError("WORKSPACE", `cannot write ${workspace}: the disk is full (${detail})`, {
       fatal: true,
@@ -25,9 +27,9 @@ export function storageFailure(error: unknown, path?: string): HippoError | unde
     });
   }
   if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) {
-    return new HippoError("WORKSPACE", `${workspace} is busy: another hipporag process is using it (${detail})`, {
+    return new HippoError("WORKSPACE", `${workspace} is busy: another process holds a lock on it (${detail})`, {
       fatal: true,
-      suggestion: "wait for it to finish, or use another --save-dir",
+      suggestion: "wait for it to finish (another hipporag command, or a tool that has the file open, such as an SQLite browser in a transaction), or use another --save-dir",
     });
   }
   if (code === "SQLITE_CORRUPT" || code === "SQLITE_NOTADB") {
