@@ -512,6 +512,20 @@ describe("a vector store URL holding a password", () => {
     const logger = { level: "info" as const, debug() {}, info() {}, error() {}, warn: (m: string) => void warned.push(m) };
     await expect(HippoRag.open({ saveDir, openieModel: "handwritten", embedding: { name: "emb", baseUrl: s.url }, vectorStore: { kind: "chroma", url: "http://admin:CHROMAPASS55@127.0.0.1:9" }, logger })).rejects.toThrow(/must not hold a user name or password/);
     expect(warned.join("\n")).not.toContain("CHROMAPASS55");
+    // a workspace where an older version recorded such a URL: refused as recorded, masked, with the way out
+    const { Workspace } = await import("./store/workspace.js");
+    const old = Workspace.open(saveDir);
+    old.recordVectorStore({ kind: "chroma", url: "http://admin:CHROMAPASS55@127.0.0.1:9" });
+    old.close();
+    const recorded = await runCli(["retrieve", ...demo(saveDir), ...dense, "--no-filter"]);
+    expect(recorded.code).toBe(2);
+    expect(recorded.stderr).toMatch(/the vector store this workspace recorded is not usable as recorded: --vector-store-url must not hold a user name or password \(http:\/\/\*\*\*@127\.0\.0\.1:9\/\).*name it once with --vector-store chroma --vector-store-url/s);
+    expect(recorded.stderr).not.toContain("CHROMAPASS55");
+    // naming a store then (the way out) warns that the recorded one differs: masked there too
+    warned.length = 0;
+    await HippoRag.open({ saveDir, openieModel: "handwritten", embedding: { name: "emb", baseUrl: s.url }, vectorStore: { kind: "chroma", url: "http://127.0.0.1:9" }, logger }).then((h) => h.close(), () => undefined);
+    expect(warned.join("\n")).toMatch(/indexed with its vectors in the chroma store \(http:\/\/\*\*\*@127\.0\.0\.1:9\/\)/);
+    expect(warned.join("\n")).not.toContain("CHROMAPASS55");
   });
 });
 

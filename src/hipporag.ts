@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { HippoError, InputError, usageError } from "./core/errors.js";
 import { passageId } from "./core/ids.js";
 import type { Logger } from "./core/logger.js";
-import { positiveInt } from "./core/validate.js";
+import { positiveInt, maskedLocation } from "./core/validate.js";
 import { checkRetrievalOptions, MAX_TOP_K } from "./retrieval/check-retrieval-options.js";
 import { checkHippoRagConfig } from "./check-hipporag-config.js";
 import type { Passage } from "./datasets/dataset-types.js";
@@ -149,15 +149,24 @@ export class HippoRag {
         // No store named: the one the index was built with (a LanceDB index is not re-embedded into SQLite).
         const recorded = hippo.workspace.recordedVectorStore() as VectorStoreSettings | undefined;
         let settings: VectorStoreSettings = typeof store === "string" ? { kind: store } : (store ?? recorded ?? { kind: "sqlite" });
-        // Checked before any message names it (a password in the URL is refused, never shown).
+        // Checked before any message names it (a password in the URL is refused, never shown); a URL
+        // an older version recorded with one is refused the same way, masked.
         if (store !== undefined) checkVectorStoreSettings(config.saveDir, settings);
+        else if (recorded?.url) {
+          try {
+            checkVectorStoreSettings(config.saveDir, recorded);
+          } catch (error) {
+            if (!HippoError.isInstance(error)) throw error;
+            throw usageError(`the vector store this workspace recorded is not usable as recorded: ${error.message}`, `name it once with --vector-store ${recorded.kind} --vector-store-url <its URL, without credentials> (vectorStore in the library): that records it anew`);
+          }
+        }
         // Sparse (lexical) vectors only ever live in SQLite: another store would stay empty (and a
         // LanceDB folder be made for nothing), and "embedded again" would not be true.
         if (encoder.sparse && settings.kind !== "sqlite") {
           if (store !== undefined) config.logger?.warn(`${encoder.id} gives sparse (lexical) vectors, which stay in the workspace's SQLite: the ${settings.kind} store is not used`);
           settings = { kind: "sqlite" };
         } else if (store !== undefined && recorded && (recorded.kind !== settings.kind || (recorded.url ?? "") !== (settings.url ?? ""))) {
-          const where = recorded.url ?? (recorded.kind === "lancedb" ? join(config.saveDir, "lancedb") : "the workspace file");
+          const where = recorded.url ? maskedLocation(recorded.url) : recorded.kind === "lancedb" ? join(config.saveDir, "lancedb") : "the workspace file";
           config.logger?.warn(`this workspace was indexed with its vectors in the ${recorded.kind} store (${where}); this command uses ${settings.kind}${settings.url ? ` at ${settings.url}` : ""}: vectors not stored there are embedded again (leave out --vector-store to use ${recorded.kind})`);
         }
         hippo.vectors = await openVectorStore(hippo.workspace, settings);

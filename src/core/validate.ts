@@ -83,6 +83,15 @@ export function noSecretsInLocation(name: string, value: string, hint: string): 
   if (url.search || url.hash || value.includes("?") || value.includes("#")) throw usageError(`${name} must not carry a query string or fragment (${maskedUrl(url)})`, hint);
 }
 
+/** A location (URL or path) as messages may show it: user info, query and fragment as ***. */
+export function maskedLocation(value: string): string {
+  try {
+    return maskedUrl(new URL(value));
+  } catch {
+    return maskedText(value);
+  }
+}
+
 /** A parsed URL rebuilt with its user info, query and fragment as ***. */
 function maskedUrl(url: URL): string {
   return `${url.protocol}//${url.username || url.password ? "***@" : ""}${url.host}${url.pathname}${url.href.includes("?") ? "?***" : ""}${url.href.includes("#") ? "#***" : ""}`;

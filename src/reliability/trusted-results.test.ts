@@ -382,7 +382,7 @@ describe("3i. delete stopped by a signal", () => {
     const hippo = await HippoRag.open({ saveDir: d.saveDir, openieModel: "handwritten" });
     try {
       const before = hippo.memoryIndex().passageIds();
-      const doc = hippo.workspace.passages.contents(before.slice(0, 1));
+      const doc = hippo.workspace.passages.contents(before.slice(0, 1)) as string[];
       const stopped = new AbortController();
       stopped.abort();
       await expect(hippo.delete(doc, { signal: stopped.signal })).rejects.toThrow(/interrupted .*nothing of this update was committed/);
