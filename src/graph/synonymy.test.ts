@@ -18,6 +18,21 @@ describe("synonymy lists (upstream's walk, spec §5.1)", () => {
     expect(lists.get("beta")).toEqual([]);
     expect(lists.get("")).toEqual([]); // "" has no alphanumerics: it never queries
   });
+  it("vectors that barely differ (every pair above the threshold) give the same lists as the uncapped candidates, holding only what the walk takes", async () => {
+    // 1,500 phrases, 5 distinct vectors: 2.25M pairs above 0.8 (lists pruned past 1,024), of which each list takes 101
+    const n = 1500;
+    const phrases = Array.from({ length: n }, (_, i) => `phrase ${String(i).padStart(5, "0")}`);
+    const m = matrix(phrases.map((_, i) => [1, 0.01 * (i % 5), 0.02]));
+    const rows = phrases.map((_, i) => i);
+    const lists = await synonymLists(phrases, m, rows);
+    const all = await synonymCandidates(phrases, m, rows, 0.8);
+    expect(all.get(0)!.length).toBe(n);
+    const { walkCandidates, DEFAULT_SYNONYMY } = await import("./synonymy.js");
+    for (const q of [0, 1, 7, 1499]) expect(lists.get(phrases[q]!)).toEqual(walkCandidates(phrases, q, all.get(q)!, DEFAULT_SYNONYMY));
+    expect(lists.get(phrases[0]!)).toHaveLength(101);
+    const capped = await synonymCandidates(phrases, m, rows, 0.8, undefined, undefined, undefined, undefined, undefined, undefined, 103);
+    expect([...capped.values()].every((list) => list.length === 103)).toBe(true);
+  });
   it("phrases with ≤ 2 alphanumeric characters do not query, but can be neighbours", async () => {
     expect(queriesForSynonyms("u.s")).toBe(false);
     expect(queriesForSynonyms("usa")).toBe(true);

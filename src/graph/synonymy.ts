@@ -50,6 +50,13 @@ export async function synonymCandidates(
   ann: AnnOptions = DEFAULT_ANN,
   /** Few queries: the columns scored per call (≥ 512), which bounds the product onnxruntime holds. */
   columnsPerCall = FEW_QUERIES_COLUMNS,
+  /**
+   * Candidates kept per query, the first in the lists' order (default all). A full build needs only
+   * what the walk can take (synonymLists): encoders whose vectors barely differ (a server not serving
+   * a model gives a few distinct vectors) put every pair above the threshold, and holding all of
+   * them (37M pairs for 16k phrases) ran out of memory.
+   */
+  keep = Number.POSITIVE_INFINITY,
 ): Promise<Map<number, [number, number][]>> {
   const stopIfAborted = () => {
     if (signal?.aborted) throw new HippoError("INTERRUPTED", "interrupted during the synonymy search: nothing of this update was committed", { suggestion: "re-run to resume; every vector computed so far is kept" });
@@ -65,8 +72,18 @@ export async function synonymCandidates(
     }
     out.set(q, sortCandidates(found));
   };
-  const sortCandidates = (found: [number, number][]) =>
+  // The lists' order is total (phrases are distinct), so the first `keep` are the same whenever pruned.
+  const sortCandidates = (found: [number, number][]) => {
     found.sort((x, y) => y[1] - x[1] || (phrases[x[0]]! < phrases[y[0]]! ? -1 : phrases[x[0]]! > phrases[y[0]]! ? 1 : 0));
+    if (found.length > keep) found.length = keep;
+    return found;
+  };
+  const pruneAt = Math.max(1024, 2 * keep);
+  /** Appends a candidate, sorting and cutting the list to `keep` whenever it grows past twice that. */
+  const add = (list: [number, number][], row: number, score: number) => {
+    list.push([row, score]);
+    if (list.length > pruneAt) sortCandidates(list);
+  };
   // Ctrl-C must be handled within a second: the search gives the event loop a turn as it goes.
   const tick = cooperative(signal, "during the synonymy search: nothing of this update was committed");
   if (isSparse(matrix)) {
@@ -134,7 +151,7 @@ export async function synonymCandidates(
           // rows[k] < block.length: a one-row block's doubled row is skipped
           for (let k = 0; k < scores.length; k++) {
             const col = from + cols[k]!;
-            if (rows[k]! < block.length && col >= first && eligible(col)) found[rows[k]!]!.push([col, scores[k]!]);
+            if (rows[k]! < block.length && col >= first && eligible(col)) add(found[rows[k]!]!, col, scores[k]!);
           }
         }
         block.forEach((q, i) => out.set(q, sortCandidates(found[i]!)));
@@ -182,8 +199,8 @@ export async function synonymCandidates(
         if (c < i || i >= end) continue;
         const score = scores[k]!;
         const rowC = order[c]!;
-        if (eligible(rowC)) found[i]!.push([rowC, score]);
-        if (c > i && c < Q.length && eligible(Q[i]!)) found[c]!.push([Q[i]!, score]);
+        if (eligible(rowC)) add(found[i]!, rowC, score);
+        if (c > i && c < Q.length && eligible(Q[i]!)) add(found[c]!, Q[i]!, score);
       }
       onProgress?.(end, Q.length);
     }
@@ -208,7 +225,8 @@ export async function synonymLists(
   onProgress?: (done: number, total: number) => void,
 ): Promise<Map<string, NeighborList>> {
   const rows = queryRows.filter((q) => queriesForSynonyms(phrases[q]!));
-  const candidates = await synonymCandidates(phrases, matrix, rows, options.threshold, eligible, signal, onProgress, options.annAbove, options.ann);
+  // The walk skips at most the phrase itself and "", then takes maxNeighbors: no more candidates are needed.
+  const candidates = await synonymCandidates(phrases, matrix, rows, options.threshold, eligible, signal, onProgress, options.annAbove, options.ann, undefined, options.maxNeighbors + 2);
   return new Map(queryRows.map((q) => [phrases[q]!, walkCandidates(phrases, q, candidates.get(q) ?? [], options)]));
 }
 
