@@ -209,7 +209,7 @@ export async function answerStored(
 }
 
 /** IRCoT's own answers of a stored IRCoT run, stored and scored as a run of their own (retrieval/ircot/store-ircot-answers.ts). */
-export function storeIrcotAnswersOf(hippo: HippoRag, run: string, questions: readonly Question[]): { run: string; answered: number; unconcluded: number } {
+export function storeIrcotAnswersOf(hippo: HippoRag, run: string, questions: readonly Question[]): ReturnType<typeof storeIrcotAnswers> {
   return storeIrcotAnswers(hippo.workspace, run, questions, hippo.memoryIndex().fingerprint());
 }
 

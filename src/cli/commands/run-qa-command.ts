@@ -72,13 +72,14 @@ export async function runQaCommand(common: ResolvedCommon, raw: QaOptions, outpu
       const own = storeIrcotAnswersOf(hippo, run, dataset.questions);
       const report = evaluateRun(hippo.workspace, own.run, dataset.questions);
       const answers = await answersOf(own.run);
-      if (common.json) output.stdout(JSON.stringify({ run: own.run, answered: own.answered, unconcluded: own.unconcluded, ...report, answers }, null, 2));
+      if (common.json) output.stdout(JSON.stringify({ run: own.run, answered: own.answered, unconcluded: own.unconcluded, failed: own.failed, ...report, answers }, null, 2));
       else {
         await showAnswers(answers);
         output.stdout(formatEvalTable([{ name: own.run, report }]));
-        output.stderr(`qa ${own.run}: IRCoT's own answers of ${run}; ${own.answered} concluded, ${own.unconcluded} reached the step limit without an answer (scored as empty)`);
+        const failed = own.failed ? `, ${own.failed} without one because a reasoning call failed (retrieve ${run} again to retry ${own.failed === 1 ? "it" : "them"}, then qa --ircot-answer)` : "";
+        output.stderr(`qa ${own.run}: IRCoT's own answers of ${run}; ${own.answered} concluded, ${own.unconcluded} reached the step limit without an answer (scored as empty)${failed}`);
       }
-      return 0;
+      return own.failed > 0 ? 5 : 0;
     }
     const { createProgress } = await import("../../core/progress.js");
     const { answerStored } = await import("../../experiment/stored-runs.js");

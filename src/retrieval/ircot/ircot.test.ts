@@ -179,6 +179,10 @@ describe("IRCoT limits and faults", () => {
     const evaluated = await runCli(["eval", ...base, "--run", JSON.parse(failed.stdout).run]);
     expect(evaluated.stdout + evaluated.stderr).toMatch(/50 of 50 questions stopped reasoning early \(an IRCoT reasoning call failed/);
     expect(evaluated.stdout + evaluated.stderr).not.toMatch(/fell back/);
+    // IRCoT's own answers: failed reasoning is a failure (exit 5), not "the step limit reached", nor an empty answer
+    const own = await runCli(["qa", ...base, "--run", JSON.parse(failed.stdout).run, "--ircot-answer"]);
+    expect(own.code).toBe(5);
+    expect(own.stderr).toMatch(/0 concluded, 0 reached the step limit without an answer \(scored as empty\), 50 without one because a reasoning call failed/);
     down = false;
     const retried = await runCli(args);
     expect(retried.code, retried.stderr).toBe(0);

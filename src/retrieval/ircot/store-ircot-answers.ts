@@ -2,16 +2,17 @@ import { usageError } from "../../core/errors.js";
 import { fingerprint } from "../../core/fingerprint.js";
 import type { Question } from "../../datasets/dataset-types.js";
 import type { Workspace } from "../../store/workspace.js";
-import { loadRetrievals, questionKey, saveAnswer, saveRetrievals } from "../retrieval-store.js";
+import { loadRetrievals, questionKey, saveAnswer, saveFailedAnswer, saveRetrievals } from "../retrieval-store.js";
 
 /**
  * IRCoT's own answers (the text after "So the answer is" in each question's concluding sentence) of
  * a stored IRCoT run, stored as a run of their own, `<run>-ircotanswer`, with the same rankings, so
  * eval and reports score the reasoner's answer beside the QA reader's. No LLM is called: the answers
  * are in the stored traces, and are re-read each time (a re-retrieved run gives new ones). A
- * question whose reasoning reached the step limit without concluding gets an empty answer.
+ * question whose reasoning reached the step limit without concluding gets an empty answer; one whose
+ * reasoning call failed (retried by the next retrieve) is recorded as a failure, not as an answer.
  */
-export function storeIrcotAnswers(workspace: Workspace, run: string, questions: readonly Question[], indexFingerprint: string): { run: string; answered: number; unconcluded: number } {
+export function storeIrcotAnswers(workspace: Workspace, run: string, questions: readonly Question[], indexFingerprint: string): { run: string; answered: number; unconcluded: number; failed: number } {
   const stored = loadRetrievals(workspace, run);
   const keys = [...new Set(questions.map((q) => questionKey(q.question)))];
   const missing = keys.filter((key) => !stored.has(key));
@@ -22,10 +23,17 @@ export function storeIrcotAnswers(workspace: Workspace, run: string, questions: 
   const rows = keys.map((key) => stored.get(key)!);
   saveRetrievals(workspace, own, rows[0]?.indexId ?? "", rows.map((row) => ({ questionId: row.questionId, inputs: row.inputs, result: { question: row.question, passageIds: row.passageIds, scores: row.scores, trace: row.trace } })));
   let unconcluded = 0;
+  let failed = 0;
   for (const row of rows) {
     const ircot = row.trace.ircot!;
+    const inputs = { question: row.questionKey, ircot: fingerprint(ircot) };
+    if (ircot.answer === undefined && ircot.error !== undefined) {
+      failed++;
+      saveFailedAnswer(workspace, own, row.questionKey, inputs, `IRCoT's reasoning failed: ${ircot.error}`);
+      continue;
+    }
     if (ircot.answer === undefined) unconcluded++;
-    saveAnswer(workspace, own, row.questionKey, { question: row.questionKey, ircot: fingerprint(ircot) }, ircot.answer ?? "", ircot.steps.map((s) => s.sentence ?? "").join(" "));
+    saveAnswer(workspace, own, row.questionKey, inputs, ircot.answer ?? "", ircot.steps.map((s) => s.sentence ?? "").join(" "));
   }
-  return { run: own, answered: rows.length - unconcluded, unconcluded };
+  return { run: own, answered: rows.length - unconcluded - failed, unconcluded, failed };
 }
