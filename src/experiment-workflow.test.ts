@@ -824,6 +824,19 @@ describe("the demo shows what the graph adds", () => {
     expect(explained.stdout).toMatch(/lord byron\s+died in\s+missolonghi/);
     expect(explained.stdout).toMatch(/\n\s+2\s+[\d.]+\s+[\d.]+\s+Missolonghi/);
   });
+
+  it("with the QA stage's own server (which the filter follows), the why command names it too", async () => {
+    const s = await server({ chat: fakeLlm });
+    const saveDir = tempDir();
+    const result = await runCli(["run", ...demo(saveDir), "--import-openie", DEMO_OPENIE, "--qa-llm-name", "reader", "--qa-llm-base-url", s.url]);
+    expect(result.code, result.stderr).toBe(0);
+    const line = result.stdout.split("\n").find((l) => l.trim().startsWith("why: "));
+    expect(line, result.stdout).toBeDefined();
+    const words = shellWords(line!.trim().slice("why: ".length));
+    expect(words).toEqual(expect.arrayContaining(["--filter-llm-name", "reader", "--filter-llm-base-url", s.url]));
+    const explained = await runCli(words.slice(1));
+    expect(explained.code, explained.stderr).toBe(0);
+  });
 });
 
 describe("eval never lays runs of different indexes side by side unmarked", () => {

@@ -208,9 +208,11 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
       output.stdout(`${listed.map((q) => `\nQ: ${q.question}${answerLine(q)}`).join("")}${dataset.questions.length > listed.length ? `\n… and ${dataset.questions.length - listed.length} more (hipporag qa --run ${labels[0]} --answers-out FILE writes them all)` : ""}\n`);
     }
     const denseRun = labels.find((l) => l.startsWith("dense"));
+    // The filter follows the QA stage's LLM unless it has settings of its own (resolveStageLlmCli): so does the command.
+    const ownFilter = options.filterLlmName !== undefined || options.filterLlmBaseUrl !== undefined || options.filterLlmKeyEnv !== undefined;
     const explainCommand = (question: string) => retrieveCommandLine(common, {
       openieModel: hippo.openieModel(), llmName: options.llmName, llmBaseUrl: options.llmBaseUrl,
-      filterLlm: { name: options.filterLlmName, baseUrl: options.filterLlmBaseUrl, keyEnv: options.filterLlmKeyEnv },
+      filterLlm: ownFilter ? { name: options.filterLlmName, baseUrl: options.filterLlmBaseUrl, keyEnv: options.filterLlmKeyEnv } : { name: options.qaLlmName, baseUrl: options.qaLlmBaseUrl, keyEnv: options.qaLlmKeyEnv },
       embeddingName: options.embeddingName, embeddingBaseUrl: options.embeddingBaseUrl,
     }, { ...hippo.retrievalOptions(base), filter }, ["--explain", question]);
     const gains = denseRun ? graphGains(hippo, dataset.questions, labels[0]!, denseRun, explainCommand) : undefined;
