@@ -16,6 +16,9 @@ export interface ScoredRun {
   notes?: string[];
   /** Retrieved from an index that has changed since (the notes say why); the name stays the run's own. */
   stale?: boolean;
+  /** Stored runs: the run label alone (`name` may add the indexes), and the indexes its scored rankings come from. */
+  run?: string;
+  indexes?: string[];
 }
 
 /** Run A against run B on the questions both answered, as the paper's † (bootstrap p < 0.05). */

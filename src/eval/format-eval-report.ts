@@ -16,6 +16,9 @@ export interface NamedReport {
   notes?: string[];
   /** Retrieved from an index that has changed since: tables mark it "(stale)", JSON says `stale: true`. */
   stale?: boolean;
+  /** Stored runs: the run label alone (`name` may add the indexes), and the indexes ("<openie>|<encoder>[|f16]") its rankings come from. */
+  run?: string;
+  indexes?: string[];
 }
 
 /** A run as tables show it: its name, and "(stale)" when it is not current. */

@@ -65,30 +65,37 @@ const TABLES: Record<string, PaperDataset> = {
   },
 };
 
-/** Table 4: multi-hop Recall@5 of each ablation, by the run label suffix that selects it (see runLabel). */
+/** Table 4: multi-hop Recall@5 of each ablation, by the run label that is it (see runLabel). */
 export interface PaperAblation {
   variant: string;
-  /** Matches the run labels of this variant, e.g. "hipporag2-querynode", "hipporag2-nofilter-nopassagenodes". */
-  matches: (run: string) => boolean;
+  /**
+   * The label of this variant of our full run (`full`: "hipporag2", or "hipporag2-nofilter" in a
+   * workspace without a filter LLM): the full run with this one change and no other, so that its
+   * difference from the full run is the ablation's (another linking top-k, a filter switched off as
+   * well, or IRCoT would be two changes).
+   */
+  label: (full: string) => string;
   recall5: Record<"musique" | "2wikimultihopqa" | "hotpotqa", number>;
 }
 
-/** An IRCoT run (label suffix "-ircot<n>") is multi-step retrieval: never one of Table 4's single-step ablations. */
-const singleStep = (run: string) => !/-ircot\d+/.test(run);
-
 export const PAPER_ABLATIONS: readonly PaperAblation[] = [
-  { variant: "HippoRAG 2 (full)", matches: (run) => run === "hipporag2", recall5: { musique: 74.7, "2wikimultihopqa": 90.4, hotpotqa: 96.3 } },
-  { variant: "w/ NER-to-node", matches: (run) => run.startsWith("hipporag2-nernode") && singleStep(run), recall5: { musique: 53.8, "2wikimultihopqa": 91.2, hotpotqa: 78.8 } },
-  { variant: "w/ Query-to-node", matches: (run) => run.startsWith("hipporag2-querynode") && singleStep(run), recall5: { musique: 44.9, "2wikimultihopqa": 65.5, hotpotqa: 68.3 } },
-  { variant: "w/o passage nodes", matches: (run) => /^hipporag2(-nofilter)?-nopassagenodes/.test(run) && singleStep(run), recall5: { musique: 63.7, "2wikimultihopqa": 90.3, hotpotqa: 88.9 } },
-  { variant: "w/o filter", matches: (run) => run === "hipporag2-nofilter", recall5: { musique: 73.0, "2wikimultihopqa": 90.7, hotpotqa: 95.4 } },
+  { variant: "HippoRAG 2 (full)", label: (full) => full, recall5: { musique: 74.7, "2wikimultihopqa": 90.4, hotpotqa: 96.3 } },
+  // node linkings skip the filter, so their label has no -nofilter either way
+  { variant: "w/ NER-to-node", label: () => "hipporag2-nernode", recall5: { musique: 53.8, "2wikimultihopqa": 91.2, hotpotqa: 78.8 } },
+  { variant: "w/ Query-to-node", label: () => "hipporag2-querynode", recall5: { musique: 44.9, "2wikimultihopqa": 65.5, hotpotqa: 68.3 } },
+  { variant: "w/o passage nodes", label: (full) => `${full}-nopassagenodes`, recall5: { musique: 63.7, "2wikimultihopqa": 90.3, hotpotqa: 88.9 } },
+  { variant: "w/o filter", label: () => "hipporag2-nofilter", recall5: { musique: 73.0, "2wikimultihopqa": 90.7, hotpotqa: 95.4 } },
 ];
 
-/** The paper's system a run label stands for in Tables 2, 3 and 9: the label's method (settings suffixes aside). */
-export function paperSystemFor(run: string): string | undefined {
+/**
+ * The paper's system a run label stands for in Tables 2, 3 and 9: the label's method (settings
+ * suffixes aside). Dense retrieval is the paper's NV-Embed-v2 row only when its rankings come from
+ * that encoder (`indexes`: "<openie>|<encoder>[|f16]"); dense with another is no row of the paper's.
+ */
+export function paperSystemFor(run: string, indexes?: readonly string[]): string | undefined {
   if (run === "hipporag2") return "HippoRAG 2";
   if (run === "hipporag2-nofilter") return "HippoRAG 2 w/o filter";
-  if (/^dense(-top\d+)?$/.test(run)) return "NV-Embed-v2 (dense)";
+  if (/^dense(-top\d+)?$/.test(run)) return indexes !== undefined && indexes.length > 0 && indexes.every((id) => /nv-embed-v2/i.test(id.split("|")[1] ?? "")) ? "NV-Embed-v2 (dense)" : undefined;
   if (/^bm25(-top\d+)?$/.test(run)) return "BM25";
   return undefined;
 }

@@ -60,7 +60,9 @@ function datasetNotes(datasets: readonly DatasetRuns[]): string[] {
     const n = d.reports[0]?.report.count ?? 0;
     // Each run's own notes (fallbacks, missing answers, a partial index) follow its dataset's line,
     // named as its column is (with the workspace when two hold the dataset: their notes stay apart).
-    const runs = [...(d.notes ?? []), ...d.reports.flatMap((r) => r.notes ?? [])].map((note) => `${columnName(d, datasets)}: ${note}`);
+    const indexes = [...new Set(d.reports.flatMap((r) => r.indexes ?? []))];
+    const mixed = indexes.length > 1 ? [`its runs come from different indexes, not comparable as they stand (${d.reports.map((r) => `${labelOf(r)}: ${(r.indexes ?? []).join(" + ")}`).join("; ")})`] : [];
+    const runs = [...(d.notes ?? []), ...mixed, ...d.reports.flatMap((r) => r.notes ?? [])].map((note) => `${columnName(d, datasets)}: ${note}`);
     const where = `${d.saveDir}, ${plural(n, "question")}${d.questions ? ` of ${d.questions.path}${QUESTIONS_FROM[d.questions.from]}` : ""}`;
     if (!paper) return [`${d.dataset} (${where}): the paper reports no numbers for this dataset.`, ...runs];
     return [`${d.dataset} (${where}) against ${paper.name}${paper.exact ? "" : ": not the paper's split, so differences are context, not a reproduction check"}.`, ...runs];
@@ -77,16 +79,22 @@ function pairTable(
   notes: string[],
   include: (report: NamedReport) => boolean = () => true,
 ): PaperTable {
-  const runs = orderRuns(datasets.flatMap((d) => d.reports.filter(include).map((r) => r.name)));
+  const runs = orderRuns(datasets.flatMap((d) => d.reports.filter(include).map(labelOf)));
   const header = ["run", "paper system", ...datasets.flatMap((d) => [columnName(d, datasets), "paper", "ours − paper"])];
   const body = runs.map((run) => {
-    const system = paperSystemFor(run);
+    // Per workspace: dense is the paper's NV-Embed-v2 only where that is its encoder.
+    const systems = datasets.map((d) => {
+      const named = d.reports.find((r) => labelOf(r) === run);
+      return named ? paperSystemFor(run, named.indexes) : undefined;
+    });
+    const system = systems.find((s) => s !== undefined);
     return [
       run,
-      system ?? MISSING,
-      ...datasets.flatMap((d) => {
+      system === undefined ? MISSING : systems.every((s, i) => s === system || !datasets[i]!.reports.some((r) => labelOf(r) === run)) ? system : `${system} (where it is the encoder)`,
+      ...datasets.flatMap((d, i) => {
         // A run may be current in one workspace and stale in another: marked in the column it is stale in.
-        const named = d.reports.find((r) => r.name === run);
+        const named = d.reports.find((r) => labelOf(r) === run);
+        const system = systems[i];
         const report = named?.report;
         const mine: Pair = report ? ours(report) : [undefined, undefined];
         const row = system ? paperNumbers(d.dataset)?.rows.find((r) => r.system === system) : undefined;
@@ -102,6 +110,11 @@ function pairTable(
   return { title, header, body, notes: [...notes, "Paper system: the paper's row a run label is compared with (dense is the paper's NV-Embed-v2 only when that is the encoder)."] };
 }
 
+/** A stored run's label (eval's name may add the indexes it was retrieved from). */
+function labelOf(report: NamedReport): string {
+  return report.run ?? report.name;
+}
+
 /** A dataset's column title; with the workspace folder when two workspaces hold the same dataset. */
 function columnName(d: DatasetRuns, datasets: readonly DatasetRuns[]): string {
   return datasets.filter((other) => other.dataset === d.dataset).length > 1 ? `${d.dataset} (${d.saveDir})` : d.dataset;
@@ -113,7 +126,15 @@ function delta(ours: number | undefined, paper: number | undefined): string {
 }
 
 function ablationTable(datasets: readonly DatasetRuns[], notes: string[]): PaperTable | undefined {
-  const rows = PAPER_ABLATIONS.map((ablation) => ({ ablation, runs: datasets.map((d) => d.reports.find((r) => ablation.matches(r.name))) }));
+  // our full system: HippoRAG 2 with the filter if stored, else without it (graph-only workspaces)
+  const fullOf = (d: DatasetRuns) => d.reports.find((r) => labelOf(r) === "hipporag2") ?? d.reports.find((r) => labelOf(r) === "hipporag2-nofilter");
+  const rows = PAPER_ABLATIONS.map((ablation) => ({
+    ablation,
+    runs: datasets.map((d) => {
+      const full = fullOf(d);
+      return full ? d.reports.find((r) => labelOf(r) === ablation.label(labelOf(full))) : undefined;
+    }),
+  }));
   if (!rows.some((row, i) => i > 0 && row.runs.some(Boolean))) return undefined; // no ablation run stored anywhere
   const header = ["variant", ...datasets.flatMap((d) => [`${columnName(d, datasets)} run`, "R@5 (vs full)", "paper (vs full)", "ours − paper"])];
   const full = PAPER_ABLATIONS[0]!;
@@ -121,8 +142,7 @@ function ablationTable(datasets: readonly DatasetRuns[], notes: string[]): Paper
     ablation.variant,
     ...datasets.flatMap((d, i) => {
       const run = runs[i];
-      // our full system: HippoRAG 2 with the filter if stored, else without it (graph-only workspaces)
-      const base = d.reports.find((r) => r.name === "hipporag2") ?? d.reports.find((r) => r.name === "hipporag2-nofilter");
+      const base = fullOf(d);
       const key = paperDatasetKey(d.dataset) as keyof typeof ablation.recall5 | undefined;
       const paper = key ? ablation.recall5[key] : undefined;
       const paperFull = key ? full.recall5[key] : undefined;

@@ -128,7 +128,14 @@ export function evalCorpus(workspace: Workspace, passages: readonly { id: string
 
 /** The pooled means of a run (exactly as upstream) with a 95% bootstrap interval beside each. */
 export function withIntervals(run: ScoredRun, bootstrap: BootstrapOptions): NamedReport {
-  return { name: run.name, report: { ...poolScores(run.scores), ci95: metricIntervals(run.scores, bootstrap) }, ...(run.ircot ? { ircot: run.ircot } : {}), ...(run.notes?.length ? { notes: run.notes } : {}), ...(run.stale ? { stale: true } : {}) };
+  return {
+    name: run.name,
+    report: { ...poolScores(run.scores), ci95: metricIntervals(run.scores, bootstrap) },
+    ...(run.ircot ? { ircot: run.ircot } : {}),
+    ...(run.notes?.length ? { notes: run.notes } : {}),
+    ...(run.stale ? { stale: true } : {}),
+    ...(run.run !== undefined ? { run: run.run, indexes: run.indexes ?? [] } : {}),
+  };
 }
 
 /**
@@ -167,7 +174,7 @@ export function scoreStoredRuns(workspace: Workspace, questions: readonly Questi
     const stale = runStaleness(workspace, run, questions, corpus, fingerprintOf);
     const scored = { ...scoreRun(workspace, run, questions), notes: [...runNotes(workspace, run, questions, corpus, fingerprintOf), ...(stale ? [`${run}: not current: ${stale}; hipporag index and retrieve bring it up to date`] : [])] };
     const name = `${run}${mixed ? ` [${indexOf.get(run)!.join(" + ")}]` : ""}`;
-    return { ...scored, name, ...(stale ? { stale: true } : {}) };
+    return { ...scored, name, run, indexes: indexOf.get(run)!, ...(stale ? { stale: true } : {}) };
   });
 }
 
