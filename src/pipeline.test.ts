@@ -83,6 +83,18 @@ describe("hipporag run: the full pipeline through the CLI with a loopback LLM", 
     expect(filterCalls()).toHaveLength(2);
   });
 
+  it("eval --compare says when the two runs' answers come from different QA settings", async () => {
+    server = await new FakeOpenAIServer({ chat: fakeLlm }).start();
+    const saveDir = tempDir();
+    const base = ["--dataset", "sample", "--dataset-dir", SHARED_DATASETS, "--save-dir", saveDir, "--llm-base-url", server.url, "--llm-name", "test-model"];
+    expect((await runCli(["run", ...base])).code).toBe(0);
+    const compare = ["eval", "--dataset", "sample", "--dataset-dir", SHARED_DATASETS, "--save-dir", saveDir, "--compare", "hipporag2", "dense"];
+    expect((await runCli(compare)).stderr + (await runCli(compare)).stdout).not.toMatch(/different QA settings/);
+    expect((await runCli(["qa", ...base, "--run", "dense", "--qa-llm-name", "other-reader"])).code).toBe(0);
+    const mixed = await runCli(compare);
+    expect(mixed.stdout + mixed.stderr).toMatch(/hipporag2 vs dense: their answers come from different QA settings \(model, prompt or max tokens\), so the EM\/F1 difference is not the retrieval's alone/);
+  });
+
   it("qa shows its answers beside the gold ones, and --answers-out writes every one", async () => {
     server = await new FakeOpenAIServer({ chat: fakeLlm }).start();
     const saveDir = tempDir();

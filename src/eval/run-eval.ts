@@ -98,6 +98,10 @@ export function runEval(options: RunEvalOptions): EvalResult {
     const reports = scored.map((run) => withIntervals(run, bootstrap));
     const comparisons = options.compare ? [compareRuns(scored[0]!, scored[1]!, bootstrap)] : [];
     const notes = [...datasetNotes, ...reports.flatMap((r) => r.notes ?? [])];
+    if (options.compare && !items) {
+      const mixed = qaSettingsDiffer(workspace, options.compare[0], options.compare[1], dataset.questions);
+      if (mixed) notes.push(mixed);
+    }
     const label = options.predictions ? predictionsLabel(options.saveDir, options.dataset, options.predictions) : options.compare ? `${options.compare[0]}-vs-${options.compare[1]}` : (options.run ?? "all");
     const title = options.compare ? `Comparison: ${options.compare[0]} vs ${options.compare[1]} on ${options.dataset}` : `Evaluation: ${options.dataset}`;
     const createdAt = new Date().toISOString();
@@ -114,6 +118,21 @@ export function runEval(options: RunEvalOptions): EvalResult {
   } finally {
     workspace.close();
   }
+}
+
+/**
+ * Said beside a comparison whose two runs were answered with different QA settings (model, prompt or
+ * max tokens: the answers' qa input): their EM/F1 difference is then not the retrieval's alone.
+ */
+function qaSettingsDiffer(workspace: Workspace, a: string, b: string, questions: readonly Question[]): string | undefined {
+  const keys = [...new Set(questions.map((q) => questionKey(q.question)))];
+  const settingsOf = (run: string) => {
+    const { answers } = loadAnswerRows(workspace, run);
+    return new Set(keys.map((key) => answers.get(key)?.inputs.qa).filter((qa): qa is string => qa !== undefined));
+  };
+  const [sa, sb] = [settingsOf(a), settingsOf(b)];
+  if (sa.size === 0 || sb.size === 0 || (sa.size === sb.size && [...sa].every((s) => sb.has(s)))) return undefined;
+  return `${a} vs ${b}: their answers come from different QA settings (model, prompt or max tokens), so the EM/F1 difference is not the retrieval's alone; hipporag qa with one setting for both runs makes it so`;
 }
 
 /**
