@@ -39,6 +39,9 @@ describe("compareRuns: paired A − B over the questions both runs scored", () =
     expect(c.ci95.em![0]).toBeLessThan(c.em!);
     expect(c.ci95.em![1]).toBeGreaterThan(c.em!);
     expect(c.p.em).toBe(0);
+    // p = 0 is "below what the resamples resolve": <0.001 at 10,000 resamples, <0.050 at 20 (never <0.001)
+    expect(formatComparisonTable(compareRuns(a, b, { ...options, resamples: 20 }), [])).toMatch(/<0\.050 †/);
+    expect(formatComparisonTable(compareRuns(a, b, { ...options, resamples: 10_000 }), [])).toMatch(/<0\.001 †/);
   });
 
   it("a run against itself: zero differences, p = 1; B against A: p = 1 for a difference that is always negative", () => {

@@ -35,6 +35,8 @@ export interface RunComparison {
   ci95: MetricIntervals;
   /** One-sided paired bootstrap p-value: the share of resamples in which A − B ≤ 0. */
   p: PerMetric<number>;
+  /** The resamples behind p: it moves in steps of 1/resamples, so 0 means "below 1/resamples". */
+  resamples?: number;
 }
 
 export function compareRuns(a: ScoredRun, b: ScoredRun, options: BootstrapOptions): RunComparison {
@@ -54,8 +56,8 @@ export function compareRuns(a: ScoredRun, b: ScoredRun, options: BootstrapOption
     names.push(name);
     differences.push(Float64Array.from(pairs, ([i, j]) => values[i]! - other[j]!));
   }
-  if (names.length === 0) return { a: a.name, b: b.name, count: pairs.length, ci95: {}, p: {} };
+  if (names.length === 0) return { a: a.name, b: b.name, count: pairs.length, ci95: {}, p: {}, resamples: options.resamples };
   const summaries = bootstrapMeans(differences, options);
   const means = perMetric(names, differences.map((d) => round4(d.reduce((sum, x) => sum + x, 0) / d.length)));
-  return { a: a.name, b: b.name, count: pairs.length, ...means, ci95: perMetric(names, summaries.map(roundInterval)), p: perMetric(names, summaries.map((s) => s.atOrBelowZero)) };
+  return { a: a.name, b: b.name, count: pairs.length, ...means, ci95: perMetric(names, summaries.map(roundInterval)), p: perMetric(names, summaries.map((s) => s.atOrBelowZero)), resamples: options.resamples };
 }

@@ -71,9 +71,14 @@ export function pctInterval(interval: Interval | undefined, signed = false): str
   return `[${f(interval[0])}, ${f(interval[1])}]`;
 }
 
-export function formatP(p: number | undefined): string {
+/**
+ * A bootstrap p-value as printed: below what its resamples can resolve (1/resamples, at best 0.001)
+ * it is "<" that, so 20 resamples never claim "<0.001"; † marks p < 0.05.
+ */
+export function formatP(p: number | undefined, resamples?: number): string {
   if (p === undefined) return MISSING;
-  return `${p < 0.001 ? "<0.001" : p.toFixed(3)}${p < SIGNIFICANCE ? " †" : ""}`;
+  const floor = Math.max(0.001, resamples ? 1 / resamples : 0);
+  return `${p < floor ? `<${floor.toFixed(3)}` : p.toFixed(3)}${p < SIGNIFICANCE ? " †" : ""}`;
 }
 
 /** Header and rows of the means table: run, n, R@k…, EM, F1 (%), "–" where a run has no value. */
@@ -118,7 +123,7 @@ export function comparisonRows(comparison: RunComparison, reports: readonly Name
     pct(m.get(b)),
     signedPct(m.get(comparison)),
     pctInterval(m.get(comparison.ci95), true),
-    formatP(m.get(comparison.p)),
+    formatP(m.get(comparison.p), comparison.resamples),
   ]);
   return { header, body };
 }
