@@ -44,7 +44,7 @@ export function runNotes(
     const why = parts.length === 1 ? parts[0]!.replace(/^\d+ /, "") : parts.join(", ");
     // Without gold answers there is no EM/F1 to count them in (eval says it is not scored).
     // (as scoreRun does: a run with no answer and no failure left, all retrieved again since, shows no EM/F1)
-    const scored = questions.some((q) => q.goldAnswers.length > 0) && (answers.size > 0 || failed.size > 0) ? ": EM/F1 count them as empty answers" : ": EM/F1 are not shown until they are answered";
+    const scored = !questions.some((q) => q.goldAnswers.length > 0) ? "" : answers.size > 0 || failed.size > 0 ? ": EM/F1 count them as empty answers" : ": EM/F1 are not shown until they are answered";
     if (unanswered) notes.push(`${run}: ${unanswered} of ${keys.length} questions have no answer (${why})${scored}; hipporag qa answers them`);
     // A qa with another model or prompt that stopped before the end leaves answers of both.
     const settings = new Map<string, number>();
