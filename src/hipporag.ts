@@ -388,15 +388,20 @@ export class HippoRag {
     return this.retrieverCache.retriever;
   }
 
+  /** Throws the usage error a retrieval with `options` meets when an LLM it needs is not configured (a dry run asks too). */
+  checkRetrievalLlms(options: RetrievalOptions): void {
+    const use = methodOf(options.method).llmUse(options);
+    if (use && !this.llms.filter) throw usageError(...use.missing);
+    // IRCoT's reasoning sentences are written by the QA stage's LLM (the reader).
+    if (options.ircotSteps && !this.llms.qa) throw usageError("IRCoT needs an LLM to write its reasoning sentences", "configure one (--llm-base-url and --llm-name, or --qa-llm-*, on the command line), or retrieve without --ircot");
+  }
+
   /** Ranked passages for each query (upstream `retrieve`); results carry a trace of every decision. */
   async retrieve(queries: readonly string[], numToRetrieve?: number, overrides: Partial<RetrievalOptions> = {}, onEach?: (done: number) => void, signal?: AbortSignal): Promise<RetrievedDocs[]> {
     this.assertOpen();
     if (numToRetrieve !== undefined) positiveInt("numToRetrieve", numToRetrieve, MAX_TOP_K);
     const options = this.retrievalOptions({ ...overrides, ...(numToRetrieve !== undefined ? { topK: numToRetrieve } : {}) });
-    const use = methodOf(options.method).llmUse(options);
-    if (use && !this.llms.filter) throw usageError(...use.missing);
-    // IRCoT's reasoning sentences are written by the QA stage's LLM (the reader).
-    if (options.ircotSteps && !this.llms.qa) throw usageError("IRCoT needs an LLM to write its reasoning sentences", "configure one (--llm-base-url and --llm-name, or --qa-llm-*, on the command line), or retrieve without --ircot");
+    this.checkRetrievalLlms(options);
     const retriever = await this.retriever(signal);
     const contentOf = new Map(retriever.graph.passageIds.map((id, i) => [id, retriever.contents[i]!]));
     // ---------- IRCoT: the method retrieves at every step; the reasoning between steps is ircotRetrieve's

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { LexicalEncoder } from "./embedding/lexical-encoder.js";
 import { HippoRag } from "./hipporag.js";
@@ -179,6 +179,19 @@ describe("hipporag run: the full pipeline through the CLI with a loopback LLM", 
     expect(existsSync(join(saveDir, "hipporag.sqlite"))).toBe(false);
     const retrieve = await runCli(["retrieve", ...base]);
     expect(retrieve.code).toBe(2);
+  });
+
+  it("retrieve --dry-run refuses the filter without an LLM as retrieve does, and plans once it is off", async () => {
+    const demo = resolve(import.meta.dirname, "../reproduce/demo");
+    const base = ["--dataset", "demo", "--dataset-dir", demo, "--save-dir", tempDir()];
+    expect((await runCli(["openie", ...base, "--import", join(demo, "openie_results_ner_handwritten.json")])).code).toBe(0);
+    expect((await runCli(["index", ...base])).code).toBe(0);
+    for (const extra of [[], ["--dry-run"], ["--max-cost", "1"]]) {
+      const refused = await runCli(["retrieve", ...base, ...extra]);
+      expect(refused.code, extra.join(" ")).toBe(2);
+      expect(refused.stderr).toMatch(/the recognition-memory filter needs an LLM/);
+    }
+    expect((await runCli(["retrieve", ...base, "--no-filter", "--dry-run"])).code).toBe(0);
   });
 });
 

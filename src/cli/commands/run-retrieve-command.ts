@@ -29,7 +29,7 @@ export interface RetrieveOptions extends CommonOptions, PlanCliOptions, CorpusCl
 import { RETRIEVAL_METHODS } from "../../retrieval/method-registry.js";
 import type { LlmFailure } from "../../retrieval/count-fallbacks.js";
 import type { IrcotUsage } from "../../retrieval/ircot/ircot-usage.js";
-import { retrieveQuestions } from "../../experiment/stored-runs.js";
+import { planRetrieval, retrieveQuestions } from "../../experiment/stored-runs.js";
 
 export async function runRetrieveCommand(common: ResolvedCommon, options: RetrieveOptions, output: Output): Promise<number> {
   // A comma list on a numeric option is a sweep: every combination is a stored run of its own.
@@ -54,6 +54,11 @@ export async function runRetrieveCommand(common: ResolvedCommon, options: Retrie
     // Rankings of a corpus the index no longer matches would not be what a fresh workspace gives.
     hippo.memoryIndex().assertFresh(dataset.passages.map((p) => p.id));
     if (options.dryRun || options.maxCost !== undefined) {
+      // what the real run refuses (the filter without an LLM), the dry run refuses too, where it has questions to retrieve
+      for (const setting of sweep) {
+        const plan = planRetrieval(hippo, dataset.questions, setting);
+        if (plan.todo.length > 0) hippo.checkRetrievalLlms(plan.options);
+      }
       const plans = await planRetrievals(hippo, dataset.questions, sweep);
       if (options.dryRun) {
         printPlan(plans, output, common.json);
