@@ -118,6 +118,10 @@ function checkMethodSettings(options: RetrievalCliOptions): void {
   if (noFilter && cutoffs.some((value) => value !== DEFAULT_RETRIEVAL.filterMatchCutoff)) {
     throw usageError(`--filter-match-cutoff has no effect with ${noFilter} (no filter output to map)`, "drop it, or run with the filter");
   }
+  // Likewise the passage nodes' weight without passage nodes: a sweep over it would store identical runs.
+  if (options.passageNodes === false && (options.passageNodeWeight ?? []).some((value) => value !== DEFAULT_RETRIEVAL.passageNodeWeight)) {
+    throw usageError("--passage-node-weight has no effect with --no-passage-nodes (no passage node to weigh)", "drop one of them");
+  }
   // `run` has no --method: it runs every method, each with the settings it uses.
   if (options.method === undefined) return;
   const method = methodOf(options.method);

@@ -67,6 +67,9 @@ describe("retrieval methods as plug-ins", () => {
     }
     const run = await runCli(["run", ...at, "--no-filter", "--filter-match-cutoff", "0,0.5", "--skip-qa"]);
     expect(run.code).toBe(2);
+    const weights = await runCli(["retrieve", ...at, "--no-filter", "--no-passage-nodes", "--passage-node-weight", "0.01,0.3"]);
+    expect(weights.code).toBe(2);
+    expect(weights.stderr).toContain("--passage-node-weight has no effect with --no-passage-nodes");
     // What a method uses stays accepted.
     expect((await runCli(["retrieve", ...at, "--method", "dense", "--top-k", "3"])).code).toBe(0);
     // --explain's ranking: the dense column only beside HippoRAG 2's PageRank (BM25's trace holds its own score there)
