@@ -94,7 +94,7 @@ export function loadDataset(name: string, dir: string, options: LoadDatasetOptio
   }
   const questions = hasQuestions ? loadQuestionsWithNotes(questionsPath, options.corpus ? datasetNameFromCorpus(options.corpus) : name) : undefined;
   if (questions) notes.push(...questions.notes);
-  if (questions && options.chunking) notes.push("gold passages are whole passages: with --chunk-tokens only passages left unsplit can match, so Recall@k understates retrieval (EM/F1 are unaffected)");
+  if (questions && options.chunking && questions.questions.some((q) => q.goldDocs.length > 0)) notes.push("gold passages are whole passages: with --chunk-tokens only passages left unsplit can match, so Recall@k understates retrieval (EM/F1 are unaffected)");
   const unmatchedGold = questions && !options.chunking ? unmatchedGoldNote(questions.questions, passages, questionsPath, corpusPath) : undefined;
   if (unmatchedGold) notes.push(unmatchedGold);
   return {

@@ -88,7 +88,7 @@ export function readQuestionRecords(data: unknown, file: string, datasetName: st
   const notes: string[] = [];
   if (answerless) notes.push(`${file}: no question has a gold answer: answers are generated and shown, EM/F1 not scored`);
   if (withoutGold > 0 && withoutGold === questions.length) {
-    notes.push(`${file}: no question has gold passages (${describeFormats(formats)}): passages are retrieved and shown, Recall@k not scored${answerless ? "" : "; EM/F1 still apply"}`);
+    notes.push(`${file}: no question has gold passages (${describeFormats(formats)}): passages are retrieved and stored (run --show N prints them, retrieve --explain one question's, --predictions-out writes all), Recall@k not scored${answerless ? "" : "; EM/F1 still apply"}`);
   } else if (withoutGold > 0) {
     notes.push(`${withoutGold} of ${questions.length} questions have no gold passages (${describeFormats(formats)}): Recall@k counts them as 0, as upstream${answerless ? "" : "; EM/F1 still apply"}`);
   }

@@ -53,7 +53,7 @@ describe("the format registry recognises every dataset of the paper", () => {
     ], "lveval");
     expect(loaded.formats).toEqual({ lveval: 2 });
     expect(loaded.questions.map((q) => [q.question, q.goldAnswers, q.goldDocs])).toEqual([["Who wrote it?", ["Bo", "B."], []], ["When?", ["1901"], []]]);
-    expect(loaded.notes.join("\n")).toMatch(/no question has gold passages \(lveval: 2\): passages are retrieved and shown, Recall@k not scored; EM\/F1 still apply/);
+    expect(loaded.notes.join("\n")).toMatch(/no question has gold passages \(lveval: 2\): passages are retrieved and stored \(run --show N prints them, retrieve --explain one question.s, --predictions-out writes all\), Recall@k not scored; EM\/F1 still apply/);
   });
   it("narrativeqa: question and answers as strings or {text}; unknown fields are reported, not dropped silently", () => {
     const loaded = read([
