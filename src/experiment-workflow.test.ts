@@ -792,6 +792,14 @@ describe("a dry run says what the real run would refuse, with its exit code", ()
       expect(result.stderr, command).toMatch(/1 of 1 passage has no OpenIE results for model gpt-4o-mini, and no LLM is configured to extract them/);
     }
   });
+
+  it("an index naming a model whose OpenIE the workspace lacks says whose it holds", async () => {
+    const saveDir = tempDir();
+    await runCli(["openie", ...demo(saveDir), "--import", DEMO_OPENIE]);
+    const result = await runCli(["index", ...demo(saveDir), "--llm-name", "foo"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/18 of 18 passages have no OpenIE results for model foo, and no LLM is configured to extract them; the workspace holds OpenIE of handwritten \(18 passages\) \(hint: index those with --openie-llm-name handwritten/);
+  });
 });
 
 describe("qa picks the run there is", () => {

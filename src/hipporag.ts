@@ -283,8 +283,11 @@ export class HippoRag {
     // The OpenIE LLM extracts only into its own model's results: never two models in one index.
     const extractor = this.llms.openie && this.openieSet(this.llms.openie.modelId) === index.openieModel ? this.llms.openie : undefined;
     if (lacking.missing.length > 0 && !skipFailed && !this.llms.openie) {
-      throw new HippoError("INPUT", `${lacking.missing.length} of ${total} passage${total === 1 ? "" : "s"} ${lacking.missing.length === 1 ? "has" : "have"} no OpenIE results for model ${index.openieModel}, and no LLM is configured to extract them${lacking.failed ? ` (${lacking.failed} failed before)` : ""}`, {
-        suggestion: "configure an LLM (OPENAI_API_KEY for OpenAI, or --llm-base-url for a local server), or import results (openie --import, --import-batch)",
+      // Which OpenIE the workspace does hold (a --llm-name naming another model is the usual slip).
+      const others = this.workspace.openieModels().filter((m) => m.done > 0 && m.model !== index.openieModel);
+      const held = others.length ? `; the workspace holds OpenIE of ${others.map((m) => `${m.model} (${m.done} passage${m.done === 1 ? "" : "s"})`).join(", ")}` : "";
+      throw new HippoError("INPUT", `${lacking.missing.length} of ${total} passage${total === 1 ? "" : "s"} ${lacking.missing.length === 1 ? "has" : "have"} no OpenIE results for model ${index.openieModel}, and no LLM is configured to extract them${lacking.failed ? ` (${lacking.failed} failed before)` : ""}${held}`, {
+        suggestion: `${others.length ? `index those with --openie-llm-name ${others[0]!.model}, or ` : ""}configure an LLM (OPENAI_API_KEY for OpenAI, or --llm-base-url for a local server), or import results (openie --import, --import-batch)`,
       });
     }
     if (lacking.missing.length > 0 && !skipFailed && !extractor) {
