@@ -32,7 +32,7 @@ export function checkChunking(saveDir: string, passages: readonly Passage[]): vo
       if (stored && mine && mine !== stored.cut) {
         throw usageError(
           `${workspace.path} already holds ${stored.document} cut as ${describe(stored.cut)}; cutting it as ${describe(mine)} would mix two corpora in one index`,
-          "use another --save-dir (the default, outputs/<name>-c<N>o<M>, differs per setting), or keep the same --chunk-tokens/--chunk-overlap/--chunk-tokenizer",
+          "keep the same --chunk-tokens/--chunk-overlap/--chunk-tokenizer (with --chunk-tokenizer auto an onnx --embedding-name brings its own tokenizer: pass the one the workspace was cut with), or use another --save-dir (the default, outputs/<name>-c<N>o<M>, differs by size and overlap only, not by tokenizer)",
         );
       }
     }

@@ -162,6 +162,7 @@ describe("--corpus with --chunk-tokens through the CLI", () => {
     const other = await batch("--chunk-tokens", "80");
     expect(other.code).toBe(2);
     expect(other.stderr).toMatch(/already holds (people\/Ada Lovelace\.md|Charles Babbage\.txt|Note\.txt) cut as chunks of 40 tokens, overlap 5, counted by approx; cutting it as chunks of 80 tokens, overlap 10, counted by approx would mix two corpora/);
+    expect(other.stderr).toMatch(/outputs\/<name>-c<N>o<M>, differs by size and overlap only, not by tokenizer/);
     const whole = await batch();
     expect(whole.code).toBe(2);
     expect(whole.stderr).toMatch(/cutting it as whole passages \(no --chunk-tokens\)/);
