@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { HippoError } from "../../core/errors.js";
+import { HubUnreachable } from "../../datasets/hub/hub-fetch.js";
 import { hubDatasets, type HubDataset } from "../../datasets/hub/hub-dataset-names.js";
 import { listHubFiles } from "../../datasets/hub/list-hub-files.js";
 import { localDatasets } from "../../datasets/hub/local-datasets.js";
@@ -22,7 +23,16 @@ export async function runDatasetsList(options: DatasetsOptions, output: Output):
   const local = localDatasets(options.datasetDir);
   let hub: HubDataset[] | null = null;
   if (settings.offline) output.stderr(`offline: ${settings.repo} not consulted; local datasets in ${options.datasetDir} only`);
-  else hub = hubDatasets(await listHubFiles(settings));
+  else {
+    try {
+      hub = hubDatasets(await listHubFiles(settings));
+    } catch (error) {
+      // The Hub out of reach (no network): the local datasets are still worth listing, said so. (A refusal,
+      // 401 or 404, is an answer: that stays an error.)
+      if (!(error instanceof HubUnreachable)) throw error;
+      output.stderr(`${settings.repo} could not be reached (${error.message}): local datasets in ${options.datasetDir} only (--offline skips the Hub)`);
+    }
+  }
   if (options.json) {
     output.stdout(JSON.stringify({ repo: settings.repo, revision: settings.revision, datasetDir: options.datasetDir, hub: hub?.map(describe) ?? null, local }, null, 2));
     return 0;

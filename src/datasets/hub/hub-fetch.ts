@@ -2,6 +2,9 @@ import { HippoError } from "../../core/errors.js";
 import { redactSecrets } from "../../core/redact.js";
 import type { HubSettings } from "./hub-settings.js";
 
+/** The Hub did not answer at all (no network, DNS, a refused connection): what `datasets list` can do without. */
+export class HubUnreachable extends HippoError {}
+
 /**
  * One request to the Hub with the token attached and every failure turned into a one-line remote
  * error (exit 3) that says what to do. The token is scrubbed from anything a server echoes back.
@@ -18,7 +21,7 @@ export async function hubFetch(url: string, settings: HubSettings, init: { heade
   try {
     response = await fetch(url, { headers, signal: init.signal, redirect: "follow" });
   } catch (error) {
-    throw new HippoError("REMOTE", `cannot reach ${settings.endpoint} for ${init.what}: ${scrub(errorText(error), settings)}`, {
+    throw new HubUnreachable("REMOTE", `cannot reach ${settings.endpoint} for ${init.what}: ${scrub(errorText(error), settings)}`, {
       cause: error,
       isRetryable: true,
       suggestion: "check the network (or HF_ENDPOINT for a mirror); with no network, copy the dataset files into --dataset-dir by hand (other commands take --offline to never ask the Hub)",

@@ -76,6 +76,20 @@ describe("hipporag datasets list", () => {
     }
     expect(hub.requests).toEqual([]);
   });
+  it("a Hub out of reach still lists the local datasets, saying so (a refusal stays an error)", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "a_corpus.json"), "[]");
+    const endpoint = process.env.HF_ENDPOINT;
+    process.env.HF_ENDPOINT = "http://127.0.0.1:9";
+    try {
+      const result = await runCli(["datasets", "list", "--dataset-dir", dir]);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(/^a\s+\?\s+yes/m);
+      expect(result.stderr).toMatch(/osunlp\/HippoRAG_2 could not be reached \(cannot reach http:\/\/127\.0\.0\.1:9 .*\): local datasets in .* only \(--offline skips the Hub\)/);
+    } finally {
+      process.env.HF_ENDPOINT = endpoint;
+    }
+  });
   it("offline with nothing local says where it looked and how to get datasets, instead of a bare 'no datasets'", async () => {
     const missing = join(tempDir(), "nowhere");
     const result = await runCli(["datasets", "list", "--dataset-dir", missing, "--offline"]);
