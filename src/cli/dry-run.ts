@@ -15,7 +15,9 @@ import type { OpenIEStore } from "../store/openie-store.js";
 import { parseNerOutput } from "../openie/parse-openie-output.js";
 import { nerMessages, tripleMessages } from "../openie/prompts/build-openie-messages.js";
 import type { OpenIEPrompts } from "../openie/prompts/openie-prompts.js";
-import { qaMessages } from "../qa/qa-prompt.js";
+import { QA_TOP_K, qaMessages } from "../qa/qa-prompt.js";
+import { DEFAULT_IRCOT_PROMPT, ircotMessages } from "../retrieval/ircot/ircot-prompt.js";
+import { IRCOT_READ_K } from "../retrieval/ircot/ircot-retrieve.js";
 import { QUERY_NER_MAX_TOKENS, queryNerMessages } from "../retrieval/query-ner-prompt.js";
 import type { EmbedPurpose } from "../embedding/encoder.js";
 import { methodOf } from "../retrieval/method-registry.js";
@@ -58,6 +60,14 @@ export function workspaceFolder(saveDir: string, dryRun: boolean): { saveDir: st
 const REPLY_TOKENS: Record<string, number> = { "openie-ner": 80, "openie-triples": 300, filter: 80, qa: 120, "query-ner": 40 };
 
 /** Estimated prompt tokens of a request: its characters / 4. */
+/** A passage of the index's mean length (a dry run's stand-in for passages a retrieval has not ranked yet). */
+function meanPassage(hippo: HippoRag): string {
+  const index = hippo.memoryIndex();
+  const contents = index.passageContents(index.passageIds());
+  const chars = contents.reduce((n, c) => n + (c?.length ?? 0), 0);
+  return "x".repeat(contents.length ? Math.round(chars / contents.length) : 600);
+}
+
 export const promptTokens = (messages: readonly ChatMessage[]) => Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / 4);
 
 /** The model a remote encoder's price is looked up by ("openai:<model>:<format>" → "<model>"). */
@@ -152,7 +162,10 @@ export async function planRetrievals(hippo: HippoRag, questions: readonly Questi
       const reasoning = row(`ircot ${run}`, hippo.stageLlm("qa")?.modelId ?? "(no QA LLM)");
       reasoning.calls = todo.length * steps;
       reasoning.cached = questions.length - todo.length;
-      reasoning.tokensIn = reasoning.calls * 1200; // question, ten passages and the sentences so far
+      // each call: the prompt with the question, the ten passages read (of this corpus' mean length)
+      // and the sentences so far (40 tokens each: on average (steps − 1) / 2 of them)
+      const prompt = ircotMessages(hippo.config.ircotPrompt ?? DEFAULT_IRCOT_PROMPT, "", Array(IRCOT_READ_K).fill(meanPassage(hippo)), []);
+      for (const q of todo) reasoning.tokensIn += steps * (promptTokens(prompt) + Math.ceil(q.question.length / 4)) + 20 * steps * (steps - 1);
       reasoning.tokensOut = reasoning.calls * 40;
       reasoning.note = `at most: ${steps} reasoning sentences per question, fewer when one concludes`;
       plans.push(priced(reasoning));
@@ -166,11 +179,13 @@ export async function planRetrievals(hippo: HippoRag, questions: readonly Questi
       continue;
     }
     const plan = row(`filter ${run}`, hippo.stageLlm("filter")?.modelId ?? "(no filter LLM)");
-    plan.calls = todo.length;
+    // IRCoT retrieves (and filters) again at every step with the query grown by a sentence
+    const perQuestion = options.ircotSteps ?? 1;
+    plan.calls = todo.length * perQuestion;
     plan.cached = questions.length - todo.length;
-    plan.tokensIn = todo.length * 1600; // the filter prompt: ten demonstrations and five facts, ~1,600 tokens
-    plan.tokensOut = todo.length * REPLY_TOKENS.filter!;
-    plan.note = "at most: a filter reply cached for the same candidates is not sent";
+    plan.tokensIn = plan.calls * 1600; // the filter prompt: ten demonstrations and five facts, ~1,600 tokens
+    plan.tokensOut = plan.calls * REPLY_TOKENS.filter!;
+    plan.note = options.ircotSteps ? `at most: one per IRCoT step (${perQuestion}), fewer when a question concludes or a reply is cached` : "at most: a filter reply cached for the same candidates is not sent";
     plans.push(priced(plan));
   }
   const embedded = await planQueryEmbeddings(hippo, queries, [nerMentions ? "the entities query NER finds" : "", ircotQueries ? "IRCoT's reasoning sentences" : ""].filter(Boolean));
@@ -264,8 +279,11 @@ export function planQa(hippo: HippoRag, run: string, questions: readonly Questio
   const plan = row(`qa ${run}`, cache.modelId);
   const later = toRetrieve === "all" ? questions : toRetrieve;
   if (later.length > 0) {
-    plan.calls = new Set(later.map((q) => q.question)).size;
-    plan.tokensIn = plan.calls * 900;
+    const distinct = [...new Set(later.map((q) => q.question))];
+    plan.calls = distinct.length;
+    // the QA prompt over qa-top-k passages of this corpus' mean length
+    const passages = Array<string>(hippo.config.qaTopK ?? QA_TOP_K).fill(meanPassage(hippo));
+    for (const question of distinct) plan.tokensIn += promptTokens(qaMessages(passages, question));
     plan.tokensOut = plan.calls * REPLY_TOKENS.qa!;
     plan.note = `at most for ${plural(plan.calls, "question")}: retrieved first`;
   }

@@ -154,6 +154,26 @@ describe("run --ircot", () => {
 });
 
 describe("IRCoT limits and faults", () => {
+  it("--dry-run with the filter bounds what the run sends: a filter call per step, reasoning prompts of this corpus' passages", async () => {
+    const tag = "dry-run";
+    server = await new FakeOpenAIServer({ chat: endlessReasoner }).start();
+    const args = ["retrieve", ...base, ...llmAt(server), "--ircot", "--max-steps", "3", "--filter-llm-name", `filter-${tag}`, ...ownPrompt(tag)];
+    const plan = JSON.parse((await runCli([...args, "--dry-run", "--json"])).stdout) as { stages: { stage: string; calls: number; tokensIn: number }[] };
+    const stage = (name: string) => plan.stages.find((st) => st.stage.startsWith(name))!;
+    expect((await runCli(args)).code).toBe(0);
+    const sent = server.chatRequests();
+    const reasoning = sent.filter(taggedWith(tag));
+    const filtered = sent.filter((b) => b.model === `filter-${tag}`);
+    const tokens = (bodies: ChatBody[]) => bodies.reduce((n, b) => n + Math.ceil(b.messages.reduce((m, x) => m + x.content.length, 0) / 4), 0);
+    expect(reasoning).toHaveLength(50 * 3); // it never concludes: the plan's "at most" is reached
+    expect(stage("ircot").calls).toBe(reasoning.length);
+    expect(filtered.length).toBeGreaterThan(50); // step 1 and the steps after it
+    expect(stage("filter").calls).toBeGreaterThanOrEqual(filtered.length);
+    // the estimate covers the prompts sent, within a third
+    expect(stage("ircot").tokensIn).toBeGreaterThanOrEqual(tokens(reasoning) * 0.9);
+    expect(stage("ircot").tokensIn).toBeLessThan(tokens(reasoning) * 1.35);
+  });
+
   it("a reasoner that never concludes stops at --max-steps: exactly that many calls per question", async () => {
     server = await new FakeOpenAIServer({ chat: endlessReasoner }).start();
     const run = await json(["retrieve", ...base, ...llmAt(server), "--no-filter", "--ircot", "--max-steps", "2", "--top-k", "20", ...ownPrompt("endless"), "--json"]);
