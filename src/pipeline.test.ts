@@ -47,6 +47,9 @@ describe("hipporag run: the full pipeline through the CLI with a loopback LLM", 
     expect(second.code).toBe(0);
     expect(server.chatRequests()).toHaveLength(calls.length);
     expect(JSON.parse(second.stdout).results).toEqual(report.results);
+    // what each run paid: the second nothing (every reply cached); the workspace's total is the first's
+    expect(JSON.parse(second.stdout).costs).toEqual([]);
+    expect(JSON.parse(second.stdout).workspaceCosts).toEqual(report.costs);
   });
 
   it("a server per stage alone (no --llm-base-url, no OPENAI_API_KEY) runs the filter and QA, in the plan as in the run", async () => {

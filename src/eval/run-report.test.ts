@@ -26,6 +26,7 @@ const report: RunReport = {
   bootstrap,
   stages: { index: { passageNodes: 1890, synonymyEdges: 3298, excluded: [], leftOutIds: ["a", "b"], timingsMs: { synonymy: 1200 } } },
   costs: [{ stage: "openie-ner (gpt-4o-mini)", calls: 1890, promptTokens: 912345, completionTokens: 45678, estimatedUsd: 0.1643 }],
+  workspaceCosts: [{ stage: "openie-ner (gpt-4o-mini)", calls: 3780, promptTokens: 1824690, completionTokens: 91356, estimatedUsd: 0.3286 }],
   timingsMs: { "openie + index": 6543, retrieve: 2468, total: 9400 },
 };
 const md = runMarkdown(report);
@@ -35,7 +36,7 @@ const svg = html.match(/<svg[\s\S]*<\/svg>/)![0];
 describe("run report: Markdown and HTML from the same content", () => {
   it("the HTML has every section, warning, note, usage and timing the Markdown has", () => {
     const headings = [...md.matchAll(/^#+ (.*)$/gm)].map((m) => m[1]!);
-    expect(headings).toEqual(expect.arrayContaining(["LLM usage", "Timings", "Settings", "Stage: index", "same-a vs same-b (paired, 20 questions)", "The paper's numbers: MuSiQue (paper test set, 11,656 passages)"]));
+    expect(headings).toEqual(expect.arrayContaining(["LLM usage of this run (the replies it stored; cached ones cost nothing)", "LLM usage of the workspace (every stored reply, each paid once, whichever run asked for it)", "Timings", "Settings", "Stage: index", "same-a vs same-b (paired, 20 questions)", "The paper's numbers: MuSiQue (paper test set, 11,656 passages)"]));
     for (const heading of headings) expect(html).toContain(heading.replace(/'/g, "'"));
     for (const text of ["12 passages are not in the index", "QA skipped: no LLM configured.", "openie-ner (gpt-4o-mini)", "912345", "45678", "0.1643", "openie + index: 6.5 s", "retrieve: 2.5 s", "total: 9.4 s", "1,000 resamples, seed 0"]) {
       expect(md, text).toContain(text);

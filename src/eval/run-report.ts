@@ -33,7 +33,10 @@ export interface RunReport {
   stages: Record<string, Record<string, unknown>>;
   /** Per run, the questions whose QA failed in this run (id and error): retried by the next one. */
   qaFailures?: Record<string, { id: string; error: string }[]>;
+  /** The LLM usage of this run: the replies it stored (cached replies cost nothing). */
   costs: StageCost[];
+  /** Every reply the workspace holds, each paid once, whichever run asked for it. */
+  workspaceCosts?: StageCost[];
   timingsMs: Record<string, number>;
 }
 
@@ -78,12 +81,14 @@ function sections(report: RunReport): Section[] {
       body: paper.rows.map((r) => [r.system, ...[r.recall2, r.recall5, r.em, r.f1].map(paperValue)]),
     });
   }
-  if (report.costs.length) {
-    out.push({
-      heading: "LLM usage",
-      header: ["stage", "calls", "tokens in", "tokens out", "est. USD"],
-      body: report.costs.map((c) => [c.stage, c.calls, c.promptTokens, c.completionTokens, c.estimatedUsd ?? "n/a"]),
-    });
+  const usage = (costs: StageCost[]) => costs.map((c) => [c.stage, c.calls, c.promptTokens, c.completionTokens, c.estimatedUsd ?? "n/a"]);
+  out.push({
+    heading: "LLM usage of this run (the replies it stored; cached ones cost nothing)",
+    header: ["stage", "calls", "tokens in", "tokens out", "est. USD"],
+    body: report.costs.length ? usage(report.costs) : [["none: every reply came from the workspace's cache", "", "", "", ""]],
+  });
+  if (report.workspaceCosts?.length) {
+    out.push({ heading: "LLM usage of the workspace (every stored reply, each paid once, whichever run asked for it)", header: ["stage", "calls", "tokens in", "tokens out", "est. USD"], body: usage(report.workspaceCosts) });
   }
   const fallbacks = report.results.filter((r) => r.fallbacks && Object.keys(r.fallbacks).length);
   const ircot = report.results.filter((r) => r.ircot);

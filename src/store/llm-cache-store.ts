@@ -23,6 +23,6 @@ export interface LlmUsage {
 export interface LlmCacheStore {
   get(key: string): CachedReply | undefined;
   put(key: string, stage: string, model: string, reply: CachedReply): void;
-  /** Usage per (stage, model), sorted by stage, then model. */
-  usage(): LlmUsage[];
+  /** Usage per (stage, model), sorted by stage, then model; `since` (ISO time): of the replies stored from then on. */
+  usage(since?: string): LlmUsage[];
 }

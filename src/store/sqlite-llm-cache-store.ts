@@ -21,9 +21,10 @@ export class SqliteLlmCacheStore implements LlmCacheStore {
       .run(key, stage, model, reply.text, JSON.stringify(metadata), new Date().toISOString());
   }
 
-  usage(): LlmUsage[] {
+  usage(since?: string): LlmUsage[] {
     const byPair = new Map<string, LlmUsage>();
-    for (const row of this.db.prepare("SELECT stage, model, metadata FROM llm_cache ORDER BY stage, model").iterate() as Iterable<{ stage: string; model: string; metadata: string }>) {
+    const rows = this.db.prepare("SELECT stage, model, metadata FROM llm_cache WHERE created_at >= ? ORDER BY stage, model").iterate(since ?? "") as Iterable<{ stage: string; model: string; metadata: string }>;
+    for (const row of rows) {
       const meta = JSON.parse(row.metadata) as ReplyMetadata;
       const pair = JSON.stringify([row.stage, row.model]);
       const entry = byPair.get(pair) ?? { stage: row.stage, model: row.model, calls: 0, promptTokens: 0, completionTokens: 0 };

@@ -184,7 +184,9 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
       bootstrap: evaluated.bootstrap,
       stages: { ...(imported ? { import: { ...imported } } : {}), index: { ...update.stats, added: update.added, removed: update.removed, leftOut: update.leftOut, changed: update.changed, excluded: update.excluded, timingsMs: update.timings } },
       ...(Object.keys(qaFailures).length ? { qaFailures } : {}),
-      costs: llmCosts(hippo.workspace.llmCache),
+      // what this run paid (replies new to the workspace: cached ones cost nothing), and every reply the workspace holds
+      costs: llmCosts(hippo.workspace.llmCache, new Date(started).toISOString()),
+      workspaceCosts: llmCosts(hippo.workspace.llmCache),
       timingsMs: timings,
     };
     const written = writeReport(hippo.workspace, { kind: "run", dataset: common.dataset, label: labels[0]!, runs: labels, body: report, markdown: runMarkdown(report), html: runHtml(report) });
@@ -233,8 +235,8 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
 }
 
 /** Tokens per stage from the LLM cache (every cached reply was paid for once), with list-price estimates. */
-function llmCosts(cache: LlmCacheStore): StageCost[] {
-  return cache.usage().map(({ stage, model, ...c }) => ({ stage: `${stage} (${model})`, ...c, estimatedUsd: estimateUsd(model, c.promptTokens, c.completionTokens) }));
+function llmCosts(cache: LlmCacheStore, since?: string): StageCost[] {
+  return cache.usage(since).map(({ stage, model, ...c }) => ({ stage: `${stage} (${model})`, ...c, estimatedUsd: estimateUsd(model, c.promptTokens, c.completionTokens) }));
 }
 
 /**
