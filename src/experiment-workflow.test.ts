@@ -545,6 +545,9 @@ describe("sweeps and experiment files", () => {
     const explain = await runCli(["retrieve", ...demo(saveDir), "--no-filter", "--damping", "0.3,0.5", "--explain", "Who?"]);
     expect(explain.code).toBe(2);
     expect(explain.stderr).toMatch(/--explain takes one value per option, not a sweep \(2 settings given\)/);
+    // run's report names every setting of the sweep, not only the first one's, and the QA top-k
+    const run = JSON.parse((await runCli(["run", ...demo(saveDir), "--no-filter", "--passage-node-weight", "0.3,0.01", "--skip-qa", "--no-baselines", "--json"])).stdout);
+    expect(run.settings).toMatchObject({ passageNodeWeight: 0.3, qaTopK: 5, sweep: ["hipporag2-nofilter-pnw0.3", "hipporag2-nofilter-pnw0.01"] });
   });
 
   it("--config holds any flag; flags on the command line override it; unknown keys name the file and key", async () => {
