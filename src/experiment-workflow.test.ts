@@ -796,6 +796,13 @@ describe("a dry run says what the real run would refuse, with its exit code", ()
     }
   });
 
+  it("run --dry-run --import-openie counts the imported passages' facts and entities as imported, not extracted", async () => {
+    const plan = JSON.parse((await runCli(["run", ...demo(tempDir()), "--import-openie", DEMO_OPENIE, "--dry-run", "--json"])).stdout);
+    const embeddings = plan.stages.find((st: { stage: string }) => st.stage === "embeddings");
+    expect(embeddings.note).toMatch(/then the facts and entities of 18 passages once imported \(not counted\)/);
+    expect(embeddings.note).not.toMatch(/extracted/);
+  });
+
   it("an index naming a model whose OpenIE the workspace lacks says whose it holds", async () => {
     const saveDir = tempDir();
     await runCli(["openie", ...demo(saveDir), "--import", DEMO_OPENIE]);

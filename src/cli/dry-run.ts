@@ -116,7 +116,7 @@ export function planOpenIE(passages: readonly Passage[], store: OpenIEStore, cac
  * Vectors the index would compute for these passages: every passage's text (it does not depend on
  * OpenIE), and the facts and entities of those with finished OpenIE (the others' are not known yet).
  */
-export async function planEmbeddings(hippo: HippoRag, passages: readonly Passage[]): Promise<StagePlan> {
+export async function planEmbeddings(hippo: HippoRag, passages: readonly Passage[], imported: ReadonlySet<string> = new Set()): Promise<StagePlan> {
   const index = hippo.memoryIndex();
   const done = index.openie.doneTriples();
   const chunks = passages.filter((p) => done.has(p.id)).map((p) => processChunk(p.id, done.get(p.id)!.triples));
@@ -132,8 +132,11 @@ export async function planEmbeddings(hippo: HippoRag, passages: readonly Passage
   plan.cached = distinct - missing;
   plan.tokensIn = Math.ceil(chars / 4);
   const remote = Boolean(hippo.encoder.endpoint);
-  const pending = passages.filter((p) => !done.has(p.id)).length;
-  plan.note = `${remote ? "texts to embed at the server" : "computed locally: no requests"}${pending ? `; then the facts and entities of ${plural(pending, "passage")} once extracted (not counted)` : ""}`;
+  // passages whose OpenIE an import of the same command brings are not extracted: said as such
+  const fromImport = passages.filter((p) => !done.has(p.id) && imported.has(p.id)).length;
+  const pending = passages.filter((p) => !done.has(p.id) && !imported.has(p.id)).length;
+  const later = [pending ? `${plural(pending, "passage")} once extracted` : "", fromImport ? `${plural(fromImport, "passage")} once imported` : ""].filter(Boolean).join(" and ");
+  plan.note = `${remote ? "texts to embed at the server" : "computed locally: no requests"}${later ? `; then the facts and entities of ${later} (not counted)` : ""}`;
   if (!remote) plan.tokensIn = 0;
   return remote ? priced({ ...plan, model: encoderModel(hippo) }) : plan;
 }

@@ -126,6 +126,6 @@ export async function planIndex(hippo: HippoRag, passages: readonly Passage[], p
   const lacking = new Set(missing);
   const plans: StagePlan[] = [];
   if (lacking.size && extractor) plans.push(...planOpenIE(passages.filter((p) => lacking.has(p.id)), index.openie, hippo.chat("openie"), prompts, extractor.maxTokens));
-  plans.push(await planEmbeddings(hippo, passages));
+  plans.push(await planEmbeddings(hippo, passages, alreadyDone));
   return plans;
 }
