@@ -23,8 +23,8 @@ export interface EmbedStats {
 export const ENCODER_PROBE_TEXT = "The probe of hipporag-ts: a river flows through the old town to the sea.";
 /** The same model gives ≥ 0.999 across hardware, batching and f16 serving; another model far less. */
 const PROBE_MIN_COSINE = 0.99;
-/** The spaces each encoder instance has been probed for in this process. */
-const probed = new WeakMap<Encoder, Set<string>>();
+/** The models (probe keys) each encoder instance has been checked against, per workspace, in this process. */
+const probed = new WeakMap<Encoder, WeakMap<Workspace, Set<string>>>();
 
 function cosineOf(a: Float32Array, b: Float32Array): number {
   let dot = 0;
@@ -159,8 +159,10 @@ export class EmbeddingStore {
       inputs.set(md5Hex(input), input);
     }
     const known = await this.store().has(this.key, [...inputs.keys()]);
-    // What the workspace's SQLite holds is copied, not embedded (see copyFromSqlite).
-    if (this.store() !== this.sqlite) for (const hash of this.sqlite.hasSync(this.key, [...inputs.keys()].filter((h) => !known.has(h)))) known.add(hash);
+    // What the workspace's SQLite holds in this space or a sibling one is copied, not embedded (see copyFromSqlite).
+    if (!this.isSparseSpace()) {
+      for (const source of this.copySources()) for (const hash of this.sqlite.hasSync(source, [...inputs.keys()].filter((h) => !known.has(h)))) known.add(hash);
+    }
     let missing = 0;
     let chars = 0;
     for (const [hash, input] of inputs) {
@@ -201,7 +203,7 @@ export class EmbeddingStore {
     for (let start = 0; start < entries.length; start += this.encoder.maxBatch) {
       await tick();
       const batch = entries.slice(start, start + this.encoder.maxBatch);
-      const matrix = await this.embedChecked(batch.map(([, input]) => input), signal);
+      const { matrix, checked } = await this.embedChecked(batch.map(([, input]) => input), signal);
       const ids = batch.map(([hash]) => hash);
       if (isSparse(matrix)) {
         checkVectors(matrix, batch.map(([, input]) => input), this.encoder, undefined);
@@ -216,40 +218,55 @@ export class EmbeddingStore {
         // Half precision is rounded here, so every store holds the values SQLite's f16 blobs decode to.
         await this.vectors.upsert(this.key, ids, this.dtype === "f16" ? roundToFloat16(matrix) : matrix, this.dtype);
       }
+      checked?.(); // the probe is recorded only with a batch that was stored
       this.stats.embedded += batch.length;
       onProgress?.(start + batch.length, entries.length);
     }
   }
 
   /**
-   * Embeds `inputs`; the first call of a process on a remote encoder's space carries a probe text too,
-   * whose vector is compared with the one recorded when the space was first embedded into. Vectors
-   * are keyed by the encoder's name, not its server, so that a moved server keeps its vectors; a
-   * server serving another model under that name (TEI ignores the name) would otherwise add its
-   * vectors to the other model's, and every score between them would be meaningless.
+   * Embeds `inputs`; the first call of a process on a remote encoder's model (per workspace) carries a
+   * probe text too, whose vector is compared with the one recorded when the model first embedded into
+   * this workspace. Vectors are keyed by the encoder's name, not its server, so that a moved server
+   * keeps its vectors; a server serving another model under that name (TEI ignores the name) would
+   * otherwise add its vectors to the other model's, and every score between them be meaningless. The
+   * probe is the model's (its family: the text carries no instruction), so the spaces of another query
+   * format or precision, which share their vectors (copyFromSqlite), share it too. `checked` records
+   * a first probe once the caller has stored the batch: a batch refused records nothing.
    */
-  private async embedChecked(inputs: string[], signal?: AbortSignal): Promise<VectorMatrix> {
-    const seen = probed.get(this.encoder) ?? new Set<string>();
-    probed.set(this.encoder, seen);
-    if (!this.encoder.endpoint || seen.has(this.key)) return this.encoder.embedFormatted(inputs, signal);
+  private async embedChecked(inputs: string[], signal?: AbortSignal): Promise<{ matrix: VectorMatrix; checked?: () => void }> {
+    const probeKey = this.encoder.family ?? this.encoder.id;
+    const ofEncoder = probed.get(this.encoder) ?? new WeakMap<Workspace, Set<string>>();
+    probed.set(this.encoder, ofEncoder);
+    const seen = ofEncoder.get(this.workspace) ?? new Set<string>();
+    ofEncoder.set(this.workspace, seen);
+    if (!this.encoder.endpoint || seen.has(probeKey)) return { matrix: await this.encoder.embedFormatted(inputs, signal) };
     const reply = await this.encoder.embedFormatted([...inputs, ENCODER_PROBE_TEXT], signal);
-    if (isSparse(reply)) return reply; // (remote encoders give dense vectors)
+    if (isSparse(reply)) return { matrix: reply }; // (remote encoders give dense vectors)
     const { rows, dim, data } = reply;
+    const matrix = { rows: rows - 1, dim, data: data.slice(0, (rows - 1) * dim) };
     const fresh = data.slice((rows - 1) * dim, rows * dim);
     // A server that fails on the probe fails on texts too: their batch is refused where it is checked.
-    if (!fresh.every(Number.isFinite)) return { rows: rows - 1, dim, data: data.slice(0, (rows - 1) * dim) };
-    const recorded = this.workspace.encoderProbe(this.key);
-    if (recorded) {
-      const cosine = recorded.length === dim ? cosineOf(recorded, fresh) : Number.NaN;
-      if (!(cosine >= PROBE_MIN_COSINE)) {
-        const what = recorded.length !== dim ? `${dim}-d vectors where it gave ${recorded.length}-d ones` : `a vector at cosine ${cosine.toFixed(3)} to the one it gave before`;
-        throw new HippoError("INPUT", `the embedding server at ${this.encoder.endpoint} serves another model than the vectors this workspace holds for ${this.encoder.id}: for the same probe text it returns ${what}; nothing was stored`, {
-          suggestion: "point --embedding-base-url at the server that made them, or give this model a name of its own (--embedding-name), so that the two models' vectors never mix",
-        });
-      }
-    } else this.workspace.recordEncoderProbe(this.key, fresh);
-    seen.add(this.key);
-    return { rows: rows - 1, dim, data: data.slice(0, (rows - 1) * dim) };
+    if (!fresh.every(Number.isFinite) || fresh.every((x) => x === 0)) return { matrix };
+    const recorded = this.workspace.encoderProbe(probeKey);
+    if (!recorded) {
+      return {
+        matrix,
+        checked: () => {
+          this.workspace.recordEncoderProbe(probeKey, fresh);
+          seen.add(probeKey);
+        },
+      };
+    }
+    const cosine = recorded.length === dim ? cosineOf(recorded, fresh) : Number.NaN;
+    if (!(cosine >= PROBE_MIN_COSINE)) {
+      const what = recorded.length !== dim ? `${dim}-d vectors where it gave ${recorded.length}-d ones` : `a vector at cosine ${cosine.toFixed(3)} to the one it gave before`;
+      throw new HippoError("INPUT", `the embedding server at ${this.encoder.endpoint} serves another model than the vectors this workspace holds for ${probeKey}: for the same probe text it returns ${what}; nothing was stored`, {
+        suggestion: "point --embedding-base-url at the server that made them, or give this model a name of its own (--embedding-name), so that the two models' vectors never mix",
+      });
+    }
+    seen.add(probeKey);
+    return { matrix };
   }
 
   /**
@@ -309,7 +326,7 @@ export class EmbeddingStore {
     if (held.length === 0) return;
     this.stats.copied += held.length;
     const from = source === this.key ? `sqlite (${this.sqlite.location})` : `${source} in sqlite (${this.sqlite.location})`;
-    this.notice?.(`copied ${held.length} ${purpose} vectors of ${this.encoder.id} from ${from} into the ${this.vectors.kind} store (${this.vectors.location}) instead of embedding them again`);
+    this.notice?.(`copied ${held.length} ${purpose} vectors of ${this.key} from ${from} into the ${this.vectors.kind} store (${this.vectors.location}) instead of embedding them again`);
   }
 
   /**

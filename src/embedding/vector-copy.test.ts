@@ -75,7 +75,8 @@ describe("--vector-store lancedb on a workspace indexed into SQLite", () => {
       expect(docs("lancedb.json", 8)).toEqual(docs("sqlite.json", 8));
 
       // What LanceDB now holds is what SQLite holds, bit for bit.
-      const space = vectors === "f16" ? `${copied![1]}|f16` : copied![1]!;
+      const space = copied![1]!; // the notice names the space, "|f16" included
+      expect(space.endsWith("|f16")).toBe(vectors === "f16");
       const ids = [...new Set(s.requests.filter((r) => r.path.endsWith("/embeddings")).flatMap((r) => r.body.input as string[]).map((input) => md5Hex(input)))];
       const bits = async (store: VectorStore) => {
         const out = new Map<string, string>();

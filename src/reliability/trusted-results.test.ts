@@ -740,12 +740,47 @@ describe("6b. a server serving another model under the encoder's name is refused
     const before = stored();
     const refused = await runCli(retrieve(b.url));
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/the embedding server at \S+ serves another model than the vectors this workspace holds for openai:emb-x:\S+: for the same probe text it returns a vector at cosine 0\.\d+ to the one it gave before; nothing was stored/);
+    expect(refused.stderr).toMatch(/the embedding server at \S+ serves another model than the vectors this workspace holds for openai:emb-x: for the same probe text it returns a vector at cosine 0\.\d+ to the one it gave before; nothing was stored/);
     expect(stored()).toBe(before);
     // the same model, moved to another server: the stored vectors stay, only the new question's are embedded
     const moved = await server({ embed: modelA });
     expect(JSON.parse((await ok([...retrieve(moved.url), "--json"])).stdout).recomputed).toEqual({ "question text changed": 1 });
     expect(stored()).toBe(before + 1); // the reworded question (no instruction: one input for facts and passages)
+    // nor under another query format or precision, whose passage and fact vectors would be copied from model A's
+    const run = (url: string) => ["run", ...at(d), "--embedding-name", "emb-x", "--embedding-base-url", url, "--no-filter", "--llm-name", "handwritten", "--skip-qa", "--no-baselines"];
+    const mixed = await runCli([...run(b.url), "--instruction-format", "nv-embed"]);
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toMatch(/serves another model than the vectors this workspace holds for openai:emb-x/);
+    // (--vectors f16 rounds every vector it needs from model A's f32 ones: nothing is asked of the other server)
+    const asked = b.requests.length;
+    expect((await runCli([...run(b.url), "--vectors", "f16"])).code).toBe(0);
+    expect(b.requests.length).toBe(asked);
+    // vectors of another size under a new format: refused by the model's probe, and nothing recorded for that
+    // format: the right server is still taken afterwards
+    const wide = await server({ embed: (text) => [text.length % 7, 1, 2, 3, 4] });
+    const wideRun = await runCli([...run(wide.url), "--instruction-format", "e5"]);
+    expect(wideRun.code, wideRun.stderr).toBe(2);
+    expect(wideRun.stderr).toMatch(/returns 5-d vectors where it gave 3-d ones/);
+    expect((await runCli([...run(a.url), "--instruction-format", "e5"])).code).toBe(0);
+  });
+});
+
+describe("6d. one encoder instance in the library, two workspaces", () => {
+  it("each workspace records and checks the probe of its own vectors", async () => {
+    const { OpenAIEncoder } = await import("../embedding/openai-encoder.js");
+    const s = await server({ embed: (text) => [text.length % 7, 1, (text.charCodeAt(0) % 5) + 1] });
+    const encoder = new OpenAIEncoder("emb-y", { baseUrl: s.url, apiKey: "k" });
+    const corpus = readJson(join(DEMO, "demo_corpus.json")) as { title: string; text: string }[];
+    for (const d of [demo(), demo()]) {
+      await ok(["openie", ...at(d), "--import", d.openie]);
+      const hippo = await HippoRag.open({ saveDir: d.saveDir, openieModel: "handwritten", encoder });
+      try {
+        await hippo.index(corpus);
+        expect(hippo.workspace.encoderProbe("openai:emb-y"), d.saveDir).toBeDefined();
+      } finally {
+        hippo.close();
+      }
+    }
   });
 });
 
@@ -759,6 +794,9 @@ describe("6c. vectors another instruction format or precision of the same model 
     const run = (...extra: string[]) => ok(["run", ...at(d), "--embedding-name", "emb-x", "--embedding-base-url", s.url, "--llm-name", "handwritten", "--no-baselines", "--json", ...extra]);
     const first = JSON.parse((await run()).stdout);
     const paid = sent().length;
+    // the dry run counts the copies as the real run makes them: no document vector to send
+    const plan = JSON.parse((await ok([...["run", ...at(d), "--embedding-name", "emb-x", "--embedding-base-url", s.url, "--llm-name", "handwritten", "--no-baselines", "--json"], "--instruction-format", "Q: {instruction} || {query}", "--dry-run"])).stdout);
+    expect(plan.stages.find((st: { stage: string }) => st.stage === "embeddings").calls).toBe(0);
     const notQuestion = (from: number) => sent().slice(from).filter((t) => ![...questions].some((q) => t.endsWith(q)));
     const templated = JSON.parse((await run("--instruction-format", "Q: {instruction} || {query}")).stdout);
     expect(notQuestion(paid)).toEqual([]); // passages, facts and entities were copied from the first format's vectors
