@@ -78,11 +78,11 @@ describe("hipporag run: the full pipeline through the CLI with a loopback LLM", 
     expect(filterCalls().map((r) => r.body.max_tokens)).toEqual([512]);
     const limited = await runCli(["retrieve", ...base, "--filter-max-tokens", "300", "--json"]);
     expect(limited.code, limited.stderr).toBe(0);
-    expect(JSON.parse(limited.stdout).recomputed).toEqual({ "filter LLM or prompt changed": 1 });
+    expect(JSON.parse(limited.stdout).recomputed).toEqual({ "filter LLM, prompt or max tokens changed": 1 });
     expect(filterCalls().map((r) => r.body.max_tokens)).toEqual([512, 300]);
     // back to the default: computed again (the run holds one setting's results), from the cached reply
     const again = JSON.parse((await runCli(["retrieve", ...base, "--json"])).stdout);
-    expect(again.recomputed).toEqual({ "filter LLM or prompt changed": 1 });
+    expect(again.recomputed).toEqual({ "filter LLM, prompt or max tokens changed": 1 });
     expect(filterCalls()).toHaveLength(2);
   });
 

@@ -1,6 +1,7 @@
 import type { Question } from "../datasets/dataset-types.js";
 import { storedIndexFingerprint } from "../graph/memory-index.js";
 import { countFallbacks } from "../retrieval/count-fallbacks.js";
+import { ircotAnswerBase } from "../retrieval/ircot/store-ircot-answers.js";
 import { loadAnswerRows, loadRetrievals, questionKey } from "../retrieval/retrieval-store.js";
 import type { Workspace } from "../store/workspace.js";
 
@@ -45,7 +46,9 @@ export function runNotes(
     // Without gold answers there is no EM/F1 to count them in (eval says it is not scored).
     // (as scoreRun does: a run with no answer and no failure left, all retrieved again since, shows no EM/F1)
     const scored = !questions.some((q) => q.goldAnswers.length > 0) ? "" : answers.size > 0 || failed.size > 0 ? ": EM/F1 count them as empty answers" : ": EM/F1 are not shown until they are answered";
-    if (unanswered) notes.push(`${run}: ${unanswered} of ${keys.length} questions have no answer (${why})${scored}; hipporag qa answers them`);
+    const base = ircotAnswerBase(run);
+    const remedy = base === undefined ? "hipporag qa answers them" : `hipporag retrieve (with --ircot) then qa --run ${base} --ircot-answer answers them`;
+    if (unanswered) notes.push(`${run}: ${unanswered} of ${keys.length} questions have no answer (${why})${scored}; ${remedy}`);
     // A qa with another model or prompt that stopped before the end leaves answers of both.
     const settings = new Map<string, number>();
     for (const key of keys) {

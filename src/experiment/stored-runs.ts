@@ -226,6 +226,6 @@ const RECOMPUTE_REASONS: Record<string, string> = {
   question: "question text changed",
   index: "index changed since the stored run",
   settings: "settings changed",
-  llm: "filter LLM or prompt changed",
+  llm: "filter LLM, prompt or max tokens changed",
   reasoner: "IRCoT reasoning LLM or prompt changed",
 };

@@ -1,3 +1,4 @@
+import { ircotAnswerBase } from "../../retrieval/ircot/store-ircot-answers.js";
 import { type CorpusCliOptions } from "../corpus-options.js";
 import { type PlanCliOptions, isQuiet, type CommonOptions } from "../common-options.js";
 import { type EmbeddingCliOptions } from "../embedding-options.js";
@@ -53,6 +54,11 @@ export async function runQaCommand(common: ResolvedCommon, raw: QaOptions, outpu
     if (!run) throw usageError(`no --run given and ${hipporagRuns.length ? `several HippoRAG 2 runs are stored (${hipporagRuns.join(", ")})` : `no HippoRAG 2 run is stored (have: ${runs.join(", ") || "none"})`}`, "pick one with --run, or run hipporag retrieve first");
     if (!runs.includes(run)) {
       throw usageError(`no stored retrieval run "${run}" (have: ${runs.join(", ") || "none"})`, "run hipporag retrieve first, or pick a run with --run");
+    }
+    // A run of IRCoT's own answers holds the reasoner's: a reader's answers filed there would be scored as IRCoT's.
+    const ircotBase = ircotAnswerBase(run);
+    if (ircotBase !== undefined) {
+      throw usageError(`run ${run} holds IRCoT's own answers of ${ircotBase} (qa --ircot-answer wrote it): the reader's answers are not filed there`, `qa --run ${ircotBase} --ircot-answer reads them again (retrieve ${ircotBase} again first to retry failed reasoning); qa --run ${ircotBase} has the reader answer`);
     }
     hippo.memoryIndex().assertFresh(dataset.passages.map((p) => p.id));
     if (raw.dryRun || raw.maxCost !== undefined) {

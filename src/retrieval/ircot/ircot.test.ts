@@ -203,6 +203,13 @@ describe("IRCoT limits and faults", () => {
     const own = await runCli(["qa", ...base, "--run", JSON.parse(failed.stdout).run, "--ircot-answer"]);
     expect(own.code).toBe(5);
     expect(own.stderr).toMatch(/0 concluded, 0 reached the step limit without an answer \(scored as empty\), 50 without one because a reasoning call failed/);
+    const ownRun = `${JSON.parse(failed.stdout).run}-ircotanswer`;
+    const noted = await runCli(["eval", ...base, "--run", ownRun]);
+    expect(noted.stdout + noted.stderr).toMatch(new RegExp(`50 of 50 questions have no answer \\(failed\\).*; hipporag retrieve \\(with --ircot\\) then qa --run ${JSON.parse(failed.stdout).run} --ircot-answer answers them`));
+    // the reader's answers are never filed in IRCoT's own-answers run
+    const reader = await runCli(["qa", ...base, ...llmAt(server), "--run", ownRun]);
+    expect(reader.code).toBe(2);
+    expect(reader.stderr).toMatch(/holds IRCoT's own answers of .* \(qa --ircot-answer wrote it\)/);
     down = false;
     const retried = await runCli(args);
     expect(retried.code, retried.stderr).toBe(0);

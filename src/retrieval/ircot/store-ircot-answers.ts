@@ -12,6 +12,12 @@ import { loadRetrievals, questionKey, saveAnswer, saveFailedAnswer, saveRetrieva
  * question whose reasoning reached the step limit without concluding gets an empty answer; one whose
  * reasoning call failed (retried by the next retrieve) is recorded as a failure, not as an answer.
  */
+/** The run of IRCoT's own answers of `run`, and back: what qa --ircot-answer writes, and what only it may. */
+export const IRCOT_ANSWER_SUFFIX = "-ircotanswer";
+export function ircotAnswerBase(run: string): string | undefined {
+  return run.endsWith(IRCOT_ANSWER_SUFFIX) ? run.slice(0, -IRCOT_ANSWER_SUFFIX.length) : undefined;
+}
+
 export function storeIrcotAnswers(workspace: Workspace, run: string, questions: readonly Question[], indexFingerprint: string): { run: string; answered: number; unconcluded: number; failed: number } {
   const stored = loadRetrievals(workspace, run);
   const keys = [...new Set(questions.map((q) => questionKey(q.question)))];
@@ -19,7 +25,7 @@ export function storeIrcotAnswers(workspace: Workspace, run: string, questions: 
   if (missing.length) throw usageError(`${missing.length} of ${keys.length} questions have no stored retrieval in run ${run}`, `retrieve them first (hipporag retrieve with the settings of ${run})`);
   if (keys.some((key) => stored.get(key)!.inputs.index !== indexFingerprint)) throw usageError(`run ${run} is out of date: the index changed since it was retrieved`, `retrieve again (hipporag retrieve with the settings of ${run})`);
   if (keys.some((key) => !stored.get(key)!.trace.ircot)) throw usageError(`run ${run} is not an IRCoT run: its traces hold no reasoning`, "retrieve with --ircot first, and pass that run (e.g. hipporag2-ircot4)");
-  const own = `${run}-ircotanswer`;
+  const own = `${run}${IRCOT_ANSWER_SUFFIX}`;
   const rows = keys.map((key) => stored.get(key)!);
   saveRetrievals(workspace, own, rows[0]?.indexId ?? "", rows.map((row) => ({ questionId: row.questionId, inputs: row.inputs, result: { question: row.question, passageIds: row.passageIds, scores: row.scores, trace: row.trace } })));
   let unconcluded = 0;
