@@ -59,15 +59,21 @@ export function workspaceFolder(saveDir: string, dryRun: boolean): { saveDir: st
 /** Typical reply lengths in tokens, for the estimate (measured loosely on gpt-4o-mini replies). */
 const REPLY_TOKENS: Record<string, number> = { "openie-ner": 80, "openie-triples": 300, filter: 80, qa: 120, "query-ner": 40 };
 
-/** Estimated prompt tokens of a request: its characters / 4. */
-/** A passage of the index's mean length (a dry run's stand-in for passages a retrieval has not ranked yet). */
+const meanPassages = new WeakMap<HippoRag, string>();
+
+/** A passage of the index's mean length (a dry run's stand-in for passages a retrieval has not ranked yet), read once per instance. */
 function meanPassage(hippo: HippoRag): string {
-  const index = hippo.memoryIndex();
-  const contents = index.passageContents(index.passageIds());
-  const chars = contents.reduce((n, c) => n + (c?.length ?? 0), 0);
-  return "x".repeat(contents.length ? Math.round(chars / contents.length) : 600);
+  let mean = meanPassages.get(hippo);
+  if (mean === undefined) {
+    const index = hippo.memoryIndex();
+    const contents = index.passageContents(index.passageIds());
+    const chars = contents.reduce((n, c) => n + (c?.length ?? 0), 0);
+    meanPassages.set(hippo, (mean = "x".repeat(contents.length ? Math.round(chars / contents.length) : 600)));
+  }
+  return mean;
 }
 
+/** Estimated prompt tokens of a request: its characters / 4. */
 export const promptTokens = (messages: readonly ChatMessage[]) => Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / 4);
 
 /** The model a remote encoder's price is looked up by ("openai:<model>:<format>" → "<model>"). */
@@ -271,11 +277,10 @@ function methodNeedsFilter(options: RetrievalOptions): boolean {
   return Boolean(methodOf(options.method).llmUse(options));
 }
 
-/** QA of a stored run: exact requests looked up in the cache; for a run not retrieved yet, one per question. */
 /**
- * `toRetrieve`: the questions the run retrieves (again) first, "all" when the index changes first:
- * their answers are counted at most (one call each); the others' exactly, from the stored rankings,
- * the stored answers and the LLM cache.
+ * QA of a stored run. `toRetrieve`: the questions the run retrieves (again) first, "all" when the
+ * index changes first: their answers are counted at most (one call each); the others' exactly, from
+ * the stored rankings, the stored answers and the LLM cache.
  */
 export function planQa(hippo: HippoRag, run: string, questions: readonly Question[], toRetrieve: readonly Question[] | "all" = []): StagePlan {
   const cache = hippo.chat("qa");

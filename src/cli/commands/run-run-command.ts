@@ -116,9 +116,8 @@ export async function runRunCommand(common: ResolvedCommon, options: RunOptions,
 
     // ---------- retrieve
     const filter = base.filter && llmFor.filter;
-    if (base.filter && !llmFor.filter) {
-      notes.push(llmFor.qa ? "No filter LLM configured: HippoRAG 2 without the recognition-memory filter (--filter-llm-base-url, or --llm-base-url, configures one)." : "No LLM configured: graph-only path (HippoRAG 2 without the recognition-memory filter, no QA).");
-    }
+    // (the filter follows the QA stage's LLM: without one, neither has an LLM)
+    if (base.filter && !llmFor.filter) notes.push("No LLM configured: graph-only path (HippoRAG 2 without the recognition-memory filter, no QA).");
     const runs: Partial<RetrievalOptions>[] = sweep.map((setting) => ({ ...setting, method: "hipporag" as const, filter }));
     if (options.baselines) runs.push({ ...base, method: "dense" }, { ...base, method: "bm25" });
     const qaRuns = new Set<string>(); // BM25 is a retrieval baseline only, as in the paper
