@@ -23,8 +23,11 @@ export interface EmbedStats {
 export const ENCODER_PROBE_TEXT = "The probe of hipporag-ts: a river flows through the old town to the sea.";
 /** The same model gives ≥ 0.999 across hardware, batching and f16 serving; another model far less. */
 const PROBE_MIN_COSINE = 0.99;
-/** The models (probe keys) each encoder instance has been checked against, per workspace, in this process. */
-const probed = new WeakMap<Encoder, WeakMap<Workspace, Set<string>>>();
+/** The models (probe keys) each encoder instance has been checked against, per vector store, in this process. */
+const probed = new WeakMap<Encoder, WeakMap<VectorStore, Set<string>>>();
+/** Where a model's probe vector is kept: a space of its own in the store that holds the model's vectors, never searched. */
+const probeSpace = (probeKey: string) => `encoder-probe:${probeKey}`;
+const PROBE_ID = md5Hex(ENCODER_PROBE_TEXT);
 
 function cosineOf(a: Float32Array, b: Float32Array): number {
   let dot = 0;
@@ -62,7 +65,7 @@ export class EmbeddingStore {
   private sparseSpace: boolean | undefined;
 
   constructor(
-    private readonly workspace: Workspace,
+    workspace: Workspace,
     readonly encoder: Encoder,
     /** The stored precision of dense vectors. */
     readonly dtype: "f32" | "f16" = "f32",
@@ -218,50 +221,56 @@ export class EmbeddingStore {
         // Half precision is rounded here, so every store holds the values SQLite's f16 blobs decode to.
         await this.vectors.upsert(this.key, ids, this.dtype === "f16" ? roundToFloat16(matrix) : matrix, this.dtype);
       }
-      checked?.(); // the probe is recorded only with a batch that was stored
+      await checked?.(); // the probe is recorded only with a batch that was stored
       this.stats.embedded += batch.length;
       onProgress?.(start + batch.length, entries.length);
     }
   }
 
   /**
-   * Embeds `inputs`; the first call of a process on a remote encoder's model (per workspace) carries a
-   * probe text too, whose vector is compared with the one recorded when the model first embedded into
-   * this workspace. Vectors are keyed by the encoder's name, not its server, so that a moved server
+   * Embeds `inputs`; the first call of a process on a remote encoder's model (per vector store) carries
+   * a probe text too, whose vector is compared with the one recorded when the model first embedded into
+   * that store (kept in the store itself: a LanceDB folder or Chroma server several workspaces share is
+   * checked as one). Vectors are keyed by the encoder's name, not its server, so that a moved server
    * keeps its vectors; a server serving another model under that name (TEI ignores the name) would
    * otherwise add its vectors to the other model's, and every score between them be meaningless. The
    * probe is the model's (its family: the text carries no instruction), so the spaces of another query
    * format or precision, which share their vectors (copyFromSqlite), share it too. `checked` records
    * a first probe once the caller has stored the batch: a batch refused records nothing.
    */
-  private async embedChecked(inputs: string[], signal?: AbortSignal): Promise<{ matrix: VectorMatrix; checked?: () => void }> {
+  private async embedChecked(inputs: string[], signal?: AbortSignal): Promise<{ matrix: VectorMatrix; checked?: () => Promise<void> }> {
     const probeKey = this.encoder.family ?? this.encoder.id;
-    const ofEncoder = probed.get(this.encoder) ?? new WeakMap<Workspace, Set<string>>();
+    const ofEncoder = probed.get(this.encoder) ?? new WeakMap<VectorStore, Set<string>>();
     probed.set(this.encoder, ofEncoder);
-    const seen = ofEncoder.get(this.workspace) ?? new Set<string>();
-    ofEncoder.set(this.workspace, seen);
+    const seen = ofEncoder.get(this.vectors) ?? new Set<string>();
+    ofEncoder.set(this.vectors, seen);
     if (!this.encoder.endpoint || seen.has(probeKey)) return { matrix: await this.encoder.embedFormatted(inputs, signal) };
     const reply = await this.encoder.embedFormatted([...inputs, ENCODER_PROBE_TEXT], signal);
     if (isSparse(reply)) return { matrix: reply }; // (remote encoders give dense vectors)
     const { rows, dim, data } = reply;
     const matrix = { rows: rows - 1, dim, data: data.slice(0, (rows - 1) * dim) };
     const fresh = data.slice((rows - 1) * dim, rows * dim);
-    // A server that fails on the probe fails on texts too: their batch is refused where it is checked.
-    if (!fresh.every(Number.isFinite) || fresh.every((x) => x === 0)) return { matrix };
-    const recorded = this.workspace.encoderProbe(probeKey);
+    const usable = fresh.every(Number.isFinite) && fresh.some((x) => x !== 0);
+    let recorded: Float32Array | undefined;
+    await this.vectors.get(probeSpace(probeKey), [PROBE_ID], (_, vector) => (recorded = Float32Array.from(vector)));
     if (!recorded) {
+      // Nothing to compare with: the first usable probe is recorded once its batch is stored (an
+      // unusable one is not, and the next request carries the probe again).
+      if (!usable) return { matrix };
       return {
         matrix,
-        checked: () => {
-          this.workspace.recordEncoderProbe(probeKey, fresh);
+        checked: async () => {
+          // at the workspace's precision, as its vectors are (f16 moves a cosine by far less than the margin)
+          const probe = { rows: 1, dim, data: fresh };
+          await this.vectors.upsert(probeSpace(probeKey), [PROBE_ID], this.dtype === "f16" ? roundToFloat16(probe) : probe, this.dtype);
           seen.add(probeKey);
         },
       };
     }
-    const cosine = recorded.length === dim ? cosineOf(recorded, fresh) : Number.NaN;
+    const cosine = usable && recorded.length === dim ? cosineOf(recorded, fresh) : Number.NaN;
     if (!(cosine >= PROBE_MIN_COSINE)) {
-      const what = recorded.length !== dim ? `${dim}-d vectors where it gave ${recorded.length}-d ones` : `a vector at cosine ${cosine.toFixed(3)} to the one it gave before`;
-      throw new HippoError("INPUT", `the embedding server at ${this.encoder.endpoint} serves another model than the vectors this workspace holds for ${probeKey}: for the same probe text it returns ${what}; nothing was stored`, {
+      const what = !usable ? "an unusable vector (NaN, infinite or all zero)" : recorded.length !== dim ? `${dim}-d vectors where it gave ${recorded.length}-d ones` : `a vector at cosine ${cosine.toFixed(3)} to the one it gave before`;
+      throw new HippoError("INPUT", `the embedding server at ${this.encoder.endpoint} serves another model than the vectors ${this.vectors.kind === "sqlite" ? "this workspace holds" : `the ${this.vectors.kind} store (${this.vectors.location}) holds`} for ${probeKey}: for the same probe text it returns ${what}; nothing was stored`, {
         suggestion: "point --embedding-base-url at the server that made them, or give this model a name of its own (--embedding-name), so that the two models' vectors never mix",
       });
     }

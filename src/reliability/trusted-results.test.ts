@@ -776,11 +776,38 @@ describe("6d. one encoder instance in the library, two workspaces", () => {
       const hippo = await HippoRag.open({ saveDir: d.saveDir, openieModel: "handwritten", encoder });
       try {
         await hippo.index(corpus);
-        expect(hippo.workspace.encoderProbe("openai:emb-y"), d.saveDir).toBeDefined();
+        const db = new Database(join(d.saveDir, "hipporag.sqlite"), { readonly: true });
+        expect(db.prepare("SELECT COUNT(*) FROM embeddings WHERE encoder = 'encoder-probe:openai:emb-y'").pluck().get(), d.saveDir).toBe(1);
+        db.close();
       } finally {
         hippo.close();
       }
     }
+  });
+});
+
+describe("6e. the probe lives with the vectors", () => {
+  it("workspaces sharing a LanceDB folder are checked against one probe; a probe that comes back unusable is refused once one is recorded", async () => {
+    const modelA = (text: string) => [text.length % 7, 1, (text.charCodeAt(0) % 5) + 1, text.length / 50];
+    const a = await server({ embed: modelA });
+    const b = await server({ embed: (text) => [1, text.length % 5, 3, 2] });
+    const shared = join(tempDir(), "lance");
+    const [one, two] = [demo(), demo()];
+    const args = (d: Demo, url: string) => [...at(d), "--embedding-name", "emb-z", "--embedding-base-url", url, "--vector-store", "lancedb", "--vector-store-url", shared, "--llm-name", "handwritten"];
+    for (const d of [one, two]) await ok(["openie", ...at(d), "--import", d.openie]);
+    await ok(["index", ...args(one, a.url)]);
+    // the second workspace's documents are already in the shared tables: nothing embedded, nothing mixed
+    await ok(["index", ...args(two, b.url)]);
+    const refused = await runCli(["retrieve", ...args(two, b.url), "--no-filter"]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/serves another model than the vectors the lancedb store \(.*lance\) holds for openai:emb-z/);
+    expect((await runCli(["retrieve", ...args(two, a.url), "--no-filter"])).code).toBe(0);
+    // a recorded probe and a server whose probe vector is NaN: refused, not waved through
+    const nan = await server({ embed: (text) => (text === ENCODER_PROBE_TEXT ? [Number.NaN, 0, 0, 0] : modelA(text)) });
+    editJson(join(one.dir, "demo.json"), (questions) => (questions[0].question = `${questions[0].question} Briefly.`));
+    const unusable = await runCli(["retrieve", ...args(one, nan.url), "--no-filter"]);
+    expect(unusable.code).toBe(2);
+    expect(unusable.stderr).toMatch(/for the same probe text it returns an unusable vector \(NaN, infinite or all zero\)/);
   });
 });
 

@@ -79,18 +79,6 @@ export class Workspace implements UnitOfWork, OpenIEResults {
     }
   }
 
-  /** The vector a remote encoder gave for its probe text when it first embedded into `space` (see EmbeddingStore). */
-  encoderProbe(space: string): Float32Array | undefined {
-    const row = this.db.prepare("SELECT value FROM meta WHERE key = ?").get(`encoder_probe:${space}`) as { value: string } | undefined;
-    if (!row) return undefined;
-    const bytes = Buffer.from(row.value, "base64");
-    return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length - (bytes.length % 4)));
-  }
-
-  recordEncoderProbe(space: string, vector: Float32Array): void {
-    this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)").run(`encoder_probe:${space}`, Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).toString("base64"));
-  }
-
   recordVectorStore(store: { kind: string; url?: string }): void {
     this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('vector_store', ?)").run(JSON.stringify({ kind: store.kind, ...(store.url ? { url: store.url } : {}) }));
   }
