@@ -63,6 +63,8 @@ export class EmbeddingStore {
   private readonly sqlite: SqliteVectorStore;
   /** Known once the space is seen to hold sparse rows (or the encoder says it makes them). */
   private sparseSpace: boolean | undefined;
+  /** copySources(), once listed. */
+  private sources?: string[];
 
   constructor(
     workspace: Workspace,
@@ -295,8 +297,12 @@ export class EmbeddingStore {
     }
   }
 
-  /** The SQLite spaces whose vectors are this space's too (see copyFromSqlite), this one first. */
+  /** The SQLite spaces whose vectors are this space's too (see copyFromSqlite), this one first; listed once per store instance. */
   private copySources(): string[] {
+    return (this.sources ??= this.listCopySources());
+  }
+
+  private listCopySources(): string[] {
     const sources = this.store() === this.sqlite ? [] : [this.key];
     const family = this.encoder.family;
     if (!family) return sources;

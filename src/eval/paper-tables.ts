@@ -83,21 +83,20 @@ function pairTable(
   const header = ["run", "paper system", ...datasets.flatMap((d) => [columnName(d, datasets), "paper", "ours − paper"])];
   const body = runs.map((run) => {
     // Per workspace: dense is the paper's NV-Embed-v2 only where that is its encoder.
-    const systems = datasets.map((d) => {
-      const named = d.reports.find((r) => labelOf(r) === run);
-      return named ? paperSystemFor(run, named.indexes) : undefined;
-    });
+    const held = datasets.map((d) => d.reports.find((r) => labelOf(r) === run));
+    const systems = held.map((named) => (named ? paperSystemFor(run, named.indexes) : undefined));
     const system = systems.find((s) => s !== undefined);
+    const partly = held.some((named, i) => named && systems[i] !== system);
     return [
       run,
-      system === undefined ? MISSING : systems.every((s, i) => s === system || !datasets[i]!.reports.some((r) => labelOf(r) === run)) ? system : `${system} (where it is the encoder)`,
+      system === undefined ? MISSING : partly ? `${system} (where it is the encoder)` : system,
       ...datasets.flatMap((d, i) => {
         // A run may be current in one workspace and stale in another: marked in the column it is stale in.
-        const named = d.reports.find((r) => labelOf(r) === run);
-        const system = systems[i];
+        const named = held[i];
+        const own = systems[i];
         const report = named?.report;
         const mine: Pair = report ? ours(report) : [undefined, undefined];
-        const row = system ? paperNumbers(d.dataset)?.rows.find((r) => r.system === system) : undefined;
+        const row = own ? paperNumbers(d.dataset)?.rows.find((r) => r.system === own) : undefined;
         const paper: Pair = row ? theirs(row) : [undefined, undefined];
         return [
           `${pct(mine[0])} / ${pct(mine[1])}${named?.stale ? " (stale)" : ""}`,

@@ -31,7 +31,7 @@ export function saveRetrievals(
   rows: readonly { questionId: string; inputs: Inputs; result: RetrievalResult }[],
 ): void {
   const keys = rows.map(({ result }) => questionKey(result.question));
-  const answered = new Set([...workspace.runs.answers(run)].filter(([key, row]) => row.inputs[FAILED_MARK] === undefined && row.inputs[RERANKED_MARK] === undefined).map(([key]) => key));
+  const answered = new Set([...workspace.runs.answers(run)].filter(([, row]) => row.inputs[FAILED_MARK] === undefined && row.inputs[RERANKED_MARK] === undefined).map(([key]) => key));
   workspace.transaction(() => {
     workspace.runs.saveRetrievals(
       run,
